@@ -1,0 +1,54 @@
+/** Replay output as a person reads it: each Slack message and email, and a closing tally. */
+import type { SlackBlock } from '../functions/core/render/blocks';
+import { blocksToText } from '../functions/core/render/text';
+import type { RecordedCall } from '../functions/adapters/recording';
+import type { ReplayedEvent } from './replay';
+
+const bar = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `    │ ${line}`)
+    .join('\n');
+
+export function printHuman(result: ReplayedEvent, out: NodeJS.WritableStream): void {
+  out.write(`\n▸ ${result.event}\n`);
+  if (result.error) out.write(`    ✗ ${result.error}\n`);
+  const visible = result.calls.filter((c) => c.call !== 'logs.getLogEvents');
+  if (!result.error && visible.length === 0) out.write('    (nothing to send: no route, or nothing visible changed)\n');
+  for (const call of visible) out.write(`${describeCall(call)}\n`);
+}
+
+function describeCall({ call, input }: RecordedCall): string {
+  const text = (blocks: unknown) => bar(blocksToText((blocks as SlackBlock[] | undefined) ?? [], { urls: false }));
+  switch (call) {
+    case 'slack.chat.postMessage':
+      return input['thread_ts']
+        ? `  Slack ${String(input['channel'])} · thread reply\n${text(input['blocks'])}`
+        : `  Slack ${String(input['channel'])} · new card\n${text(input['blocks'])}`;
+    case 'slack.chat.update':
+      return `  Slack ${String(input['channel'])} · card updated in place (ts ${String(input['ts'])})\n${text(input['blocks'])}`;
+    case 'sns.publish':
+      return `  Email → ${String(input['TopicArn'])}\n    │ Subject: ${String(input['Subject'])}\n${bar(String(input['Message']).trimEnd())}`;
+    default:
+      return `  ${call} ${JSON.stringify(input)}`;
+  }
+}
+
+/** Slack and email calls per run, as counted from the recorded calls. */
+export function tally(results: readonly ReplayedEvent[]): Record<string, number> {
+  const count = (name: string, pred: (c: RecordedCall) => boolean) => [name, results.flatMap((r) => r.calls).filter(pred).length] as const;
+  return Object.fromEntries([
+    count('cards posted', (c) => c.call === 'slack.chat.postMessage' && !c.input['thread_ts']),
+    count('cards updated', (c) => c.call === 'slack.chat.update'),
+    count('thread replies', (c) => c.call === 'slack.chat.postMessage' && !!c.input['thread_ts']),
+    count('emails', (c) => c.call === 'sns.publish'),
+  ]);
+}
+
+export function printSummary(results: readonly ReplayedEvent[], out: NodeJS.WritableStream): void {
+  const t = tally(results);
+  const rejected = results.filter((r) => r.error).length;
+  out.write(
+    `\n${results.length} events replayed, ${rejected} rejected · Slack: ${t['cards posted']} cards posted, ${t['cards updated']} updates, ${t['thread replies']} thread replies · ${t['emails']} emails · dry run: nothing was sent\n`,
+  );
+}

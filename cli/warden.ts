@@ -1,0 +1,51 @@
+/**
+ * `warden replay | validate | redrive`: the command-line face of pipeline-warden (contract in
+ * DESIGN.md, "Contracts other tools rely on").
+ */
+import { parseArgs } from 'node:util';
+import { redrive } from './redrive';
+import { replay } from './replay';
+import { validate } from './validate';
+
+const USAGE = `usage:
+  warden replay [--config FILE] [--world FILE] [--at ISO-TIME] [--json] PATH...
+  warden validate [--config FILE]
+  warden redrive --dlq-arn ARN --queue-arn ARN [--region REGION]`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', default: 'config/warden.yml' },
+      world: { type: 'string' },
+      at: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'dlq-arn': { type: 'string' },
+      'queue-arn': { type: 'string' },
+      region: { type: 'string' },
+    },
+  });
+  switch (command) {
+    case 'replay':
+      return replay({ configFile: values.config, worldFile: values.world, at: values.at, json: values.json, paths: positionals, out: process.stdout });
+    case 'validate':
+      return validate(values.config, process.stdout);
+    case 'redrive':
+      return redrive({ dlqArn: values['dlq-arn'], queueArn: values['queue-arn'], region: values.region, out: process.stdout });
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`warden: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

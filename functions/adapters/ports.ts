@@ -1,0 +1,76 @@
+/**
+ * The outside world as the handlers see it. One real implementation of each port talks to AWS or
+ * Slack; the recording implementations (`recording.ts`) answer local replay without sending anything.
+ */
+import type { RunCard } from '../core/card/types';
+import type { SlackBlock } from '../core/render/blocks';
+import type { Email } from '../core/render/email';
+
+export type { Email, SlackBlock };
+
+export interface SlackMessage {
+  readonly channel: string;
+  /** Plain-text fallback shown in notifications and by screen readers. */
+  readonly text: string;
+  readonly blocks?: readonly SlackBlock[];
+  /** Post as a reply in this message's thread. */
+  readonly threadTs?: string;
+}
+
+export interface SlackPort {
+  /** `chat.postMessage`; resolves to the new message's channel and ts. Throws `DeliveryError` past retries. */
+  postMessage(message: SlackMessage): Promise<{ readonly channel: string; readonly ts: string }>;
+  /** `chat.update` of a message we posted. Throws `DeliveryError` past retries. */
+  updateMessage(message: SlackMessage & { readonly ts: string }): Promise<void>;
+}
+
+
+export interface EmailPort {
+  /** `sns.publish`. Throws `DeliveryError` past retries. */
+  publish(email: Email): Promise<void>;
+}
+
+export interface BuildLogRef {
+  readonly group: string;
+  readonly stream: string;
+  /** How many lines from the end of the log. */
+  readonly lines: number;
+}
+
+export interface BuildLogsPort {
+  /** The last lines of a CodeBuild log (CloudWatch Logs), oldest first; [] when there is none. */
+  tail(ref: BuildLogRef): Promise<readonly string[]>;
+}
+
+export interface StoredCard {
+  readonly card: RunCard;
+  /** Optimistic-lock version; a card that does not exist yet has version 0. */
+  readonly version: number;
+}
+
+export type LinkKind = 'build' | 'deployment';
+
+export interface CardStorePort {
+  get(runKey: string): Promise<StoredCard | undefined>;
+  /**
+   * Writes `card` as version `expectedVersion + 1`, only if the stored version is still
+   * `expectedVersion` (0: only if absent). Throws `CardConflictError` otherwise.
+   */
+  put(card: RunCard, expectedVersion: number): Promise<void>;
+  /** The pipeline run a build or deployment belongs to, if a pipeline action named it. */
+  getLink(kind: LinkKind, externalId: string): Promise<string | undefined>;
+  /** Records (idempotently) that a build or deployment belongs to a pipeline run. */
+  putLink(kind: LinkKind, externalId: string, runKey: string): Promise<void>;
+}
+
+export interface DeadLetter {
+  /** The record body exactly as received, so a redrive replays it unchanged. */
+  readonly body: string;
+  readonly errorName: string;
+  readonly problems: readonly string[];
+}
+
+export interface DeadLetterPort {
+  /** `sqs.sendMessage` to the dead-letter queue. */
+  send(letter: DeadLetter): Promise<void>;
+}

@@ -1,0 +1,63 @@
+/**
+ * Recording adapters for local replay: every call the deployed stack would make is recorded under
+ * its real API name (`slack.chat.postMessage`, `sns.publish`, ...) and nothing is sent. Reads are
+ * answered from a world file.
+ */
+import type { BuildLogsPort, DeadLetterPort, EmailPort, SlackPort } from './ports';
+
+export interface RecordedCall {
+  readonly call: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/** What replay knows about the account it pretends to read from (`--world`). */
+export interface World {
+  /** Build logs by log group, then stream: `{ "/aws/codebuild/app": { "<uuid>": ["line", ...] } }`. */
+  readonly logs?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+}
+
+export interface Recorder {
+  readonly calls: RecordedCall[];
+  readonly slack: SlackPort;
+  readonly email: EmailPort;
+  readonly logs: BuildLogsPort;
+  readonly deadLetter: DeadLetterPort;
+}
+
+/**
+ * @example const rec = createRecorder({}); await rec.email.publish(...); rec.calls[0].call // 'sns.publish'
+ */
+export function createRecorder(world: World): Recorder {
+  const calls: RecordedCall[] = [];
+  let seq = 0;
+  // Slack ts values are seconds.microseconds; a fixed base keeps replay output reproducible.
+  const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
+  return {
+    calls,
+    slack: {
+      async postMessage(m) {
+        calls.push({ call: 'slack.chat.postMessage', input: { channel: m.channel, text: m.text, blocks: m.blocks, ...(m.threadTs ? { thread_ts: m.threadTs } : {}) } });
+        return { channel: m.channel, ts: nextTs() };
+      },
+      async updateMessage(m) {
+        calls.push({ call: 'slack.chat.update', input: { channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks } });
+      },
+    },
+    email: {
+      async publish(e) {
+        calls.push({ call: 'sns.publish', input: { TopicArn: e.topicArn, Subject: e.subject, Message: e.body } });
+      },
+    },
+    logs: {
+      async tail(ref) {
+        calls.push({ call: 'logs.getLogEvents', input: { logGroupName: ref.group, logStreamName: ref.stream, limit: ref.lines, startFromHead: false } });
+        return (world.logs?.[ref.group]?.[ref.stream] ?? []).slice(-ref.lines);
+      },
+    },
+    deadLetter: {
+      async send(letter) {
+        calls.push({ call: 'sqs.sendMessage', input: { QueueUrl: 'dead-letter-queue', MessageBody: letter.body, errorName: letter.errorName, problems: letter.problems } });
+      },
+    },
+  };
+}

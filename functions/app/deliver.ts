@@ -1,0 +1,81 @@
+/**
+ * Performs a delivery plan and records, on the card, exactly what went out, even when a later step
+ * fails: a retry then sends only what is missing, never a second card or a second thread reply.
+ */
+import type { BuildLogsPort } from '../adapters/ports';
+import type { FactRecord, RunCard, SlackPlacement } from '../core/card/types';
+import { CardConflictError } from '../core/errors';
+import { logRefFor } from '../core/notify/logs';
+import { recordDelivery, releaseClaims, type Delivered } from '../core/notify/delivery';
+import type { Plan } from '../core/notify/plan';
+import { absorb } from '../core/card/merge';
+import { renderEmail } from '../core/render/email';
+import { renderFailure } from '../core/render/slack-thread';
+import type { NotifyDeps } from './notify-event';
+
+interface Progress {
+  placements: Record<string, SlackPlacement>;
+  threads: string[];
+  emails: string[];
+}
+
+export async function deliver(plan: Plan, card: RunCard, version: number, deps: NotifyDeps): Promise<void> {
+  const done: Progress = { placements: {}, threads: [], emails: [] };
+  const tails = logTails(card, deps.logs, deps.config.defaults.logLines);
+  try {
+    for (const step of plan.cards) {
+      const base = { channel: step.channel, text: step.message.text, blocks: step.message.blocks };
+      const ts = step.ts ?? (await deps.slack.postMessage(base)).ts;
+      if (step.ts) await deps.slack.updateMessage({ ...base, ts: step.ts });
+      done.placements[step.channel] = { ts, rendered: step.fingerprint };
+    }
+    for (const step of plan.threads) {
+      const threadTs = done.placements[step.channel]?.ts ?? card.slack[step.channel]?.ts;
+      if (!threadTs) continue;
+      const message = renderFailure(card, step.failure, { mentions: step.mentions, logLines: await tails(step.failure) });
+      await deps.slack.postMessage({ channel: step.channel, text: message.text, blocks: message.blocks, threadTs });
+      done.threads.push(step.key);
+    }
+    for (const step of plan.emails) {
+      const failures = await Promise.all(step.failures.map(async (record) => ({ record, logLines: await tails(record) })));
+      const topicArn = step.topic === 'default' ? deps.defaultTopicArn : step.topic;
+      await deps.email.publish(renderEmail(card, topicArn, { failures }));
+      done.emails.push(step.key);
+    }
+  } catch (error) {
+    const unposted = plan.cards.filter((s) => !s.ts && !done.placements[s.channel]).map((s) => s.channel);
+    await save(releaseClaims(card, unposted), version, done, deps);
+    throw error;
+  }
+  await save(card, version, done, deps);
+}
+
+/** Writes the card with what was delivered; on a lost race, re-applies it to the newer card. */
+async function save(card: RunCard, version: number, delivered: Delivered, deps: NotifyDeps): Promise<void> {
+  try {
+    await deps.store.put(recordDelivery(card, delivered), version);
+  } catch (error) {
+    if (!(error instanceof CardConflictError)) throw error;
+    const fresh = await deps.store.get(card.run.key);
+    if (!fresh) throw error;
+    await deps.store.put(recordDelivery(absorb(fresh.card, card), delivered), fresh.version);
+    // The newer card may hold facts this worker never rendered: ask for another pass.
+    throw new CardConflictError(`run ${card.run.key}: changed while delivering`, { cause: error });
+  }
+}
+
+/** Fetches each failed build's log tail at most once per delivery. */
+function logTails(card: RunCard, logs: BuildLogsPort, lines: number): (failure: FactRecord) => Promise<readonly string[]> {
+  const cache = new Map<string, Promise<readonly string[]>>();
+  return (failure) => {
+    const ref = lines > 0 ? logRefFor(card, failure) : undefined;
+    if (!ref) return Promise.resolve([]);
+    const key = `${ref.group}|${ref.stream}`;
+    let tail = cache.get(key);
+    if (!tail) {
+      tail = logs.tail({ ...ref, lines });
+      cache.set(key, tail);
+    }
+    return tail;
+  };
+}

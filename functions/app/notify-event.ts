@@ -1,0 +1,92 @@
+/**
+ * The hot path for one EventBridge event: parse → normalize → choose the card → merge → plan →
+ * deliver → store. Shared by the Lambda handler and by `warden replay`, which differ only in the
+ * adapters they pass.
+ */
+import type { BuildLogsPort, CardStorePort, EmailPort, SlackPort } from '../adapters/ports';
+import { absorb, emptyCard, merge } from '../core/card/merge';
+import type { RunCard } from '../core/card/types';
+import type { Config } from '../core/config/schema';
+import { CardBusyError, CardConflictError } from '../core/errors';
+import { normalize } from '../core/events/normalize';
+import type { Observation } from '../core/events/observation';
+import { parseEvent } from '../core/events/parse';
+import { claimChannels } from '../core/notify/delivery';
+import { isEmptyPlan, planDelivery } from '../core/notify/plan';
+import { destinationsFor } from '../core/routing';
+import { deliver } from './deliver';
+import { ownKeyOf, resolveRun, type ResolvedRun } from './resolve-run';
+
+export interface NotifyDeps {
+  readonly config: Config;
+  readonly store: CardStorePort;
+  readonly slack: SlackPort;
+  readonly email: EmailPort;
+  readonly logs: BuildLogsPort;
+  /** The stack's own SNS topic, for routes whose email topic is `default`. */
+  readonly defaultTopicArn: string;
+  readonly now: () => Date;
+}
+
+export type NotifyResult = 'delivered' | 'unchanged' | 'parked';
+
+/** How many times a lost optimistic-lock race is retried in-process before SQS retries the record. */
+const ATTEMPTS = 5;
+
+/**
+ * @example await notifyEvent(JSON.parse(record.body), deps) // 'delivered'
+ * @throws EventRejectedError for an event we cannot read (permanent), RetryableError subclasses otherwise.
+ */
+export async function notifyEvent(raw: unknown, deps: NotifyDeps): Promise<NotifyResult> {
+  const observations = normalize(parseEvent(raw));
+  const resolved = await resolveRun(observations, deps.store);
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    try {
+      return await apply(resolved, deps);
+    } catch (error) {
+      if (!(error instanceof CardConflictError) || attempt === ATTEMPTS) throw error;
+    }
+  }
+  throw new CardConflictError(`run ${resolved.run.key}: lost ${ATTEMPTS} races in a row`);
+}
+
+async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyResult> {
+  const stored = await deps.store.get(resolved.run.key);
+  const before = stored?.card ?? emptyCard(resolved.run, resolved.subject);
+  const card = await absorbLinked(merge(before, resolved.observations), resolved.observations, deps.store);
+  let version = stored?.version ?? 0;
+  if (resolved.parked) {
+    if (card !== before) await deps.store.put(card, version);
+    return card === before ? 'unchanged' : 'parked';
+  }
+  const plan = planDelivery(card, destinationsFor(deps.config, card.run.kind, card.subject));
+  if (isEmptyPlan(plan)) {
+    if (card !== before) await deps.store.put(card, version);
+    return 'unchanged';
+  }
+  const posts = plan.cards.filter((step) => !step.ts).map((step) => step.channel);
+  let current = card;
+  if (posts.length > 0) {
+    const claim = claimChannels(card, posts, deps.now());
+    if (!claim.ok) throw new CardBusyError(`run ${card.run.key}: another worker is posting its card (claimed ${claim.heldBy})`);
+    await deps.store.put(claim.card, version);
+    version += 1;
+    current = claim.card;
+  }
+  await deliver(plan, current, version, deps);
+  return 'delivered';
+}
+
+/**
+ * A pipeline action that names its build or deployment links them to this run, and brings in
+ * whatever was already known about them.
+ */
+async function absorbLinked(card: RunCard, observations: readonly Observation[], store: CardStorePort): Promise<RunCard> {
+  let result = card;
+  for (const link of observations.flatMap((o) => o.links ?? [])) {
+    await store.putLink(link.kind, link.externalId, card.run.key);
+    const own = await store.get(ownKeyOf(link, card.subject));
+    if (own) result = absorb(result, own.card);
+  }
+  return result;
+}

@@ -1,0 +1,55 @@
+/**
+ * One queue record: a good event goes through the hot path; an event we cannot read goes straight
+ * to the dead-letter queue with its problems (no retry can fix it) and a structured log line.
+ * Anything else is rethrown, so SQS retries the record and, past its retries, dead-letters it.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DeadLetterPort } from '../adapters/ports';
+import { EventRejectedError, PermanentError } from '../core/errors';
+import type { NotifyResult } from './notify-event';
+
+/** Powertools' Logger in Lambda; a silent stand-in in replay. */
+export type RecordLogger = Pick<Logger, 'info' | 'error'>;
+
+export interface RecordDeps {
+  readonly deadLetter: DeadLetterPort;
+  readonly logger: RecordLogger;
+  /** The hot path (idempotent in Lambda, plain in replay). */
+  readonly notify: (event: unknown) => Promise<NotifyResult>;
+}
+
+export type RecordResult = NotifyResult | 'rejected';
+
+/** @example await processRecord(record.body, deps) // 'delivered' | 'unchanged' | 'parked' | 'rejected' */
+export async function processRecord(body: string, deps: RecordDeps): Promise<RecordResult> {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+    const result = await deps.notify(event);
+    deps.logger.info('event processed', { result, ...describe(event) });
+    return result;
+  } catch (error) {
+    const rejected = asRejected(error);
+    if (!rejected) throw error;
+    deps.logger.error('event rejected', { ...describe(event), errorName: rejected.name, problems: [...rejected.problems] });
+    await deps.deadLetter.send({ body, errorName: rejected.name, problems: rejected.problems });
+    return 'rejected';
+  }
+}
+
+function asRejected(error: unknown): EventRejectedError | PermanentError & { problems: readonly string[] } | undefined {
+  if (error instanceof SyntaxError) return new EventRejectedError([`body: not JSON (${error.message})`], { cause: error });
+  if (error instanceof EventRejectedError) return error;
+  // Powertools idempotency wraps the handler's error; look one level down.
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof EventRejectedError) return cause;
+  if (error instanceof PermanentError) return Object.assign(error, { problems: [error.message] });
+  return undefined;
+}
+
+/** Fields that identify an event in logs; never the raw event (that is DEBUG only). */
+function describe(event: unknown): Record<string, unknown> {
+  if (typeof event !== 'object' || event === null) return {};
+  const e = event as Record<string, unknown>;
+  return { eventId: e['id'], detailType: e['detail-type'], source: e['source'] };
+}

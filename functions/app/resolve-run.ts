@@ -1,0 +1,42 @@
+/**
+ * Chooses the card an event belongs to. A build or deployment that a pipeline action named goes
+ * on that pipeline's card; a build a pipeline started but has not named yet is parked on a card
+ * of its own (never posted) until the action arrives and absorbs it.
+ */
+import type { CardStorePort } from '../adapters/ports';
+import type { Observation, RunRef, Subject } from '../core/events/observation';
+
+export interface ResolvedRun {
+  readonly run: RunRef;
+  readonly subject: Subject;
+  readonly observations: readonly Observation[];
+  /** Stored but not delivered: waiting for its pipeline action to claim it. */
+  readonly parked: boolean;
+}
+
+/** `pipeline/<account>/<region>/<name>/<execution>` → the pipeline's subject. */
+export function pipelineSubject(runKey: string): Subject | undefined {
+  const [kind, account, region, pipeline] = runKey.split('/');
+  if (kind !== 'pipeline' || !account || !region || !pipeline) return undefined;
+  return { account, region, pipeline };
+}
+
+export async function resolveRun(observations: readonly Observation[], store: CardStorePort): Promise<ResolvedRun> {
+  const first = observations[0];
+  if (!first) throw new Error('resolveRun: no observations');
+  const standalone = { run: first.run, subject: first.subject, observations, parked: false };
+  if (!first.linkable) return standalone;
+  const owner = await store.getLink(first.linkable.kind, first.linkable.externalId);
+  const subject = owner ? pipelineSubject(owner) : undefined;
+  if (owner && subject) {
+    const run: RunRef = { kind: 'pipeline', key: owner };
+    return { run, subject, observations: observations.map((o) => ({ ...o, run, subject })), parked: false };
+  }
+  // A build started by a pipeline is never announced on its own (it belongs on the pipeline's card).
+  return { ...standalone, parked: first.linkable.kind === 'build' && first.linkable.pipeline !== undefined };
+}
+
+/** The run key a linked build or deployment would have on its own. */
+export function ownKeyOf(link: { kind: 'build' | 'deployment'; externalId: string }, subject: Subject): string {
+  return `${link.kind}/${subject.account}/${subject.region}/${link.externalId}`;
+}

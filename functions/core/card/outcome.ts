@@ -1,0 +1,45 @@
+import type { Fact, Outcome } from '../events/observation';
+
+// State names as each service spells them. Anything not listed reads as `info`, so a state AWS adds
+// later is shown as it is instead of breaking the card.
+const BY_STATE: Readonly<Record<string, Outcome>> = {
+  STARTED: 'running',
+  RESUMED: 'running',
+  IN_PROGRESS: 'running',
+  START: 'running',
+  QUEUED: 'running',
+  PENDING: 'running',
+  STOPPING: 'running',
+  READY: 'waiting',
+  SUCCEEDED: 'succeeded',
+  SUCCESS: 'succeeded',
+  Published: 'succeeded',
+  FAILED: 'failed',
+  FAILURE: 'failed',
+  FAULT: 'failed',
+  TIMED_OUT: 'failed',
+  ALARM: 'failed',
+  OK: 'succeeded',
+  STOPPED: 'stopped',
+  STOP: 'stopped',
+  CANCELED: 'stopped',
+  ABANDONED: 'stopped',
+  SUPERSEDED: 'stopped',
+  Unfinished: 'running',
+};
+
+/**
+ * How a fact's state reads to a person.
+ *
+ * @example outcomeOf({ type: 'build', buildId: 'b', project: 'p', state: 'TIMED_OUT' }) // 'failed'
+ */
+export function outcomeOf(fact: Fact): Outcome {
+  const state = 'status' in fact ? fact.status : fact.state;
+  if (fact.type === 'action' && fact.category === 'Approval' && state === 'STARTED') return 'waiting';
+  return BY_STATE[state] ?? 'info';
+}
+
+/** A run or step that has finished, one way or another. */
+export function isTerminal(outcome: Outcome): boolean {
+  return outcome !== 'running' && outcome !== 'waiting';
+}

@@ -1,0 +1,41 @@
+import type { Fact, RunRef, Subject } from '../events/observation';
+
+/** One fact with the event it came from; the newest per entity wins (see `merge.ts`). */
+export interface FactRecord {
+  readonly time: string;
+  /** Earliest time any record of this entity was seen: orders stages as they ran. */
+  readonly since?: string;
+  readonly eventId: string;
+  readonly fact: Fact;
+}
+
+/** Where a run's card lives in one Slack channel. */
+export interface SlackPlacement {
+  /** The top-level message; absent while a worker holds the claim to post it. */
+  readonly ts?: string;
+  /** When a worker claimed the right to post the first message (ISO time). */
+  readonly claimedAt?: string;
+  /** Fingerprint of the last blocks sent, so an update that would change nothing is not sent. */
+  readonly rendered?: string;
+}
+
+/**
+ * The persisted state of one run: its content (facts, failures) and what was delivered.
+ *
+ * The content is a join-semilattice: merging the same set of observations in any order, any number
+ * of times, gives the same content. That is what makes the card order- and duplicate-proof.
+ */
+export interface RunCard {
+  readonly run: RunRef;
+  readonly subject: Subject;
+  /** Latest fact per entity (`pipeline`, `stage:Build`, `action:Build/Compile`, `build:<id>`...). */
+  readonly facts: Readonly<Record<string, FactRecord>>;
+  /** Every failure ever seen in the run, keyed by entity and time; grows only. */
+  readonly failures: Readonly<Record<string, FactRecord>>;
+  /** Channel id → placement of the top-level message. */
+  readonly slack: Readonly<Record<string, SlackPlacement>>;
+  /** `channel|failureKey` of every thread reply already posted. */
+  readonly threads: readonly string[];
+  /** `topicArn|emailKey` of every email already published. */
+  readonly emails: readonly string[];
+}

@@ -1,0 +1,195 @@
+import type { Fact, Observation, RunLink, RunRef, Subject } from './observation';
+import { DetailType, type AwsEvent } from './schemas';
+
+/**
+ * Turns one parsed AWS event into observations about runs (usually one; a failed build also
+ * yields its failed phases, whose context is the failure reason).
+ *
+ * @example
+ * normalize(parseEvent(raw))[0].run.key // 'pipeline/123456789012/us-east-1/my-pipeline/b938328a-…'
+ */
+export function normalize(event: AwsEvent): Observation[] {
+  const base = { eventId: event.id, time: new Date(event.time).toISOString() };
+  const where = { account: event.account, region: event.region };
+  switch (event['detail-type']) {
+    case DetailType.pipelineExecution:
+    case DetailType.stageExecution:
+    case DetailType.actionExecution:
+      return [{ ...base, ...pipelineObservation(event, where) }];
+    case DetailType.buildState:
+    case DetailType.buildPhase:
+      return buildObservations(event).map((fact) => ({ ...base, ...buildRun(event, where), fact }));
+    case DetailType.deploymentState:
+    case DetailType.instanceState:
+      return [{ ...base, ...deploymentObservation(event, where) }];
+    case DetailType.packageVersion:
+      return [{ ...base, ...packageObservation(event, where) }];
+    case DetailType.alarmState:
+      return [{ ...base, ...alarmObservation(event, where) }];
+    default:
+      return assertNever(event);
+  }
+}
+
+type Where = Pick<Subject, 'account' | 'region'>;
+type PipelineEvent = Extract<AwsEvent, { source: string; detail: { 'execution-id': string } }>;
+type RunPart = Pick<Observation, 'run' | 'subject' | 'fact' | 'links' | 'linkable'>;
+
+function pipelineObservation(event: PipelineEvent, where: Where): RunPart {
+  const d = event.detail;
+  const run: RunRef = { kind: 'pipeline', key: `pipeline/${where.account}/${where.region}/${d.pipeline}/${d['execution-id']}` };
+  const subject = { ...where, pipeline: d.pipeline };
+  if (event['detail-type'] === DetailType.pipelineExecution) {
+    const trigger = event.detail['execution-trigger'];
+    return { run, subject, fact: { type: 'pipeline', state: d.state, trigger: trigger?.['trigger-type'], triggerDetail: trigger?.['trigger-detail'] } };
+  }
+  if (event['detail-type'] === DetailType.stageExecution) {
+    return { run, subject, fact: { type: 'stage', stage: event.detail.stage ?? '(unnamed stage)', state: d.state } };
+  }
+  const a = event.detail;
+  const result = a['execution-result'];
+  const fact: Fact = {
+    type: 'action',
+    stage: a.stage,
+    action: a.action,
+    state: a.state,
+    category: a.type.category,
+    provider: a.type.provider,
+    externalId: result?.['external-execution-id'],
+    externalUrl: result?.['external-execution-url'],
+    summary: result?.['external-execution-summary'],
+    errorCode: result?.['error-code'],
+  };
+  return { run, subject, fact, links: actionLinks(a.type.provider, result?.['external-execution-id']) };
+}
+
+/** A CodeBuild or CodeDeploy action names the build or deployment it ran. */
+function actionLinks(provider: string, externalId: string | undefined): RunLink[] | undefined {
+  if (!externalId) return undefined;
+  if (provider === 'CodeBuild') return [{ kind: 'build', externalId: buildKey(externalId) }];
+  if (provider === 'CodeDeploy' || provider === 'CodeDeployToECS') return [{ kind: 'deployment', externalId }];
+  return undefined;
+}
+
+/**
+ * CodeBuild events carry the build ARN, CodePipeline actions the bare `project:uuid`; both reduce
+ * to the latter so they can meet.
+ */
+export function buildKey(buildId: string): string {
+  const at = buildId.indexOf(':build/');
+  return at >= 0 ? buildId.slice(at + ':build/'.length) : buildId;
+}
+
+type BuildEvent = Extract<AwsEvent, { detail: { 'build-id': string } }>;
+
+function buildRun(event: BuildEvent, where: Where): Pick<Observation, 'run' | 'subject' | 'linkable'> {
+  const d = event.detail;
+  const id = buildKey(d['build-id']);
+  const initiator = d['additional-information']?.initiator ?? '';
+  const pipeline = initiator.startsWith('codepipeline/') ? initiator.slice('codepipeline/'.length) : undefined;
+  return {
+    run: { kind: 'build', key: `build/${where.account}/${where.region}/${id}` },
+    subject: { ...where, project: d['project-name'] },
+    linkable: pipeline ? { kind: 'build', externalId: id, pipeline } : undefined,
+  };
+}
+
+function buildObservations(event: BuildEvent): Fact[] {
+  const d = event.detail;
+  const buildId = buildKey(d['build-id']);
+  const info = d['additional-information'];
+  if (event['detail-type'] === DetailType.buildPhase) {
+    const p = event.detail;
+    return [{ type: 'build-phase', buildId, phase: p['completed-phase'], status: p['completed-phase-status'] ?? 'SUCCEEDED', context: phaseContext(p['completed-phase-context']) }];
+  }
+  const s = event.detail;
+  const build: Fact = {
+    type: 'build',
+    buildId,
+    project: s['project-name'],
+    state: s['build-status'],
+    buildNumber: info?.['build-number'],
+    initiator: info?.initiator,
+    sourceVersion: info?.['source-version'],
+    logGroup: info?.logs?.['group-name'],
+    logStream: info?.logs?.['stream-name'],
+    logLink: info?.logs?.['deep-link'],
+    currentPhase: s['current-phase'],
+  };
+  const failedPhases: Fact[] = (info?.phases ?? [])
+    .filter((p) => p['phase-status'] !== undefined && p['phase-status'] !== 'SUCCEEDED')
+    .map((p) => ({ type: 'build-phase', buildId, phase: p['phase-type'], status: p['phase-status'] ?? '', context: phaseContext(p['phase-context']) }));
+  return [build, ...failedPhases];
+}
+
+/** Phase context arrives as a list, or as a string holding a JSON list (`"[]"`, `"[: ...]"`). */
+function phaseContext(context: string | readonly string[] | undefined): string | undefined {
+  const parts = typeof context === 'string' ? splitContext(context) : (context ?? []);
+  const text = parts.map((s) => s.replace(/^:\s*/, '').trim()).filter(Boolean).join('\n');
+  return text || undefined;
+}
+
+function splitContext(context: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(context);
+    if (Array.isArray(parsed)) return parsed.map(String);
+  } catch {
+    // Not JSON: CodeBuild writes strings such as "[: exit status 1]"; strip the brackets below.
+  }
+  return [context.replace(/^\[|\]$/g, '')];
+}
+
+type DeploymentEvent = Extract<AwsEvent, { detail: { deploymentId: string } }>;
+
+function deploymentObservation(event: DeploymentEvent, where: Where): RunPart {
+  const d = event.detail;
+  const run: RunRef = { kind: 'deployment', key: `deployment/${where.account}/${where.region}/${d.deploymentId}` };
+  const subject = { ...where, application: d.application };
+  const linkable = { kind: 'deployment' as const, externalId: d.deploymentId };
+  if (event['detail-type'] === DetailType.instanceState) {
+    const instanceId = event.detail.instanceId ?? event.resources.find((r) => r.includes(':instance/'))?.split('/').pop() ?? 'instance';
+    return { run, subject, linkable, fact: { type: 'instance', deploymentId: d.deploymentId, instanceId, state: d.state } };
+  }
+  return { run, subject, linkable, fact: { type: 'deployment', deploymentId: d.deploymentId, application: d.application, group: d.deploymentGroup, state: d.state } };
+}
+
+type PackageEvent = Extract<AwsEvent, { detail: { packageName: string } }>;
+
+function packageObservation(event: PackageEvent, where: Where): RunPart {
+  const d = event.detail;
+  const namespace = d.packageNamespace ?? undefined;
+  const name = [namespace, d.packageName].filter(Boolean).join('/');
+  return {
+    run: { kind: 'package', key: `package/${d.domainOwner}/${d.domainName}/${d.repositoryName}/${d.packageFormat}/${name}/${d.packageVersion}` },
+    subject: { ...where, repository: d.repositoryName },
+    fact: {
+      type: 'package',
+      domain: d.domainName,
+      domainOwner: d.domainOwner,
+      repository: d.repositoryName,
+      format: d.packageFormat,
+      namespace,
+      name: d.packageName,
+      version: d.packageVersion,
+      state: d.packageVersionState,
+      operation: d.operationType,
+    },
+  };
+}
+
+type AlarmEvent = Extract<AwsEvent, { detail: { alarmName: string } }>;
+
+/** One card per alarm episode: from the moment it went to ALARM until it left that state. */
+function alarmObservation(event: AlarmEvent, where: Where): RunPart {
+  const d = event.detail;
+  const episodeStart = d.state.value === 'ALARM' || !d.previousState ? d.state.timestamp : d.previousState.timestamp;
+  return {
+    run: { kind: 'alarm', key: `alarm/${where.account}/${where.region}/${d.alarmName}/${new Date(episodeStart).toISOString()}` },
+    subject: { ...where, alarm: d.alarmName },
+    fact: { type: 'alarm', alarm: d.alarmName, state: d.state.value, reason: d.state.reason },
+  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled detail-type ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,115 @@
+/**
+ * The domain event: what one AWS event tells us about one run, service-neutral.
+ *
+ * A run is what gets one Slack card: a pipeline execution, or a build / deployment / package
+ * version / alarm episode that no pipeline owns. Every observation names its run and carries one
+ * fact about one entity of that run (the pipeline, a stage, an action, a build, ...).
+ */
+
+/** What kind of thing a card is about. */
+export type RunKind = 'pipeline' | 'build' | 'deployment' | 'package' | 'alarm';
+
+/** The names routes match on. */
+export interface Subject {
+  readonly account: string;
+  readonly region: string;
+  readonly pipeline?: string;
+  readonly project?: string;
+  readonly application?: string;
+  readonly repository?: string;
+  readonly alarm?: string;
+}
+
+/** How a status reads to a person; drives icons, levels and email. */
+export type Outcome = 'running' | 'succeeded' | 'failed' | 'stopped' | 'waiting' | 'info';
+
+export type Fact =
+  | { readonly type: 'pipeline'; readonly state: string; readonly trigger?: string; readonly triggerDetail?: string }
+  | { readonly type: 'stage'; readonly stage: string; readonly state: string }
+  | {
+      readonly type: 'action';
+      readonly stage: string;
+      readonly action: string;
+      readonly state: string;
+      readonly category: string;
+      readonly provider: string;
+      readonly externalId?: string;
+      readonly externalUrl?: string;
+      readonly summary?: string;
+      readonly errorCode?: string;
+    }
+  | {
+      readonly type: 'build';
+      readonly buildId: string;
+      readonly project: string;
+      readonly state: string;
+      readonly buildNumber?: number;
+      readonly initiator?: string;
+      readonly sourceVersion?: string;
+      readonly logGroup?: string;
+      readonly logStream?: string;
+      readonly logLink?: string;
+      readonly currentPhase?: string;
+    }
+  | {
+      readonly type: 'build-phase';
+      readonly buildId: string;
+      readonly phase: string;
+      readonly status: string;
+      readonly context?: string;
+    }
+  | {
+      readonly type: 'deployment';
+      readonly deploymentId: string;
+      readonly application: string;
+      readonly group: string;
+      readonly state: string;
+    }
+  | { readonly type: 'instance'; readonly deploymentId: string; readonly instanceId: string; readonly state: string }
+  | {
+      readonly type: 'package';
+      readonly domain: string;
+      readonly domainOwner: string;
+      readonly repository: string;
+      readonly format: string;
+      readonly namespace?: string;
+      readonly name: string;
+      readonly version: string;
+      readonly state: string;
+      readonly operation: string;
+    }
+  | { readonly type: 'alarm'; readonly alarm: string; readonly state: string; readonly reason?: string };
+
+export type FactType = Fact['type'];
+
+/** A reference to a run: what kind it is and its stable key. */
+export interface RunRef {
+  readonly kind: RunKind;
+  /** Unique across accounts and regions, e.g. `pipeline/123456789012/us-east-1/my-pipeline/<execution-id>`. */
+  readonly key: string;
+}
+
+/**
+ * A link from an entity that may belong to a pipeline run (a build, a deployment) to that run,
+ * learned from the pipeline action whose `external-execution-id` names it.
+ */
+export interface RunLink {
+  readonly kind: 'build' | 'deployment';
+  readonly externalId: string;
+}
+
+export interface Observation {
+  readonly eventId: string;
+  /** ISO-8601 time of the AWS event. */
+  readonly time: string;
+  readonly run: RunRef;
+  readonly subject: Subject;
+  readonly fact: Fact;
+  /**
+   * Set when this observation's run may be owned by a pipeline run: a build whose initiator is
+   * `codepipeline/<name>`, or a deployment. The handler looks the link up before choosing the card.
+   */
+  readonly linkable?: RunLink & { readonly pipeline?: string };
+  /** Set on a pipeline action that names the build or deployment it ran. */
+  readonly links?: readonly RunLink[];
+}

@@ -1,0 +1,107 @@
+/**
+ * What to send for a run now that its card changed: pure, so every decision is a table test.
+ * The handler performs the plan and records what it delivered back on the card.
+ */
+import { outcomeOf, isTerminal } from '../card/outcome';
+import { entityKey } from '../card/merge';
+import type { FactRecord, RunCard } from '../card/types';
+import type { Level } from '../config/schema';
+import type { Destinations } from '../routing';
+import { renderCard, type RenderedMessage } from '../render/slack-card';
+import { fingerprint } from './fingerprint';
+
+export interface CardStep {
+  readonly channel: string;
+  /** Set when the card is already in the channel: update it in place. */
+  readonly ts?: string;
+  readonly message: RenderedMessage;
+  readonly fingerprint: string;
+}
+
+export interface ThreadStep {
+  readonly channel: string;
+  /** `channel|failureKey`: recorded on the card once posted. */
+  readonly key: string;
+  readonly failure: FactRecord;
+  readonly mentions: readonly string[];
+}
+
+export interface EmailStep {
+  readonly topic: string;
+  /** `topic|entity:state`: recorded on the card once published. */
+  readonly key: string;
+  readonly failures: readonly FactRecord[];
+}
+
+export interface Plan {
+  readonly cards: readonly CardStep[];
+  readonly threads: readonly ThreadStep[];
+  readonly emails: readonly EmailStep[];
+}
+
+/**
+ * @example planDelivery(card, destinationsFor(config, card.run.kind, card.subject)).cards[0]?.ts // undefined: post
+ */
+export function planDelivery(card: RunCard, destinations: Destinations): Plan {
+  const failures = threadWorthy(card);
+  const cards: CardStep[] = [];
+  const threads: ThreadStep[] = [];
+  for (const target of destinations.slack) {
+    if (target.level === 'failures' && Object.keys(card.failures).length === 0 && !card.slack[target.channel]?.ts) continue;
+    const message = renderCard(card, target.level);
+    const print = fingerprint(message.blocks.slice(0, -1));
+    const placement = card.slack[target.channel];
+    if (!placement?.ts || placement.rendered !== print) cards.push({ channel: target.channel, ts: placement?.ts, message, fingerprint: print });
+    for (const [failureKey, failure] of failures) {
+      const key = `${target.channel}|${failureKey}`;
+      if (!card.threads.includes(key)) threads.push({ channel: target.channel, key, failure, mentions: target.mentions });
+    }
+  }
+  const emails = destinations.email.flatMap((target) =>
+    emailKeys(card, target.level)
+      .map((k) => `${target.topic}|${k}`)
+      .filter((key) => !card.emails.includes(key))
+      .map((key) => ({ topic: target.topic, key, failures: failures.map(([, f]) => f) })),
+  );
+  return { cards, threads, emails };
+}
+
+/** Whether a plan has nothing to do. */
+export function isEmptyPlan(plan: Plan): boolean {
+  return plan.cards.length === 0 && plan.threads.length === 0 && plan.emails.length === 0;
+}
+
+/**
+ * Failures that get their own thread reply: the failing action of a pipeline (its stage and the
+ * pipeline failing are already on the card), or the build / deployment of a standalone card.
+ */
+export function threadWorthy(card: RunCard): Array<[string, FactRecord]> {
+  return Object.entries(card.failures)
+    .filter(([, r]) => r.fact.type === 'action' || r.fact.type === card.run.kind)
+    .sort(([a, ra], [b, rb]) => (ra.time < rb.time ? -1 : ra.time > rb.time ? 1 : a.localeCompare(b)));
+}
+
+/** The fact that speaks for the whole run: the pipeline execution, the build, the deployment... */
+function mainFact(card: RunCard): FactRecord | undefined {
+  return Object.values(card.facts).find((r) => r.fact.type === card.run.kind);
+}
+
+const EMAIL_AT: Readonly<Record<Level, (outcome: ReturnType<typeof outcomeOf>) => boolean>> = {
+  all: () => true,
+  'status-changes': isTerminal,
+  failures: (o) => o === 'failed',
+};
+
+/** Email keys due now: the run's state at this level, and every approval waiting for a person. */
+function emailKeys(card: RunCard, level: Level): string[] {
+  const main = mainFact(card);
+  const keys = main && EMAIL_AT[level](outcomeOf(main.fact)) ? [`${entityKey(main.fact)}:${stateOf(main)}`] : [];
+  const approvals = Object.values(card.facts)
+    .filter((r) => r.fact.type === 'action' && outcomeOf(r.fact) === 'waiting')
+    .map((r) => `${entityKey(r.fact)}:waiting@${r.time}`);
+  return [...keys, ...approvals];
+}
+
+function stateOf(record: FactRecord): string {
+  return 'state' in record.fact ? record.fact.state : record.fact.status;
+}

@@ -1,0 +1,74 @@
+/** Email (SNS) for the same notifications: a subject that fits SNS, a body a person can read. */
+import { viewOf } from '../card/view';
+import type { FactRecord, RunCard } from '../card/types';
+import type { Outcome } from '../events/observation';
+import { clip, shortId } from './format';
+import { renderCard } from './slack-card';
+import { renderFailure } from './slack-thread';
+import { blocksToText } from './text';
+
+/** One email, as SNS publishes it. */
+export interface Email {
+  readonly topicArn: string;
+  /** At most 100 characters, one line (SNS's limits for email subjects). */
+  readonly subject: string;
+  readonly body: string;
+}
+
+export interface EmailContent {
+  /** Failures to explain in the body, each with its log tail. */
+  readonly failures: readonly { readonly record: FactRecord; readonly logLines: readonly string[] }[];
+}
+
+/**
+ * @example renderEmail(card, 'arn:aws:sns:…:topic', { failures: [] }).subject
+ * // '[pipeline-warden] my-pipeline failed (b938328a)'
+ */
+export function renderEmail(card: RunCard, topicArn: string, content: EmailContent): Email {
+  const view = viewOf(card);
+  const subject = clip(`[pipeline-warden] ${subjectName(card)} ${verb(card, view.outcome)}${suffix(card)}`, 100);
+  const sections = [
+    blocksToText(renderCard(card, 'all').blocks, { urls: true }),
+    ...content.failures.map(({ record, logLines }) => blocksToText(renderFailure(card, record, { mentions: [], logLines }).blocks, { urls: true })),
+  ];
+  const body = `${sections.join('\n\n')}\n\n-- \nSent by pipeline-warden. Routing and levels: config/warden.yml.\n`;
+  return { topicArn, subject: subject.replace(/[\r\n\t]+/g, ' '), body };
+}
+
+const VERB: Readonly<Record<Outcome, string>> = {
+  running: 'started',
+  succeeded: 'succeeded',
+  failed: 'FAILED',
+  stopped: 'stopped',
+  waiting: 'needs approval',
+  info: 'updated',
+};
+
+function verb(card: RunCard, outcome: Outcome): string {
+  if (card.run.kind === 'alarm') return outcome === 'failed' ? 'is in ALARM' : outcome === 'succeeded' ? 'recovered' : 'changed state';
+  if (card.run.kind === 'package') return viewOf(card).pkg?.state.toLowerCase() ?? 'changed';
+  return VERB[outcome];
+}
+
+function subjectName(card: RunCard): string {
+  const s = card.subject;
+  switch (card.run.kind) {
+    case 'pipeline':
+      return s.pipeline ?? 'pipeline';
+    case 'build':
+      return `build ${s.project ?? ''}`.trim();
+    case 'deployment':
+      return `deployment ${s.application ?? ''}`.trim();
+    case 'package': {
+      const p = viewOf(card).pkg;
+      return p ? `package ${[p.namespace, p.name].filter(Boolean).join('/')} ${p.version}` : 'package';
+    }
+    case 'alarm':
+      return `alarm ${s.alarm ?? ''}`.trim();
+  }
+}
+
+function suffix(card: RunCard): string {
+  if (card.run.kind !== 'pipeline' && card.run.kind !== 'build') return '';
+  return ` (${shortId(card.run.key.slice(card.run.key.lastIndexOf('/') + 1))})`;
+}

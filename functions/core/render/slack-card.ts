@@ -1,0 +1,128 @@
+/**
+ * The run card: the one top-level Slack message of a run, rendered from its facts alone (so the
+ * same facts always give the same blocks, whatever order they arrived in).
+ */
+import type { SlackBlock } from './blocks';
+import type { Level } from '../config/schema';
+import type { BuildView, CardView, DeploymentView, StageView } from '../card/view';
+import { viewOf } from '../card/view';
+import type { RunCard } from '../card/types';
+import type { Subject } from '../events/observation';
+import { clip, consoleUrl, esc, ICON, link, shortId, when, WORD } from './format';
+
+export interface RenderedMessage {
+  /** Fallback text: notifications, screen readers, and the terminal replay. */
+  readonly text: string;
+  readonly blocks: readonly SlackBlock[];
+}
+
+const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
+const context = (parts: readonly string[]): SlackBlock => ({
+  type: 'context',
+  elements: parts.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: clip(text, 3000) })),
+});
+
+/**
+ * Renders a run's card. `level` decides the detail: `all` lists every action, the other levels
+ * show stages only (fewer rows, fewer updates).
+ *
+ * @example renderCard(card, 'all').text // 'my-pipeline failed (execution b938328a)'
+ */
+export function renderCard(card: RunCard, level: Level): RenderedMessage {
+  const view = viewOf(card);
+  const { headline, lines, facts } = body(card, view, level);
+  const blocks = [section(`${ICON[view.outcome]} ${headline}`), ...(lines.length ? [section(lines.join('\n'))] : []), context([...facts, `updated ${when(view.updated)}`])];
+  return { text: plain(headline), blocks };
+}
+
+interface Body {
+  readonly headline: string;
+  readonly lines: readonly string[];
+  readonly facts: readonly string[];
+}
+
+function body(card: RunCard, view: CardView, level: Level): Body {
+  const s = card.subject;
+  const where = `${s.account} · ${s.region}`;
+  switch (card.run.kind) {
+    case 'pipeline': {
+      const executionId = card.run.key.slice(card.run.key.lastIndexOf('/') + 1);
+      const url = consoleUrl.pipelineExecution(s, executionId);
+      const trigger = view.pipeline?.trigger ? [`trigger: ${esc(view.pipeline.trigger)}${view.pipeline.triggerDetail ? ` (${esc(clip(view.pipeline.triggerDetail, 200))})` : ''}`] : [];
+      return {
+        headline: `*${link(url, s.pipeline ?? 'pipeline')}* ${WORD[view.outcome]} · execution \`${shortId(executionId)}\``,
+        lines: [...view.stages.flatMap((stage) => stageLines(stage, level)), ...view.builds.filter((b) => b.outcome === 'failed').map((b) => buildLine(s, b))],
+        facts: [where, ...trigger],
+      };
+    }
+    case 'build': {
+      const b = view.builds[0];
+      const name = b ? `${b.project}${b.buildNumber !== undefined ? ` #${b.buildNumber}` : ''}` : (s.project ?? 'build');
+      return {
+        headline: `*${link(b && consoleUrl.build(s, b.buildId), name)}* build ${WORD[view.outcome]}`,
+        lines: b ? buildDetail(b) : [],
+        facts: [where, ...(b?.sourceVersion ? [`source ${esc(clip(b.sourceVersion, 60))}`] : []), ...(b?.initiator ? [`started by ${esc(b.initiator)}`] : [])],
+      };
+    }
+    case 'deployment': {
+      const d = view.deployments[0];
+      const id = d?.deploymentId ?? card.run.key.slice(card.run.key.lastIndexOf('/') + 1);
+      return {
+        headline: `*${esc(s.application ?? 'application')}*${d ? ` / ${esc(d.group)}` : ''} deployment ${link(consoleUrl.deployment(s, id), id)} ${WORD[view.outcome]}`,
+        lines: d ? [instanceLine(d)].filter(Boolean) : [],
+        facts: [where],
+      };
+    }
+    case 'package': {
+      const p = view.pkg;
+      const name = p ? [p.namespace, p.name].filter(Boolean).join('/') : 'package';
+      return {
+        headline: `:package: *${esc(name)} ${esc(p?.version ?? '')}* ${esc(p ? p.state.toLowerCase() : 'changed')} in ${link(p && consoleUrl.repository(s, p.domainOwner, p.domain, p.repository), p ? `${p.domain}/${p.repository}` : 'CodeArtifact')}`,
+        lines: [],
+        facts: [where, ...(p ? [`${esc(p.format)} · ${esc(p.operation.toLowerCase())}`] : [])],
+      };
+    }
+    case 'alarm': {
+      const a = view.alarm;
+      const state = a?.state === 'ALARM' ? 'is in ALARM' : a?.state === 'OK' ? 'recovered (OK)' : `is ${esc(a?.state ?? 'unknown')}`;
+      return { headline: `*${link(consoleUrl.alarm(s, s.alarm ?? ''), s.alarm ?? 'alarm')}* ${state}`, lines: a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : [], facts: [where] };
+    }
+  }
+}
+
+function stageLines(stage: StageView, level: Level): string[] {
+  const head = `${ICON[stage.outcome]} *${esc(stage.name)}*`;
+  if (level !== 'all') {
+    const failed = stage.actions.filter((a) => a.outcome === 'failed').map((a) => esc(a.action));
+    return [failed.length ? `${head} — ${failed.join(', ')} failed` : head];
+  }
+  return [head, ...stage.actions.map((a) => `      ${ICON[a.outcome]} ${link(a.externalUrl, a.action)} _${esc(a.provider)}_${a.summary && a.outcome === 'failed' ? ` — ${esc(clip(a.summary, 200))}` : ''}`)];
+}
+
+function buildLine(s: Subject, b: BuildView): string {
+  const phase = b.failedPhases[0];
+  return `${ICON.failed} build ${link(consoleUrl.build(s, b.buildId), `${b.project}${b.buildNumber !== undefined ? ` #${b.buildNumber}` : ''}`)} failed${phase ? ` in ${esc(phase.phase)}` : ''}`;
+}
+
+function buildDetail(b: BuildView): string[] {
+  const phases = b.failedPhases.map((p) => `${ICON.failed} phase *${esc(p.phase)}* ${esc(p.status.toLowerCase())}${p.context ? `: ${esc(clip(p.context, 300))}` : ''}`);
+  const current = b.outcome === 'running' && b.currentPhase ? [`phase ${esc(b.currentPhase)}`] : [];
+  const logs = b.logLink ? [link(b.logLink, 'build logs')] : [];
+  return [...current, ...phases, ...logs];
+}
+
+function instanceLine(d: DeploymentView): string {
+  return (Object.entries(d.instances) as [keyof typeof WORD, number][])
+    .map(([outcome, n]) => `${ICON[outcome]} ${n} instance${n === 1 ? '' : 's'} ${WORD[outcome]}`)
+    .join('  ');
+}
+
+/** mrkdwn → plain text for the notification fallback. */
+export function plain(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
+    .replace(/[*_`]/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

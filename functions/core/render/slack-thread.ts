@@ -1,0 +1,85 @@
+/**
+ * Thread replies under a run's card: one per failure, with the reason, the failing action, the
+ * last lines of the build log and the people to call.
+ */
+import type { FactRecord, RunCard } from '../card/types';
+import { viewOf } from '../card/view';
+import { buildKey } from '../events/normalize';
+import { clip, consoleUrl, esc, ICON, link } from './format';
+import type { RenderedMessage } from './slack-card';
+import { plain } from './slack-card';
+import type { SlackBlock } from './blocks';
+
+export interface FailureDetail {
+  /** `U…`/`W…` users, `S…` user groups, `here`, `channel`. */
+  readonly mentions: readonly string[];
+  /** Last lines of the failed build's log, oldest first. */
+  readonly logLines: readonly string[];
+}
+
+/**
+ * @example renderFailure(card, failure, { mentions: ['S0ONCALL1'], logLines: [] }).text
+ * // 'Deploy / Deploy failed (CodeDeploy)'
+ */
+export function renderFailure(card: RunCard, failure: FactRecord, detail: FailureDetail): RenderedMessage {
+  const { title, reason, links } = describe(card, failure);
+  const who = detail.mentions.map(mention).join(' ');
+  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(`${ICON.failed} ${title}${who ? `\n${who}` : ''}`, 3000) } }];
+  if (reason) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`> ${esc(reason).replace(/\n/g, '\n> ')}`, 3000) } });
+  if (detail.logLines.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(detail.logLines) } });
+  if (links.length) blocks.push({ type: 'context', elements: links.map((text) => ({ type: 'mrkdwn', text })) });
+  return { text: plain(title), blocks };
+}
+
+/** Slack's section text is at most 3,000 characters: keep the last lines that fit. */
+function codeBlock(lines: readonly string[]): string {
+  const kept: string[] = [];
+  let size = 8;
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const line = esc(lines[i] ?? '').replace(/```/g, "'''");
+    if (size + line.length + 1 > 3000) break;
+    kept.unshift(line);
+    size += line.length + 1;
+  }
+  return `\`\`\`${kept.join('\n')}\`\`\``;
+}
+
+function mention(id: string): string {
+  if (id === 'here' || id === 'channel') return `<!${id}>`;
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}
+
+interface Described {
+  readonly title: string;
+  readonly reason?: string;
+  readonly links: readonly string[];
+}
+
+function describe(card: RunCard, failure: FactRecord): Described {
+  const s = card.subject;
+  const f = failure.fact;
+  switch (f.type) {
+    case 'action': {
+      const build = f.provider === 'CodeBuild' && f.externalId ? viewOf(card).builds.find((b) => b.buildId === buildKey(f.externalId ?? '')) : undefined;
+      const phase = build?.failedPhases.find((p) => p.context);
+      const reason = [f.summary, f.errorCode && `error code ${f.errorCode}`, phase && `phase ${phase.phase}: ${phase.context}`].filter(Boolean).join('\n');
+      return {
+        title: `*${esc(f.stage)} / ${esc(f.action)}* ${f.category === 'Approval' ? 'was rejected' : 'failed'} (${esc(f.provider)})`,
+        reason: reason || undefined,
+        links: [f.externalUrl && link(f.externalUrl, 'details'), build?.logLink && link(build.logLink, 'build logs')].filter((x): x is string => !!x),
+      };
+    }
+    case 'build': {
+      const phase = viewOf(card).builds.find((b) => b.buildId === f.buildId)?.failedPhases.find((p) => p.context);
+      return {
+        title: `*${esc(f.project)}* build ${f.state === 'TIMED_OUT' ? 'timed out' : 'failed'}${phase ? ` in ${esc(phase.phase)}` : ''}`,
+        reason: phase?.context,
+        links: [link(consoleUrl.build(s, f.buildId), 'build'), f.logLink && link(f.logLink, 'build logs')].filter((x): x is string => !!x),
+      };
+    }
+    case 'deployment':
+      return { title: `*${esc(f.application)} / ${esc(f.group)}* deployment ${esc(f.deploymentId)} failed`, links: [link(consoleUrl.deployment(s, f.deploymentId), 'deployment')] };
+    default:
+      return { title: `${esc(f.type)} failed`, links: [] };
+  }
+}

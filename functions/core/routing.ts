@@ -1,0 +1,85 @@
+/**
+ * Which destinations hear about a run, at which level. Every matching route applies (a team
+ * channel and an audit channel can both follow a pipeline); destinations are de-duplicated.
+ */
+import picomatch from 'picomatch';
+import type { Config, Level, Route } from './config/schema';
+import type { RunKind, Subject } from './events/observation';
+
+export interface SlackTarget {
+  readonly channel: string;
+  readonly level: Level;
+  readonly mentions: readonly string[];
+}
+
+export interface EmailTarget {
+  /** An SNS topic ARN, or `default` for the stack's own topic. */
+  readonly topic: string;
+  readonly level: Level;
+}
+
+export interface Destinations {
+  readonly slack: readonly SlackTarget[];
+  readonly email: readonly EmailTarget[];
+}
+
+const compiled = new Map<string, (name: string) => boolean>();
+
+function glob(pattern: string): (name: string) => boolean {
+  let matcher = compiled.get(pattern);
+  if (!matcher) {
+    matcher = picomatch(pattern, { dot: true });
+    compiled.set(pattern, matcher);
+  }
+  return matcher;
+}
+
+const anyOf = (patterns: readonly string[] | undefined, value: string | undefined): boolean =>
+  patterns === undefined || (value !== undefined && patterns.some((p) => glob(p)(value)));
+
+/**
+ * Whether a route applies to a run. Fields are ANDed, patterns within a field ORed. Alarms are
+ * only announced by routes that name them: a catch-all route must not page for every alarm in the
+ * account.
+ *
+ * @example routeMatches({ match: { pipelines: ['payments-*'] }, ... }, 'pipeline', { pipeline: 'payments-api', ... }) // true
+ */
+export function routeMatches(route: Route, kind: RunKind, subject: Subject): boolean {
+  const m = route.match;
+  if (kind === 'alarm' && m.alarms === undefined) return false;
+  return (
+    anyOf(m.pipelines, subject.pipeline) &&
+    anyOf(m.projects, subject.project) &&
+    anyOf(m.applications, subject.application) &&
+    anyOf(m.repositories, subject.repository) &&
+    anyOf(m.alarms, subject.alarm) &&
+    anyOf(m.accounts, subject.account) &&
+    anyOf(m.regions, subject.region)
+  );
+}
+
+const RANK: Readonly<Record<Level, number>> = { all: 0, 'status-changes': 1, failures: 2 };
+
+/** Where a run goes. A channel named by two routes gets the more detailed level and both mention lists. */
+export function destinationsFor(config: Config, kind: RunKind, subject: Subject): Destinations {
+  const slack = new Map<string, SlackTarget>();
+  const email = new Map<string, EmailTarget>();
+  for (const route of config.routes) {
+    if (!routeMatches(route, kind, subject)) continue;
+    for (const channel of route.slack?.channels ?? []) {
+      const level = route.slack?.level ?? config.defaults.slackLevel;
+      const seen = slack.get(channel);
+      slack.set(channel, {
+        channel,
+        level: seen && RANK[seen.level] < RANK[level] ? seen.level : level,
+        mentions: [...new Set([...(seen?.mentions ?? []), ...(route.slack?.mentions ?? [])])],
+      });
+    }
+    for (const topic of route.email?.topics ?? []) {
+      const level = route.email?.level ?? config.defaults.emailLevel;
+      const seen = email.get(topic);
+      email.set(topic, { topic, level: seen && RANK[seen.level] < RANK[level] ? seen.level : level });
+    }
+  }
+  return { slack: [...slack.values()], email: [...email.values()] };
+}

@@ -1,0 +1,33 @@
+/**
+ * Lambda entry point: an SQS batch of EventBridge events → one calm Slack card per run, and email.
+ * Records are processed one after another (events of one run often arrive together) and failures
+ * are reported per record, so one bad record never makes SQS redeliver the whole batch.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { processRecord, type RecordDeps } from '../app/process-record';
+import { buildRecordDeps } from './notify-deps';
+
+const logger = new Logger({ serviceName: 'pipeline-warden' });
+const processor = new BatchProcessor(EventType.SQS);
+let ready: Promise<RecordDeps> | undefined;
+
+/** Built once per container; a failed start (e.g. the token cannot be read) is retried next time. */
+function deps(): Promise<RecordDeps> {
+  ready ??= buildRecordDeps(logger).catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  return ready;
+}
+
+export const handler = middy(async (event: SQSEvent, context: Context) => {
+  const recordDeps = await deps();
+  return processPartialResponse(event, (record: SQSRecord) => processRecord(record.body, recordDeps), processor, {
+    context,
+    processInParallel: false,
+  });
+}).use(injectLambdaContext(logger));

@@ -1,0 +1,124 @@
+'use strict';
+/**
+ * Bridges the routing configuration (config/warden.yml) into serverless.yml at package time.
+ *
+ * serverless.yml reads each export with `${file(./scripts/serverless-config.cjs):<name>}`; osls calls the
+ * exported function with `{ resolveVariable }`, so the config path can come from a stack parameter.
+ *
+ * Choosing the file: `serverless package --param="config=path/to/warden.yml"` (default
+ * `config/warden.yml`, relative to the project). A `--config` option cannot be used: osls already owns
+ * `--config`/`-c` (the path of serverless.yml itself) and rejects options it does not know.
+ *
+ * The file is validated with the same `parseConfig` as `warden validate` (loaded from TypeScript
+ * through tsx), so an invalid config fails `serverless package` with every problem and its path,
+ * instead of failing in Lambda at the first event.
+ */
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const PROJECT_DIR = path.resolve(__dirname, '..');
+const DEFAULT_CONFIG = 'config/warden.yml';
+
+/** @type {Map<string, object>} validated config per absolute path: every export reads it once. */
+const cache = new Map();
+
+class InvalidConfigError extends Error {
+  constructor(file, problems) {
+    super(`Invalid pipeline-warden config ${file}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+    this.problems = problems;
+    // osls prints the stack of a failed variable source; the JS frames would only bury the problems.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}
+
+/** The TypeScript `parseConfig`, loaded once through tsx (scoped: it does not hook every later require). */
+function loadParseConfig() {
+  const { require: tsxRequire } = require('tsx/cjs/api');
+  return tsxRequire('../functions/core/config/parse.ts', __filename).parseConfig;
+}
+
+/**
+ * Reads and validates a config file. Throws InvalidConfigError listing every problem.
+ * @param {string} configPath absolute, or relative to the project
+ */
+function loadConfig(configPath) {
+  const file = path.resolve(PROJECT_DIR, configPath);
+  const cached = cache.get(file);
+  if (cached) return cached;
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidConfigError(path.relative(PROJECT_DIR, file), [`cannot read the file: ${error.message}`]);
+  }
+  const result = loadParseConfig()(text);
+  if (!result.ok) throw new InvalidConfigError(path.relative(PROJECT_DIR, file), result.problems);
+  cache.set(file, result.config);
+  return result.config;
+}
+
+async function configFromParams({ resolveVariable }) {
+  const configPath = await resolveVariable(`param:config, '${DEFAULT_CONFIG}'`);
+  return loadConfig(configPath);
+}
+
+/** Secrets Manager ARNs are used as given; anything else is an SSM parameter name (or ARN). */
+function isSecretArn(name) {
+  return /^arn:aws[a-z-]*:secretsmanager:/.test(name);
+}
+
+/**
+ * IAM resource of the token. The account comes from `Fn::Sub` (`${AWS::AccountId}`), resolved by
+ * CloudFormation at deploy time: `${aws:accountId}` would need credentials at package time, and a `*`
+ * account would grant reading a same-named parameter in any account.
+ */
+function tokenResourceOf(name) {
+  if (isSecretArn(name) || name.startsWith('arn:')) return name;
+  // SSM ARNs put a `/` between `parameter` and the name; a hierarchical name already starts with one.
+  const suffix = name.startsWith('/') ? name : `/${name}`;
+  return { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${suffix}` };
+}
+
+/** The SNS topics routes name explicitly (`default` is the stack's own topic, granted separately). */
+function topicArnsOf(config) {
+  const arns = config.routes.flatMap((route) => route.email?.topics ?? []).filter((topic) => topic !== 'default');
+  return [...new Set(arns)].sort();
+}
+
+/**
+ * esbuild `define`: the validated config (defaults applied) as a JS string literal, read by the
+ * handler as `WARDEN_EMBEDDED_CONFIG`. `$` is written `\u0024` so osls never mistakes a `${` in a
+ * route for a variable of its own when it re-reads the resolved value.
+ */
+function esbuildDefineOf(config) {
+  return { WARDEN_EMBEDDED_CONFIG: JSON.stringify(JSON.stringify(config)).replaceAll('$', '\\u0024') };
+}
+
+module.exports = {
+  esbuildDefine: async (ctx) => esbuildDefineOf(await configFromParams(ctx)),
+  /** SLACK_TOKEN_PARAMETER: the SSM parameter name or secret ARN, as written in the config. */
+  tokenParameter: async (ctx) => (await configFromParams(ctx)).slack.tokenParameter,
+  /** The token's ARN (an `Fn::Sub` object for an SSM parameter name). */
+  tokenParameterArn: async (ctx) => tokenResourceOf((await configFromParams(ctx)).slack.tokenParameter),
+  /** The whole IAM statement: the action differs between SSM and Secrets Manager. */
+  tokenIamStatement: async (ctx) => {
+    const name = (await configFromParams(ctx)).slack.tokenParameter;
+    return {
+      Effect: 'Allow',
+      // A SecureString under the AWS managed key aws/ssm needs no kms:Decrypt grant; a customer managed
+      // key would (grant it on that key, never on `*`).
+      Action: isSecretArn(name) ? ['secretsmanager:GetSecretValue'] : ['ssm:GetParameter'],
+      Resource: tokenResourceOf(name),
+    };
+  },
+  topicArns: async (ctx) => topicArnsOf(await configFromParams(ctx)),
+  /** sns:Publish resources: the stack's topic plus every topic the routes name. */
+  publishTopicResources: async (ctx) => [{ Ref: 'NotificationsTopic' }, ...topicArnsOf(await configFromParams(ctx))],
+  // For tests and the CLI: the same functions without osls.
+  loadConfig,
+  esbuildDefineOf,
+  tokenResourceOf,
+  topicArnsOf,
+  InvalidConfigError,
+};
