@@ -12,6 +12,8 @@ export interface RecordedCall {
 
 /** What replay knows about the account it pretends to read from (`--world`). */
 export interface World {
+  /** Free text for people reading the file. */
+  readonly description?: string;
   /** Build logs by log group, then stream: `{ "/aws/codebuild/app": { "<uuid>": ["line", ...] } }`. */
   readonly logs?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }

@@ -4,7 +4,7 @@
  * equal facts always give an equal view.
  */
 import type { Fact, Outcome } from '../events/observation';
-import { outcomeOf } from './outcome';
+import { isTerminal, outcomeOf } from './outcome';
 import type { FactRecord, RunCard } from './types';
 
 type FactOf<T extends Fact['type']> = Extract<Fact, { type: T }>;
@@ -71,7 +71,9 @@ function stagesOf(stages: readonly Viewed<'stage'>[], actions: readonly Viewed<'
       const stage = stages.find((s) => s.stage === name);
       const own = actions.filter((a) => a.stage === name);
       const since = [stage?.since, ...own.map((a) => a.since)].filter((t): t is string => !!t).sort()[0] ?? '';
-      return { name, since, state: stage?.state, outcome: stage?.outcome ?? worstOf(own.map((a) => a.outcome)), actions: own };
+      // A failed action shows on its stage at once, before the stage's own FAILED event arrives.
+      const outcome = stage && isTerminal(stage.outcome) ? stage.outcome : worstOf([...(stage ? [stage.outcome] : []), ...own.map((a) => a.outcome)]);
+      return { name, since, state: stage?.state, outcome, actions: own };
     })
     .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.name.localeCompare(b.name)));
 }

@@ -77,7 +77,7 @@ export function isEmptyPlan(plan: Plan): boolean {
  */
 export function threadWorthy(card: RunCard): Array<[string, FactRecord]> {
   return Object.entries(card.failures)
-    .filter(([, r]) => r.fact.type === 'action' || r.fact.type === card.run.kind)
+    .filter(([, r]) => r.fact.type === 'action' || (card.run.kind !== 'pipeline' && r.fact.type === card.run.kind))
     .sort(([a, ra], [b, rb]) => (ra.time < rb.time ? -1 : ra.time > rb.time ? 1 : a.localeCompare(b)));
 }
 

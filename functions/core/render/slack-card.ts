@@ -48,11 +48,15 @@ function body(card: RunCard, view: CardView, level: Level): Body {
     case 'pipeline': {
       const executionId = card.run.key.slice(card.run.key.lastIndexOf('/') + 1);
       const url = consoleUrl.pipelineExecution(s, executionId);
-      const trigger = view.pipeline?.trigger ? [`trigger: ${esc(view.pipeline.trigger)}${view.pipeline.triggerDetail ? ` (${esc(clip(view.pipeline.triggerDetail, 200))})` : ''}`] : [];
+      const trigger = view.pipeline?.trigger ? [`trigger: ${esc(view.pipeline.trigger)}`] : [];
       return {
         headline: `*${link(url, s.pipeline ?? 'pipeline')}* ${WORD[view.outcome]} · execution \`${shortId(executionId)}\``,
-        lines: [...view.stages.flatMap((stage) => stageLines(stage, level)), ...view.builds.filter((b) => b.outcome === 'failed').map((b) => buildLine(s, b))],
-        facts: [where, ...trigger],
+        lines: [
+          ...view.stages.flatMap((stage) => stageLines(stage, level)),
+          ...view.builds.filter((b) => b.outcome === 'failed').map((b) => buildLine(s, b)),
+          ...view.deployments.map((d) => `${ICON[d.outcome]} deployment ${link(consoleUrl.deployment(s, d.deploymentId), d.deploymentId)} to ${esc(d.application)} / ${esc(d.group)} ${WORD[d.outcome]}${instanceLine(d) ? ` · ${instanceLine(d)}` : ''}`),
+        ],
+        facts: [where, ...trigger, ...commits(view)],
       };
     }
     case 'build': {
@@ -77,7 +81,7 @@ function body(card: RunCard, view: CardView, level: Level): Body {
       const p = view.pkg;
       const name = p ? [p.namespace, p.name].filter(Boolean).join('/') : 'package';
       return {
-        headline: `:package: *${esc(name)} ${esc(p?.version ?? '')}* ${esc(p ? p.state.toLowerCase() : 'changed')} in ${link(p && consoleUrl.repository(s, p.domainOwner, p.domain, p.repository), p ? `${p.domain}/${p.repository}` : 'CodeArtifact')}`,
+        headline: `*${esc(name)} ${esc(p?.version ?? '')}* ${esc(p ? p.state.toLowerCase() : 'changed')} in ${link(p && consoleUrl.repository(s, p.domainOwner, p.domain, p.repository), p ? `${p.domain}/${p.repository}` : 'CodeArtifact')}`,
         lines: [],
         facts: [where, ...(p ? [`${esc(p.format)} · ${esc(p.operation.toLowerCase())}`] : [])],
       };
@@ -88,6 +92,29 @@ function body(card: RunCard, view: CardView, level: Level): Body {
       return { headline: `*${link(consoleUrl.alarm(s, s.alarm ?? ''), s.alarm ?? 'alarm')}* ${state}`, lines: a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : [], facts: [where] };
     }
   }
+}
+
+/** The revisions the source actions fetched: commit id (linked) and message, when the event carries them. */
+function commits(view: CardView): string[] {
+  return view.stages
+    .flatMap((s) => s.actions)
+    .filter((a) => a.category === 'Source' && a.externalId)
+    .map((a) => {
+      const message = commitMessage(a.summary);
+      return `commit ${link(a.externalUrl, (a.externalId ?? '').slice(0, 7))}${message ? ` ${esc(clip(message, 120))}` : ''}`;
+    });
+}
+
+/** Connection sources summarize as JSON (`{"ProviderType":…,"CommitMessage":…}`), CodeCommit as the message itself. */
+export function commitMessage(summary: string | undefined): string | undefined {
+  if (!summary) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(summary);
+    if (typeof parsed === 'object' && parsed !== null && 'CommitMessage' in parsed) return String(parsed.CommitMessage).split('\n')[0];
+  } catch {
+    // Not JSON: the summary is the message.
+  }
+  return summary.split('\n')[0];
 }
 
 function stageLines(stage: StageView, level: Level): string[] {
@@ -113,8 +140,8 @@ function buildDetail(b: BuildView): string[] {
 
 function instanceLine(d: DeploymentView): string {
   return (Object.entries(d.instances) as [keyof typeof WORD, number][])
-    .map(([outcome, n]) => `${ICON[outcome]} ${n} instance${n === 1 ? '' : 's'} ${WORD[outcome]}`)
-    .join('  ');
+    .map(([outcome, n]) => `${n} instance${n === 1 ? '' : 's'} ${WORD[outcome]}`)
+    .join(', ');
 }
 
 /** mrkdwn → plain text for the notification fallback. */

@@ -62,7 +62,8 @@ function describe(card: RunCard, failure: FactRecord): Described {
     case 'action': {
       const build = f.provider === 'CodeBuild' && f.externalId ? viewOf(card).builds.find((b) => b.buildId === buildKey(f.externalId ?? '')) : undefined;
       const phase = build?.failedPhases.find((p) => p.context);
-      const reason = [f.summary, f.errorCode && `error code ${f.errorCode}`, phase && `phase ${phase.phase}: ${phase.context}`].filter(Boolean).join('\n');
+      const phaseLine = phase?.context && !f.summary?.includes(phase.context) ? `phase ${phase.phase}: ${phase.context}` : undefined;
+      const reason = [f.summary, f.errorCode && `error code ${f.errorCode}`, phaseLine].filter(Boolean).join('\n');
       return {
         title: `*${esc(f.stage)} / ${esc(f.action)}* ${f.category === 'Approval' ? 'was rejected' : 'failed'} (${esc(f.provider)})`,
         reason: reason || undefined,

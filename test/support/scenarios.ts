@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { World } from '../../functions/adapters/recording';
+import { parseConfig } from '../../functions/core/config/parse';
+import type { Config } from '../../functions/core/config/schema';
+
+export const SAMPLES_DIR = path.resolve(__dirname, '../../events/samples');
+
+/** The events of one scenario folder under events/samples, in file order. */
+export function scenario(name: string): Array<{ file: string; event: Record<string, unknown> }> {
+  const dir = path.join(SAMPLES_DIR, name);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, event: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown> }));
+}
+
+export const sampleWorld = (): World => JSON.parse(readFileSync(path.join(SAMPLES_DIR, 'samples.world.json'), 'utf8')) as World;
+
+/** A config from YAML text; throws with the problems if it does not validate. */
+export function config(yaml: string): Config {
+  const result = parseConfig(yaml);
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  return result.config;
+}
+
+/** mulberry32: a seeded PRNG so a failing ordering can be reproduced from its seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
