@@ -4,8 +4,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
-    // DynamoDB Local / dynalite and the local Slack server bind to 127.0.0.1 only.
+    // The JSON report is what .ci/run reads to print its `tests: N passed, M failed` line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest.json' },
+    // Local DynamoDB, the local Slack server and `serverless package` take seconds, not milliseconds.
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 180_000,
   },
 });

@@ -3,6 +3,7 @@
  * its real API name (`slack.chat.postMessage`, `sns.publish`, ...) and nothing is sent. Reads are
  * answered from a world file.
  */
+import { snsSubject } from './sns';
 import type { BuildLogsPort, DeadLetterPort, EmailPort, SlackPort } from './ports';
 
 export interface RecordedCall {
@@ -47,7 +48,7 @@ export function createRecorder(world: World): Recorder {
     },
     email: {
       async publish(e) {
-        calls.push({ call: 'sns.publish', input: { TopicArn: e.topicArn, Subject: e.subject, Message: e.body } });
+        calls.push({ call: 'sns.publish', input: { TopicArn: e.topicArn, Subject: snsSubject(e.subject), Message: e.body } });
       },
     },
     logs: {

@@ -73,7 +73,8 @@ function logTails(card: RunCard, logs: BuildLogsPort, lines: number): (failure: 
     const key = `${ref.group}|${ref.stream}`;
     let tail = cache.get(key);
     if (!tail) {
-      tail = logs.tail({ ...ref, lines });
+      // The log tail is a courtesy: without it (logs disabled, no permission) the failure is still announced.
+      tail = logs.tail({ ...ref, lines }).catch((error: unknown) => [`(build log unavailable: ${error instanceof Error ? error.name : 'error'})`]);
       cache.set(key, tail);
     }
     return tail;

@@ -30,6 +30,8 @@ export function embeddedConfig(source = typeof WARDEN_EMBEDDED_CONFIG === 'undef
   return result.config;
 }
 
+const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
+
 function env(name: string): string {
   const value = process.env[name];
   if (!value) throw new ConfigError([`environment variable ${name} is not set`]);
@@ -43,7 +45,8 @@ export async function buildRecordDeps(logger: Logger): Promise<RecordDeps> {
   const notifyDeps = {
     config,
     store: createDynamoCardStore({ client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName }),
-    slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter) }),
+    // Short retries: a Lambda has 60 s, and SQS retries the record later anyway (see README, Delivery).
+    slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger }),
     email: createEmailPort(new SNSClient({})),
     logs: createBuildLogsPort(new CloudWatchLogsClient({})),
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),

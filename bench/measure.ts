@@ -1,0 +1,34 @@
+/** Timing helpers for the benchmark; wall-clock, milliseconds. */
+
+/** Runs `fn(i)` for i in [0, n) and returns each call's duration in ms. */
+export function timeEach(n: number, fn: (i: number) => unknown): number[] {
+  const times: number[] = new Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const start = process.hrtime.bigint();
+    fn(i);
+    times[i] = Number(process.hrtime.bigint() - start) / 1e6;
+  }
+  return times;
+}
+
+export function stats(times: readonly number[]): { median: number; p99: number; mean: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { median: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length) };
+}
+
+/**
+ * `n` events cycled from the real samples, each run made distinct (ids rewritten) so the benchmark
+ * merges into many cards, as a busy account does, instead of one ever-growing card.
+ */
+export function sampleEvents(real: readonly unknown[], n: number): unknown[] {
+  return Array.from({ length: n }, (_, i) => {
+    const event = structuredClone(real[i % real.length]) as Record<string, unknown>;
+    const detail = event['detail'] as Record<string, unknown>;
+    const run = Math.floor(i / real.length);
+    event['id'] = `${String(event['id'])}-${i}`;
+    for (const key of ['execution-id', 'deploymentId', 'packageVersion']) if (typeof detail[key] === 'string') detail[key] = `${String(detail[key])}-${run}`;
+    if (typeof detail['build-id'] === 'string') detail['build-id'] = `${String(detail['build-id'])}${run}`;
+    return event;
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: the figures issue #2 asks for, each next to a baseline measured in the same run
+ * on the same machine, so a reader can compare runs across machines by their ratios.
+ *
+ * 1. bundle size of each function (minified, as `serverless package` builds it);
+ * 2. cold init: a fresh Node process loading the bundle, vs one loading nothing (median of 15);
+ * 3. hot path per event (parse → normalize → merge → route → plan/render) over ≥ 10,000 events built
+ *    from the real samples, vs JSON round-tripping the same events;
+ * 4. Slack calls per pipeline run in the demo scenarios.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { readJsonTree } from '../test/support/shared';
+import { collectEventFiles } from '../cli/files';
+import { replayEvents } from '../cli/replay';
+import { tally } from '../cli/replay-print';
+import { parseConfig } from '../functions/core/config/parse';
+import { emptyCard, merge } from '../functions/core/card/merge';
+import type { RunCard } from '../functions/core/card/types';
+import { normalize } from '../functions/core/events/normalize';
+import { parseEvent } from '../functions/core/events/parse';
+import { DetailType } from '../functions/core/events/schemas';
+import { planDelivery } from '../functions/core/notify/plan';
+import { destinationsFor } from '../functions/core/routing';
+import { sampleEvents, timeEach, stats } from './measure';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'bench/out');
+const FUNCTIONS = { notify: 'functions/handlers/notify.ts' };
+
+const configResult = parseConfig(readFileSync(path.join(ROOT, 'config/warden.yml'), 'utf8'));
+if (!configResult.ok) throw new Error(configResult.problems.join('\n'));
+const config = configResult.config;
+
+async function bundles(): Promise<void> {
+  console.log('\n## Bundles (esbuild: minify, cjs, node24, @aws-sdk/* provided by the Lambda runtime)');
+  mkdirSync(OUT, { recursive: true });
+  for (const [name, entry] of Object.entries(FUNCTIONS)) {
+    const outfile = path.join(OUT, `${name}.js`);
+    await build({
+      entryPoints: [path.join(ROOT, entry)],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'cjs',
+      external: ['@aws-sdk/*'],
+      define: { WARDEN_EMBEDDED_CONFIG: JSON.stringify(JSON.stringify(config)) },
+      logLevel: 'error',
+    });
+    const kb = statSync(outfile).size / 1024;
+    const node = process.execPath;
+    const env = { ...process.env, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const spawn = (code: string) => () => execFileSync(node, ['-e', code], { env, cwd: ROOT });
+    const baseline = stats(timeEach(15, spawn('0')));
+    const init = stats(timeEach(15, spawn(`require(${JSON.stringify(outfile)})`)));
+    console.log(`${name}: ${kb.toFixed(1)} KB minified (target ≤ 250 KB)`);
+    console.log(`${name}: cold init median ${init.median.toFixed(1)} ms vs empty Node process ${baseline.median.toFixed(1)} ms → ratio ${(init.median / baseline.median).toFixed(2)}, load cost ${(init.median - baseline.median).toFixed(1)} ms (target ≤ 100 ms median)`);
+  }
+}
+
+function hotPath(): void {
+  console.log('\n## Hot path, in-process, one core');
+  const supported = new Set<string>(Object.values(DetailType));
+  const real = [
+    ...readJsonTree(path.join(ROOT, '../shared/events')).map(([, e]) => e),
+    ...collectEventFiles([path.join(ROOT, 'events/samples')]).map((f) => f.event),
+  ].filter((e) => supported.has(String((e as Record<string, unknown>)['detail-type'])));
+  const events = sampleEvents(real, 12_000);
+  const cards = new Map<string, RunCard>();
+  // The pure part of the hot path: what a Lambda does per event besides waiting on DynamoDB and Slack.
+  const handle = (raw: unknown) => {
+    const observations = normalize(parseEvent(raw));
+    const first = observations[0];
+    if (!first) return;
+    const card = merge(cards.get(first.run.key) ?? emptyCard(first.run, first.subject), observations);
+    cards.set(first.run.key, card);
+    planDelivery(card, destinationsFor(config, card.run.kind, card.subject));
+  };
+  const baseline = stats(timeEach(events.length, (i) => JSON.parse(JSON.stringify(events[i]))));
+  const hot = stats(timeEach(events.length, (i) => handle(events[i])));
+  console.log(`${events.length} events from ${real.length} real samples, ${cards.size} runs`);
+  console.log(`parse→normalize→merge→route→render: median ${(hot.median * 1000).toFixed(1)} µs, p99 ${(hot.p99 * 1000).toFixed(1)} µs, ${Math.round(1000 / hot.mean)} events/s (target ≥ 5,000/s)`);
+  console.log(`baseline JSON round trip: median ${(baseline.median * 1000).toFixed(1)} µs → ratio ${(hot.median / baseline.median).toFixed(1)}× median, ${(hot.p99 / baseline.p99).toFixed(1)}× p99`);
+}
+
+async function slackCalls(): Promise<void> {
+  console.log('\n## Slack calls per run (demo scenarios, config/warden.yml)');
+  const world = JSON.parse(readFileSync(path.join(ROOT, 'events/samples/samples.world.json'), 'utf8'));
+  for (const scenario of ['01-pipeline-build-fails', '02-pipeline-deploys', '03-codeartifact-publish']) {
+    const files = collectEventFiles([path.join(ROOT, 'events/samples', scenario)]);
+    const results = await replayEvents(files, { config, world });
+    const t = tally(results);
+    const channels = new Set(results.flatMap((r) => r.calls).filter((c) => c.call.startsWith('slack.')).map((c) => String(c.input['channel'])));
+    console.log(`${scenario}: ${files.length} events, ${channels.size} channel(s): ${t['cards posted']} top-level posts (${(t['cards posted']! / Math.max(1, channels.size)).toFixed(0)} per channel, target 1), ${t['cards updated']} updates, ${t['thread replies']} thread replies, ${t['emails']} emails`);
+  }
+}
+
+(async () => {
+  console.log(`pipeline-warden bench · node ${process.version} · ${process.arch}`);
+  await bundles();
+  hotPath();
+  await slackCalls();
+})().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
