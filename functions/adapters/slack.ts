@@ -1,0 +1,170 @@
+/**
+ * Slack through the Web API (`@slack/web-api`). Retries, `Retry-After` on a 429 and request
+ * queueing are the library's; this adapter chooses the policy, shapes the two calls we make and
+ * turns what is left of a failure into our error family: a Slack platform error (`ok: false`) is a
+ * `PermanentError` unless Slack says it is on its side; anything that outlasted the client's
+ * retries is a `DeliveryError`.
+ */
+import { ErrorCode, LogLevel, retryPolicies, WebClient, type Logger, type RetryOptions, type WebAPICallResult } from '@slack/web-api';
+import { DeliveryError, PermanentError, type WardenError } from '../core/errors';
+import type { SlackPort } from './ports';
+
+export type { RetryOptions };
+
+/** Where the client's own log lines go. A Powertools `Logger` fits as it is. */
+export interface SlackLogSink {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface SlackPortOptions {
+  /** Bot token (`xoxb-…`). Sent only in the Authorization header; never logged or put in an error. */
+  readonly token: string;
+  /** Web API base URL, default `https://slack.com/api/` (the client adds a missing final `/`). */
+  readonly slackApiUrl?: string;
+  /** Retry policy for 5xx, network failures and 429s. Default: `retryPolicies.fiveRetriesInFiveMinutes`. */
+  readonly retryConfig?: RetryOptions;
+  /** Per-attempt timeout in ms (default 10 000). The library's default is none: a stuck socket would hold the Lambda until it times out. */
+  readonly timeoutMs?: number;
+  /** Receives the client's log lines with the token scrubbed. Default: the library's console logger at WARN. */
+  readonly logger?: SlackLogSink;
+}
+
+/**
+ * Slack errors that Slack documents as on its side and passing; retrying later can succeed.
+ * The library does not retry them (it only retries at the HTTP level), so the record is.
+ */
+const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** What a person has to do about the platform errors a new installation meets first. */
+const HINTS: Readonly<Record<string, string>> = {
+  channel_not_found: 'check the channel ID; a private channel must invite the app first',
+  not_in_channel: 'invite the app to the channel (/invite @app-name)',
+  is_archived: 'the channel is archived',
+  invalid_auth: 'check the Slack bot token parameter',
+  not_authed: 'check the Slack bot token parameter',
+  token_revoked: 'the Slack bot token was revoked; install the app again and update the token parameter',
+  account_inactive: 'the Slack bot token belongs to a deleted app or workspace',
+  missing_scope: 'the Slack app needs the chat:write scope',
+  message_not_found: 'the message to update was deleted or its ts is wrong',
+};
+
+/**
+ * @example
+ * const slack = createSlackPort({ token: await getSlackToken('/pipeline-warden/slack-token') });
+ * const { channel, ts } = await slack.postMessage({ channel: 'C0123ABCD', text: 'deploy #42 started' });
+ * await slack.updateMessage({ channel, ts, text: 'deploy #42 succeeded' });
+ */
+export function createSlackPort(options: SlackPortOptions): SlackPort {
+  const { token } = options;
+  const client = new WebClient(token, {
+    slackApiUrl: options.slackApiUrl ?? 'https://slack.com/api/',
+    retryConfig: options.retryConfig ?? retryPolicies.fiveRetriesInFiveMinutes,
+    // Wait out a 429 for as long as Retry-After says, then try again (within retryConfig).
+    rejectRateLimitedCalls: false,
+    timeout: options.timeoutMs ?? 10_000,
+    ...(options.logger ? { logger: toSlackLogger(options.logger, token) } : { logLevel: LogLevel.WARN }),
+  });
+
+  const call = async (method: string, channel: string, args: Record<string, unknown>): Promise<WebAPICallResult> => {
+    try {
+      // `apiCall` rather than `client.chat.postMessage`: our blocks are structural (core renders
+      // them, Slack validates them), which the typed method would only take through a cast.
+      return await client.apiCall(method, args);
+    } catch (error) {
+      throw toWardenError(error, { method, channel, token });
+    }
+  };
+
+  return {
+    async postMessage(m) {
+      const result = await call('chat.postMessage', m.channel, {
+        channel: m.channel,
+        text: m.text,
+        blocks: m.blocks,
+        thread_ts: m.threadTs,
+        unfurl_links: false,
+      });
+      return postedAt(result, m.channel);
+    },
+    async updateMessage(m) {
+      await call('chat.update', m.channel, { channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks });
+    },
+  };
+}
+
+/**
+ * The channel ID and ts Slack answered with. The channel comes from the answer because a post to
+ * `#name` answers with the ID, and `chat.update` accepts only the ID.
+ */
+function postedAt(result: WebAPICallResult, requested: string): { channel: string; ts: string } {
+  const ts = 'ts' in result ? result.ts : undefined;
+  const channel = 'channel' in result ? result.channel : undefined;
+  if (typeof ts !== 'string' || ts === '') {
+    // The message may well be in the channel: retrying would post it twice.
+    throw new PermanentError(`Slack chat.postMessage to channel ${requested} answered ok without a ts`);
+  }
+  return { channel: typeof channel === 'string' && channel !== '' ? channel : requested, ts };
+}
+
+interface CallContext {
+  readonly method: string;
+  readonly channel: string;
+  readonly token: string;
+}
+
+function toWardenError(error: unknown, ctx: CallContext): WardenError {
+  const where = `Slack ${ctx.method} to channel ${ctx.channel}`;
+  const slackError = platformErrorOf(error);
+  if (slackError !== undefined) {
+    const hint = HINTS[slackError];
+    const message = scrub(`${where} failed: ${slackError}${hint ? ` (${hint})` : ''}`, ctx.token);
+    return TRANSIENT_PLATFORM_ERRORS.has(slackError)
+      ? new DeliveryError(message, { cause: error })
+      : new PermanentError(message, { cause: error });
+  }
+  // HTTP errors, network errors and an exhausted rate limit: the client already retried them.
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DeliveryError(scrub(`${where} failed after retries: ${reason}`, ctx.token), { cause: error });
+}
+
+/** The `error` of an `ok: false` answer (`slack_webapi_platform_error`), if that is what this is. */
+function platformErrorOf(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !('code' in error) || error.code !== ErrorCode.PlatformError) return undefined;
+  const data = 'data' in error ? error.data : undefined;
+  const code = typeof data === 'object' && data !== null && 'error' in data ? data.error : undefined;
+  return typeof code === 'string' ? code : 'unknown_error';
+}
+
+/** Removes the token from text we are about to log or throw, whatever put it there. */
+function scrub(text: string, token: string): string {
+  return token.length >= 8 ? text.split(token).join('[token]') : text;
+}
+
+function toSlackLogger(sink: SlackLogSink, token: string): Logger {
+  const line = (parts: unknown[]): string => scrub(parts.map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' '), token);
+  // The sink filters by its own level; the client only reads this one back.
+  let level = LogLevel.DEBUG;
+  return {
+    debug: (...msg: unknown[]) => sink.debug(line(msg)),
+    info: (...msg: unknown[]) => sink.info(line(msg)),
+    warn: (...msg: unknown[]) => sink.warn(line(msg)),
+    error: (...msg: unknown[]) => sink.error(line(msg)),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+function safeJson(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Email through an SNS topic. The client (and with it the SDK's own retries) is built by the
+ * handler; this adapter shapes the request so SNS accepts it and sorts failures into retryable
+ * and permanent ones.
+ */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { DeliveryError, PermanentError } from '../core/errors';
+import type { EmailPort } from './ports';
+
+/** SNS answers `InvalidParameter` to a subject longer than this (it counts characters). */
+const SUBJECT_MAX = 100;
+/** Shown when nothing printable is left of the subject: SNS rejects an empty one. */
+const SUBJECT_FALLBACK = 'pipeline-warden notification';
+
+/**
+ * @example
+ * const email = createEmailPort(new SNSClient({}));
+ * await email.publish({ topicArn: 'arn:aws:sns:eu-west-1:123456789012:ci', subject: 'app failed', body: '…' });
+ */
+export function createEmailPort(client: SNSClient): EmailPort {
+  return {
+    async publish(email) {
+      const input = { TopicArn: email.topicArn, Subject: snsSubject(email.subject), Message: email.body };
+      try {
+        await client.send(new PublishCommand(input));
+      } catch (error) {
+        const message = `SNS publish to ${email.topicArn} failed: ${describeAwsError(error)}`;
+        throw isTransientAwsError(error) ? new DeliveryError(message, { cause: error }) : new PermanentError(message, { cause: error });
+      }
+    },
+  };
+}
+
+/**
+ * A subject SNS accepts: one line, no control characters, at most 100 characters. The renderer
+ * already keeps to this; a subject built elsewhere (or a future template) must not cost an email.
+ *
+ * @example snsSubject('build\r\nfailed\u0007') // 'build failed'
+ */
+export function snsSubject(subject: string): string {
+  // C0 and C1 control characters (line breaks included) become one space each run.
+  const oneLine = subject.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  if (oneLine === '') return SUBJECT_FALLBACK;
+  // Count code points, not UTF-16 units, so an emoji is never cut in half.
+  const chars = Array.from(oneLine);
+  return chars.length <= SUBJECT_MAX ? oneLine : `${chars.slice(0, SUBJECT_MAX - 1).join('').trimEnd()}…`;
+}
+
+/** Error names AWS services use for "slow down" and "not now", whatever the HTTP status. */
+const TRANSIENT_NAMES = new Set([
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'KMSThrottlingException',
+  'InternalErrorException',
+  'InternalServerException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+]);
+
+/**
+ * Whether an AWS SDK v3 error may pass if the same call is made later: throttling, a 5xx, or no
+ * answer at all (network, timeout). A 4xx answer (bad parameter, no permission, not found) will
+ * not change by trying again. Shared by the AWS adapters so they sort errors the same way.
+ *
+ * @example isTransientAwsError(new ThrottledException({ message: 'Rate exceeded', $metadata: {} })) // true
+ */
+export function isTransientAwsError(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  if (TRANSIENT_NAMES.has(error.name)) return true;
+  if ('$retryable' in error && error.$retryable) return true;
+  if ('$fault' in error && error.$fault === 'server') return true;
+  if (!('$metadata' in error)) {
+    // Not an answer from the service (connection reset, timeout, or not an SDK error at all):
+    // retrying is the safe choice, and the dead-letter queue bounds it.
+    return true;
+  }
+  const metadata = error.$metadata;
+  const status = typeof metadata === 'object' && metadata !== null && 'httpStatusCode' in metadata ? metadata.httpStatusCode : undefined;
+  return typeof status === 'number' && (status >= 500 || status === 429);
+}
+
+/** `Name: message` of an error, for our own error messages. */
+export function describeAwsError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,257 @@
+/**
+ * A local stand-in for Slack's Web API, for tests that want the real `WebClient` on the wire:
+ * `chat.postMessage` and `chat.update` over HTTP on 127.0.0.1, every request recorded, and
+ * failures scripted per call.
+ *
+ * ```ts
+ * const slack = await startSlackServer();
+ * const port = createSlackPort({ token: 'xoxb-test', slackApiUrl: slack.url, retryConfig: { retries: 2, minTimeout: 5 } });
+ * slack.failNext(1, { kind: 'http', status: 500 });          // the next call answers 500, the one after is fine
+ * await port.postMessage({ channel: 'C1', text: 'hi' });
+ * slack.requests.map((r) => r.status);                      // [500, 200]
+ * slack.messages();                                         // [{ channel: 'C1', ts: '1700000000.000100', text: 'hi', … }]
+ * await slack.close();
+ * ```
+ *
+ * It behaves like Slack where tests can notice: answers are HTTP 200 with `{ ok, … }`; a request
+ * without a token gets `not_authed`; a post without a channel gets `channel_not_found`; an update of
+ * a ts this server never issued gets `message_not_found`; ts values increase
+ * (`1700000000.000100`, `1700000000.000200`, …) and the channel is answered as sent.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One scripted failure. `failNext(n, failure)` answers the next `n` matching calls with it. */
+export type SlackFailure =
+  /** HTTP 429 with `Retry-After: <retryAfter>` (seconds), as Slack rate-limits. */
+  | { readonly kind: 'rate-limited'; readonly retryAfter: number }
+  /** Any other HTTP status, e.g. 500 or 503, with a plain-text body. */
+  | { readonly kind: 'http'; readonly status: number }
+  /** HTTP 200 `{ ok: false, error }`: a Slack platform error such as `channel_not_found`. */
+  | { readonly kind: 'error'; readonly error: string }
+  /** The connection is dropped without an answer (a network error on the client's side). */
+  | { readonly kind: 'disconnect' };
+
+/** One request as the server received it, and what it answered. */
+export interface SlackRequest {
+  /** Web API method, e.g. `chat.postMessage`. */
+  readonly method: string;
+  /**
+   * The arguments. Form-encoded values arrive as strings (`unfurl_links: 'false'`); values the client
+   * JSON-encoded (arrays and objects such as `blocks`) are decoded. JSON bodies are kept as sent.
+   */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Whether a token came with the request (Authorization: Bearer, or a `token` argument). */
+  readonly authorized: boolean;
+  /** The token itself, so a test can check which one was used. */
+  readonly token: string | undefined;
+  readonly contentType: string;
+  /** `Date.now()` when the request arrived. */
+  readonly receivedAt: number;
+  /** HTTP status answered; 0 when the connection was dropped. */
+  readonly status: number;
+  /** The `error` of an `ok: false` answer. */
+  readonly error?: string;
+}
+
+/** A message as it stands in the fake workspace after every post and update. */
+export interface SlackStoredMessage {
+  readonly channel: string;
+  readonly ts: string;
+  readonly threadTs: string | undefined;
+  readonly text: string | undefined;
+  readonly blocks: unknown;
+  /** How many `chat.update` calls changed it. */
+  readonly updates: number;
+}
+
+export interface SlackServer {
+  /** Base URL to pass as `slackApiUrl`, e.g. `http://127.0.0.1:40123/api/`. */
+  readonly url: string;
+  /** Every request so far, oldest first (a live array; `reset()` empties it). */
+  readonly requests: readonly SlackRequest[];
+  /** Messages in post order, optionally of one channel; top-level and thread replies alike. */
+  messages(channel?: string): SlackStoredMessage[];
+  /**
+   * Answers the next `count` calls (of `options.method` only, if given) with `failure`. Scripts
+   * queue: two 500s scripted before one `channel_not_found` fail three calls in that order.
+   * `count: Infinity` fails every call until `reset()`.
+   */
+  failNext(count: number, failure: SlackFailure, options?: { readonly method?: string }): void;
+  /** Forgets requests, messages and pending failures (the ts sequence goes on). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type MutableMessage = { -readonly [K in keyof SlackStoredMessage]: SlackStoredMessage[K] };
+
+interface Script {
+  remaining: number;
+  readonly failure: SlackFailure;
+  readonly method: string | undefined;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Starts the server on 127.0.0.1 and an ephemeral port. Close it in `afterAll`; `reset()` between tests.
+ *
+ * @example
+ * const slack = await startSlackServer();
+ * slack.failNext(1, { kind: 'rate-limited', retryAfter: 1 });
+ * slack.failNext(1, { kind: 'error', error: 'not_in_channel' }, { method: 'chat.update' });
+ */
+export async function startSlackServer(): Promise<SlackServer> {
+  const requests: SlackRequest[] = [];
+  const stored = new Map<string, MutableMessage>();
+  let scripts: Script[] = [];
+  let seq = 0;
+
+  const takeFailure = (method: string): SlackFailure | undefined => {
+    const script = scripts.find((s) => s.remaining > 0 && (s.method === undefined || s.method === method));
+    if (!script) return undefined;
+    script.remaining -= 1;
+    scripts = scripts.filter((s) => s.remaining > 0);
+    return script.failure;
+  };
+
+  const api: Api = {
+    nextTs: () => {
+      seq += 100;
+      return `${1_700_000_000 + Math.floor(seq / 1_000_000)}.${String(seq % 1_000_000).padStart(6, '0')}`;
+    },
+    stored,
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res, { requests, takeFailure, api }).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end('test server error');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    requests,
+    messages: (channel) => [...stored.values()].filter((m) => channel === undefined || m.channel === channel).map((m) => ({ ...m })),
+    failNext(count, failure, options) {
+      scripts.push({ remaining: count, failure, method: options?.method });
+    },
+    reset() {
+      requests.length = 0;
+      stored.clear();
+      scripts = [];
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // fetch keeps connections alive; without this, close() waits for them to time out.
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+interface Api {
+  nextTs(): string;
+  readonly stored: Map<string, MutableMessage>;
+}
+
+interface Context {
+  readonly requests: SlackRequest[];
+  takeFailure(method: string): SlackFailure | undefined;
+  readonly api: Api;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
+  const raw = await readBody(req);
+  const contentType = req.headers['content-type'] ?? '';
+  const body = parseBody(raw, contentType);
+  const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const token = bearer ?? (typeof body['token'] === 'string' ? body['token'] : undefined);
+  const failure = ctx.takeFailure(method);
+  const record = (status: number, error?: string): void => {
+    ctx.requests.push({ method, body, authorized: token !== undefined, token, contentType, receivedAt: Date.now(), status, ...(error ? { error } : {}) });
+  };
+
+  if (failure) {
+    answerFailure(res, failure, record);
+    return;
+  }
+  const answer = token === undefined ? { status: 200, body: { ok: false, error: 'not_authed' } } : answerCall(method, body, ctx.api);
+  record(answer.status, answer.body['ok'] === false ? String(answer.body['error']) : undefined);
+  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer.body));
+}
+
+function answerFailure(res: ServerResponse, failure: SlackFailure, record: (status: number, error?: string) => void): void {
+  switch (failure.kind) {
+    case 'rate-limited':
+      record(429, 'ratelimited');
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(failure.retryAfter) }).end('{"ok":false,"error":"ratelimited"}');
+      return;
+    case 'http':
+      record(failure.status);
+      res.writeHead(failure.status, { 'content-type': 'text/plain' }).end(`scripted HTTP ${failure.status}`);
+      return;
+    case 'error':
+      record(200, failure.error);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: failure.error }));
+      return;
+    case 'disconnect':
+      record(0);
+      res.socket?.destroy();
+      return;
+  }
+}
+
+function answerCall(method: string, body: Readonly<Record<string, unknown>>, api: Api): Answer {
+  const channel = typeof body['channel'] === 'string' ? body['channel'] : '';
+  const text = typeof body['text'] === 'string' ? body['text'] : undefined;
+  const fail = (error: string): Answer => ({ status: 200, body: { ok: false, error } });
+  if (method !== 'chat.postMessage' && method !== 'chat.update') return fail('unknown_method');
+  if (channel === '') return fail('channel_not_found');
+  if (text === undefined && body['blocks'] === undefined) return fail('no_text');
+
+  if (method === 'chat.postMessage') {
+    const ts = api.nextTs();
+    const threadTs = typeof body['thread_ts'] === 'string' ? body['thread_ts'] : undefined;
+    api.stored.set(`${channel}|${ts}`, { channel, ts, threadTs, text, blocks: body['blocks'], updates: 0 });
+    const message = { type: 'message', bot_id: 'B0TESTBOT', ts, text, blocks: body['blocks'], ...(threadTs ? { thread_ts: threadTs } : {}) };
+    return { status: 200, body: { ok: true, channel, ts, message } };
+  }
+  const ts = typeof body['ts'] === 'string' ? body['ts'] : '';
+  const existing = api.stored.get(`${channel}|${ts}`);
+  if (!existing) return fail('message_not_found');
+  Object.assign(existing, { text, blocks: body['blocks'], updates: existing.updates + 1 });
+  return { status: 200, body: { ok: true, channel, ts, text, message: { type: 'message', bot_id: 'B0TESTBOT', ts, text, blocks: body['blocks'] } } };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.startsWith('application/json')) {
+    const parsed: unknown = raw === '' ? {} : JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { ...parsed } : {};
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) out[key] = decodeJsonField(value);
+  return out;
+}
+
+/** WebClient sends arrays and objects (blocks, metadata) as JSON strings inside the form. */
+function decodeJsonField(value: string): unknown {
+  if (!/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
