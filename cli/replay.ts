@@ -75,7 +75,7 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
       continue;
     }
     const now = () => new Date(context.at ?? eventTime(event));
-    const deps = { config: context.config, store, slack: recorder.slack, email: recorder.email, logs: recorder.logs, defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications', now };
+    const deps = { config: context.config, store, slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications', now };
     const silent = { info: () => undefined, error: () => undefined };
     const outcome = await processRecord(JSON.stringify(event), { deadLetter: recorder.deadLetter, logger: silent, notify: (e) => notifyEvent(e, deps) });
     const calls = recorder.calls.slice(start);

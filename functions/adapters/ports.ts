@@ -48,7 +48,26 @@ export interface StoredCard {
   readonly version: number;
 }
 
-export type LinkKind = 'build' | 'deployment';
+/**
+ * `build` and `deployment`: a build or deployment id → the pipeline run that ran it.
+ * `deployment-group`: `<account>/<region>/<application>/<group>` → the pipeline run whose CodeDeploy
+ * action is deploying there now, so the deployment joins the card before the action completes.
+ */
+export type LinkKind = 'build' | 'deployment' | 'deployment-group';
+
+/** Where a CodeDeploy pipeline action deploys to. */
+export interface DeployTarget {
+  readonly application: string;
+  readonly deploymentGroup: string;
+}
+
+export interface PipelinesPort {
+  /**
+   * The CodeDeploy application and deployment group of a pipeline action (`codepipeline.getPipeline`,
+   * cached per pipeline version); undefined when the action has none or the pipeline is gone.
+   */
+  deployTarget(ref: { readonly pipeline: string; readonly stage: string; readonly action: string; readonly version?: number }): Promise<DeployTarget | undefined>;
+}
 
 export interface CardStorePort {
   get(runKey: string): Promise<StoredCard | undefined>;

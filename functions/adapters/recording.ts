@@ -4,7 +4,9 @@
  * answered from a world file.
  */
 import { snsSubject } from './sns';
-import type { BuildLogsPort, DeadLetterPort, EmailPort, SlackPort } from './ports';
+import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import { deployTargetOf } from './codepipeline';
+import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort } from './ports';
 
 export interface RecordedCall {
   readonly call: string;
@@ -17,6 +19,8 @@ export interface World {
   readonly description?: string;
   /** Build logs by log group, then stream: `{ "/aws/codebuild/app": { "<uuid>": ["line", ...] } }`. */
   readonly logs?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+  /** Pipeline definitions by name, as `aws codepipeline get-pipeline` prints them (`{ "pipeline": … }`). */
+  readonly pipelines?: Readonly<Record<string, { readonly pipeline: PipelineDeclaration }>>;
 }
 
 export interface Recorder {
@@ -25,6 +29,7 @@ export interface Recorder {
   readonly email: EmailPort;
   readonly logs: BuildLogsPort;
   readonly deadLetter: DeadLetterPort;
+  readonly pipelines: PipelinesPort;
 }
 
 /**
@@ -55,6 +60,12 @@ export function createRecorder(world: World): Recorder {
       async tail(ref) {
         calls.push({ call: 'logs.getLogEvents', input: { logGroupName: ref.group, logStreamName: ref.stream, limit: ref.lines, startFromHead: false } });
         return (world.logs?.[ref.group]?.[ref.stream] ?? []).slice(-ref.lines);
+      },
+    },
+    pipelines: {
+      async deployTarget(ref) {
+        calls.push({ call: 'codepipeline.getPipeline', input: { name: ref.pipeline, ...(ref.version !== undefined ? { version: ref.version } : {}) } });
+        return deployTargetOf(world.pipelines?.[ref.pipeline]?.pipeline, ref.stage, ref.action);
       },
     },
     deadLetter: {

@@ -3,19 +3,19 @@
  * deliver → store. Shared by the Lambda handler and by `warden replay`, which differ only in the
  * adapters they pass.
  */
-import type { BuildLogsPort, CardStorePort, EmailPort, SlackPort } from '../adapters/ports';
+import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, SlackPort } from '../adapters/ports';
 import { absorb, emptyCard, merge } from '../core/card/merge';
 import type { RunCard } from '../core/card/types';
 import type { Config } from '../core/config/schema';
 import { CardBusyError, CardConflictError } from '../core/errors';
-import { normalize } from '../core/events/normalize';
+import { DEPLOY_PROVIDERS, normalize } from '../core/events/normalize';
 import type { Observation } from '../core/events/observation';
 import { parseEvent } from '../core/events/parse';
 import { claimChannels } from '../core/notify/delivery';
 import { isEmptyPlan, planDelivery } from '../core/notify/plan';
 import { destinationsFor } from '../core/routing';
 import { deliver } from './deliver';
-import { ownKeyOf, resolveRun, type ResolvedRun } from './resolve-run';
+import { deploymentGroupKey, ownKeyOf, resolveRun, type ResolvedRun } from './resolve-run';
 
 export interface NotifyDeps {
   readonly config: Config;
@@ -23,6 +23,7 @@ export interface NotifyDeps {
   readonly slack: SlackPort;
   readonly email: EmailPort;
   readonly logs: BuildLogsPort;
+  readonly pipelines: PipelinesPort;
   /** The stack's own SNS topic, for routes whose email topic is `default`. */
   readonly defaultTopicArn: string;
   readonly now: () => Date;
@@ -53,7 +54,7 @@ export async function notifyEvent(raw: unknown, deps: NotifyDeps): Promise<Notif
 async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyResult> {
   const stored = await deps.store.get(resolved.run.key);
   const before = stored?.card ?? emptyCard(resolved.run, resolved.subject);
-  const card = await absorbLinked(merge(before, resolved.observations), resolved.observations, deps.store);
+  const card = await linkRelated(merge(before, resolved.observations), resolved.observations, deps);
   let version = stored?.version ?? 0;
   if (resolved.parked) {
     if (card !== before) await deps.store.put(card, version);
@@ -78,15 +79,22 @@ async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyRes
 }
 
 /**
- * A pipeline action that names its build or deployment links them to this run, and brings in
- * whatever was already known about them.
+ * A pipeline action that names its build or deployment links them to this run and brings in
+ * whatever was already known about them; a CodeDeploy action that starts announces where it deploys,
+ * so its deployment joins this card from its first event.
  */
-async function absorbLinked(card: RunCard, observations: readonly Observation[], store: CardStorePort): Promise<RunCard> {
+async function linkRelated(card: RunCard, observations: readonly Observation[], deps: NotifyDeps): Promise<RunCard> {
   let result = card;
   for (const link of observations.flatMap((o) => o.links ?? [])) {
-    await store.putLink(link.kind, link.externalId, card.run.key);
-    const own = await store.get(ownKeyOf(link, card.subject));
+    await deps.store.putLink(link.kind, link.externalId, card.run.key);
+    const own = await deps.store.get(ownKeyOf(link, card.subject));
     if (own) result = absorb(result, own.card);
+  }
+  for (const obs of observations) {
+    const f = obs.fact;
+    if (f.type !== 'action' || !DEPLOY_PROVIDERS.has(f.provider) || f.state !== 'STARTED' || card.run.kind !== 'pipeline') continue;
+    const target = await deps.pipelines.deployTarget({ pipeline: card.subject.pipeline ?? '', stage: f.stage, action: f.action, version: obs.pipelineVersion });
+    if (target) await deps.store.putLink('deployment-group', deploymentGroupKey(card.subject, { application: target.application, deploymentGroup: target.deploymentGroup }), card.run.key);
   }
   return result;
 }

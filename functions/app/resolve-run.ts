@@ -4,7 +4,9 @@
  * of its own (never posted) until the action arrives and absorbs it.
  */
 import type { CardStorePort } from '../adapters/ports';
-import type { Observation, RunRef, Subject } from '../core/events/observation';
+import { outcomeOf } from '../core/card/outcome';
+import { DEPLOY_PROVIDERS } from '../core/events/normalize';
+import type { DeploymentGroupRef, Observation, RunRef, Subject } from '../core/events/observation';
 
 export interface ResolvedRun {
   readonly run: RunRef;
@@ -26,7 +28,7 @@ export async function resolveRun(observations: readonly Observation[], store: Ca
   if (!first) throw new Error('resolveRun: no observations');
   const standalone = { run: first.run, subject: first.subject, observations, parked: false };
   if (!first.linkable) return standalone;
-  const owner = await store.getLink(first.linkable.kind, first.linkable.externalId);
+  const owner = (await store.getLink(first.linkable.kind, first.linkable.externalId)) ?? (await deployingRun(first, store));
   const subject = owner ? pipelineSubject(owner) : undefined;
   if (owner && subject) {
     const run: RunRef = { kind: 'pipeline', key: owner };
@@ -39,4 +41,27 @@ export async function resolveRun(observations: readonly Observation[], store: Ca
 /** The run key a linked build or deployment would have on its own. */
 export function ownKeyOf(link: { kind: 'build' | 'deployment'; externalId: string }, subject: Subject): string {
   return `${link.kind}/${subject.account}/${subject.region}/${link.externalId}`;
+}
+
+/** `<account>/<region>/<application>/<group>`: the key of a `deployment-group` link. */
+export function deploymentGroupKey(subject: Subject, group: DeploymentGroupRef): string {
+  return `${subject.account}/${subject.region}/${group.application}/${group.deploymentGroup}`;
+}
+
+/**
+ * A deployment no action has named yet joins the pipeline run whose CodeDeploy action is deploying
+ * to the same group right now. Once that action has finished, a new deployment there (by hand, by
+ * another tool) is its own run.
+ */
+async function deployingRun(first: Observation, store: CardStorePort): Promise<string | undefined> {
+  const group = first.linkable?.kind === 'deployment' ? first.linkable.group : undefined;
+  if (!group) return undefined;
+  const owner = await store.getLink('deployment-group', deploymentGroupKey(first.subject, group));
+  const card = owner ? await store.get(owner) : undefined;
+  const deploying = Object.values(card?.card.facts ?? {}).some(
+    (r) => r.fact.type === 'action' && DEPLOY_PROVIDERS.has(r.fact.provider) && outcomeOf(r.fact) === 'running',
+  );
+  if (!owner || !deploying) return undefined;
+  await store.putLink('deployment', first.linkable?.externalId ?? '', owner);
+  return owner;
 }

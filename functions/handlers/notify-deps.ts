@@ -2,11 +2,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createBuildLogsPort } from '../adapters/build-logs';
+import { createPipelinesPort } from '../adapters/codepipeline';
 import { createDeadLetterPort } from '../adapters/dead-letter';
 import { createDynamoCardStore } from '../adapters/dynamo-store';
 import { createIdempotencyConfig } from '../adapters/idempotency';
@@ -49,6 +51,7 @@ export async function buildRecordDeps(logger: Logger): Promise<RecordDeps> {
     slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger }),
     email: createEmailPort(new SNSClient({})),
     logs: createBuildLogsPort(new CloudWatchLogsClient({})),
+    pipelines: createPipelinesPort(new CodePipelineClient({})),
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
   };

@@ -11,23 +11,27 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processRecord, type RecordDeps } from '../app/process-record';
 import { buildRecordDeps } from './notify-deps';
 
-const logger = new Logger({ serviceName: 'pipeline-warden' });
-const processor = new BatchProcessor(EventType.SQS);
-let ready: Promise<RecordDeps> | undefined;
-
-/** Built once per container; a failed start (e.g. the token cannot be read) is retried next time. */
-function deps(): Promise<RecordDeps> {
-  ready ??= buildRecordDeps(logger).catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return ready;
+/**
+ * The handler around a dependency factory (tests pass their own). The factory runs once per
+ * container; a failed start (the token cannot be read) is tried again on the next invocation.
+ */
+export function createHandler(factory: (logger: Logger) => Promise<RecordDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
+  const processor = new BatchProcessor(EventType.SQS);
+  let ready: Promise<RecordDeps> | undefined;
+  const deps = () => {
+    ready ??= factory(logger).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+  return middy(async (event: SQSEvent, context: Context) => {
+    const recordDeps = await deps();
+    return processPartialResponse(event, (record: SQSRecord) => processRecord(record.body, recordDeps), processor, {
+      context,
+      processInParallel: false,
+    });
+  }).use(injectLambdaContext(logger));
 }
 
-export const handler = middy(async (event: SQSEvent, context: Context) => {
-  const recordDeps = await deps();
-  return processPartialResponse(event, (record: SQSRecord) => processRecord(record.body, recordDeps), processor, {
-    context,
-    processInParallel: false,
-  });
-}).use(injectLambdaContext(logger));
+export const handler = createHandler(buildRecordDeps);

@@ -17,7 +17,7 @@ const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-notifications'
 
 async function run(events: readonly Record<string, unknown>[]): Promise<RecordedCall[]> {
   const recorder = createRecorder(sampleWorld());
-  const deps = { config: CONFIG, store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, defaultTopicArn: TOPIC, now: () => new Date('2026-11-23T12:00:00Z') };
+  const deps = { config: CONFIG, store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: TOPIC, now: () => new Date('2026-11-23T12:00:00Z') };
   for (const event of events) await notifyEvent(event, deps);
   return recorder.calls;
 }

@@ -33,7 +33,7 @@ export function normalize(event: AwsEvent): Observation[] {
 
 type Where = Pick<Subject, 'account' | 'region'>;
 type PipelineEvent = Extract<AwsEvent, { source: string; detail: { 'execution-id': string } }>;
-type RunPart = Pick<Observation, 'run' | 'subject' | 'fact' | 'links' | 'linkable'>;
+type RunPart = Pick<Observation, 'run' | 'subject' | 'fact' | 'links' | 'linkable' | 'pipelineVersion'>;
 
 function pipelineObservation(event: PipelineEvent, where: Where): RunPart {
   const d = event.detail;
@@ -60,14 +60,18 @@ function pipelineObservation(event: PipelineEvent, where: Where): RunPart {
     summary: result?.['external-execution-summary'],
     errorCode: result?.['error-code'],
   };
-  return { run, subject, fact, links: actionLinks(a.type.provider, result?.['external-execution-id']) };
+  const version = typeof a.version === 'number' ? a.version : Number(a.version);
+  return { run, subject, fact, links: actionLinks(a.type.provider, result?.['external-execution-id']), ...(Number.isInteger(version) ? { pipelineVersion: version } : {}) };
 }
+
+/** CodePipeline action providers that run a CodeDeploy deployment. */
+export const DEPLOY_PROVIDERS: ReadonlySet<string> = new Set(['CodeDeploy', 'CodeDeployToECS']);
 
 /** A CodeBuild or CodeDeploy action names the build or deployment it ran. */
 function actionLinks(provider: string, externalId: string | undefined): RunLink[] | undefined {
   if (!externalId) return undefined;
   if (provider === 'CodeBuild') return [{ kind: 'build', externalId: buildKey(externalId) }];
-  if (provider === 'CodeDeploy' || provider === 'CodeDeployToECS') return [{ kind: 'deployment', externalId }];
+  if (DEPLOY_PROVIDERS.has(provider)) return [{ kind: 'deployment', externalId }];
   return undefined;
 }
 
@@ -145,7 +149,7 @@ function deploymentObservation(event: DeploymentEvent, where: Where): RunPart {
   const d = event.detail;
   const run: RunRef = { kind: 'deployment', key: `deployment/${where.account}/${where.region}/${d.deploymentId}` };
   const subject = { ...where, application: d.application };
-  const linkable = { kind: 'deployment' as const, externalId: d.deploymentId };
+  const linkable = { kind: 'deployment' as const, externalId: d.deploymentId, group: { application: d.application, deploymentGroup: d.deploymentGroup } };
   if (event['detail-type'] === DetailType.instanceState) {
     const instanceId = event.detail.instanceId ?? event.resources.find((r) => r.includes(':instance/'))?.split('/').pop() ?? 'instance';
     return { run, subject, linkable, fact: { type: 'instance', deploymentId: d.deploymentId, instanceId, state: d.state } };

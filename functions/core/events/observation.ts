@@ -98,6 +98,12 @@ export interface RunLink {
   readonly externalId: string;
 }
 
+/** Where a deployment goes: lets a deployment meet the pipeline action deploying there. */
+export interface DeploymentGroupRef {
+  readonly application: string;
+  readonly deploymentGroup: string;
+}
+
 export interface Observation {
   readonly eventId: string;
   /** ISO-8601 time of the AWS event. */
@@ -109,7 +115,9 @@ export interface Observation {
    * Set when this observation's run may be owned by a pipeline run: a build whose initiator is
    * `codepipeline/<name>`, or a deployment. The handler looks the link up before choosing the card.
    */
-  readonly linkable?: RunLink & { readonly pipeline?: string };
+  readonly linkable?: RunLink & { readonly pipeline?: string; readonly group?: DeploymentGroupRef };
+  /** The pipeline's structure version (CodePipeline events carry it), to look its definition up. */
+  readonly pipelineVersion?: number;
   /** Set on a pipeline action that names the build or deployment it ran. */
   readonly links?: readonly RunLink[];
 }

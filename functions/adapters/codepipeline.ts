@@ -1,0 +1,42 @@
+import { GetPipelineCommand, type CodePipelineClient, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import type { DeployTarget, PipelinesPort } from './ports';
+
+/**
+ * Reads pipeline definitions (`codepipeline.getPipeline`) to learn where a CodeDeploy action deploys.
+ * Definitions are cached per container by name and structure version: a version never changes.
+ *
+ * @example await createPipelinesPort(client).deployTarget({ pipeline: 'web', stage: 'Deploy', action: 'Deploy', version: 3 })
+ * // { application: 'web', deploymentGroup: 'web-prod' }
+ */
+export function createPipelinesPort(client: CodePipelineClient): PipelinesPort {
+  const cache = new Map<string, Promise<PipelineDeclaration | undefined>>();
+  const load = (name: string, version?: number) => {
+    const key = `${name}@${version ?? 'latest'}`;
+    let pipeline = cache.get(key);
+    if (!pipeline) {
+      pipeline = client.send(new GetPipelineCommand({ name, version })).then(
+        (out) => out.pipeline,
+        (error: unknown) => {
+          cache.delete(key);
+          if (error instanceof Error && (error.name === 'PipelineNotFoundException' || error.name === 'PipelineVersionNotFoundException')) return undefined;
+          throw error;
+        },
+      );
+      cache.set(key, pipeline);
+    }
+    return pipeline;
+  };
+  return {
+    async deployTarget(ref) {
+      return deployTargetOf(await load(ref.pipeline, ref.version), ref.stage, ref.action);
+    },
+  };
+}
+
+/** The CodeDeploy target of one action of a pipeline definition (shared with the recording adapter). */
+export function deployTargetOf(pipeline: PipelineDeclaration | undefined, stage: string, action: string): DeployTarget | undefined {
+  const config = pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+  const application = config?.['ApplicationName'];
+  const deploymentGroup = config?.['DeploymentGroupName'];
+  return application && deploymentGroup ? { application, deploymentGroup } : undefined;
+}

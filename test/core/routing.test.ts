@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { destinationsFor, routeMatches } from '../../functions/core/routing';
+import type { Subject } from '../../functions/core/events/observation';
+import { config } from '../support/scenarios';
+
+const where = { account: '123456789012', region: 'eu-west-1' };
+
+describe('routeMatches', () => {
+  const route = (match: object) => config(`version: 1\nroutes:\n  - match: ${JSON.stringify(match)}\n    slack: { channels: [C0TEAM0001] }`).routes[0]!;
+  it.each([
+    ['glob on the pipeline', { pipelines: ['payments-*'] }, 'pipeline', { pipeline: 'payments-api' }, true],
+    ['glob that does not fit', { pipelines: ['payments-*'] }, 'pipeline', { pipeline: 'web' }, false],
+    ['alternatives within a key', { pipelines: ['web', 'payments-{api,worker}'] }, 'pipeline', { pipeline: 'payments-worker' }, true],
+    ['keys are ANDed', { pipelines: ['payments-*'], regions: ['us-*'] }, 'pipeline', { pipeline: 'payments-api' }, false],
+    ['a key the run has no value for', { projects: ['app-*'] }, 'pipeline', { pipeline: 'app-pipeline' }, false],
+    ['an empty match takes everything but alarms', {}, 'build', { project: 'x' }, true],
+    ['alarms only by a route that names them', {}, 'alarm', { alarm: 'HighErrors' }, false],
+    ['an alarm named by glob', { alarms: ['High*'] }, 'alarm', { alarm: 'HighErrors' }, true],
+    ['account filter', { accounts: ['210987654321'] }, 'pipeline', { pipeline: 'p' }, false],
+  ] as const)('%s', (_name, match, kind, subject, expected) => {
+    expect(routeMatches(route(match), kind, { ...where, ...subject } as Subject)).toBe(expected);
+  });
+});
+
+describe('destinationsFor', () => {
+  const cfg = config(`
+version: 1
+defaults: { slackLevel: failures, emailLevel: failures }
+routes:
+  - match: { pipelines: ["payments-*"] }
+    slack: { channels: [C0TEAM0001], mentions: [S0ONCALL01], level: all }
+    email: { topics: [default], level: all }
+  - slack: { channels: [C0TEAM0001, C0AUDIT001], mentions: [U0LEAD0001] }
+    email: { topics: [default] }
+`);
+  it('merges channels named twice: the more detailed level, both mention lists', () => {
+    const d = destinationsFor(cfg, 'pipeline', { ...where, pipeline: 'payments-api' });
+    expect(d.slack).toEqual([
+      { channel: 'C0TEAM0001', level: 'all', mentions: ['S0ONCALL01', 'U0LEAD0001'] },
+      { channel: 'C0AUDIT001', level: 'failures', mentions: ['U0LEAD0001'] },
+    ]);
+    expect(d.email).toEqual([{ topic: 'default', level: 'all' }]);
+  });
+  it('uses the defaults where a route sets no level', () => {
+    const d = destinationsFor(cfg, 'pipeline', { ...where, pipeline: 'web' });
+    expect(d.slack.map((s) => s.level)).toEqual(['failures', 'failures']);
+  });
+});
