@@ -54,7 +54,9 @@ export async function notifyEvent(raw: unknown, deps: NotifyDeps): Promise<Notif
 async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyResult> {
   const stored = await deps.store.get(resolved.run.key);
   const before = stored?.card ?? emptyCard(resolved.run, resolved.subject);
-  const card = await linkRelated(merge(before, resolved.observations), resolved.observations, deps);
+  const merged = merge(before, resolved.observations);
+  // A duplicate changes nothing, so it has nothing new to link either.
+  const card = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
   let version = stored?.version ?? 0;
   if (resolved.parked) {
     if (card !== before) await deps.store.put(card, version);

@@ -30,6 +30,9 @@ export function createHandler(factory: (logger: Logger) => Promise<RecordDeps>, 
     return processPartialResponse(event, (record: SQSRecord) => processRecord(record.body, recordDeps), processor, {
       context,
       processInParallel: false,
+      // Report every failed record instead of throwing: SQS treats both the same, and the
+      // invocation is not counted as a Lambda error for what is a Slack outage.
+      throwOnFullBatchFailure: false,
     });
   }).use(injectLambdaContext(logger));
 }

@@ -80,7 +80,8 @@ describe('failure details', () => {
     expect(text).toContain('COMMAND_EXECUTION_ERROR');
     expect(text).toContain("expected 10.005 to be 10.01");
     expect(text).toContain('<!subteam^S0ONCALL01>');
-    expect(calls.filter((c) => c.call === 'logs.getLogEvents')).toHaveLength(1);
+    // Read once for both channels' replies, once more for the email at the end of the run.
+    expect(calls.filter((c) => c.call === 'logs.getLogEvents')).toHaveLength(2);
     const email = calls.filter((c) => c.call === 'sns.publish');
     expect(email).toHaveLength(1);
     expect(String(email[0]?.input['Subject'])).toBe('[pipeline-warden] payments-api FAILED (6f2b1c1e)');

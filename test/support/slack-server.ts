@@ -78,6 +78,8 @@ export interface SlackServer {
    * `count: Infinity` fails every call until `reset()`.
    */
   failNext(count: number, failure: SlackFailure, options?: { readonly method?: string }): void;
+  /** Drops pending failures only: Slack is back, and remembers what was posted before. */
+  heal(): void;
   /** Forgets requests, messages and pending failures (the ts sequence goes on). */
   reset(): void;
   close(): Promise<void>;
@@ -140,6 +142,9 @@ export async function startSlackServer(): Promise<SlackServer> {
     messages: (channel) => [...stored.values()].filter((m) => channel === undefined || m.channel === channel).map((m) => ({ ...m })),
     failNext(count, failure, options) {
       scripts.push({ remaining: count, failure, method: options?.method });
+    },
+    heal() {
+      scripts = [];
     },
     reset() {
       requests.length = 0;

@@ -29,7 +29,10 @@ export interface DeploymentView extends Viewed<'deployment'> {
 export interface CardView {
   /** Outcome of the run as a whole. */
   readonly outcome: Outcome;
-  readonly updated: string;
+  /** Earliest time of any fact of the run. */
+  readonly started: string;
+  /** Time of the fact that speaks for the run (the pipeline execution, the build...), if any. */
+  readonly finished?: string;
   readonly pipeline?: Viewed<'pipeline'>;
   readonly stages: readonly StageView[];
   readonly builds: readonly BuildView[];
@@ -49,7 +52,8 @@ export function viewOf(card: RunCard): CardView {
   const phases = all('build-phase').filter((p) => p.outcome === 'failed' || p.outcome === 'stopped');
   const instances = all('instance');
   const view = {
-    updated: records.reduce((latest, r) => (r.time > latest ? r.time : latest), ''),
+    started: records.reduce((first, r) => ((r.since ?? r.time) < first ? (r.since ?? r.time) : first), records[0]?.since ?? records[0]?.time ?? ''),
+    finished: records.find((r) => r.fact.type === card.run.kind)?.time,
     pipeline: all('pipeline')[0],
     stages: stagesOf(all('stage'), all('action')),
     builds: all('build').map((b) => ({ ...b, failedPhases: phases.filter((p) => p.buildId === b.buildId) })),

@@ -49,7 +49,7 @@ export function planDelivery(card: RunCard, destinations: Destinations): Plan {
   for (const target of destinations.slack) {
     if (target.level === 'failures' && Object.keys(card.failures).length === 0 && !card.slack[target.channel]?.ts) continue;
     const message = renderCard(card, target.level);
-    const print = fingerprint(message.blocks.slice(0, -1));
+    const print = fingerprint(message.blocks);
     const placement = card.slack[target.channel];
     if (!placement?.ts || placement.rendered !== print) cards.push({ channel: target.channel, ts: placement?.ts, message, fingerprint: print });
     for (const [failureKey, failure] of failures) {

@@ -7,6 +7,7 @@ import type { Level } from '../config/schema';
 import type { BuildView, CardView, DeploymentView, StageView } from '../card/view';
 import { viewOf } from '../card/view';
 import type { RunCard } from '../card/types';
+import { isTerminal } from '../card/outcome';
 import type { Subject } from '../events/observation';
 import { clip, consoleUrl, esc, ICON, link, shortId, when, WORD } from './format';
 
@@ -31,7 +32,9 @@ const context = (parts: readonly string[]): SlackBlock => ({
 export function renderCard(card: RunCard, level: Level): RenderedMessage {
   const view = viewOf(card);
   const { headline, lines, facts } = body(card, view, level);
-  const blocks = [section(`${ICON[view.outcome]} ${headline}`), ...(lines.length ? [section(lines.join('\n'))] : []), context([...facts, `updated ${when(view.updated)}`])];
+  // Every part is a function of the facts (no "updated at" stamp), so equal facts render equal blocks
+  // and a channel is updated exactly when what it shows changes.
+  const blocks = [section(`${ICON[view.outcome]} ${headline}`), ...(lines.length ? [section(lines.join('\n'))] : []), context([...facts, timing(view)])];
   return { text: plain(headline), blocks };
 }
 
@@ -115,6 +118,15 @@ export function commitMessage(summary: string | undefined): string | undefined {
     // Not JSON: the summary is the message.
   }
   return summary.split('\n')[0];
+}
+
+/** `started 09:14:00 UTC`, and once finished `· took 2m 0s`. */
+function timing(view: CardView): string {
+  const started = `started ${when(view.started)}`;
+  if (!isTerminal(view.outcome) || !view.finished) return started;
+  const seconds = Math.max(0, Math.round((Date.parse(view.finished) - Date.parse(view.started)) / 1000));
+  const took = seconds >= 60 ? `${Math.floor(seconds / 60)}m ${seconds % 60}s` : `${seconds}s`;
+  return `${started} · took ${took}`;
 }
 
 function stageLines(stage: StageView, level: Level): string[] {

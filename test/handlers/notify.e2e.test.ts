@@ -1,0 +1,141 @@
+/**
+ * The notify Lambda end to end: SQS batches in, a real local DynamoDB (dynalite) for cards, a local
+ * HTTP server speaking Slack's Web API, and a recorded SNS/DLQ edge.
+ */
+import type { Context, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoCardStore } from '../../functions/adapters/dynamo-store';
+import { createRecorder } from '../../functions/adapters/recording';
+import { createSlackPort } from '../../functions/adapters/slack';
+import { notifyEvent } from '../../functions/app/notify-event';
+import type { RecordDeps } from '../../functions/app/process-record';
+import { createHandler } from '../../functions/handlers/notify';
+import { startLocalDynamo } from '../support/local-dynamo';
+import { config, sampleWorld, scenario } from '../support/scenarios';
+import { startSlackServer } from '../support/slack-server';
+
+const CONFIG = config(`
+version: 1
+routes:
+  - match: { pipelines: ["*"] }
+    slack: { channels: [C0TEAM0001], level: all }
+    email: { topics: [default] }
+`);
+
+type Dynamo = Awaited<ReturnType<typeof startLocalDynamo>>;
+type Slack = Awaited<ReturnType<typeof startSlackServer>>;
+let dynamo: Dynamo;
+let slack: Slack;
+let table = 0;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  slack = await startSlackServer();
+});
+afterAll(async () => {
+  await slack?.close();
+  await dynamo?.stop();
+});
+
+async function setup() {
+  const tableName = `cards-${++table}`;
+  await dynamo.createTable(tableName);
+  const recorder = createRecorder(sampleWorld());
+  const notifyDeps = {
+    config: CONFIG,
+    store: createDynamoCardStore({ client: dynamo.doc, tableName }),
+    slack: createSlackPort({ token: 'xoxb-test-token', slackApiUrl: slack.url, retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 20 } }),
+    email: recorder.email,
+    logs: recorder.logs,
+    pipelines: recorder.pipelines,
+    defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
+    now: () => new Date(),
+  };
+  const silent = { info: () => undefined, error: () => undefined };
+  const deps: RecordDeps = { deadLetter: recorder.deadLetter, logger: silent as never, notify: (e) => notifyEvent(e, notifyDeps) };
+  return { recorder, handler: createHandler(async () => deps) };
+}
+
+const sqs = (bodies: readonly string[]): SQSEvent => ({
+  Records: bodies.map((body, i) => ({
+    messageId: `m-${i}`,
+    receiptHandle: `r-${i}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'events', ApproximateFirstReceiveTimestamp: '0' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:events',
+    awsRegion: 'eu-west-1',
+  })),
+});
+const context = { functionName: 'notify', awsRequestId: 'req', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+const events = () => scenario('01-pipeline-build-fails').map((s) => JSON.stringify(s.event));
+const topLevel = () => slack.requests.filter((r) => r.method === 'chat.postMessage' && r.status === 200 && !r.body['thread_ts']);
+
+describe('notify handler against local DynamoDB and a local Slack API', () => {
+  beforeEach(() => slack.reset());
+
+  it('delivers a whole run in one batch: one card, updated in place, one thread reply, one email', async () => {
+    const { recorder, handler } = await setup();
+    const result = await handler(sqs(events()), context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(topLevel()).toHaveLength(1);
+    const [card] = slack.messages('C0TEAM0001').filter((m) => !m.threadTs);
+    expect(JSON.stringify(card?.blocks)).toContain('payments-api');
+    expect(card?.updates).toBeGreaterThan(5);
+    expect(slack.messages('C0TEAM0001').filter((m) => m.threadTs)).toHaveLength(1);
+    expect(recorder.calls.filter((c) => c.call === 'sns.publish')).toHaveLength(1);
+  });
+
+  it('retries a 429 after Retry-After and 500s, then delivers exactly once', async () => {
+    const { handler } = await setup();
+    slack.failNext(1, { kind: 'rate-limited', retryAfter: 1 });
+    slack.failNext(2, { kind: 'http', status: 500 });
+    const started = Date.now();
+    const result = await handler(sqs(events().slice(0, 3)), context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(slack.requests.filter((r) => r.status === 429)).toHaveLength(1);
+    expect(slack.requests.filter((r) => r.status === 500)).toHaveLength(2);
+    expect(topLevel()).toHaveLength(1);
+  });
+
+  it('leaves a record for SQS (and so the DLQ) when Slack stays down, and loses nothing when it comes back', async () => {
+    const { handler } = await setup();
+    const bodies = events();
+    await handler(sqs(bodies.slice(0, 2)), context);
+    slack.failNext(Number.POSITIVE_INFINITY, { kind: 'http', status: 500 });
+    const failed = await handler(sqs(bodies.slice(2, 5)), context);
+    expect(failed.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-0', 'm-1', 'm-2']);
+    slack.heal();
+    // SQS redelivers the failed records (or a redrive brings them back from the DLQ).
+    const retried = await handler(sqs(bodies.slice(2)), context);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(topLevel()).toHaveLength(1);
+    const [card] = slack.messages('C0TEAM0001').filter((m) => !m.threadTs);
+    expect(JSON.stringify(card?.blocks)).toContain(':x: *<');
+    expect(slack.messages('C0TEAM0001').filter((m) => m.threadTs)).toHaveLength(1);
+  });
+
+  it('sends a malformed event to the dead-letter queue with its problems and processes the rest', async () => {
+    const { recorder, handler } = await setup();
+    const broken = JSON.parse(events()[0]!) as { detail: Record<string, unknown> };
+    delete broken.detail['pipeline'];
+    const result = await handler(sqs([JSON.stringify(broken), '{not json', events()[0]!]), context);
+    expect(result.batchItemFailures).toEqual([]);
+    const letters = recorder.calls.filter((c) => c.call === 'sqs.sendMessage');
+    expect(letters.map((l) => l.input['problems'])).toEqual([['detail.pipeline: required'], [expect.stringMatching(/^body: not JSON/)]]);
+    expect(letters[0]?.input['MessageBody']).toBe(JSON.stringify(broken));
+    expect(topLevel()).toHaveLength(1);
+  });
+
+  it('answers a duplicate delivery without a second post or update', async () => {
+    const { handler } = await setup();
+    const bodies = events();
+    await handler(sqs(bodies), context);
+    const before = slack.requests.length;
+    await handler(sqs([...bodies, ...bodies]), context);
+    expect(slack.requests.length).toBe(before);
+  });
+});
