@@ -45,10 +45,12 @@ export function tally(results: readonly ReplayedEvent[]): Record<string, number>
   ]);
 }
 
+const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+
 export function printSummary(results: readonly ReplayedEvent[], out: NodeJS.WritableStream): void {
   const t = tally(results);
   const rejected = results.filter((r) => r.error).length;
   out.write(
-    `\n${results.length} events replayed, ${rejected} rejected · Slack: ${t['cards posted']} cards posted, ${t['cards updated']} updates, ${t['thread replies']} thread replies · ${t['emails']} emails · dry run: nothing was sent\n`,
+    `\n${n(results.length, 'event')} replayed, ${rejected} rejected · Slack: ${n(t['cards posted'] ?? 0, 'card')} posted, ${n(t['cards updated'] ?? 0, 'update')}, ${n(t['thread replies'] ?? 0, 'thread reply', 'thread replies')} · ${n(t['emails'] ?? 0, 'email')} · dry run: nothing was sent\n`,
   );
 }

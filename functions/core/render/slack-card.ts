@@ -34,7 +34,7 @@ export function renderCard(card: RunCard, level: Level): RenderedMessage {
   const { headline, lines, facts } = body(card, view, level);
   // Every part is a function of the facts (no "updated at" stamp), so equal facts render equal blocks
   // and a channel is updated exactly when what it shows changes.
-  const blocks = [section(`${ICON[view.outcome]} ${headline}`), ...(lines.length ? [section(lines.join('\n'))] : []), context([...facts, timing(view)])];
+  const blocks = [section(`${ICON[view.outcome]} ${headline}`), ...(lines.length ? [section(lines.join('\n'))] : []), context([...facts, timing(card.run.kind, view)])];
   return { text: plain(headline), blocks };
 }
 
@@ -121,7 +121,8 @@ export function commitMessage(summary: string | undefined): string | undefined {
 }
 
 /** `started 09:14:00 UTC`, and once finished `· took 2m 0s`. */
-function timing(view: CardView): string {
+function timing(kind: RunCard['run']['kind'], view: CardView): string {
+  if (kind === 'package' || kind === 'alarm') return when(view.started);
   const started = `started ${when(view.started)}`;
   if (!isTerminal(view.outcome) || !view.finished) return started;
   const seconds = Math.max(0, Math.round((Date.parse(view.finished) - Date.parse(view.started)) / 1000));

@@ -1,0 +1,83 @@
+/** The `warden` command as a user runs it: a child process, its output and its exit code. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/core/config/parse';
+
+const ROOT = path.resolve(__dirname, '../..');
+const warden = (...args: string[]) => {
+  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/warden.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
+};
+const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('warden replay --json', () => {
+  it('prints one JSON object per call for the sample scenarios, nothing rejected', () => {
+    const { code, stdout } = warden('replay', '--json', '--world', 'events/samples/samples.world.json', 'events/samples');
+    expect(code).toBe(0);
+    const calls = lines(stdout);
+    expect(calls.every((c) => typeof c['event'] === 'string' && typeof c['call'] === 'string' && typeof c['input'] === 'object')).toBe(true);
+    const posts = calls.filter((c) => c['call'] === 'slack.chat.postMessage' && !(c['input'] as Record<string, unknown>)['thread_ts']);
+    // payments-api in two channels, web-frontend in one, the package in one: one card each.
+    expect(posts.map((p) => `${(p['input'] as Record<string, string>)['channel']} ${String(p['event']).split('/')[2]}`)).toEqual([
+      'C0PAYMENTS1 01-pipeline-build-fails',
+      'C0PLATFORM1 01-pipeline-build-fails',
+      'C0PLATFORM1 02-pipeline-deploys',
+      'C0PACKAGES1 03-codeartifact-publish',
+    ]);
+    expect(calls.filter((c) => c['call'] === 'sns.publish')).toHaveLength(1);
+    expect(new Set(calls.map((c) => c['call']))).toEqual(new Set(['slack.chat.postMessage', 'slack.chat.update', 'sns.publish', 'logs.getLogEvents', 'codepipeline.getPipeline']));
+  });
+
+  it('prints an error line for an event it rejects or that no rule delivers, and exits 1', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'warden-'));
+    writeFileSync(path.join(dir, 'a-broken.json'), JSON.stringify({ id: 'x', 'detail-type': 'CodeBuild Build State Change', source: 'aws.codebuild', account: '1', time: '2026-11-23T00:00:00Z', region: 'us-east-1', detail: {} }));
+    writeFileSync(path.join(dir, 'b-not-json.json'), '{oops');
+    writeFileSync(path.join(dir, 'c-other-service.json'), JSON.stringify({ id: 'y', 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', detail: {} }));
+    const { code, stdout } = warden('replay', '--json', dir);
+    expect(code).toBe(1);
+    expect(lines(stdout)).toEqual([
+      { event: path.join(dir, 'a-broken.json'), error: expect.stringMatching(/^rejected, sent to the dead-letter queue: detail\["build-status"\]: required; detail\["project-name"\]: required; detail\["build-id"\]: required$/) },
+      { event: path.join(dir, 'b-not-json.json'), error: expect.stringMatching(/^not JSON/) },
+      { event: path.join(dir, 'c-other-service.json'), error: 'matches no rule of the stack: EventBridge would not deliver it' },
+    ]);
+  });
+
+  it('without --json, shows the messages as a person reads them', () => {
+    const { code, stdout } = warden('replay', '--world', 'events/samples/samples.world.json', 'events/samples/01-pipeline-build-fails');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Slack C0PAYMENTS1 · new card');
+    expect(stdout).toContain('❌ payments-api failed · execution 6f2b1c1e');
+    expect(stdout).toContain('Subject: [pipeline-warden] payments-api FAILED (6f2b1c1e)');
+    expect(stdout).toMatch(/13 events replayed, 0 rejected · Slack: 2 cards posted, \d+ updates, 2 thread replies · 1 email/);
+  });
+});
+
+describe('warden validate', () => {
+  it('exits 0 with a one-line summary for a valid config', () => {
+    const { code, stdout } = warden('validate', '--config', 'config/warden.yml');
+    expect(code).toBe(0);
+    expect(stdout).toBe('config/warden.yml: valid, 3 routes, 3 Slack channels, 1 SNS topic\n');
+  });
+
+  it('exits 1 with every problem and its path for an invalid config', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'warden-'));
+    const file = path.join(dir, 'bad.yml');
+    const text = 'version: 1\nroutes:\n  - match: { pipelinez: [x] }\n    slack: { channels: ["#general"] }\n  - name: nowhere\n';
+    writeFileSync(file, text);
+    const { code, stdout } = warden('validate', '--config', file);
+    expect(code).toBe(1);
+    const expected = parseConfig(text);
+    expect(expected.ok).toBe(false);
+    if (!expected.ok) expect(stdout).toBe(`${file}: 3 problems\n${expected.problems.map((p) => `  ${p}\n`).join('')}`);
+    expect(stdout).toContain('routes[0].match.pipelinez: unknown key');
+  });
+
+  it('says how to use it when the command is unknown', () => {
+    const { code, stderr } = warden('frobnicate');
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage:');
+  });
+});
