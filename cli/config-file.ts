@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseConfig, type ConfigResult } from '../functions/core/config/parse';
+import { parseConfig } from '../functions/core/config/parse';
+import type { ConfigResult } from '../functions/core/config/validate';
 
 /** Reads and validates a config file; a missing file is one problem, not a stack trace. */
 export function readConfigFile(file: string): ConfigResult {

@@ -21,10 +21,16 @@ const DEFAULT_CONFIG = 'config/warden.yml';
 
 /** @type {Map<string, object>} validated config per absolute path: every export reads it once. */
 const cache = new Map();
+/** Files already reported invalid: the problems are printed once, not once per `${file(...)}`. */
+const reported = new Set();
 
 class InvalidConfigError extends Error {
-  constructor(file, problems) {
-    super(`Invalid pipeline-warden config ${file}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(file, problems, { repeated = false } = {}) {
+    super(
+      repeated
+        ? `Invalid pipeline-warden config ${file} (its ${problems.length} problem(s) are listed once in this output)`
+        : `Invalid pipeline-warden config ${file}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'InvalidConfigError';
     this.problems = problems;
     // osls prints the stack of a failed variable source; the JS frames would only bury the problems.
@@ -53,7 +59,11 @@ function loadConfig(configPath) {
     throw new InvalidConfigError(path.relative(PROJECT_DIR, file), [`cannot read the file: ${error.message}`]);
   }
   const result = loadParseConfig()(text);
-  if (!result.ok) throw new InvalidConfigError(path.relative(PROJECT_DIR, file), result.problems);
+  if (!result.ok) {
+    const repeated = reported.has(file);
+    reported.add(file);
+    throw new InvalidConfigError(path.relative(PROJECT_DIR, file), result.problems, { repeated });
+  }
   cache.set(file, result.config);
   return result.config;
 }
@@ -63,9 +73,12 @@ async function configFromParams({ resolveVariable }) {
   return loadConfig(configPath);
 }
 
-/** Secrets Manager ARNs are used as given; anything else is an SSM parameter name (or ARN). */
-function isSecretArn(name) {
-  return /^arn:aws[a-z-]*:secretsmanager:/.test(name);
+/** `secretsmanager:<name>`: a secret by name, as functions/adapters/slack-token.ts reads it. */
+const SECRET_NAME_PREFIX = 'secretsmanager:';
+
+/** A Secrets Manager secret (ARN or `secretsmanager:<name>`); anything else is an SSM parameter. */
+function isSecret(name) {
+  return /^arn:aws[a-z-]*:secretsmanager:/.test(name) || name.startsWith(SECRET_NAME_PREFIX);
 }
 
 /**
@@ -74,7 +87,13 @@ function isSecretArn(name) {
  * account would grant reading a same-named parameter in any account.
  */
 function tokenResourceOf(name) {
-  if (isSecretArn(name) || name.startsWith('arn:')) return name;
+  // A full ARN (SSM parameter, or secret with its 6-character suffix) is used as given.
+  if (name.startsWith('arn:')) return name;
+  if (name.startsWith(SECRET_NAME_PREFIX)) {
+    // Secret ARNs end in `-` and 6 random characters that the name does not know.
+    const secret = name.slice(SECRET_NAME_PREFIX.length);
+    return { 'Fn::Sub': `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secret}-??????` };
+  }
   // SSM ARNs put a `/` between `parameter` and the name; a hierarchical name already starts with one.
   const suffix = name.startsWith('/') ? name : `/${name}`;
   return { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${suffix}` };
@@ -105,10 +124,11 @@ module.exports = {
   tokenIamStatement: async (ctx) => {
     const name = (await configFromParams(ctx)).slack.tokenParameter;
     return {
+      Sid: 'ReadSlackToken',
       Effect: 'Allow',
       // A SecureString under the AWS managed key aws/ssm needs no kms:Decrypt grant; a customer managed
       // key would (grant it on that key, never on `*`).
-      Action: isSecretArn(name) ? ['secretsmanager:GetSecretValue'] : ['ssm:GetParameter'],
+      Action: isSecret(name) ? ['secretsmanager:GetSecretValue'] : ['ssm:GetParameter'],
       Resource: tokenResourceOf(name),
     };
   },

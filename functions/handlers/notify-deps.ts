@@ -18,7 +18,7 @@ import { getSlackToken } from '../adapters/slack-token';
 import { notifyEvent } from '../app/notify-event';
 import type { RecordDeps } from '../app/process-record';
 import { ConfigError } from '../core/errors';
-import { validateConfig } from '../core/config/parse';
+import { validateConfig } from '../core/config/validate';
 import type { Config } from '../core/config/schema';
 
 // Replaced at bundle time by esbuild `define` with the config validated by `serverless package`.

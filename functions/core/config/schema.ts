@@ -4,85 +4,80 @@
  * Strict on purpose, unlike the event schemas: an unknown key in a config is a typo that would
  * silently route nothing, so it is an error with its path.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** How much of a run reaches a destination. */
 export const Level = z.enum(['all', 'status-changes', 'failures']);
 export type Level = z.infer<typeof Level>;
 
-const globs = z.array(z.string().min(1, 'empty pattern')).min(1, 'list is empty; omit the key to match any');
+const nonEmpty = (message: string) => z.minLength(1, message);
+const globs = z.array(z.string().check(nonEmpty('empty pattern'))).check(nonEmpty('list is empty; omit the key to match any'));
 
 // chat.update only accepts channel IDs, so names like #deploys are refused here rather than at 3 a.m.
 const channelId = z
   .string()
-  .regex(/^[CGD][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD (not a #name: chat.update needs the ID)');
+  .check(z.regex(/^[CGD][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD (not a #name: chat.update needs the ID)'));
 
 const mention = z
   .string()
-  .regex(/^([UWS][A-Z0-9]{6,}|here|channel)$/, 'must be a user ID (U…/W…), a user group ID (S…), "here" or "channel"');
+  .check(z.regex(/^([UWS][A-Z0-9]{6,}|here|channel)$/, 'must be a user ID (U…/W…), a user group ID (S…), "here" or "channel"'));
 
 const topic = z
   .string()
-  .regex(/^(default|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/, 'must be an SNS topic ARN or "default"');
+  .check(z.regex(/^(default|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/, 'must be an SNS topic ARN or "default"'));
+
+const match = z.strictObject({
+  pipelines: z.optional(globs),
+  projects: z.optional(globs),
+  applications: z.optional(globs),
+  repositories: z.optional(globs),
+  alarms: z.optional(globs),
+  accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'))).check(z.minLength(1))),
+  regions: z.optional(globs),
+});
 
 export const RouteSchema = z
-  .object({
-    name: z.string().min(1).optional(),
-    match: z
-      .object({
-        pipelines: globs.optional(),
-        projects: globs.optional(),
-        applications: globs.optional(),
-        repositories: globs.optional(),
-        alarms: globs.optional(),
-        accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).min(1).optional(),
-        regions: globs.optional(),
-      })
-      .strict()
-      .default({}),
-    slack: z
-      .object({
-        channels: z.array(channelId).min(1, 'at least one channel'),
-        mentions: z.array(mention).default([]),
-        level: Level.optional(),
-      })
-      .strict()
-      .optional(),
-    email: z
-      .object({
-        topics: z.array(topic).min(1, 'at least one topic').default(['default']),
-        level: Level.optional(),
-      })
-      .strict()
-      .optional(),
+  .strictObject({
+    name: z.optional(z.string().check(z.minLength(1))),
+    match: z._default(match, {}),
+    slack: z.optional(
+      z.strictObject({
+        channels: z.array(channelId).check(nonEmpty('at least one channel')),
+        mentions: z._default(z.array(mention), []),
+        level: z.optional(Level),
+      }),
+    ),
+    email: z.optional(
+      z.strictObject({
+        topics: z._default(z.array(topic).check(nonEmpty('at least one topic')), ['default']),
+        level: z.optional(Level),
+      }),
+    ),
   })
-  .strict()
-  .refine((route) => route.slack !== undefined || route.email !== undefined, {
-    message: 'has no destination: add slack.channels or email.topics',
-  });
+  .check(z.refine((route) => route.slack !== undefined || route.email !== undefined, { message: 'has no destination: add slack.channels or email.topics' }));
 export type Route = z.infer<typeof RouteSchema>;
 
-export const ConfigSchema = z
-  .object({
-    version: z.literal(1, 'must be 1'),
-    slack: z
-      .object({
-        /** SSM parameter name, or a Secrets Manager secret ARN, holding the bot token. */
-        tokenParameter: z.string().min(1).default('/pipeline-warden/slack-bot-token'),
-      })
-      .strict()
-      .default({ tokenParameter: '/pipeline-warden/slack-bot-token' }),
-    defaults: z
-      .object({
-        slackLevel: Level.default('status-changes'),
-        emailLevel: Level.default('failures'),
-        /** Lines of a failed CodeBuild log shown in the thread. */
-        logLines: z.number().int().min(0).max(100).default(30),
-      })
-      .strict()
-      .default({ slackLevel: 'status-changes', emailLevel: 'failures', logLines: 30 }),
-    routes: z.array(RouteSchema).min(1, 'at least one route'),
-  })
-  .strict();
+const DEFAULT_TOKEN_PARAMETER = '/pipeline-warden/slack-bot-token';
+
+export const ConfigSchema = z.strictObject({
+  version: z.literal(1, 'must be 1'),
+  slack: z._default(
+    z.strictObject({
+      /** SSM parameter name, or a Secrets Manager secret ARN, holding the bot token. */
+      tokenParameter: z._default(z.string().check(z.minLength(1)), DEFAULT_TOKEN_PARAMETER),
+    }),
+    { tokenParameter: DEFAULT_TOKEN_PARAMETER },
+  ),
+  defaults: z._default(
+    z.strictObject({
+      slackLevel: z._default(Level, 'status-changes'),
+      emailLevel: z._default(Level, 'failures'),
+      /** Lines of a failed CodeBuild log shown in the thread. */
+      logLines: z._default(z.int().check(z.minimum(0), z.maximum(100)), 30),
+    }),
+    { slackLevel: 'status-changes', emailLevel: 'failures', logLines: 30 },
+  ),
+  routes: z.array(RouteSchema).check(nonEmpty('at least one route')),
+});
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,5 +1,5 @@
 import { EventRejectedError } from '../errors';
-import { formatPath } from '../config/parse';
+import { formatPath } from '../issues';
 import { AwsEventSchema, DetailType, type AwsEvent } from './schemas';
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(DetailType));

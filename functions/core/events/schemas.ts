@@ -5,7 +5,7 @@
  * as strings (an unknown state is shown as it is, never rejected), and only the fields the product
  * needs are required. A missing required field is a {@link EventRejectedError} upstream.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** The detail-types we subscribe to, one EventBridge rule family each. */
 export const DetailType = {
@@ -21,93 +21,91 @@ export const DetailType = {
 } as const;
 export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
 
-const text = z.string().min(1);
+const text = z.string().check(z.minLength(1));
 /** AWS writes `version` as 1, 4.0 or "1" depending on the service and its age. */
-const looseVersion = z.union([z.number(), z.string()]).optional();
+const looseVersion = z.optional(z.union([z.number(), z.string()]));
 
 const envelope = {
-  version: z.string().optional(),
+  version: z.optional(z.string()),
   id: text,
   source: text,
   account: z.string(),
   time: z.iso.datetime({ offset: true }),
   region: text,
-  resources: z.array(z.string()).default([]),
+  resources: z._default(z.array(z.string()), []),
 };
 
-const executionResult = z
-  .object({
-    'external-execution-id': z.string().optional(),
-    'external-execution-url': z.string().optional(),
-    'external-execution-summary': z.string().optional(),
-    'error-code': z.string().optional(),
-  })
-  .optional();
+const executionResult = z.optional(
+  z.object({
+    'external-execution-id': z.optional(z.string()),
+    'external-execution-url': z.optional(z.string()),
+    'external-execution-summary': z.optional(z.string()),
+    'error-code': z.optional(z.string()),
+  }),
+);
 
 const pipelineDetail = z.object({
   pipeline: text,
   'execution-id': text,
   state: text,
   version: looseVersion,
-  'execution-trigger': z
-    .object({ 'trigger-type': z.string().optional(), 'trigger-detail': z.string().optional() })
-    .optional(),
+  'execution-trigger': z.optional(z.object({ 'trigger-type': z.optional(z.string()), 'trigger-detail': z.optional(z.string()) })),
 });
 
-const stageDetail = pipelineDetail.extend({
+const stageDetail = z.extend(pipelineDetail, {
   // The AWS sample of this detail-type has no `stage` (see shared/events/SOURCES.md).
-  stage: text.optional(),
+  stage: z.optional(text),
 });
 
-const actionDetail = pipelineDetail.extend({
+const actionDetail = z.extend(pipelineDetail, {
   stage: text,
   action: text,
   type: z.object({
-    owner: z.string().optional(),
+    owner: z.optional(z.string()),
     category: text,
     provider: text,
-    version: z.string().optional(),
+    version: z.optional(z.string()),
   }),
   'execution-result': executionResult,
 });
 
-const logs = z
-  .object({
-    'group-name': z.string().optional(),
-    'stream-name': z.string().optional(),
-    'deep-link': z.string().optional(),
-  })
-  .optional();
+const logs = z.optional(
+  z.object({
+    'group-name': z.optional(z.string()),
+    'stream-name': z.optional(z.string()),
+    'deep-link': z.optional(z.string()),
+  }),
+);
 
 const phase = z.object({
   'phase-type': z.string(),
-  'phase-status': z.string().optional(),
-  'phase-context': z.array(z.string()).optional(),
+  'phase-status': z.optional(z.string()),
+  'phase-context': z.optional(z.array(z.string())),
 });
 
-const buildInfo = z
-  .object({
-    initiator: z.string().optional(),
-    'build-number': z.number().optional(),
-    'source-version': z.string().optional(),
+const buildInfo = z.optional(
+  z.object({
+    initiator: z.optional(z.string()),
+    'build-number': z.optional(z.number()),
+    'source-version': z.optional(z.string()),
     logs,
-    phases: z.array(phase).optional(),
-  })
-  .optional();
+    phases: z.optional(z.array(phase)),
+  }),
+);
 
 const buildStateDetail = z.object({
   'build-status': text,
   'project-name': text,
   'build-id': text,
-  'current-phase': z.string().optional(),
-  'current-phase-context': z.string().optional(),
+  'current-phase': z.optional(z.string()),
+  'current-phase-context': z.optional(z.string()),
   'additional-information': buildInfo,
 });
 
 const buildPhaseDetail = z.object({
   'completed-phase': text,
-  'completed-phase-status': z.string().optional(),
-  'completed-phase-context': z.string().optional(),
+  'completed-phase-status': z.optional(z.string()),
+  'completed-phase-context': z.optional(z.string()),
   'project-name': text,
   'build-id': text,
   'additional-information': buildInfo,
@@ -120,8 +118,8 @@ const deploymentDetail = z.object({
   deploymentGroup: text,
 });
 
-const instanceDetail = deploymentDetail.extend({
-  instanceId: z.string().optional(),
+const instanceDetail = z.extend(deploymentDetail, {
+  instanceId: z.optional(z.string()),
 });
 
 const packageDetail = z.object({
@@ -129,27 +127,27 @@ const packageDetail = z.object({
   domainOwner: z.string(),
   repositoryName: text,
   packageFormat: text,
-  packageNamespace: z.string().nullish(),
+  packageNamespace: z.nullish(z.string()),
   packageName: text,
   packageVersion: text,
   packageVersionState: text,
   operationType: text,
-  packageVersionRevision: z.string().optional(),
+  packageVersionRevision: z.optional(z.string()),
 });
 
 const alarmState = z.object({
   value: text,
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   timestamp: z.string(),
 });
 
 const alarmDetail = z.object({
   alarmName: text,
   state: alarmState,
-  previousState: alarmState.optional(),
+  previousState: z.optional(alarmState),
 });
 
-const event = <T extends string, D extends z.ZodType>(detailType: T, detail: D) =>
+const event = <T extends string, D extends z.ZodMiniType>(detailType: T, detail: D) =>
   z.object({ ...envelope, 'detail-type': z.literal(detailType), detail });
 
 /** One schema per detail-type, discriminated on `detail-type`. */

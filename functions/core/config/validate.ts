@@ -1,0 +1,16 @@
+import { formatIssue } from '../issues';
+import { ConfigSchema, type Config } from './schema';
+
+export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
+
+/**
+ * Validates an already-parsed configuration object (the Lambda re-checks its embedded config this
+ * way, without a YAML parser in its bundle).
+ *
+ * @example validateConfig({ version: 1 }) // { ok: false, problems: ['routes: required'] }
+ */
+export function validateConfig(value: unknown): ConfigResult {
+  const result = ConfigSchema.safeParse(value);
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, problems: result.error.issues.flatMap(formatIssue) };
+}
