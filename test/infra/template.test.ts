@@ -301,7 +301,7 @@ describe('packaged stack', () => {
 
   it('runs notify on nodejs24.x arm64, fed by the queue in partial batches with bounded concurrency', () => {
     const fn = t.Resources.NotifyLambdaFunction!.Properties;
-    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 30, MemorySize: 512 });
+    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 60, MemorySize: 512 });
     expect(fn.Handler).toBe('functions/handlers/notify.handler');
     expect(fn.Environment.Variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: 'pipeline-warden',
@@ -310,7 +310,6 @@ describe('packaged stack', () => {
       TABLE_NAME: { Ref: 'CardsTable' },
       DEAD_LETTER_QUEUE_URL: { Ref: 'EventsDeadLetterQueue' },
       DEFAULT_TOPIC_ARN: { Ref: 'NotificationsTopic' },
-      SLACK_TOKEN_PARAMETER: config.slack.tokenParameter,
     });
     const mapping = t.Resources.NotifyEventSourceMappingSQSEventsQueue!;
     expect(mapping.DependsOn).toContain('NotifyRole');
