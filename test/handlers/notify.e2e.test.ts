@@ -71,7 +71,7 @@ const sqs = (bodies: readonly string[]): SQSEvent => ({
 });
 const context = { functionName: 'notify', awsRequestId: 'req', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 const events = () => scenario('01-pipeline-build-fails').map((s) => JSON.stringify(s.event));
-const topLevel = () => slack.requests.filter((r) => r.method === 'chat.postMessage' && r.status === 200 && !r.body['thread_ts']);
+const topLevel = () => slack.requests.filter((r) => r.method === 'chat.postMessage' && r.status === 200 && !r.error && !r.body['thread_ts']);
 
 describe('notify handler against local DynamoDB and a local Slack API', () => {
   beforeEach(() => slack.reset());
@@ -127,6 +127,22 @@ describe('notify handler against local DynamoDB and a local Slack API', () => {
     const letters = recorder.calls.filter((c) => c.call === 'sqs.sendMessage');
     expect(letters.map((l) => l.input['problems'])).toEqual([['detail.pipeline: required'], [expect.stringMatching(/^body: not JSON/)]]);
     expect(letters[0]?.input['MessageBody']).toBe(JSON.stringify(broken));
+    expect(topLevel()).toHaveLength(1);
+  });
+
+  it('dead-letters at once, with the reason, what Slack refuses for good (the bot is not in the channel)', async () => {
+    const { recorder, handler } = await setup();
+    slack.failNext(1, { kind: 'error', error: 'not_in_channel' });
+    const body = events()[0]!;
+    const result = await handler(sqs([body]), context);
+    expect(result.batchItemFailures).toEqual([]);
+    const [letter] = recorder.calls.filter((c) => c.call === 'sqs.sendMessage');
+    expect(letter?.input['MessageBody']).toBe(body);
+    expect(String(letter?.input['problems'])).toContain('not_in_channel');
+    expect(slack.requests.filter((r) => r.method === 'chat.postMessage')).toHaveLength(1);
+    // Once the bot is invited, a redrive of the same message posts the card.
+    const redriven = await handler(sqs([body]), context);
+    expect(redriven.batchItemFailures).toEqual([]);
     expect(topLevel()).toHaveLength(1);
   });
 
