@@ -381,22 +381,11 @@ describe('rule patterns and the real sample events (../shared/events)', () => {
     expect(matched).toEqual(expected.filter((f) => f !== undefined));
   });
 
-  it('has a sample for every family but CodeArtifact; a documented CodeArtifact envelope matches only its rule', () => {
+  it('has a sample for every family but CodeArtifact; the CodeArtifact guide\'s example matches only its rule', () => {
     const covered = new Set(samples.map(([file]) => FAMILY_OF_DIR[file.split(path.sep)[0]!]));
     expect(FAMILY_NAMES.filter((f) => !covered.has(f))).toEqual(['codeartifact']);
-    // No real CodeArtifact event is in ../shared/events; source and detail-type as documented in the
-    // CodeArtifact User Guide ("CodeArtifact event format and example").
-    const envelope = {
-      version: '0',
-      id: '73f03fec-a137-971e-6ac6-07c8ffffffff',
-      'detail-type': 'CodeArtifact Package Version State Change',
-      source: 'aws.codeartifact',
-      account: '123456789012',
-      time: '2019-11-21T23:19:54Z',
-      region: 'us-west-2',
-      resources: ['arn:aws:codeartifact:us-west-2:123456789012:repository/my-domain/myrepo'],
-      detail: { domainName: 'my-domain', repositoryName: 'myrepo', packageFormat: 'npm', packageName: 'my-package' },
-    };
-    expect(FAMILY_NAMES.filter((family) => matchesPattern(pattern(family), envelope))).toEqual(['codeartifact']);
+    // No real CodeArtifact event is in ../shared/events: the user guide's example, copied in test/fixtures/aws-docs.
+    const guide = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/aws-docs/codeartifact-guide-package-published.json'), 'utf8')) as unknown;
+    expect(FAMILY_NAMES.filter((family) => matchesPattern(pattern(family), guide))).toEqual(['codeartifact']);
   });
 });

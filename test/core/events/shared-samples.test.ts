@@ -10,14 +10,15 @@ import { renderCard } from '../../../functions/core/render/slack-card';
 import { blocksToText } from '../../../functions/core/render/text';
 import { readJsonTree, SHARED_DIR } from '../../support/shared';
 
-const samples = readJsonTree(path.join(SHARED_DIR, 'events'));
+// The shared real events, and the AWS documentation's CodeArtifact example (shared/ has none).
+const samples = [...readJsonTree(path.join(SHARED_DIR, 'events')), ...readJsonTree(path.resolve(__dirname, '../../fixtures/aws-docs'))];
 const supported = new Set<string>(Object.values(DetailType));
 const ours = samples.filter(([, e]) => supported.has((e as Record<string, string>)['detail-type'] ?? ''));
 const others = samples.filter(([, e]) => !supported.has((e as Record<string, string>)['detail-type'] ?? ''));
 
-describe('every real sample in ../shared/events', () => {
+describe('every real sample (../shared/events and test/fixtures/aws-docs)', () => {
   it('is there (a missing folder must not pass silently)', () => {
-    expect(ours.length).toBeGreaterThanOrEqual(12);
+    expect(ours.length).toBeGreaterThanOrEqual(13);
   });
 
   it.each(ours)('%s parses, normalizes and renders for Slack and email', (_name, raw) => {
