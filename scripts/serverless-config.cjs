@@ -116,10 +116,6 @@ function esbuildDefineOf(config) {
 
 module.exports = {
   esbuildDefine: async (ctx) => esbuildDefineOf(await configFromParams(ctx)),
-  /** SLACK_TOKEN_PARAMETER: the SSM parameter name or secret ARN, as written in the config. */
-  tokenParameter: async (ctx) => (await configFromParams(ctx)).slack.tokenParameter,
-  /** The token's ARN (an `Fn::Sub` object for an SSM parameter name). */
-  tokenParameterArn: async (ctx) => tokenResourceOf((await configFromParams(ctx)).slack.tokenParameter),
   /** The whole IAM statement: the action differs between SSM and Secrets Manager. */
   tokenIamStatement: async (ctx) => {
     const name = (await configFromParams(ctx)).slack.tokenParameter;

@@ -5,7 +5,7 @@
 import { GetLogEventsCommand, type CloudWatchLogsClient, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { PermanentError, RetryableError } from '../core/errors';
 import type { BuildLogsPort } from './ports';
-import { describeAwsError, isTransientAwsError } from './sns';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
 
 /** Longest line we pass on; a minified stack trace can be one 50 kB line. */
 const LINE_MAX = 300;

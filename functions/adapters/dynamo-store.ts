@@ -9,6 +9,7 @@ import { ConditionalCheckFailedException, type CreateTableCommandInput } from '@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunCard } from '../core/card/types';
 import { CardConflictError, PermanentError, RetryableError } from '../core/errors';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
 import type { CardStorePort, LinkKind, StoredCard } from './ports';
 
 export interface DynamoCardStoreOptions {
@@ -88,10 +89,7 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function classify(error: unknown): RetryableError | PermanentError {
-  const meta = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; name?: string };
-  const status = meta.$metadata?.httpStatusCode ?? 0;
-  if (meta.$retryable || status >= 500 || /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(meta.name ?? '')) {
-    return new RetryableError(`DynamoDB: ${meta.name ?? 'error'}`, { cause: error });
-  }
-  return new PermanentError(`DynamoDB: ${meta.name ?? 'error'}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return isTransientAwsError(error)
+    ? new RetryableError(`DynamoDB: ${describeAwsError(error)}`, { cause: error })
+    : new PermanentError(`DynamoDB: ${describeAwsError(error)}`, { cause: error });
 }

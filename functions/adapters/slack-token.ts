@@ -3,10 +3,8 @@
  * parameters, which caches it across invocations of a warm Lambda. The value is never logged and
  * never put in an error: messages name the parameter only.
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { PermanentError, RetryableError } from '../core/errors';
-import { describeAwsError, isTransientAwsError } from './sns';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
 
 /** Seconds a fetched token is reused; a rotated token is picked up within this. */
 const MAX_AGE_SECONDS = 300;
@@ -44,8 +42,9 @@ export async function getSlackToken(ref: string): Promise<string> {
 async function fetchValue(ref: string, fromSecret: boolean): Promise<string> {
   try {
     const value = fromSecret
-      ? await getSecret(ref.startsWith(SECRET_PREFIX) ? ref.slice(SECRET_PREFIX.length) : ref, { maxAge: MAX_AGE_SECONDS })
-      : await getParameter(ref, { decrypt: true, maxAge: MAX_AGE_SECONDS });
+      ? // Loaded on demand: a deployment reads its token from one of the two stores, never both.
+        await (await import('@aws-lambda-powertools/parameters/secrets')).getSecret(ref.startsWith(SECRET_PREFIX) ? ref.slice(SECRET_PREFIX.length) : ref, { maxAge: MAX_AGE_SECONDS })
+      : await (await import('@aws-lambda-powertools/parameters/ssm')).getParameter(ref, { decrypt: true, maxAge: MAX_AGE_SECONDS });
     if (value === undefined) throw new PermanentError(`Slack token ${ref} not found`);
     return typeof value === 'string' ? value : new TextDecoder().decode(value);
   } catch (error) {

@@ -1,18 +1,11 @@
 /** Wiring of the notify function: real adapters from the environment and the embedded config. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createBuildLogsPort } from '../adapters/build-logs';
-import { createPipelinesPort } from '../adapters/codepipeline';
-import { createDeadLetterPort } from '../adapters/dead-letter';
 import { createDynamoCardStore } from '../adapters/dynamo-store';
 import { createIdempotencyConfig } from '../adapters/idempotency';
-import { createEmailPort } from '../adapters/sns';
+import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort } from '../adapters/ports';
 import { createSlackPort } from '../adapters/slack';
 import { getSlackToken } from '../adapters/slack-token';
 import { notifyEvent } from '../app/notify-event';
@@ -32,32 +25,71 @@ export function embeddedConfig(source = typeof WARDEN_EMBEDDED_CONFIG === 'undef
   return result.config;
 }
 
-const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
-
 function env(name: string): string {
   const value = process.env[name];
   if (!value) throw new ConfigError([`environment variable ${name} is not set`]);
   return value;
 }
 
+/**
+ * Builds an adapter, and loads its SDK client, on first use. Most invocations never fail a build,
+ * email, dead-letter an event or meet a CodeDeploy action, so a container that does not need those
+ * clients never loads them (each SDK client costs tens of milliseconds of cold start).
+ */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
+}
+
+const email = onFirstUse(async () => {
+  const [{ SNSClient }, { createEmailPort }] = await Promise.all([import('@aws-sdk/client-sns'), import('../adapters/sns')]);
+  return createEmailPort(new SNSClient({}));
+});
+const logs = onFirstUse(async () => {
+  const [{ CloudWatchLogsClient }, { createBuildLogsPort }] = await Promise.all([import('@aws-sdk/client-cloudwatch-logs'), import('../adapters/build-logs')]);
+  return createBuildLogsPort(new CloudWatchLogsClient({}));
+});
+const pipelines = onFirstUse(async () => {
+  const [{ CodePipelineClient }, { createPipelinesPort }] = await Promise.all([import('@aws-sdk/client-codepipeline'), import('../adapters/codepipeline')]);
+  return createPipelinesPort(new CodePipelineClient({}));
+});
+const deadLetter = onFirstUse(async () => {
+  const [{ SQSClient }, { createDeadLetterPort }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../adapters/dead-letter')]);
+  return createDeadLetterPort(new SQSClient({}), env('DEAD_LETTER_QUEUE_URL'));
+});
+
+const lazyEmail: EmailPort = { publish: async (e) => (await email()).publish(e) };
+const lazyLogs: BuildLogsPort = { tail: async (ref) => (await logs()).tail(ref) };
+const lazyPipelines: PipelinesPort = { deployTarget: async (ref) => (await pipelines()).deployTarget(ref) };
+const lazyDeadLetter: DeadLetterPort = { send: async (letter) => (await deadLetter()).send(letter) };
+
+const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
+
 export async function buildRecordDeps(logger: Logger): Promise<RecordDeps> {
   const config = embeddedConfig();
   const tableName = env('TABLE_NAME');
+  env('DEAD_LETTER_QUEUE_URL'); // checked at start, used on first dead letter
   const dynamo = new DynamoDBClient({});
   const notifyDeps = {
     config,
     store: createDynamoCardStore({ client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName }),
-    // Short retries: a Lambda has 60 s, and SQS retries the record later anyway (see README, Delivery).
+    // Short retries: the function has 60 s, and SQS retries the record later anyway (README, Delivery).
     slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger }),
-    email: createEmailPort(new SNSClient({})),
-    logs: createBuildLogsPort(new CloudWatchLogsClient({})),
-    pipelines: createPipelinesPort(new CodePipelineClient({})),
+    email: lazyEmail,
+    logs: lazyLogs,
+    pipelines: lazyPipelines,
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
   };
   const { persistenceStore, config: idempotency } = createIdempotencyConfig({ tableName, client: dynamo });
   return {
-    deadLetter: createDeadLetterPort(new SQSClient({}), env('DEAD_LETTER_QUEUE_URL')),
+    deadLetter: lazyDeadLetter,
     logger,
     // A duplicate delivery of the same EventBridge event id is answered from the idempotency record.
     notify: makeIdempotent((event: unknown) => notifyEvent(event, notifyDeps), { persistenceStore, config: idempotency }),

@@ -11,7 +11,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createEmailPort, isTransientAwsError, snsSubject } from '../../functions/adapters/sns';
+import { createEmailPort, snsSubject } from '../../functions/adapters/sns';
+import { isTransientAwsError } from '../../functions/adapters/aws-errors';
 import { DeliveryError, PermanentError } from '../../functions/core/errors';
 
 const sns = mockClient(SNSClient);
