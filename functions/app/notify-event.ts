@@ -31,7 +31,7 @@ export interface NotifyDeps {
 
 export type NotifyResult = 'delivered' | 'unchanged' | 'parked';
 
-/** How many times a lost optimistic-lock race is retried in-process before SQS retries the record. */
+/** Attempts in-process after a lost race or a busy card, before the record goes back to SQS. */
 const ATTEMPTS = 5;
 
 /**
@@ -41,15 +41,21 @@ const ATTEMPTS = 5;
 export async function notifyEvent(raw: unknown, deps: NotifyDeps): Promise<NotifyResult> {
   const observations = normalize(parseEvent(raw));
   const resolved = await resolveRun(observations, deps.store);
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+  for (let attempt = 1; ; attempt += 1) {
     try {
       return await apply(resolved, deps);
     } catch (error) {
-      if (!(error instanceof CardConflictError) || attempt === ATTEMPTS) throw error;
+      const contended = error instanceof CardConflictError || error instanceof CardBusyError;
+      if (!contended || attempt === ATTEMPTS) throw error;
+      // Another worker is posting this run's first message: it takes a Slack round trip. Waiting
+      // here beats handing the record back to SQS, which would hold it for a visibility timeout.
+      if (error instanceof CardBusyError) await pause(BUSY_WAIT_MS * attempt);
     }
   }
-  throw new CardConflictError(`run ${resolved.run.key}: lost ${ATTEMPTS} races in a row`);
 }
+
+const BUSY_WAIT_MS = 300;
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyResult> {
   const stored = await deps.store.get(resolved.run.key);

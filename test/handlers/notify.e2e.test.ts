@@ -37,9 +37,9 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
-async function setup() {
-  const tableName = `cards-${++table}`;
-  await dynamo.createTable(tableName);
+async function setup(shared?: string) {
+  const tableName = shared ?? `cards-${++table}`;
+  if (!shared) await dynamo.createTable(tableName);
   const recorder = createRecorder(sampleWorld());
   const notifyDeps = {
     config: CONFIG,
@@ -53,7 +53,7 @@ async function setup() {
   };
   const silent = { info: () => undefined, error: () => undefined };
   const deps: RecordDeps = { deadLetter: recorder.deadLetter, logger: silent as never, notify: (e) => notifyEvent(e, notifyDeps) };
-  return { recorder, handler: createHandler(async () => deps) };
+  return { recorder, tableName, notify: (event: unknown) => notifyEvent(event, notifyDeps), handler: createHandler(async () => deps) };
 }
 
 const sqs = (bodies: readonly string[]): SQSEvent => ({
@@ -144,6 +144,20 @@ describe('notify handler against local DynamoDB and a local Slack API', () => {
     const redriven = await handler(sqs([body]), context);
     expect(redriven.batchItemFailures).toEqual([]);
     expect(topLevel()).toHaveLength(1);
+  });
+
+  it('posts one card when concurrent workers race on the first events of a run', async () => {
+    for (let round = 0; round < 10; round += 1) {
+      slack.reset();
+      const a = await setup();
+      // The second worker shares the first one's table, as two Lambda instances share the stack's.
+      const b = await setup(a.tableName);
+      const bodies = events().slice(0, 6);
+      const results = await Promise.all(bodies.map((body, i) => (i % 2 === 0 ? a : b).notify(JSON.parse(body))));
+      expect(results.every((r) => r === 'delivered' || r === 'unchanged')).toBe(true);
+      expect(topLevel(), `round ${round}`).toHaveLength(1);
+      expect(slack.messages('C0TEAM0001').filter((m) => !m.threadTs)).toHaveLength(1);
+    }
   });
 
   it('answers a duplicate delivery without a second post or update', async () => {
