@@ -3,6 +3,7 @@
  * hot path, with recording adapters: what would be posted and done, and nothing sent.
  */
 import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { createMemoryCardStore } from '../functions/adapters/memory-store';
 import { createRecorder, type RecordedCall, type World } from '../functions/adapters/recording';
 import { notifyEvent } from '../functions/app/notify-event';
@@ -76,7 +77,7 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
     }
     const now = () => new Date(context.at ?? eventTime(event));
     const deps = { config: context.config, store, slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications', now };
-    const silent = { info: () => undefined, error: () => undefined };
+    const silent = new Logger({ logLevel: 'SILENT' });
     const outcome = await processRecord(JSON.stringify(event), { deadLetter: recorder.deadLetter, logger: silent, notify: (e) => notifyEvent(e, deps) });
     const calls = recorder.calls.slice(start);
     const rejected = outcome === 'rejected' ? calls.find((c) => c.call === 'sqs.sendMessage') : undefined;

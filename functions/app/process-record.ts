@@ -9,7 +9,7 @@ import { EventRejectedError, PermanentError } from '../core/errors';
 import type { NotifyResult } from './notify-event';
 
 /** Powertools' Logger in Lambda; a silent stand-in in replay. */
-export type RecordLogger = Pick<Logger, 'info' | 'error'>;
+export type RecordLogger = Pick<Logger, 'debug' | 'info' | 'error' | 'setCorrelationId'>;
 
 export interface RecordDeps {
   readonly deadLetter: DeadLetterPort;
@@ -25,6 +25,10 @@ export async function processRecord(body: string, deps: RecordDeps): Promise<Rec
   let event: unknown;
   try {
     event = JSON.parse(body);
+    const { eventId } = describe(event);
+    // Every line about this record carries the EventBridge event id, to follow it across retries.
+    if (typeof eventId === 'string') deps.logger.setCorrelationId(eventId);
+    deps.logger.debug('event received', { event });
     const result = await deps.notify(event);
     deps.logger.info('event processed', { result, ...describe(event) });
     return result;

@@ -2,6 +2,7 @@
  * The notify Lambda end to end: SQS batches in, a real local DynamoDB (dynalite) for cards, a local
  * HTTP server speaking Slack's Web API, and a recorded SNS/DLQ edge.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoCardStore } from '../../functions/adapters/dynamo-store';
@@ -51,8 +52,8 @@ async function setup(shared?: string) {
     defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
     now: () => new Date(),
   };
-  const silent = { info: () => undefined, error: () => undefined };
-  const deps: RecordDeps = { deadLetter: recorder.deadLetter, logger: silent as never, notify: (e) => notifyEvent(e, notifyDeps) };
+  const silent = new Logger({ logLevel: 'SILENT' });
+  const deps: RecordDeps = { deadLetter: recorder.deadLetter, logger: silent, notify: (e) => notifyEvent(e, notifyDeps) };
   return { recorder, tableName, notify: (event: unknown) => notifyEvent(event, notifyDeps), handler: createHandler(async () => deps) };
 }
 
