@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createMemoryCardStore } from '../functions/adapters/memory-store';
-import { createRecorder, type RecordedCall, type World } from '../functions/adapters/recording';
+import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/adapters/recording';
 import { notifyEvent } from '../functions/app/notify-event';
 import { processRecord } from '../functions/app/process-record';
 import { matchesPattern } from '../functions/core/pattern/matcher';
@@ -19,6 +19,8 @@ export interface ReplayOptions {
   /** The clock for the whole replay; by default each event's own time. */
   readonly at?: string;
   readonly json: boolean;
+  /** Answer reads (build logs, pipeline definitions) from the real account, read-only. */
+  readonly aws?: boolean;
   readonly paths: readonly string[];
   readonly out: NodeJS.WritableStream;
 }
@@ -39,7 +41,8 @@ export async function replay(options: ReplayOptions): Promise<number> {
   if (options.paths.length === 0) throw new Error('replay needs at least one event file or folder');
   if (options.at !== undefined && Number.isNaN(Date.parse(options.at))) throw new Error(`--at: not an ISO time: ${options.at}`);
   const world = options.worldFile ? (JSON.parse(readFileSync(options.worldFile, 'utf8')) as World) : {};
-  const results = await replayEvents(collectEventFiles(options.paths), { config: config.config, world, at: options.at });
+  const live = options.aws ? await liveReads() : undefined;
+  const results = await replayEvents(collectEventFiles(options.paths), { config: config.config, world, at: options.at, live });
   for (const result of results) {
     if (options.json) {
       if (result.error) options.out.write(`${JSON.stringify({ event: result.event, error: result.error })}\n`);
@@ -56,13 +59,25 @@ interface ReplayContext {
   readonly config: Parameters<typeof notifyEvent>[1]['config'];
   readonly world: World;
   readonly at?: string;
+  readonly live?: LiveReads;
+}
+
+/** The account's read APIs with the default credential chain; nothing here can write. */
+async function liveReads(): Promise<LiveReads> {
+  const [{ CloudWatchLogsClient }, { CodePipelineClient }, { createBuildLogsPort }, { createPipelinesPort }] = await Promise.all([
+    import('@aws-sdk/client-cloudwatch-logs'),
+    import('@aws-sdk/client-codepipeline'),
+    import('../functions/adapters/build-logs'),
+    import('../functions/adapters/codepipeline'),
+  ]);
+  return { logs: createBuildLogsPort(new CloudWatchLogsClient({})), pipelines: createPipelinesPort(new CodePipelineClient({})) };
 }
 
 /** Replays events in order against one shared, in-memory store (a run's card evolves across files). */
 export async function replayEvents(files: readonly EventFile[], context: ReplayContext): Promise<ReplayedEvent[]> {
   const patterns = loadRulePatterns();
   const store = createMemoryCardStore();
-  const recorder = createRecorder(context.world);
+  const recorder = createRecorder(context.world, context.live);
   const results: ReplayedEvent[] = [];
   for (const { name, event, error } of files) {
     if (error) {

@@ -8,7 +8,7 @@ import { replay } from './replay';
 import { validate } from './validate';
 
 const USAGE = `usage:
-  warden replay [--config FILE] [--world FILE] [--at ISO-TIME] [--json] PATH...
+  warden replay [--config FILE] [--world FILE | --aws] [--at ISO-TIME] [--json] PATH...
   warden validate [--config FILE]
   warden redrive --dlq-arn ARN --queue-arn ARN [--region REGION]`;
 
@@ -22,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
       world: { type: 'string' },
       at: { type: 'string' },
       json: { type: 'boolean', default: false },
+      aws: { type: 'boolean', default: false },
       'dlq-arn': { type: 'string' },
       'queue-arn': { type: 'string' },
       region: { type: 'string' },
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
   });
   switch (command) {
     case 'replay':
-      return replay({ configFile: values.config, worldFile: values.world, at: values.at, json: values.json, paths: positionals, out: process.stdout });
+      return replay({ configFile: values.config, worldFile: values.world, at: values.at, json: values.json, aws: values.aws, paths: positionals, out: process.stdout });
     case 'validate':
       return validate(values.config, process.stdout);
     case 'redrive':

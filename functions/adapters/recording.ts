@@ -1,7 +1,7 @@
 /**
  * Recording adapters for local replay: every call the deployed stack would make is recorded under
  * its real API name (`slack.chat.postMessage`, `sns.publish`, ...) and nothing is sent. Reads are
- * answered from a world file.
+ * answered from a world file, or with `--aws` from the real account (reads only: nothing is written).
  */
 import { snsSubject } from './sns';
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
@@ -32,10 +32,16 @@ export interface Recorder {
   readonly pipelines: PipelinesPort;
 }
 
+/** Real read-only ports (`warden replay --aws`): reads go to the account, and are still recorded. */
+export interface LiveReads {
+  readonly logs: BuildLogsPort;
+  readonly pipelines: PipelinesPort;
+}
+
 /**
  * @example const rec = createRecorder({}); await rec.email.publish(...); rec.calls[0].call // 'sns.publish'
  */
-export function createRecorder(world: World): Recorder {
+export function createRecorder(world: World, live?: LiveReads): Recorder {
   const calls: RecordedCall[] = [];
   let seq = 0;
   // Slack ts values are seconds.microseconds; a fixed base keeps replay output reproducible.
@@ -59,12 +65,14 @@ export function createRecorder(world: World): Recorder {
     logs: {
       async tail(ref) {
         calls.push({ call: 'logs.getLogEvents', input: { logGroupName: ref.group, logStreamName: ref.stream, limit: ref.lines, startFromHead: false } });
+        if (live) return live.logs.tail(ref);
         return (world.logs?.[ref.group]?.[ref.stream] ?? []).slice(-ref.lines);
       },
     },
     pipelines: {
       async deployTarget(ref) {
         calls.push({ call: 'codepipeline.getPipeline', input: { name: ref.pipeline, ...(ref.version !== undefined ? { version: ref.version } : {}) } });
+        if (live) return live.pipelines.deployTarget(ref);
         return deployTargetOf(world.pipelines?.[ref.pipeline]?.pipeline, ref.stage, ref.action);
       },
     },
