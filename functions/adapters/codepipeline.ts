@@ -1,4 +1,6 @@
 import { GetPipelineCommand, type CodePipelineClient, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import { PermanentError, RetryableError } from '../core/errors';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
 import type { DeployTarget, PipelinesPort } from './ports';
 
 /**
@@ -19,7 +21,8 @@ export function createPipelinesPort(client: CodePipelineClient): PipelinesPort {
         (error: unknown) => {
           cache.delete(key);
           if (error instanceof Error && (error.name === 'PipelineNotFoundException' || error.name === 'PipelineVersionNotFoundException')) return undefined;
-          throw error;
+          const message = `codepipeline.getPipeline ${name}: ${describeAwsError(error)}`;
+          throw isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
         },
       );
       cache.set(key, pipeline);

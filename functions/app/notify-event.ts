@@ -7,7 +7,7 @@ import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, SlackPort 
 import { absorb, emptyCard, merge } from '../core/card/merge';
 import type { RunCard } from '../core/card/types';
 import type { Config } from '../core/config/schema';
-import { CardBusyError, CardConflictError } from '../core/errors';
+import { CardBusyError, CardConflictError, PermanentError } from '../core/errors';
 import { DEPLOY_PROVIDERS, normalize } from '../core/events/normalize';
 import type { Observation } from '../core/events/observation';
 import { parseEvent } from '../core/events/parse';
@@ -101,7 +101,14 @@ async function linkRelated(card: RunCard, observations: readonly Observation[], 
   for (const obs of observations) {
     const f = obs.fact;
     if (f.type !== 'action' || !DEPLOY_PROVIDERS.has(f.provider) || f.state !== 'STARTED' || card.run.kind !== 'pipeline') continue;
-    const target = await deps.pipelines.deployTarget({ pipeline: card.subject.pipeline ?? '', stage: f.stage, action: f.action, version: obs.pipelineVersion });
+    const target = await deps.pipelines
+      .deployTarget({ pipeline: card.subject.pipeline ?? '', stage: f.stage, action: f.action, version: obs.pipelineVersion })
+      // Not allowed to read the pipeline: the deployment still joins the card when the action
+      // completes, so this is no reason to fail the event. A throttle is retried like any other.
+      .catch((error: unknown) => {
+        if (error instanceof PermanentError) return undefined;
+        throw error;
+      });
     if (target) await deps.store.putLink('deployment-group', deploymentGroupKey(card.subject, { application: target.application, deploymentGroup: target.deploymentGroup }), card.run.key);
   }
   return result;

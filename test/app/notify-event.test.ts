@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryCardStore } from '../../functions/adapters/memory-store';
 import { createRecorder, type RecordedCall } from '../../functions/adapters/recording';
 import { notifyEvent } from '../../functions/app/notify-event';
+import { PermanentError } from '../../functions/core/errors';
 import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
 
 const CONFIG = config(`
@@ -67,6 +68,26 @@ describe.each(['01-pipeline-build-fails', '02-pipeline-deploys'])('scenario %s t
     const thrice = await run(events.flatMap((e) => [e, e, e]));
     expect(thrice.map((c) => c.call)).toEqual(once.map((c) => c.call));
     expect(thrice).toEqual(once);
+  });
+});
+
+describe('deployments', () => {
+  it('join the pipeline card from their first event when the pipeline definition can be read', async () => {
+    const calls = await run(scenario('02-pipeline-deploys').map((s) => s.event));
+    const deploymentStarted = calls.findIndex((c) => c.call === 'slack.chat.update' && JSON.stringify(c.input['blocks']).includes('d-7QX2KJ9AB'));
+    expect(calls.filter((c) => c.call === 'codepipeline.getPipeline')).toHaveLength(1);
+    // Shown while deploying, well before the pipeline action's SUCCEEDED event names it.
+    expect(JSON.stringify(calls[deploymentStarted]?.input['blocks'])).toContain('deployment <');
+    expect(JSON.stringify(calls[deploymentStarted]?.input['blocks'])).toContain('in progress');
+  });
+
+  it('still reach the card, at the end, when reading the pipeline is not allowed', async () => {
+    const recorder = createRecorder({});
+    const denied = { deployTarget: async () => Promise.reject(new PermanentError('AccessDeniedException')) };
+    const deps = { config: CONFIG, store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: denied, defaultTopicArn: TOPIC, now: () => new Date() };
+    for (const { event } of scenario('02-pipeline-deploys')) await notifyEvent(event, deps);
+    const last = recorder.calls.filter((c) => c.call === 'slack.chat.update' && c.input['channel'] === 'C0TEAM0001').at(-1);
+    expect(JSON.stringify(last?.input['blocks'])).toContain('d-7QX2KJ9AB');
   });
 });
 
