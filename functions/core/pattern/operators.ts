@@ -6,6 +6,8 @@
  * match JSON strings, `numeric` only JSON numbers, and `anything-but` matches every leaf the
  * excluded values do not cover, whatever its type (so `null` passes `{"anything-but": "x"}`).
  */
+import { compareIps, parseIp } from './ip';
+import { stringTest, validWildcard, type StringOperator } from './strings';
 
 /** A leaf of the event as EventBridge sees it: a JSON string, number, boolean or null. */
 export type Scalar = string | number | boolean | null;
@@ -70,25 +72,6 @@ function exact(expected: Scalar): ValueTest {
   return (value) => value === expected;
 }
 
-type StringOperator = 'prefix' | 'suffix' | 'equals-ignore-case' | 'wildcard';
-
-function stringTest(operator: StringOperator, text: string, ignoreCase: boolean): (value: string) => boolean {
-  const fold = (s: string): string => (ignoreCase ? s.toLowerCase() : s);
-  const wanted = fold(text);
-  switch (operator) {
-    case 'prefix':
-      return (value) => fold(value).startsWith(wanted);
-    case 'suffix':
-      return (value) => fold(value).endsWith(wanted);
-    case 'equals-ignore-case':
-      return (value) => value.toLowerCase() === text.toLowerCase();
-    case 'wildcard': {
-      const regex = wildcardRegex(text);
-      return (value) => regex.test(value);
-    }
-  }
-}
-
 /** Only `prefix` and `suffix` also take `{"equals-ignore-case": string}`. */
 function stringOperator(operator: StringOperator): OperatorCompiler {
   const affix = operator === 'prefix' || operator === 'suffix';
@@ -106,31 +89,6 @@ function stringOperator(operator: StringOperator): OperatorCompiler {
 
 function onStrings(test: (value: string) => boolean): ValueTest {
   return (value) => typeof value === 'string' && test(value);
-}
-
-/** Event Ruler refuses `**` (ambiguous) and a backslash that escapes anything but `*` or `\`. */
-function validWildcard(text: string, at: string, report: Report): boolean {
-  const unescaped = text.replace(/\\[*\\]/g, '_');
-  const problem = unescaped.includes('**')
-    ? 'consecutive wildcard characters are not allowed'
-    : unescaped.includes('\\')
-      ? 'a backslash may only escape "*" or "\\"'
-      : undefined;
-  if (problem !== undefined) report(at, problem);
-  return problem === undefined;
-}
-
-/** Splitting on a capture group puts the wildcards and escapes at the odd indexes. */
-function wildcardRegex(text: string): RegExp {
-  const body = text
-    .split(/(\\[*\\]|\*)/)
-    .map((part, i) => (i % 2 === 0 ? escapeRegex(part) : part === '*' ? '.*' : escapeRegex(part.slice(1))))
-    .join('');
-  return new RegExp(`^${body}$`, 's');
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function anythingBut(arg: unknown, at: string, report: Report): ValueTest | undefined {
@@ -249,35 +207,3 @@ const OPERATORS: ReadonlyMap<string, OperatorCompiler> = new Map<string, Operato
   ['exists', exists],
   ['cidr', cidr],
 ]);
-
-/** Parses an IPv4 or IPv6 literal into its bytes; undefined when it is not one. */
-function parseIp(text: string): number[] | undefined {
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4 !== null) {
-    const bytes = v4.slice(1).map(Number);
-    return bytes.every((b) => b <= 255) ? bytes : undefined;
-  }
-  return /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/.test(text) ? parseIpv6(text) : undefined;
-}
-
-function parseIpv6(text: string): number[] | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const groupsOf = (s: string | undefined): string[] => (s === undefined || s === '' ? [] : s.split(':'));
-  const head = groupsOf(halves[0]);
-  const tail = groupsOf(halves[1]);
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  const bytes = groups.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]);
-  // Java (and so Event Ruler) reads an IPv4-mapped IPv6 address as the IPv4 address it carries.
-  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
-  return mapped ? bytes.slice(12) : bytes;
-}
-
-function compareIps(a: readonly number[] | undefined, b: readonly number[]): number {
-  if (a === undefined || a.length !== b.length) return Number.NaN;
-  const i = a.findIndex((byte, k) => byte !== b[k]);
-  return i === -1 ? 0 : (a[i] ?? 0) - (b[i] ?? 0);
-}
