@@ -20,8 +20,11 @@ export interface SlackMessage {
 export interface SlackPort {
   /** `chat.postMessage`; resolves to the new message's channel and ts. Throws `DeliveryError` past retries. */
   postMessage(message: SlackMessage): Promise<{ readonly channel: string; readonly ts: string }>;
-  /** `chat.update` of a message we posted. Throws `DeliveryError` past retries. */
-  updateMessage(message: SlackMessage & { readonly ts: string }): Promise<void>;
+  /**
+   * `chat.update` of a message we posted. Resolves `gone` when the message no longer exists (someone
+   * deleted it), so the caller can post the card again. Throws `DeliveryError` past retries.
+   */
+  updateMessage(message: SlackMessage & { readonly ts: string }): Promise<'updated' | 'gone'>;
 }
 
 

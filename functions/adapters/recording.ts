@@ -55,6 +55,7 @@ export function createRecorder(world: World, live?: LiveReads): Recorder {
       },
       async updateMessage(m) {
         calls.push({ call: 'slack.chat.update', input: { channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks } });
+        return 'updated';
       },
     },
     email: {

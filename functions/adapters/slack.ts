@@ -90,7 +90,13 @@ export function createSlackPort(options: SlackPortOptions): SlackPort {
       return postedAt(result, m.channel);
     },
     async updateMessage(m) {
-      await call('chat.update', m.channel, { channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks });
+      try {
+        await call('chat.update', m.channel, { channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks });
+        return 'updated';
+      } catch (error) {
+        if (error instanceof PermanentError && GONE.has(platformErrorOf(error.cause) ?? '')) return 'gone';
+        throw error;
+      }
     },
   };
 }
@@ -129,6 +135,9 @@ function toWardenError(error: unknown, ctx: CallContext): WardenError {
   const reason = error instanceof Error ? error.message : String(error);
   return new DeliveryError(scrub(`${where} failed after retries: ${reason}`, ctx.token), { cause: error });
 }
+
+/** `chat.update` answers for a card that someone deleted: post it again rather than fail the event. */
+const GONE: ReadonlySet<string> = new Set(['message_not_found']);
 
 /** The `error` of an `ok: false` answer (`slack_webapi_platform_error`), if that is what this is. */
 function platformErrorOf(error: unknown): string | undefined {

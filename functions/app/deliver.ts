@@ -25,8 +25,9 @@ export async function deliver(plan: Plan, card: RunCard, version: number, deps: 
   try {
     for (const step of plan.cards) {
       const base = { channel: step.channel, text: step.message.text, blocks: step.message.blocks };
-      const ts = step.ts ?? (await deps.slack.postMessage(base)).ts;
-      if (step.ts) await deps.slack.updateMessage({ ...base, ts: step.ts });
+      const updated = step.ts ? await deps.slack.updateMessage({ ...base, ts: step.ts }) : 'gone';
+      // A card someone deleted is posted again, and the run goes on in the new message.
+      const ts = updated === 'updated' && step.ts ? step.ts : (await deps.slack.postMessage(base)).ts;
       done.placements[step.channel] = { ts, rendered: step.fingerprint };
     }
     for (const step of plan.threads) {

@@ -112,11 +112,15 @@ describe('createSlackPort against a local Slack', () => {
     expect(error).not.toBeInstanceOf(PermanentError);
   });
 
-  it('reports message_not_found on update as permanent', async () => {
-    const error = await port().updateMessage({ channel: 'C0DEPLOYS', ts: '1.000001', text: 'x' }).catch((e: unknown) => e);
+  it('answers `gone` when the message to update no longer exists, so the card can be posted again', async () => {
+    expect(await port().updateMessage({ channel: 'C0DEPLOYS', ts: '1.000001', text: 'x' })).toBe('gone');
+  });
 
+  it('still fails an update Slack refuses for another reason', async () => {
+    slack.failNext(1, { kind: 'error', error: 'cant_update_message' });
+    const error = await port().updateMessage({ channel: 'C0DEPLOYS', ts: '1.000001', text: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
-    expect((error as Error).message).toMatch(/chat\.update to channel C0DEPLOYS failed: message_not_found/);
+    expect((error as Error).message).toMatch(/chat\.update to channel C0DEPLOYS failed: cant_update_message/);
   });
 
   it.each([

@@ -161,6 +161,22 @@ describe('notify handler against local DynamoDB and a local Slack API', () => {
     }
   });
 
+  it('posts the card again when someone deleted it, and carries on in the new message', async () => {
+    const { handler } = await setup();
+    const bodies = events();
+    await handler(sqs(bodies.slice(0, 3)), context);
+    const [first] = topLevel();
+    slack.reset(); // the channel forgets the card, as if a person deleted it
+    const result = await handler(sqs(bodies.slice(3)), context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(slack.requests.filter((r) => r.method === 'chat.update' && r.error === 'message_not_found')).toHaveLength(1);
+    const cards = slack.messages('C0TEAM0001').filter((m) => !m.threadTs);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]?.ts).not.toBe(first?.body['ts']);
+    expect(JSON.stringify(cards[0]?.blocks)).toContain('|payments-api>* failed');
+    expect(slack.messages('C0TEAM0001').filter((m) => m.threadTs === cards[0]?.ts)).toHaveLength(1);
+  });
+
   it('answers a duplicate delivery without a second post or update', async () => {
     const { handler } = await setup();
     const bodies = events();

@@ -1,7 +1,7 @@
 /**
- * Bookkeeping of what was delivered for a run, kept on its card. Like the card's content, it only
- * grows (a ts once set stays, keys are only added), so it can be re-applied to a card that someone
- * else changed in the meantime.
+ * Bookkeeping of what was delivered for a run, kept on its card. Keys are only added and a channel's
+ * ts only changes when this worker posted the card (anew, if someone deleted it), so it can be
+ * re-applied to a card that someone else changed in the meantime.
  */
 import type { RunCard, SlackPlacement } from '../card/types';
 
@@ -20,7 +20,8 @@ export const NOTHING_DELIVERED: Delivered = { placements: {}, threads: [], email
 export function recordDelivery(card: RunCard, delivered: Delivered): RunCard {
   const slack = { ...card.slack };
   for (const [channel, placement] of Object.entries(delivered.placements)) {
-    slack[channel] = { ...slack[channel], ...placement, ts: slack[channel]?.ts ?? placement.ts };
+    // The ts just delivered wins: it is the card's current message (a deleted card is posted anew).
+    slack[channel] = { ...slack[channel], ...placement, ts: placement.ts ?? slack[channel]?.ts };
     if (slack[channel]?.ts) delete (slack[channel] as { claimedAt?: string }).claimedAt;
   }
   return {
