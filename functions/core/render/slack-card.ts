@@ -27,7 +27,7 @@ const context = (parts: readonly string[]): SlackBlock => ({
  * Renders a run's card. `level` decides the detail: `all` lists every action, the other levels
  * show stages only (fewer rows, fewer updates).
  *
- * @example renderCard(card, 'all').text // 'my-pipeline failed (execution b938328a)'
+ * @example renderCard(card, 'all').text // 'my-pipeline failed · execution b938328a'
  */
 export function renderCard(card: RunCard, level: Level): RenderedMessage {
   const view = viewOf(card);
@@ -45,56 +45,78 @@ interface Body {
 }
 
 function body(card: RunCard, view: CardView, level: Level): Body {
-  const s = card.subject;
-  const where = `${s.account} · ${s.region}`;
+  const where = `${card.subject.account} · ${card.subject.region}`;
   switch (card.run.kind) {
-    case 'pipeline': {
-      const executionId = card.run.key.slice(card.run.key.lastIndexOf('/') + 1);
-      const url = consoleUrl.pipelineExecution(s, executionId);
-      const trigger = view.pipeline?.trigger ? [`trigger: ${esc(view.pipeline.trigger)}`] : [];
-      return {
-        headline: `*${link(url, s.pipeline ?? 'pipeline')}* ${WORD[view.outcome]} · execution \`${shortId(executionId)}\``,
-        lines: [
-          ...view.stages.flatMap((stage) => stageLines(stage, level)),
-          ...view.builds.filter((b) => b.outcome === 'failed').map((b) => buildLine(s, b)),
-          ...view.deployments.map((d) => `${ICON[d.outcome]} deployment ${link(consoleUrl.deployment(s, d.deploymentId), d.deploymentId)} to ${esc(d.application)} / ${esc(d.group)} ${WORD[d.outcome]}${instanceLine(d) ? ` · ${instanceLine(d)}` : ''}`),
-        ],
-        facts: [where, ...trigger, ...commits(view)],
-      };
-    }
-    case 'build': {
-      const b = view.builds[0];
-      const name = b ? `${b.project}${b.buildNumber !== undefined ? ` #${b.buildNumber}` : ''}` : (s.project ?? 'build');
-      return {
-        headline: `*${link(b && consoleUrl.build(s, b.buildId), name)}* build ${WORD[view.outcome]}`,
-        lines: b ? buildDetail(b) : [],
-        facts: [where, ...(b?.sourceVersion ? [`source ${esc(clip(b.sourceVersion, 60))}`] : []), ...(b?.initiator ? [`started by ${esc(b.initiator)}`] : [])],
-      };
-    }
-    case 'deployment': {
-      const d = view.deployments[0];
-      const id = d?.deploymentId ?? card.run.key.slice(card.run.key.lastIndexOf('/') + 1);
-      return {
-        headline: `*${esc(s.application ?? 'application')}*${d ? ` / ${esc(d.group)}` : ''} deployment ${link(consoleUrl.deployment(s, id), id)} ${WORD[view.outcome]}`,
-        lines: d ? [instanceLine(d)].filter(Boolean) : [],
-        facts: [where],
-      };
-    }
-    case 'package': {
-      const p = view.pkg;
-      const name = p ? [p.namespace, p.name].filter(Boolean).join('/') : 'package';
-      return {
-        headline: `*${esc(name)} ${esc(p?.version ?? '')}* ${esc(p ? p.state.toLowerCase() : 'changed')} in ${link(p && consoleUrl.repository(s, p.domainOwner, p.domain, p.repository), p ? `${p.domain}/${p.repository}` : 'CodeArtifact')}`,
-        lines: [],
-        facts: [where, ...(p ? [`${esc(p.format)} · ${esc(p.operation.toLowerCase())}`] : [])],
-      };
-    }
-    case 'alarm': {
-      const a = view.alarm;
-      const state = a?.state === 'ALARM' ? 'is in ALARM' : a?.state === 'OK' ? 'recovered (OK)' : `is ${esc(a?.state ?? 'unknown')}`;
-      return { headline: `*${link(consoleUrl.alarm(s, s.alarm ?? ''), s.alarm ?? 'alarm')}* ${state}`, lines: a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : [], facts: [where] };
-    }
+    case 'pipeline':
+      return pipelineBody(card, view, level, where);
+    case 'build':
+      return buildBody(card.subject, view, where);
+    case 'deployment':
+      return deploymentBody(card, view, where);
+    case 'package':
+      return packageBody(card.subject, view, where);
+    case 'alarm':
+      return alarmBody(card.subject, view, where);
   }
+}
+
+const lastSegment = (key: string) => key.slice(key.lastIndexOf('/') + 1);
+
+function pipelineBody(card: RunCard, view: CardView, level: Level, where: string): Body {
+  const s = card.subject;
+  const executionId = lastSegment(card.run.key);
+  const trigger = view.pipeline?.trigger ? [`trigger: ${esc(view.pipeline.trigger)}`] : [];
+  return {
+    headline: `*${link(consoleUrl.pipelineExecution(s, executionId), s.pipeline ?? 'pipeline')}* ${WORD[view.outcome]} · execution \`${shortId(executionId)}\``,
+    lines: [
+      ...view.stages.flatMap((stage) => stageLines(stage, level)),
+      ...view.builds.filter((b) => b.outcome === 'failed').map((b) => buildLine(s, b)),
+      ...view.deployments.map((d) => deploymentLine(s, d)),
+    ],
+    facts: [where, ...trigger, ...commits(view)],
+  };
+}
+
+function buildBody(s: Subject, view: CardView, where: string): Body {
+  const b = view.builds[0];
+  const name = b ? `${b.project}${b.buildNumber !== undefined ? ` #${b.buildNumber}` : ''}` : (s.project ?? 'build');
+  return {
+    headline: `*${link(b && consoleUrl.build(s, b.buildId), name)}* build ${WORD[view.outcome]}`,
+    lines: b ? buildDetail(b) : [],
+    facts: [where, ...(b?.sourceVersion ? [`source ${esc(clip(b.sourceVersion, 60))}`] : []), ...(b?.initiator ? [`started by ${esc(b.initiator)}`] : [])],
+  };
+}
+
+function deploymentBody(card: RunCard, view: CardView, where: string): Body {
+  const d = view.deployments[0];
+  const id = d?.deploymentId ?? lastSegment(card.run.key);
+  return {
+    headline: `*${esc(card.subject.application ?? 'application')}*${d ? ` / ${esc(d.group)}` : ''} deployment ${link(consoleUrl.deployment(card.subject, id), id)} ${WORD[view.outcome]}`,
+    lines: d ? [instanceLine(d)].filter(Boolean) : [],
+    facts: [where],
+  };
+}
+
+function packageBody(s: Subject, view: CardView, where: string): Body {
+  const p = view.pkg;
+  const name = p ? [p.namespace, p.name].filter(Boolean).join('/') : 'package';
+  const repository = link(p && consoleUrl.repository(s, p.domainOwner, p.domain, p.repository), p ? `${p.domain}/${p.repository}` : 'CodeArtifact');
+  return {
+    headline: `*${esc(name)} ${esc(p?.version ?? '')}* ${esc(p ? p.state.toLowerCase() : 'changed')} in ${repository}`,
+    lines: [],
+    facts: [where, ...(p ? [`${esc(p.format)} · ${esc(p.operation.toLowerCase())}`] : [])],
+  };
+}
+
+function alarmBody(s: Subject, view: CardView, where: string): Body {
+  const a = view.alarm;
+  const state = a?.state === 'ALARM' ? 'is in ALARM' : a?.state === 'OK' ? 'recovered (OK)' : `is ${esc(a?.state ?? 'unknown')}`;
+  return { headline: `*${link(consoleUrl.alarm(s, s.alarm ?? ''), s.alarm ?? 'alarm')}* ${state}`, lines: a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : [], facts: [where] };
+}
+
+function deploymentLine(s: Subject, d: DeploymentView): string {
+  const instances = instanceLine(d);
+  return `${ICON[d.outcome]} deployment ${link(consoleUrl.deployment(s, d.deploymentId), d.deploymentId)} to ${esc(d.application)} / ${esc(d.group)} ${WORD[d.outcome]}${instances ? ` · ${instances}` : ''}`;
 }
 
 /** The revisions the source actions fetched: commit id (linked) and message, when the event carries them. */
