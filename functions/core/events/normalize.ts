@@ -17,8 +17,10 @@ export function normalize(event: AwsEvent): Observation[] {
     case DetailType.actionExecution:
       return [{ ...base, ...pipelineObservation(event, where) }];
     case DetailType.buildState:
-    case DetailType.buildPhase:
-      return buildObservations(event).map((fact) => ({ ...base, ...buildRun(event, where), fact }));
+    case DetailType.buildPhase: {
+      const run = buildRun(event, where);
+      return buildObservations(event).map((fact) => ({ ...base, ...run, fact }));
+    }
     case DetailType.deploymentState:
     case DetailType.instanceState:
       return [{ ...base, ...deploymentObservation(event, where) }];
@@ -188,10 +190,16 @@ function alarmObservation(event: AlarmEvent, where: Where): RunPart {
   const d = event.detail;
   const episodeStart = d.state.value === 'ALARM' || !d.previousState ? d.state.timestamp : d.previousState.timestamp;
   return {
-    run: { kind: 'alarm', key: `alarm/${where.account}/${where.region}/${d.alarmName}/${new Date(episodeStart).toISOString()}` },
+    run: { kind: 'alarm', key: `alarm/${where.account}/${where.region}/${d.alarmName}/${isoOr(episodeStart)}` },
     subject: { ...where, alarm: d.alarmName },
     fact: { type: 'alarm', alarm: d.alarmName, state: d.state.value, reason: d.state.reason },
   };
+}
+
+/** CloudWatch writes `2019-10-02T17:20:48.551+0000`; normalized when it parses, kept as is otherwise. */
+function isoOr(time: string): string {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? time : new Date(ms).toISOString();
 }
 
 function assertNever(value: never): never {
