@@ -24,6 +24,7 @@ import { parseEvent } from '../functions/core/events/parse';
 import { DetailType } from '../functions/core/events/schemas';
 import { planDelivery } from '../functions/core/notify/plan';
 import { destinationsFor } from '../functions/core/routing';
+import { compileGlobs, picomatchGlobs } from '../functions/core/glob-picomatch';
 import { sampleEvents, timeEach, stats } from './measure';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -33,6 +34,7 @@ const FUNCTIONS = { notify: 'functions/handlers/notify.ts' };
 const configResult = parseConfig(readFileSync(path.join(ROOT, 'config/warden.yml'), 'utf8'));
 if (!configResult.ok) throw new Error(configResult.problems.join('\n'));
 const config = configResult.config;
+const globs = picomatchGlobs();
 
 async function bundles(): Promise<void> {
   console.log('\n## Bundles (esbuild: minify, cjs, node24, @aws-sdk/* provided by the Lambda runtime)');
@@ -48,16 +50,16 @@ async function bundles(): Promise<void> {
       target: 'node24',
       format: 'cjs',
       external: ['@aws-sdk/*'],
-      define: { WARDEN_EMBEDDED_CONFIG: JSON.stringify(JSON.stringify(config)) },
+      define: { WARDEN_EMBEDDED_CONFIG: JSON.stringify(JSON.stringify(config)), WARDEN_EMBEDDED_GLOBS: JSON.stringify(JSON.stringify(compileGlobs(config))) },
       logLevel: 'error',
     });
-    const kb = statSync(outfile).size / 1024;
+    const bytes = statSync(outfile).size;
     const node = process.execPath;
     const env = { ...process.env, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     const spawn = (code: string) => () => execFileSync(node, ['-e', code], { env, cwd: ROOT });
     const baseline = stats(timeEach(15, spawn('0')));
     const init = stats(timeEach(15, spawn(`require(${JSON.stringify(outfile)})`)));
-    console.log(`${name}: ${kb.toFixed(1)} KB minified (target ≤ 250 KB)`);
+    console.log(`${name}: ${bytes} bytes minified = ${(bytes / 1000).toFixed(1)} kB = ${(bytes / 1024).toFixed(1)} KiB (target ≤ 250 KB)`);
     console.log(`${name}: cold init median ${init.median.toFixed(1)} ms vs empty Node process ${baseline.median.toFixed(1)} ms → ratio ${(init.median / baseline.median).toFixed(2)}, load cost ${(init.median - baseline.median).toFixed(1)} ms (target ≤ 100 ms median)`);
   }
 }
@@ -78,7 +80,7 @@ function hotPath(): void {
     if (!first) return;
     const card = merge(cards.get(first.run.key) ?? emptyCard(first.run, first.subject), observations);
     cards.set(first.run.key, card);
-    planDelivery(card, destinationsFor(config, card.run.kind, card.subject));
+    planDelivery(card, destinationsFor(config, card.run.kind, card.subject, globs));
   };
   const baseline = stats(timeEach(events.length, (i) => JSON.parse(JSON.stringify(events[i]))));
   const hot = stats(timeEach(events.length, (i) => handle(events[i])));

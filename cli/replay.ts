@@ -8,6 +8,7 @@ import { createMemoryCardStore } from '../functions/adapters/memory-store';
 import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/adapters/recording';
 import { notifyEvent } from '../functions/app/notify-event';
 import { processRecord } from '../functions/app/process-record';
+import { picomatchGlobs } from '../functions/core/glob-picomatch';
 import { matchesPattern } from '../functions/core/pattern/matcher';
 import { readConfigFile } from './config-file';
 import { collectEventFiles, loadRulePatterns, type EventFile } from './files';
@@ -78,6 +79,7 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
   const patterns = loadRulePatterns();
   const store = createMemoryCardStore();
   const recorder = createRecorder(context.world, context.live);
+  const globs = picomatchGlobs();
   const results: ReplayedEvent[] = [];
   for (const { name, event, error } of files) {
     if (error) {
@@ -91,7 +93,7 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
       continue;
     }
     const now = () => new Date(context.at ?? eventTime(event));
-    const deps = { config: context.config, store, slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications', now };
+    const deps = { config: context.config, globs, store, slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications', now };
     const silent = new Logger({ logLevel: 'SILENT' });
     const outcome = await processRecord(JSON.stringify(event), { deadLetter: recorder.deadLetter, logger: silent, notify: (e) => notifyEvent(e, deps) });
     const calls = recorder.calls.slice(start);

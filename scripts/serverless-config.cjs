@@ -38,10 +38,15 @@ class InvalidConfigError extends Error {
   }
 }
 
-/** The TypeScript `parseConfig`, loaded once through tsx (scoped: it does not hook every later require). */
-function loadParseConfig() {
+/** A TypeScript module of the project, loaded through tsx (scoped: it does not hook every later require). */
+function loadTs(file) {
   const { require: tsxRequire } = require('tsx/cjs/api');
-  return tsxRequire('../functions/core/config/parse.ts', __filename).parseConfig;
+  return tsxRequire(file, __filename);
+}
+
+/** The TypeScript `parseConfig`, the same as `warden validate` uses. */
+function loadParseConfig() {
+  return loadTs('../functions/core/config/parse.ts').parseConfig;
 }
 
 /**
@@ -111,7 +116,12 @@ function topicArnsOf(config) {
  * route for a variable of its own when it re-reads the resolved value.
  */
 function esbuildDefineOf(config) {
-  return { WARDEN_EMBEDDED_CONFIG: JSON.stringify(JSON.stringify(config)).replaceAll('$', '\\u0024') };
+  const literal = (value) => JSON.stringify(JSON.stringify(value)).replaceAll('$', '\\u0024');
+  return {
+    WARDEN_EMBEDDED_CONFIG: literal(config),
+    // The routes' globs as picomatch's regular expressions: picomatch itself stays out of the bundle.
+    WARDEN_EMBEDDED_GLOBS: literal(loadTs('../functions/core/glob-picomatch.ts').compileGlobs(config)),
+  };
 }
 
 module.exports = {

@@ -7,6 +7,7 @@ import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, SlackPort 
 import { absorb, emptyCard, merge } from '../core/card/merge';
 import type { RunCard } from '../core/card/types';
 import type { Config } from '../core/config/schema';
+import type { GlobCompiler } from '../core/glob';
 import { CardBusyError, CardConflictError, PermanentError } from '../core/errors';
 import { DEPLOY_PROVIDERS, normalize } from '../core/events/normalize';
 import type { Observation } from '../core/events/observation';
@@ -19,6 +20,8 @@ import { deploymentGroupKey, ownKeyOf, resolveRun, type ResolvedRun } from './re
 
 export interface NotifyDeps {
   readonly config: Config;
+  /** Compiles the routes' globs (picomatch in the CLI, precompiled in Lambda). */
+  readonly globs: GlobCompiler;
   readonly store: CardStorePort;
   readonly slack: SlackPort;
   readonly email: EmailPort;
@@ -68,7 +71,7 @@ async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyRes
     if (card !== before) await deps.store.put(card, version);
     return card === before ? 'unchanged' : 'parked';
   }
-  const plan = planDelivery(card, destinationsFor(deps.config, card.run.kind, card.subject));
+  const plan = planDelivery(card, destinationsFor(deps.config, card.run.kind, card.subject, deps.globs));
   if (isEmptyPlan(plan)) {
     if (card !== before) await deps.store.put(card, version);
     return 'unchanged';

@@ -2,8 +2,8 @@
  * Which destinations hear about a run, at which level. Every matching route applies (a team
  * channel and an audit channel can both follow a pipeline); destinations are de-duplicated.
  */
-import picomatch from 'picomatch';
 import type { Config, Level, Route } from './config/schema';
+import type { GlobCompiler } from './glob';
 import type { RunKind, Subject } from './events/observation';
 
 export interface SlackTarget {
@@ -23,37 +23,26 @@ export interface Destinations {
   readonly email: readonly EmailTarget[];
 }
 
-const compiled = new Map<string, (name: string) => boolean>();
-
-function glob(pattern: string): (name: string) => boolean {
-  let matcher = compiled.get(pattern);
-  if (!matcher) {
-    matcher = picomatch(pattern, { dot: true });
-    compiled.set(pattern, matcher);
-  }
-  return matcher;
-}
-
-const anyOf = (patterns: readonly string[] | undefined, value: string | undefined): boolean =>
-  patterns === undefined || (value !== undefined && patterns.some((p) => glob(p)(value)));
 
 /**
  * Whether a route applies to a run. Fields are ANDed, patterns within a field ORed. Alarms are
  * only announced by routes that name them: a catch-all route must not page for every alarm in the
  * account.
  *
- * @example routeMatches({ match: { pipelines: ['payments-*'] }, ... }, 'pipeline', { pipeline: 'payments-api', ... }) // true
+ * @example routeMatches({ match: { pipelines: ['payments-*'] }, ... }, 'pipeline', { pipeline: 'payments-api', ... }, picomatchGlobs()) // true
  */
-export function routeMatches(route: Route, kind: RunKind, subject: Subject): boolean {
+export function routeMatches(route: Route, kind: RunKind, subject: Subject, glob: GlobCompiler): boolean {
   const m = route.match;
   if (kind === 'alarm' && m.alarms === undefined) return false;
+  const anyOf = (patterns: readonly string[] | undefined, value: string | undefined): boolean =>
+    patterns === undefined || (value !== undefined && patterns.some((p) => glob(p)(value)));
   return (
     anyOf(m.pipelines, subject.pipeline) &&
     anyOf(m.projects, subject.project) &&
     anyOf(m.applications, subject.application) &&
     anyOf(m.repositories, subject.repository) &&
     anyOf(m.alarms, subject.alarm) &&
-    anyOf(m.accounts, subject.account) &&
+    (m.accounts === undefined || m.accounts.includes(subject.account)) &&
     anyOf(m.regions, subject.region)
   );
 }
@@ -61,11 +50,11 @@ export function routeMatches(route: Route, kind: RunKind, subject: Subject): boo
 const RANK: Readonly<Record<Level, number>> = { all: 0, 'status-changes': 1, failures: 2 };
 
 /** Where a run goes. A channel named by two routes gets the more detailed level and both mention lists. */
-export function destinationsFor(config: Config, kind: RunKind, subject: Subject): Destinations {
+export function destinationsFor(config: Config, kind: RunKind, subject: Subject, glob: GlobCompiler): Destinations {
   const slack = new Map<string, SlackTarget>();
   const email = new Map<string, EmailTarget>();
   for (const route of config.routes) {
-    if (!routeMatches(route, kind, subject)) continue;
+    if (!routeMatches(route, kind, subject, glob)) continue;
     for (const channel of route.slack?.channels ?? []) {
       const level = route.slack?.level ?? config.defaults.slackLevel;
       const seen = slack.get(channel);

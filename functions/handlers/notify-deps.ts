@@ -13,9 +13,12 @@ import type { RecordDeps } from '../app/process-record';
 import { ConfigError } from '../core/errors';
 import { validateConfig } from '../core/config/validate';
 import type { Config } from '../core/config/schema';
+import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../core/glob';
 
-// Replaced at bundle time by esbuild `define` with the config validated by `serverless package`.
+// Replaced at bundle time by esbuild `define`: the config validated by `serverless package`, and
+// its route globs as the regular expressions picomatch compiled (see core/glob.ts).
 declare const WARDEN_EMBEDDED_CONFIG: string | undefined;
+declare const WARDEN_EMBEDDED_GLOBS: string | undefined;
 
 /** The config the bundle was built with; validated again, so a hand-edited bundle fails loudly. */
 export function embeddedConfig(source = typeof WARDEN_EMBEDDED_CONFIG === 'undefined' ? process.env['WARDEN_CONFIG_JSON'] : WARDEN_EMBEDDED_CONFIG): Config {
@@ -23,6 +26,14 @@ export function embeddedConfig(source = typeof WARDEN_EMBEDDED_CONFIG === 'undef
   const result = validateConfig(JSON.parse(source));
   if (!result.ok) throw new ConfigError(result.problems);
   return result.config;
+}
+
+/** The route globs compiled at package time; every glob of the config must be there. */
+export function embeddedGlobs(config: Config, source = typeof WARDEN_EMBEDDED_GLOBS === 'undefined' ? process.env['WARDEN_GLOBS_JSON'] : WARDEN_EMBEDDED_GLOBS): GlobCompiler {
+  const globs = JSON.parse(source ?? '{}') as Record<string, CompiledGlob>;
+  const missing = missingGlobs(config, globs);
+  if (missing.length) throw new ConfigError(missing.map((g) => `glob ${JSON.stringify(g)}: not compiled at package time (package again with \`serverless package\`)`));
+  return precompiled(globs);
 }
 
 function env(name: string): string {
@@ -78,6 +89,7 @@ export async function buildRecordDeps(logger: Logger): Promise<RecordDeps> {
   const dynamo = new DynamoDBClient({});
   const notifyDeps = {
     config,
+    globs: embeddedGlobs(config),
     store: createDynamoCardStore({ client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName }),
     // Short retries: the function has 60 s, and SQS retries the record later anyway (README, Delivery).
     slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger }),

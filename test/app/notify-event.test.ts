@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryCardStore } from '../../functions/adapters/memory-store';
 import { createRecorder, type RecordedCall } from '../../functions/adapters/recording';
 import { notifyEvent } from '../../functions/app/notify-event';
+import { picomatchGlobs } from '../../functions/core/glob-picomatch';
 import { PermanentError } from '../../functions/core/errors';
 import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
 
@@ -18,7 +19,7 @@ const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-notifications'
 
 async function run(events: readonly Record<string, unknown>[]): Promise<RecordedCall[]> {
   const recorder = createRecorder(sampleWorld());
-  const deps = { config: CONFIG, store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: TOPIC, now: () => new Date('2026-11-23T12:00:00Z') };
+  const deps = { config: CONFIG, globs: picomatchGlobs(), store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: TOPIC, now: () => new Date('2026-11-23T12:00:00Z') };
   for (const event of events) await notifyEvent(event, deps);
   return recorder.calls;
 }
@@ -84,7 +85,7 @@ describe('deployments', () => {
   it('still reach the card, at the end, when reading the pipeline is not allowed', async () => {
     const recorder = createRecorder({});
     const denied = { deployTarget: async () => Promise.reject(new PermanentError('AccessDeniedException')) };
-    const deps = { config: CONFIG, store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: denied, defaultTopicArn: TOPIC, now: () => new Date() };
+    const deps = { config: CONFIG, globs: picomatchGlobs(), store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: denied, defaultTopicArn: TOPIC, now: () => new Date() };
     for (const { event } of scenario('02-pipeline-deploys')) await notifyEvent(event, deps);
     const last = recorder.calls.filter((c) => c.call === 'slack.chat.update' && c.input['channel'] === 'C0TEAM0001').at(-1);
     expect(JSON.stringify(last?.input['blocks'])).toContain('d-7QX2KJ9AB');

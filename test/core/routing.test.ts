@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { picomatchGlobs } from '../../functions/core/glob-picomatch';
 import { destinationsFor, routeMatches } from '../../functions/core/routing';
 import type { Subject } from '../../functions/core/events/observation';
 import { config } from '../support/scenarios';
@@ -18,7 +19,7 @@ describe('routeMatches', () => {
     ['an alarm named by glob', { alarms: ['High*'] }, 'alarm', { alarm: 'HighErrors' }, true],
     ['account filter', { accounts: ['210987654321'] }, 'pipeline', { pipeline: 'p' }, false],
   ] as const)('%s', (_name, match, kind, subject, expected) => {
-    expect(routeMatches(route(match), kind, { ...where, ...subject } as Subject)).toBe(expected);
+    expect(routeMatches(route(match), kind, { ...where, ...subject } as Subject, picomatchGlobs())).toBe(expected);
   });
 });
 
@@ -34,7 +35,7 @@ routes:
     email: { topics: [default] }
 `);
   it('merges channels named twice: the more detailed level, both mention lists', () => {
-    const d = destinationsFor(cfg, 'pipeline', { ...where, pipeline: 'payments-api' });
+    const d = destinationsFor(cfg, 'pipeline', { ...where, pipeline: 'payments-api' }, picomatchGlobs());
     expect(d.slack).toEqual([
       { channel: 'C0TEAM0001', level: 'all', mentions: ['S0ONCALL01', 'U0LEAD0001'] },
       { channel: 'C0AUDIT001', level: 'failures', mentions: ['U0LEAD0001'] },
@@ -42,7 +43,7 @@ routes:
     expect(d.email).toEqual([{ topic: 'default', level: 'all' }]);
   });
   it('uses the defaults where a route sets no level', () => {
-    const d = destinationsFor(cfg, 'pipeline', { ...where, pipeline: 'web' });
+    const d = destinationsFor(cfg, 'pipeline', { ...where, pipeline: 'web' }, picomatchGlobs());
     expect(d.slack.map((s) => s.level)).toEqual(['failures', 'failures']);
   });
 });

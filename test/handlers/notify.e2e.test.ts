@@ -9,6 +9,7 @@ import { createDynamoCardStore } from '../../functions/adapters/dynamo-store';
 import { createRecorder } from '../../functions/adapters/recording';
 import { createSlackPort } from '../../functions/adapters/slack';
 import { notifyEvent } from '../../functions/app/notify-event';
+import { picomatchGlobs } from '../../functions/core/glob-picomatch';
 import type { RecordDeps } from '../../functions/app/process-record';
 import { createHandler } from '../../functions/handlers/notify';
 import { startLocalDynamo } from '../support/local-dynamo';
@@ -43,7 +44,7 @@ async function setup(shared?: string) {
   if (!shared) await dynamo.createTable(tableName);
   const recorder = createRecorder(sampleWorld());
   const notifyDeps = {
-    config: CONFIG,
+    config: CONFIG, globs: picomatchGlobs(),
     store: createDynamoCardStore({ client: dynamo.doc, tableName }),
     slack: createSlackPort({ token: 'xoxb-test-token', slackApiUrl: slack.url, retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 20 } }),
     email: recorder.email,

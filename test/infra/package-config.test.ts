@@ -15,7 +15,7 @@ const INVALID_FIXTURE = 'test/fixtures/invalid-config.yml';
 
 interface ServerlessConfigModule {
   loadConfig(file: string): unknown;
-  esbuildDefineOf(config: unknown): { WARDEN_EMBEDDED_CONFIG: string };
+  esbuildDefineOf(config: unknown): { WARDEN_EMBEDDED_CONFIG: string; WARDEN_EMBEDDED_GLOBS: string };
   tokenResourceOf(name: string): unknown;
   topicArnsOf(config: unknown): string[];
 }
@@ -77,9 +77,13 @@ describe('scripts/serverless-config.cjs', () => {
   });
 
   it('writes `$` so osls cannot read a `${` in the config as one of its variables', () => {
-    const config = { version: 1, routes: [{ name: 'cost ${self:service} $5', slack: { channels: ['C0PLATFORM1'] } }] };
-    const literal = serverlessConfig.esbuildDefineOf(config).WARDEN_EMBEDDED_CONFIG;
+    const config = { version: 1, routes: [{ name: 'cost ${self:service} $5', match: { pipelines: ['web-$*'] }, slack: { channels: ['C0PLATFORM1'] } }] };
+    const define = serverlessConfig.esbuildDefineOf(config);
+    const literal = define.WARDEN_EMBEDDED_CONFIG;
     expect(literal).not.toContain('$');
+    // The compiled globs are regular expressions, full of `$` anchors: escaped the same way.
+    expect(define.WARDEN_EMBEDDED_GLOBS).not.toContain('$');
+    expect(Object.keys(JSON.parse(JSON.parse(define.WARDEN_EMBEDDED_GLOBS)))).toEqual(['web-$*']);
     // esbuild reads the define value as a JS string literal; JSON.parse reads the same escapes.
     expect(JSON.parse(JSON.parse(literal))).toEqual(config);
   });

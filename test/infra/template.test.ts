@@ -26,10 +26,10 @@ interface WardenConfig {
 const config = serverlessConfig.loadConfig('config/warden.yml');
 /**
  * Size budgets of notify.zip. The code Lambda loads at a cold start (minified, `@aws-sdk` left to
- * the runtime) must stay under 250 KB deflated; the linked source map, needed by
- * --enable-source-maps, about doubles the zip, hence the zip budget of twice that.
+ * the runtime) must stay within 250 KB (counted in the strict, decimal sense); the linked source map,
+ * needed by --enable-source-maps, is mappings only, so the whole zip stays under twice that.
  */
-const CODE_BUDGET_BYTES = 250 * 1024;
+const CODE_BUDGET_BYTES = 250_000;
 const ZIP_BUDGET_BYTES = 2 * CODE_BUDGET_BYTES;
 
 /** Rule logical id and pattern file of each family the notify path listens to. */
@@ -338,7 +338,7 @@ describe('packaged stack', () => {
     const map = entries.get('functions/handlers/notify.js.map')!;
     const size = statSync(zip).size;
     console.info(`notify.zip: ${size} bytes; notify.js ${code.size} bytes (${code.compressed} deflated); map ${map.size} bytes (${map.compressed} deflated)`);
-    expect(code.compressed).toBeLessThan(CODE_BUDGET_BYTES);
+    expect(code.size).toBeLessThanOrEqual(CODE_BUDGET_BYTES);
     expect(size).toBeLessThan(ZIP_BUDGET_BYTES);
     // Mappings only: the sources themselves would double the map again.
     expect(Object.keys(JSON.parse(map.read().toString('utf8')))).not.toContain('sourcesContent');
@@ -348,8 +348,12 @@ describe('packaged stack', () => {
     expect(bundle).not.toContain('@aws-sdk/client-sqs/dist-cjs');
     expect(bundle.trimEnd().endsWith('//# sourceMappingURL=notify.js.map')).toBe(true);
     expect(bundle).not.toContain('WARDEN_EMBEDDED_CONFIG');
+    expect(bundle).not.toContain('WARDEN_EMBEDDED_GLOBS');
     // Every channel of config/warden.yml is in the bundle: `define` embedded the validated config.
     for (const channel of config.routes.flatMap((route) => route.slack?.channels ?? [])) expect(bundle).toContain(channel);
+    // The routes' globs arrive compiled; picomatch's parser (and its POSIX class table) does not.
+    expect(bundle).toContain('"payments-*":{"source":');
+    expect(bundle).not.toMatch(/xdigit|POSIX_REGEX_SOURCE/);
   });
 });
 

@@ -1,0 +1,33 @@
+import picomatch from 'picomatch';
+import { globsOf, type CompiledGlob, type GlobCompiler, type NameTest } from './glob';
+
+// `dot: true`: names such as `.github-sync` are names like any other, not hidden files.
+const OPTIONS = { dot: true } as const;
+
+/** Route globs compiled with picomatch, memoized (the CLI, replay, tests and the benchmark). */
+export function picomatchGlobs(): GlobCompiler {
+  const tests = new Map<string, NameTest>();
+  return (pattern) => {
+    let test = tests.get(pattern);
+    if (!test) {
+      test = picomatch(pattern, OPTIONS);
+      tests.set(pattern, test);
+    }
+    return test;
+  };
+}
+
+/**
+ * The regular expressions picomatch builds for every glob of a configuration, as JSON; embedded in
+ * the Lambda bundle at package time (scripts/serverless-config.cjs).
+ *
+ * @example compileGlobs(config)['payments-*'] // { source: '^(?:^(?:payments\\-[^/]*?)$)$', flags: '' }
+ */
+export function compileGlobs(config: Parameters<typeof globsOf>[0]): Record<string, CompiledGlob> {
+  return Object.fromEntries(
+    globsOf(config).map((glob) => {
+      const regex = picomatch.makeRe(glob, OPTIONS);
+      return [glob, { source: regex.source, flags: regex.flags }];
+    }),
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Route globs (`payments-*`, `web-{api,worker}`) as name tests. Routing takes the compiler as a
+ * parameter: the CLI and replay compile with picomatch (`glob-picomatch.ts`); the Lambda uses the
+ * regular expressions picomatch produced at package time (`compiledGlobs`), which keeps picomatch's
+ * 24 KB parser out of a bundle that must stay under 250 KB. Both come from `picomatch.makeRe`, so
+ * they match the same names (a test holds them to it).
+ */
+
+export type NameTest = (name: string) => boolean;
+export type GlobCompiler = (pattern: string) => NameTest;
+
+/** A regular expression as JSON can carry it. */
+export interface CompiledGlob {
+  readonly source: string;
+  readonly flags: string;
+}
+
+/** Every glob a configuration's routes use, in order of appearance, without repeats. */
+export function globsOf(config: { readonly routes: readonly { readonly match: Readonly<Record<string, readonly string[] | undefined>> }[] }): string[] {
+  const all = config.routes.flatMap((route) => Object.entries(route.match).flatMap(([key, values]) => (key === 'accounts' ? [] : (values ?? []))));
+  return [...new Set(all)];
+}
+
+/**
+ * A compiler over globs compiled ahead of time; an unknown glob is a packaging error, reported at
+ * start-up by {@link missingGlobs} rather than at the first event.
+ *
+ * @example precompiled({ 'web-*': { source: '^(?:web-[^/]*?)$', flags: '' } })('web-*')('web-api') // true
+ */
+export function precompiled(globs: Readonly<Record<string, CompiledGlob>>): GlobCompiler {
+  const tests = new Map<string, NameTest>();
+  return (pattern) => {
+    let test = tests.get(pattern);
+    if (!test) {
+      const compiled = globs[pattern];
+      if (!compiled) throw new Error(`glob ${JSON.stringify(pattern)} was not compiled at package time`);
+      const regex = new RegExp(compiled.source, compiled.flags);
+      // picomatch's matcher answers false for an empty name before trying its regex; so must this.
+      test = (name) => name !== '' && regex.test(name);
+      tests.set(pattern, test);
+    }
+    return test;
+  };
+}
+
+/** Globs of the configuration that `globs` does not hold. */
+export function missingGlobs(config: Parameters<typeof globsOf>[0], globs: Readonly<Record<string, CompiledGlob>>): string[] {
+  return globsOf(config).filter((g) => !(g in globs));
+}
