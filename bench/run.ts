@@ -97,7 +97,8 @@ async function slackCalls(): Promise<void> {
     const results = await replayEvents(files, { config, world });
     const t = tally(results);
     const channels = new Set(results.flatMap((r) => r.calls).filter((c) => c.call.startsWith('slack.')).map((c) => String(c.input['channel'])));
-    console.log(`${scenario}: ${files.length} events, ${channels.size} channel(s): ${t['cards posted']} top-level posts (${(t['cards posted']! / Math.max(1, channels.size)).toFixed(0)} per channel, target 1), ${t['cards updated']} updates, ${t['thread replies']} thread replies, ${t['emails']} emails`);
+    const posts = t['cards posted'] ?? 0;
+    console.log(`${scenario}: ${files.length} events, ${channels.size} channel(s): ${posts} top-level post(s), ${(posts / Math.max(1, channels.size)).toFixed(0)} per channel (target 1); ${t['cards updated']} update(s), ${t['thread replies']} thread reply(ies), ${t['emails']} email(s)`);
   }
 }
 
