@@ -5,34 +5,53 @@
  * Items: `RUN#<runKey>` / `CARD` (the card as a map, `version`), `LINK#<kind>#<id>` / `LINK`
  * (`runKey`), and Powertools idempotency records under `IDEMPOTENCY#…` (see `idempotency.ts`).
  */
-import { ConditionalCheckFailedException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { RunCard } from '../core/card/types';
 import { CardConflictError, PermanentError, RetryableError } from '../core/errors';
 import { describeAwsError, isTransientAwsError } from './aws-errors';
 import type { CardStorePort, LinkKind, StoredCard } from './ports';
 
 export interface DynamoCardStoreOptions {
+  /** Build it with `marshallOptions: { removeUndefinedValues: true }`, as `notify-deps.ts` does. */
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** How long a card outlives its last change (TTL). */
+  /** How long a card or link outlives its last write (TTL on `expiresAt`); 30 by default. */
   readonly ttlDays?: number;
   readonly now?: () => Date;
 }
 
-/** The table as serverless.yml declares it; tests create it from here so the two cannot drift. */
+/**
+ * The key schema of the cards table, exactly as `CardsTable` in serverless.yml declares it (the
+ * adapter tests check the two agree, and create their local tables from this).
+ */
+export const TABLE_KEY_SCHEMA = {
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+} as const satisfies Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema'>;
+
+/** The attribute the table's TTL is enabled on (serverless.yml `TimeToLiveSpecification`). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The CreateTable input for a cards table. TTL is not part of CreateTable (and dynalite has no
+ * UpdateTimeToLive); serverless.yml enables it on {@link TTL_ATTRIBUTE}.
+ *
+ * @example
+ * await client.send(new CreateTableCommand(tableDefinition('pipeline-warden-test-cards')));
+ */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
+    AttributeDefinitions: TABLE_KEY_SCHEMA.AttributeDefinitions.map((a) => ({ ...a })),
+    KeySchema: TABLE_KEY_SCHEMA.KeySchema.map((k) => ({ ...k })),
   };
 }
 
@@ -40,46 +59,80 @@ const cardKey = (runKey: string) => ({ pk: `RUN#${runKey}`, sk: 'CARD' });
 const linkKey = (kind: LinkKind, id: string) => ({ pk: `LINK#${kind}#${id}`, sk: 'LINK' });
 
 /**
+ * The production `CardStorePort`: optimistic locking on `version`, links beside the cards.
+ *
  * @example
- * const store = createDynamoCardStore({ client: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName });
- * await store.put(card, 0); // creates; a second put with 0 throws CardConflictError
+ * const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+ * const store = createDynamoCardStore({ client: doc, tableName: process.env.TABLE_NAME });
+ * await store.put(card, 0); // creates version 1; a second put with 0 throws CardConflictError
+ * const { card: latest, version } = (await store.get(card.run.key))!;
  */
 export function createDynamoCardStore(options: DynamoCardStoreOptions): CardStorePort {
   const { client, tableName } = options;
   const now = options.now ?? (() => new Date());
-  const expiresAt = () => Math.floor(now().getTime() / 1000) + (options.ttlDays ?? 30) * 86_400;
+  const ttlSeconds = (options.ttlDays ?? 30) * 86_400;
+  const expiresAt = () => Math.floor(now().getTime() / 1000) + ttlSeconds;
   return {
     async get(runKey) {
       const out = await call(() => client.send(new GetCommand({ TableName: tableName, Key: cardKey(runKey), ConsistentRead: true })));
-      return out.Item ? ({ card: out.Item['card'] as RunCard, version: Number(out.Item['version']) } satisfies StoredCard) : undefined;
+      return out.Item ? readCardItem(runKey, out.Item) : undefined;
     },
     async put(card, expectedVersion) {
-      const item = { ...cardKey(card.run.key), card, version: expectedVersion + 1, expiresAt: expiresAt() };
-      const condition = expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
-      try {
-        await client.send(new PutCommand({ TableName: tableName, Item: item, ...condition }));
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
-          throw new CardConflictError(`run ${card.run.key}: version ${expectedVersion} is no longer current`, { cause: error });
-        }
-        throw classify(error);
-      }
+      const item = { ...cardKey(card.run.key), card: asPlainJson(card), version: expectedVersion + 1, [TTL_ATTRIBUTE]: expiresAt() };
+      await conditionalPut({ TableName: tableName, Item: item, ...versionCondition(expectedVersion) }, client, card.run.key, expectedVersion);
     },
     async getLink(kind, externalId) {
       const out = await call(() => client.send(new GetCommand({ TableName: tableName, Key: linkKey(kind, externalId), ConsistentRead: true })));
-      return typeof out.Item?.['runKey'] === 'string' ? out.Item['runKey'] : undefined;
+      const runKey: unknown = out.Item?.['runKey'];
+      return typeof runKey === 'string' ? runKey : undefined;
     },
     async putLink(kind, externalId, runKey) {
-      // Idempotent: a link never changes owner, so writing it again writes the same value.
-      await call(() => client.send(new PutCommand({ TableName: tableName, Item: { ...linkKey(kind, externalId), runKey, expiresAt: expiresAt() } })));
+      // Idempotent without a condition: a link never changes owner, so a second write writes the
+      // same value (and only pushes its expiry out).
+      const item = { ...linkKey(kind, externalId), runKey, [TTL_ATTRIBUTE]: expiresAt() };
+      await call(() => client.send(new PutCommand({ TableName: tableName, Item: item })));
     },
   };
 }
 
+/** Version 0 means "not stored yet", which DynamoDB can only say as "no item under this key". */
+function versionCondition(expectedVersion: number): Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeValues'> {
+  return expectedVersion === 0
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
+}
+
+async function conditionalPut(input: PutCommandInput, client: DynamoDBDocumentClient, runKey: string, expectedVersion: number): Promise<void> {
+  try {
+    await client.send(new PutCommand(input));
+  } catch (error) {
+    // By name, not `instanceof`: a second copy of client-dynamodb in a bundle has its own class.
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+      throw new CardConflictError(`run ${runKey}: version ${expectedVersion} is no longer current`, { cause: error });
+    }
+    throw classify(error);
+  }
+}
+
 /**
- * Sorts DynamoDB failures into the error family: a lost condition, throttling and 5xx are worth
- * retrying (SQS does it); a missing table or permission is not.
+ * A `RunCard` is JSON by contract. Writing its JSON form drops `undefined` optional fields whatever
+ * the client's marshall options (without `removeUndefinedValues` the SDK throws on the first one),
+ * so what is stored is exactly what a later read returns.
  */
+function asPlainJson(card: RunCard): RunCard {
+  return JSON.parse(JSON.stringify(card)) as RunCard;
+}
+
+/** The item is ours, but a hand edit or a bad migration must fail loudly, not as a broken card. */
+function readCardItem(runKey: string, item: Record<string, unknown>): StoredCard {
+  const { card, version } = item;
+  if (typeof card !== 'object' || card === null || typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new PermanentError(`run ${runKey}: the stored card item is malformed (card: ${typeof card}, version: ${String(version)})`);
+  }
+  return { card: card as RunCard, version };
+}
+
+/** Runs one DynamoDB call, sorting its failure into the error family. */
 async function call<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -88,6 +141,10 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Throttling, 5xx and network failures are worth retrying (the error reaches SQS, which tries the
+ * record again); a missing table, a denied permission or an oversized item will not pass later.
+ */
 function classify(error: unknown): RetryableError | PermanentError {
   return isTransientAwsError(error)
     ? new RetryableError(`DynamoDB: ${describeAwsError(error)}`, { cause: error })

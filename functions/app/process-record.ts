@@ -4,6 +4,7 @@
  * Anything else is rethrown, so SQS retries the record and, past its retries, dead-letters it.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import type { DeadLetterPort } from '../adapters/ports';
 import { EventRejectedError, PermanentError } from '../core/errors';
 import type { NotifyResult } from './notify-event';
@@ -16,6 +17,8 @@ export interface RecordDeps {
   readonly logger: RecordLogger;
   /** The hot path (idempotent in Lambda, plain in replay). */
   readonly notify: (event: unknown) => Promise<NotifyResult>;
+  /** Called once per invocation with the Lambda context (Powertools idempotency needs its deadline). */
+  readonly registerContext?: (context: Context) => void;
 }
 
 export type RecordResult = NotifyResult | 'rejected';

@@ -99,11 +99,14 @@ export async function buildRecordDeps(logger: Logger): Promise<RecordDeps> {
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
   };
-  const { persistenceStore, config: idempotency } = createIdempotencyConfig({ tableName, client: dynamo });
+  const idempotency = createIdempotencyConfig({ tableName, client: dynamo });
   return {
     deadLetter: lazyDeadLetter,
     logger,
     // A duplicate delivery of the same EventBridge event id is answered from the idempotency record.
-    notify: makeIdempotent((event: unknown) => notifyEvent(event, notifyDeps), { persistenceStore, config: idempotency }),
+    // The whole setup, keyPrefix included: minification must not rename the key of handled events.
+    notify: makeIdempotent((event: unknown) => notifyEvent(event, notifyDeps), idempotency),
+    // A record of an invocation that timed out expires with the invocation, not after 24 h.
+    registerContext: (context) => idempotency.config.registerLambdaContext(context),
   };
 }

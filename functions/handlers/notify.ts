@@ -27,6 +27,7 @@ export function createHandler(factory: (logger: Logger) => Promise<RecordDeps>, 
   };
   return middy(async (event: SQSEvent, context: Context) => {
     const recordDeps = await deps();
+    recordDeps.registerContext?.(context);
     return processPartialResponse(event, (record: SQSRecord) => processRecord(record.body, recordDeps), processor, {
       context,
       processInParallel: false,

@@ -1,13 +1,40 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '../../functions/adapters/dynamo-store';
 
-/** A real DynamoDB API (dynalite, in-process, in memory) on 127.0.0.1 for one test file. */
-export async function startLocalDynamo() {
+export interface LocalDynamo {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  /** Marshals with `removeUndefinedValues`, as the Lambda's document client does. */
+  readonly doc: DynamoDBDocumentClient;
+  /** Creates a cards table (`tableDefinition`) and resolves once it is ACTIVE. Names: ≥ 3 characters. */
+  createTable(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real DynamoDB API (dynalite, in-process, in memory) on 127.0.0.1, for one test file: real
+ * conditional writes, no mocks. It has no TransactWriteItems, UpdateTimeToLive or
+ * ReturnValuesOnConditionCheckFailure items (TOOLCHAIN.md §5).
+ *
+ * @example
+ * let dynamo: LocalDynamo;
+ * beforeAll(async () => { dynamo = await startLocalDynamo(); await dynamo.createTable('cards'); });
+ * afterAll(() => dynamo.stop());
+ */
+export async function startLocalDynamo(): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -15,12 +42,26 @@ export async function startLocalDynamo() {
     endpoint,
     client,
     doc,
-    createTable: async (name: string) => {
+    createTable: async (name) => {
       await client.send(new CreateTableCommand(tableDefinition(name)));
+      await untilActive(client, name);
     },
     stop: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/**
+ * dynalite answers ResourceNotFound while a table is CREATING, even with `createTableMs: 0` (the
+ * switch to ACTIVE is a timer), so a write right after CreateTable could race it.
+ */
+async function untilActive(client: DynamoDBClient, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await sleep(10);
+  }
+  throw new Error(`local table ${name} did not become ACTIVE`);
 }
