@@ -5,6 +5,9 @@
  * silently route nothing, so it is an error with its path.
  */
 import * as z from '../zod';
+import { ApprovalsSchema } from './approvals';
+import { CodeArtifactSchema, GovernanceSchema } from './governance';
+import { RollbackSchema } from './rollback';
 
 /** How much of a run reaches a destination. */
 export const Level = z.enum(['all', 'status-changes', 'failures']);
@@ -78,6 +81,10 @@ export const ConfigSchema = z.strictObject({
     { slackLevel: 'status-changes', emailLevel: 'failures', logLines: 30 },
   ),
   routes: z.array(RouteSchema).check(nonEmpty('at least one route')),
+  approvals: z.optional(ApprovalsSchema),
+  rollback: z.optional(RollbackSchema),
+  governance: z.optional(GovernanceSchema),
+  codeartifact: z.optional(CodeArtifactSchema),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
