@@ -3,14 +3,15 @@
  * hot path, with recording adapters: what would be posted and done, and nothing sent.
  */
 import { readFileSync } from 'node:fs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createMemoryCardStore } from '../functions/adapters/memory-store';
 import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/adapters/recording';
-import { notifyEvent } from '../functions/app/notify-event';
-import { processRecord } from '../functions/app/process-record';
-import { picomatchGlobs } from '../functions/core/glob-picomatch';
+import type { Config } from '../functions/core/config/schema';
 import { matchesPattern } from '../functions/core/pattern/matcher';
+import { createLocalMachines } from './local-machines';
+import { createScheduler } from './local-sfn';
+import { TARGETS } from './targets';
 import { readConfigFile } from './config-file';
+import { parseDuration } from './duration';
 import { collectEventFiles, loadRulePatterns, type EventFile } from './files';
 import { printHuman, printSummary } from './replay-print';
 
@@ -19,6 +20,8 @@ export interface ReplayOptions {
   readonly worldFile?: string;
   /** The clock for the whole replay; by default each event's own time. */
   readonly at?: string;
+  /** `--advance 30h`: how far the clock runs on after the last event. */
+  readonly advance?: string;
   readonly json: boolean;
   /** Answer reads (build logs, pipeline definitions) from the real account, read-only. */
   readonly aws?: boolean;
@@ -41,13 +44,14 @@ export async function replay(options: ReplayOptions): Promise<number> {
   }
   if (options.paths.length === 0) throw new Error('replay needs at least one event file or folder');
   if (options.at !== undefined && Number.isNaN(Date.parse(options.at))) throw new Error(`--at: not an ISO time: ${options.at}`);
+  const advanceMs = options.advance === undefined ? 0 : parseDuration(options.advance, '--advance');
   const world = options.worldFile ? (JSON.parse(readFileSync(options.worldFile, 'utf8')) as World) : {};
   const live = options.aws ? await liveReads() : undefined;
-  const results = await replayEvents(collectEventFiles(options.paths), { config: config.config, world, at: options.at, live });
+  const results = await replayEvents(collectEventFiles(options.paths), { config: config.config, world, at: options.at, advanceMs, live });
   for (const result of results) {
     if (options.json) {
       if (result.error) options.out.write(`${JSON.stringify({ event: result.event, error: result.error })}\n`);
-      for (const call of result.calls) options.out.write(`${JSON.stringify({ event: result.event, ...call })}\n`);
+      for (const { call, input, at } of result.calls) options.out.write(`${JSON.stringify({ event: result.event, call, input, at })}\n`);
     } else {
       printHuman(result, options.out);
     }
@@ -57,9 +61,11 @@ export async function replay(options: ReplayOptions): Promise<number> {
 }
 
 interface ReplayContext {
-  readonly config: Parameters<typeof notifyEvent>[1]['config'];
+  readonly config: Config;
   readonly world: World;
   readonly at?: string;
+  /** How long the clock runs on after the last event (timers: reminders, deadlines, polling). */
+  readonly advanceMs?: number;
   readonly live?: LiveReads;
 }
 
@@ -74,33 +80,52 @@ async function liveReads(): Promise<LiveReads> {
   return { logs: createBuildLogsPort(new CloudWatchLogsClient({})), pipelines: createPipelinesPort(new CodePipelineClient({})) };
 }
 
-/** Replays events in order against one shared, in-memory store (a run's card evolves across files). */
+/**
+ * Replays events in the order given, on one virtual clock: each event happens at its own time (or
+ * `at`), timers of the executions it starts fire as the clock passes them, and after the last event
+ * the clock runs on for `advanceMs`. One in-memory store is shared, so a run's card evolves across files.
+ */
 export async function replayEvents(files: readonly EventFile[], context: ReplayContext): Promise<ReplayedEvent[]> {
-  const patterns = loadRulePatterns();
-  const store = createMemoryCardStore();
-  const recorder = createRecorder(context.world, context.live);
-  const globs = picomatchGlobs();
-  const results: ReplayedEvent[] = [];
+  const patterns = new Map(loadRulePatterns().map((p) => [p.name, p.pattern]));
+  const first = files.find((f) => !f.error);
+  const clock = createScheduler(context.at ?? eventTime(first?.event));
+  let currentEvent: string | undefined;
+  const attribution = { event: () => machines.ownerOf(clock.current() ?? '') ?? currentEvent, now: () => clock.now() };
+  const recorder = createRecorder(context.world, context.live, attribution);
+  const machines = createLocalMachines({ clock, recorder, currentEvent: () => currentEvent });
+  const shared = { config: context.config, world: context.world, recorder, store: createMemoryCardStore(), clock, machines, defaultTopicArn: DEFAULT_TOPIC_ARN };
+  const targets = TARGETS.flatMap((factory) => factory(shared));
+  const errors = new Map<string, string>();
   for (const { name, event, error } of files) {
     if (error) {
-      results.push({ event: name, calls: [], error });
+      errors.set(name, error);
       continue;
     }
-    const start = recorder.calls.length;
-    const rule = patterns.find((p) => matchesPattern(p.pattern, event));
-    if (!rule) {
-      results.push({ event: name, calls: [], error: 'matches no rule of the stack: EventBridge would not deliver it' });
+    await clock.advanceTo(new Date(context.at ?? eventTime(event)));
+    const matched = targets.filter((t) => matchesPattern(patterns.get(t.pattern) ?? missingPattern(t.pattern), event));
+    if (matched.length === 0) {
+      errors.set(name, 'matches no rule of the stack: EventBridge would not deliver it');
       continue;
     }
-    const now = () => new Date(context.at ?? eventTime(event));
-    const deps = { config: context.config, globs, store, slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications', now };
-    const silent = new Logger({ logLevel: 'SILENT' });
-    const outcome = await processRecord(JSON.stringify(event), { deadLetter: recorder.deadLetter, logger: silent, notify: (e) => notifyEvent(e, deps) });
-    const calls = recorder.calls.slice(start);
-    const rejected = outcome === 'rejected' ? calls.find((c) => c.call === 'sqs.sendMessage') : undefined;
-    results.push({ event: name, calls: calls.filter((c) => c !== rejected), ...(rejected ? { error: `rejected, sent to the dead-letter queue: ${(rejected.input['problems'] as string[]).join('; ')}` } : {}) });
+    const leave = clock.enter(name);
+    currentEvent = name;
+    for (const target of matched) {
+      const outcome = await target.run(event, name);
+      if (outcome?.error) errors.set(name, outcome.error);
+    }
+    leave();
+    await clock.idle();
   }
-  return results;
+  currentEvent = undefined;
+  await clock.advanceTo(new Date(clock.now().getTime() + (context.advanceMs ?? 0)));
+  await machines.finish();
+  return files.map(({ name }) => ({ event: name, calls: recorder.calls.filter((c) => c.event === name), ...(errors.has(name) ? { error: errors.get(name)! } : {}) }));
+}
+
+const DEFAULT_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications';
+
+function missingPattern(file: string): never {
+  throw new Error(`replay target for ${file}: no such pattern in events/`);
 }
 
 function eventTime(event: unknown): string {

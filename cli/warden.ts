@@ -8,7 +8,7 @@ import { replay } from './replay';
 import { validate } from './validate';
 
 const USAGE = `usage:
-  warden replay [--config FILE] [--world FILE | --aws] [--at ISO-TIME] [--json] PATH...
+  warden replay [--config FILE] [--world FILE | --aws] [--at ISO-TIME] [--advance DURATION] [--json] PATH...
   warden validate [--config FILE]
   warden redrive --dlq-arn ARN --queue-arn ARN [--region REGION]`;
 
@@ -21,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string', default: 'config/warden.yml' },
       world: { type: 'string' },
       at: { type: 'string' },
+      advance: { type: 'string' },
       json: { type: 'boolean', default: false },
       aws: { type: 'boolean', default: false },
       'dlq-arn': { type: 'string' },
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   });
   switch (command) {
     case 'replay':
-      return replay({ configFile: values.config, worldFile: values.world, at: values.at, json: values.json, aws: values.aws, paths: positionals, out: process.stdout });
+      return replay({ configFile: values.config, worldFile: values.world, at: values.at, advance: values.advance, json: values.json, aws: values.aws, paths: positionals, out: process.stdout });
     case 'validate':
       return validate(values.config, process.stdout);
     case 'redrive':
@@ -40,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
       return 2;
   }
 }
+
+// `warden replay --json … | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -131,4 +131,4 @@ function main() {
 
 if (require.main === module) process.exitCode = main();
 
-module.exports = { validateFile, load, toValue, withPlaceholderResources };
+module.exports = { validateFile, load, machineOf, toValue, withPlaceholderResources };

@@ -11,10 +11,43 @@ import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort
 export interface RecordedCall {
   readonly call: string;
   readonly input: Readonly<Record<string, unknown>>;
+  /** The replayed event that caused the call (stamped by the recorder's attribution). */
+  readonly event?: string;
+  /** When the call would be made, on replay's virtual clock (ISO). */
+  readonly at?: string;
 }
 
-/** What replay knows about the account it pretends to read from (`--world`). */
+/** Who is acting and when: replay stamps every recorded call with it. */
+export interface Attribution {
+  event(): string | undefined;
+  now(): Date;
+}
+
+/**
+ * The list of recorded calls. Adapters of every feature push to it; each call is stamped with the
+ * event and time of the attribution as it is pushed.
+ */
+class CallLog extends Array<RecordedCall> {
+  // Array methods that build new arrays (slice, filter, map) must build plain ones.
+  static override get [Symbol.species]() {
+    return Array;
+  }
+
+  attribution: Attribution | undefined;
+
+  override push(...calls: RecordedCall[]): number {
+    const stamp = this.attribution;
+    if (!stamp) return super.push(...calls);
+    return super.push(...calls.map((c) => ({ ...c, event: c.event ?? stamp.event(), at: c.at ?? stamp.now().toISOString() })));
+  }
+}
+
+/**
+ * What replay knows about the account it pretends to read from (`--world`). Each feature reads its
+ * own section (approvals, deployments, ...) and validates it.
+ */
 export interface World {
+  readonly [section: string]: unknown;
   /** Free text for people reading the file. */
   readonly description?: string;
   /** Build logs by log group, then stream: `{ "/aws/codebuild/app": { "<uuid>": ["line", ...] } }`. */
@@ -41,8 +74,9 @@ export interface LiveReads {
 /**
  * @example const rec = createRecorder({}); await rec.email.publish(...); rec.calls[0].call // 'sns.publish'
  */
-export function createRecorder(world: World, live?: LiveReads): Recorder {
-  const calls: RecordedCall[] = [];
+export function createRecorder(world: World, live?: LiveReads, attribution?: Attribution): Recorder {
+  const calls = new CallLog();
+  calls.attribution = attribution;
   let seq = 0;
   // Slack ts values are seconds.microseconds; a fixed base keeps replay output reproducible.
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;

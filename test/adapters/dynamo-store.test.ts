@@ -176,8 +176,9 @@ describe('dynamodb card store', () => {
   });
 
   it('matches the CardsTable of serverless.yml', () => {
-    const template = parse(readFileSync('serverless.yml', 'utf8'), { logLevel: 'error' }) as { resources: { Resources: { CardsTable: { Properties: Record<string, unknown> } } } };
-    const declared = template.resources.Resources.CardsTable.Properties;
+    // `resources` is a list of fragments (infra/*.yml and the stack's own); the table is in one of them.
+    const template = parse(readFileSync('serverless.yml', 'utf8'), { logLevel: 'error' }) as { resources: Array<{ Resources?: { CardsTable?: { Properties: Record<string, unknown> } } } | string> };
+    const declared = template.resources.flatMap((r) => (typeof r === 'object' && r.Resources?.CardsTable ? [r.Resources.CardsTable.Properties] : []))[0];
     expect(declared).toMatchObject({ ...TABLE_KEY_SCHEMA, BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
     expect(tableDefinition('t-1')).toEqual({ TableName: 't-1', BillingMode: 'PAY_PER_REQUEST', ...TABLE_KEY_SCHEMA });
   });

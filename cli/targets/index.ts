@@ -1,0 +1,5 @@
+/** Every rule of the stack and what replay runs its events through (one entry per feature). */
+import { notifyTargets } from './notify';
+import type { ReplayTargetFactory } from './types';
+
+export const TARGETS: readonly ReplayTargetFactory[] = [notifyTargets];

@@ -1,0 +1,35 @@
+/** The notify rules (pipeline, build, deployment, package, alarm): the hot path, as the queue feeds it. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { notifyEvent } from '../../functions/app/notify-event';
+import { processRecord } from '../../functions/app/process-record';
+import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import type { ReplayTargetFactory } from './types';
+
+const NOTIFY_PATTERNS = ['codepipeline', 'codebuild', 'codedeploy', 'codeartifact', 'alarm'].map((family) => `${family}.pattern.json`);
+
+export const notifyTargets: ReplayTargetFactory = (shared) => {
+  const { recorder } = shared;
+  const deps = {
+    config: shared.config,
+    globs: picomatchGlobs(),
+    store: shared.store,
+    slack: recorder.slack,
+    email: recorder.email,
+    logs: recorder.logs,
+    pipelines: recorder.pipelines,
+    defaultTopicArn: shared.defaultTopicArn,
+    now: () => shared.clock.now(),
+  };
+  const silent = new Logger({ logLevel: 'SILENT' });
+  const run = async (event: unknown) => {
+    const start = recorder.calls.length;
+    const outcome = await processRecord(JSON.stringify(event), { deadLetter: recorder.deadLetter, logger: silent, notify: (e) => notifyEvent(e, deps) });
+    if (outcome !== 'rejected') return;
+    // The dead-letter send is how the stack rejects; replay shows it as the event's error instead.
+    const index = recorder.calls.findIndex((c, i) => i >= start && c.call === 'sqs.sendMessage');
+    const [letter] = recorder.calls.splice(index, 1);
+    return { error: `rejected, sent to the dead-letter queue: ${(letter!.input['problems'] as string[]).join('; ')}` };
+  };
+  // One event matches at most one notify rule: one target per pattern file keeps the rule ↔ target map exact.
+  return NOTIFY_PATTERNS.map((pattern) => ({ pattern, run }));
+};

@@ -1,0 +1,32 @@
+/**
+ * Replay targets: what each EventBridge rule of the stack hands its events to (the notify queue, a
+ * state machine starter, the governance function), run in dry-run with recording adapters.
+ */
+import type { CardStorePort } from '../../functions/adapters/ports';
+import type { Recorder, World } from '../../functions/adapters/recording';
+import type { Config } from '../../functions/core/config/schema';
+import type { Scheduler } from '../local-sfn';
+import type { LocalMachines } from '../local-machines';
+
+export interface ReplayShared {
+  readonly config: Config;
+  /** The raw `--world` JSON: each target validates the sections it reads. */
+  readonly world: World;
+  readonly recorder: Recorder;
+  /** The run-card store notify uses, in memory: other targets find a run's Slack thread in it. */
+  readonly store: CardStorePort;
+  /** The virtual clock every target and execution shares; `now()` is the current event's time. */
+  readonly clock: Scheduler;
+  /** State machines executed locally: start/stop executions by name, as Step Functions would. */
+  readonly machines: LocalMachines;
+  readonly defaultTopicArn: string;
+}
+
+export interface ReplayTarget {
+  /** The rule's pattern file under events/ (`codepipeline.pattern.json`). */
+  readonly pattern: string;
+  /** Handles one event the rule matched; an `error` is printed as the event's error line. */
+  run(event: unknown, name: string): Promise<{ readonly error?: string } | void>;
+}
+
+export type ReplayTargetFactory = (shared: ReplayShared) => ReplayTarget | readonly ReplayTarget[];

@@ -1,0 +1,49 @@
+/** Step Functions executions: started once per cause (by name), stopped when their work is done elsewhere. */
+import { ExecutionAlreadyExists, ExecutionDoesNotExist, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { PermanentError, RetryableError } from '../core/errors';
+import { isTransientAwsError } from './aws-errors';
+
+export interface ExecutionsPort {
+  /** `sfn.startExecution`; `duplicate` when an execution of that name already exists (running or not). */
+  start(execution: { readonly stateMachineArn: string; readonly name: string; readonly input: unknown }): Promise<'started' | 'duplicate'>;
+  /** `sfn.stopExecution`; `not-running` when it already ended or never existed. */
+  stop(execution: { readonly executionArn: string; readonly cause: string }): Promise<'stopped' | 'not-running'>;
+}
+
+/** The ARN of a named execution of a state machine (`…:stateMachine:X` → `…:execution:X:name`). */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/**
+ * @example const port = createExecutionsPort(new SFNClient({})); await port.start({ stateMachineArn, name, input })
+ */
+export function createExecutionsPort(client: SFNClient): ExecutionsPort {
+  return {
+    async start({ stateMachineArn, name, input }) {
+      try {
+        await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+        return 'started';
+      } catch (error) {
+        // Same name and same input: the cause was already handled (a duplicate event). Same name,
+        // other input is also ExecutionAlreadyExists: the name is derived from the cause, so it is the same cause.
+        if (error instanceof ExecutionAlreadyExists) return 'duplicate';
+        throw classify(error, `StartExecution ${name}`);
+      }
+    },
+    async stop({ executionArn, cause }) {
+      try {
+        await client.send(new StopExecutionCommand({ executionArn, cause: cause.slice(0, 32_768) }));
+        return 'stopped';
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return 'not-running';
+        throw classify(error, `StopExecution ${executionArn}`);
+      }
+    },
+  };
+}
+
+function classify(error: unknown, what: string): Error {
+  const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+}
