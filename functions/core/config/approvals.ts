@@ -1,11 +1,47 @@
-/** `approvals:` in the config: who may decide a CodePipeline manual approval, and when. */
+/**
+ * `approvals:` in the config: who may decide a CodePipeline manual approval from Slack, how often
+ * they are reminded, who is called in when nobody decides, and what happens at the deadline.
+ * Documented in the README ("Approvals").
+ */
+import { DURATION_PATTERN } from '../duration';
 import * as z from '../zod';
-import type { Config } from './schema';
 
-export const ApprovalsSchema = z.strictObject({});
+const globs = z.array(z.string().check(z.minLength(1, 'empty pattern'))).check(z.minLength(1, 'list is empty; omit the key to match any'));
+const duration = z.string().check(z.regex(DURATION_PATTERN, 'must be a duration such as 30m, 4h, 2d or 1d12h'));
+/** Slack user ids (U…, W…) and user group ids (S…): the people who may decide, or who are called in. */
+const people = z
+  .array(z.string().check(z.regex(/^[UWS][A-Z0-9]{6,}$/, 'must be a Slack user ID (U…/W…) or user group ID (S…)')))
+  .check(z.minLength(1, 'at least one user or user group'));
+const channelId = z.string().check(z.regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD'));
+
+export const DeadlineOutcome = z.enum(['reject', 'notify', 'approve']);
+export type DeadlineOutcome = z.infer<typeof DeadlineOutcome>;
+
+export const ApprovalPolicySchema = z.strictObject({
+  name: z.string().check(z.minLength(1)),
+  /** Which approval actions the policy governs; the first policy that matches wins. */
+  match: z._default(z.strictObject({ pipelines: z.optional(globs), stages: z.optional(globs), actions: z.optional(globs) }), {}),
+  approvers: people,
+  /** Distinct approvals needed; one rejection by an approver is enough to reject. */
+  required: z._default(z.union([z.literal(1), z.literal(2)], 'must be 1 or 2'), 1),
+  /** Whether the person who started or committed the run may approve it (GitHub: "prevent self-review"). */
+  allowSelfApproval: z._default(z.boolean(), false),
+  remindEvery: z._default(duration, '4h'),
+  escalateAfter: z.optional(duration),
+  escalateTo: z.optional(people),
+  /** From the start of the action; capped by the action's own CodePipeline timeout. */
+  deadline: z._default(duration, '24h'),
+  onDeadline: z._default(DeadlineOutcome, 'reject'),
+  /** Where the approval card goes when the run has no card (no route posts it). */
+  channel: z.optional(channelId),
+});
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
+
+const DEFAULT_PRODUCTION_STAGES = ['*prod*', '*Prod*', '*PROD*', '*live*', '*Live*'];
+
+export const ApprovalsSchema = z.strictObject({
+  /** Stage names that are production: a policy that could auto-approve one is refused. */
+  productionStages: z._default(globs, DEFAULT_PRODUCTION_STAGES),
+  policies: z.array(ApprovalPolicySchema).check(z.minLength(1, 'at least one policy')),
+});
 export type ApprovalsConfig = z.infer<typeof ApprovalsSchema>;
-
-/** Problems that span sections (a policy naming a route that does not exist, ...), with their paths. */
-export function approvalsProblems(_config: Config): string[] {
-  return [];
-}

@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { crossCheck } from './cross-checks';
 import { validateConfig, type ConfigResult } from './validate';
 
 /**
@@ -13,5 +14,8 @@ export function parseConfig(text: string): ConfigResult {
   if (doc.errors.length > 0) {
     return { ok: false, problems: doc.errors.map((e) => `yaml: ${e.message.split('\n')[0] ?? e.message}`) };
   }
-  return validateConfig(doc.toJS());
+  const result = validateConfig(doc.toJS());
+  if (!result.ok) return result;
+  const problems = crossCheck(result.config);
+  return problems.length ? { ok: false, problems } : result;
 }

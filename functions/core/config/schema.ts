@@ -61,6 +61,7 @@ export const RouteSchema = z
 export type Route = z.infer<typeof RouteSchema>;
 
 const DEFAULT_TOKEN_PARAMETER = '/pipeline-warden/slack-bot-token';
+const DEFAULT_SIGNING_SECRET_PARAMETER = '/pipeline-warden/slack-signing-secret';
 
 export const ConfigSchema = z.strictObject({
   version: z.literal(1, 'must be 1'),
@@ -68,8 +69,10 @@ export const ConfigSchema = z.strictObject({
     z.strictObject({
       /** SSM parameter name, or a Secrets Manager secret ARN, holding the bot token. */
       tokenParameter: z._default(z.string().check(z.minLength(1)), DEFAULT_TOKEN_PARAMETER),
+      /** SSM parameter name, or a Secrets Manager secret ARN, holding the app's signing secret (interactivity). */
+      signingSecretParameter: z._default(z.string().check(z.minLength(1)), DEFAULT_SIGNING_SECRET_PARAMETER),
     }),
-    { tokenParameter: DEFAULT_TOKEN_PARAMETER },
+    { tokenParameter: DEFAULT_TOKEN_PARAMETER, signingSecretParameter: DEFAULT_SIGNING_SECRET_PARAMETER },
   ),
   defaults: z._default(
     z.strictObject({
