@@ -124,6 +124,30 @@ function esbuildDefineOf(config) {
   };
 }
 
+/**
+ * IAM resource patterns for the approval functions, from the approval policies' globs: the
+ * pipelines they read (`<pipeline>`) and the approval actions they may decide
+ * (`<pipeline>/<stage>/<action>`, the resource type of codepipeline:PutApprovalResult). IAM ARNs
+ * only know `*` and `?`: a glob with other syntax (`{a,b}`, `[0-9]`, `!(x)`) widens to `*` at that
+ * level, never narrows. No approvals section: no approval is decided from Slack, and nothing is granted.
+ */
+function approvalResourcesOf(config) {
+  const iam = (glob) => (/^[A-Za-z0-9.@\-_*?]+$/.test(glob) ? glob : '*');
+  const arn = (suffix) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${suffix}` });
+  const policies = config.approvals?.policies ?? [];
+  const pipelines = new Set();
+  const actions = new Set();
+  for (const policy of policies) {
+    for (const p of (policy.match.pipelines ?? ['*']).map(iam)) {
+      pipelines.add(p);
+      for (const s of (policy.match.stages ?? ['*']).map(iam)) for (const a of (policy.match.actions ?? ['*']).map(iam)) actions.add(`${p}/${s}/${a}`);
+    }
+  }
+  // IAM refuses an empty Resource list: with no policy, grant on a pipeline name nobody can have.
+  const none = ['pipeline-warden-no-approval-policy'];
+  return { pipelines: (pipelines.size ? [...pipelines].sort() : none).map(arn), actions: (actions.size ? [...actions].sort() : none).map(arn) };
+}
+
 module.exports = {
   esbuildDefine: async (ctx) => esbuildDefineOf(await configFromParams(ctx)),
   /** The whole IAM statement: the action differs between SSM and Secrets Manager. */
@@ -138,7 +162,21 @@ module.exports = {
       Resource: tokenResourceOf(name),
     };
   },
+  /** Like tokenIamStatement, for the Slack app's signing secret (slack.signingSecretParameter). */
+  signingSecretIamStatement: async (ctx) => {
+    const name = (await configFromParams(ctx)).slack.signingSecretParameter;
+    return {
+      Sid: 'ReadSlackSigningSecret',
+      Effect: 'Allow',
+      Action: isSecret(name) ? ['secretsmanager:GetSecretValue'] : ['ssm:GetParameter'],
+      Resource: tokenResourceOf(name),
+    };
+  },
   topicArns: async (ctx) => topicArnsOf(await configFromParams(ctx)),
+  /** codepipeline read resources of the approval policies (see approvalResourcesOf). */
+  approvalPipelineResources: async (ctx) => approvalResourcesOf(await configFromParams(ctx)).pipelines,
+  /** codepipeline:PutApprovalResult resources of the approval policies. */
+  approvalActionResources: async (ctx) => approvalResourcesOf(await configFromParams(ctx)).actions,
   /** sns:Publish resources: the stack's topic plus every topic the routes name. */
   publishTopicResources: async (ctx) => [{ Ref: 'NotificationsTopic' }, ...topicArnsOf(await configFromParams(ctx))],
   // For tests and the CLI: the same functions without osls.
@@ -146,5 +184,6 @@ module.exports = {
   esbuildDefineOf,
   tokenResourceOf,
   topicArnsOf,
+  approvalResourcesOf,
   InvalidConfigError,
 };

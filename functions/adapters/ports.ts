@@ -15,6 +15,8 @@ export interface SlackMessage {
   readonly blocks?: readonly SlackBlock[];
   /** Post as a reply in this message's thread. */
   readonly threadTs?: string;
+  /** A thread reply also shown in the channel (`reply_broadcast`): the approval card is both. */
+  readonly broadcast?: boolean;
 }
 
 export interface SlackPort {

@@ -84,7 +84,7 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     calls,
     slack: {
       async postMessage(m) {
-        calls.push({ call: 'slack.chat.postMessage', input: { channel: m.channel, text: m.text, blocks: m.blocks, ...(m.threadTs ? { thread_ts: m.threadTs } : {}) } });
+        calls.push({ call: 'slack.chat.postMessage', input: { channel: m.channel, text: m.text, blocks: m.blocks, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}) } });
         return { channel: m.channel, ts: nextTs() };
       },
       async updateMessage(m) {

@@ -85,6 +85,7 @@ export function createSlackPort(options: SlackPortOptions): SlackPort {
         text: m.text,
         blocks: m.blocks,
         thread_ts: m.threadTs,
+        ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}),
         unfurl_links: false,
       });
       return postedAt(result, m.channel);

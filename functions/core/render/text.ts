@@ -23,8 +23,10 @@ export function blocksToText(blocks: readonly SlackBlock[], options: TextOptions
   return blocks
     .map((block) => {
       const text = block['text'] as { text?: string } | undefined;
-      const elements = (block['elements'] as { text?: string }[] | undefined) ?? [];
-      const raw = block['type'] === 'context' ? elements.map((e) => e.text ?? '').join(' · ') : (text?.text ?? '');
+      const fields = block['fields'] as { text?: string }[] | undefined;
+      const elements = (block['elements'] as { text?: string | { text?: string } }[] | undefined) ?? [];
+      if (block['type'] === 'actions') return elements.map((e) => `[${typeof e.text === 'object' ? (e.text.text ?? '') : ''}]`).join(' ');
+      const raw = block['type'] === 'context' ? elements.map((e) => (typeof e.text === 'string' ? e.text : '')).join(' · ') : fields ? fields.map((f) => f.text ?? '').join('\n') : (text?.text ?? '');
       return mrkdwnToText(raw, options);
     })
     .filter(Boolean)

@@ -1,0 +1,125 @@
+/**
+ * The approval rule in replay: approval events start the approval timer, executed locally from
+ * statemachines/approval.asl.yaml on replay's clock; CodePipeline and Slack's directory answer from
+ * the world file (`approvals`, `slack` sections, documented in events/samples/README.md).
+ */
+import type { ApprovalPipelinePort } from '../../functions/adapters/approvals-pipeline';
+import { createMemoryApprovalStore } from '../../functions/adapters/approvals-store';
+import type { SlackDirectoryPort } from '../../functions/adapters/slack-directory';
+import type { ApprovalDeps } from '../../functions/app/approvals/deps';
+import { onApprovalEvent } from '../../functions/app/approvals/events';
+import { runApprovalStep } from '../../functions/app/approvals/steps';
+import type { ApprovalRef } from '../../functions/core/approvals/types';
+import { EventRejectedError } from '../../functions/core/errors';
+import { parseEvent } from '../../functions/core/events/parse';
+import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import { formatIssue } from '../../functions/core/issues';
+import * as z from '../../functions/core/zod';
+import { replayStateMachineArn } from '../local-machines';
+import type { ReplayShared, ReplayTargetFactory } from './types';
+
+const Decided = z.strictObject({ status: z.enum(['Approved', 'Rejected']), at: z.iso.datetime({ offset: true }), by: z.optional(z.string()), summary: z.optional(z.string()) });
+const ApprovalWorld = z.strictObject({
+  /** What started the run (`triggerDetail`), e.g. an SSO session ARN ending in the person's email. */
+  trigger: z.optional(z.string()),
+  revision: z.optional(z.strictObject({ id: z.optional(z.string()), summary: z.optional(z.string()), url: z.optional(z.string()) })),
+  parallel: z.optional(z.boolean()),
+  /** Decided outside Slack (console, CLI) at that time. */
+  decided: z.optional(Decided),
+});
+const WorldSections = z.object({
+  /** Keyed `<pipeline>/<stage>/<action>`, or `<pipeline>/<execution-id>/<stage>/<action>` for one execution. */
+  approvals: z._default(z.record(z.string(), ApprovalWorld), {}),
+  slack: z._default(z.strictObject({ users: z._default(z.record(z.string(), z.string()), {}), groups: z._default(z.record(z.string(), z.array(z.string())), {}) }), { users: {}, groups: {} }),
+});
+
+export const approvalTarget: ReplayTargetFactory = (shared) => {
+  const sections = WorldSections.safeParse(shared.world);
+  if (!sections.success) throw new Error(`world file: ${sections.error.issues.flatMap(formatIssue).join('; ')}`);
+  const world = sections.data;
+  const decided = new Map<string, z.infer<typeof Decided>>();
+  const stateMachineArn = replayStateMachineArn('approval');
+  const deps: ApprovalDeps = {
+    config: shared.config,
+    glob: picomatchGlobs(),
+    pipeline: recordingPipeline(shared, world.approvals, decided),
+    approvals: createMemoryApprovalStore(),
+    cards: shared.store,
+    slack: shared.recorder.slack,
+    email: shared.recorder.email,
+    directory: worldDirectory(world.slack),
+    executions: shared.machines.port,
+    stateMachineArn,
+    defaultTopicArn: shared.defaultTopicArn,
+    now: () => shared.clock.now(),
+    logger: { info: () => undefined, warn: () => undefined },
+  };
+  const step = async ({ Payload }: { Payload: unknown }) => ({ Payload: await runApprovalStep(Payload, deps) });
+  shared.machines.define(stateMachineArn, { definition: 'statemachines/approval.asl.yaml', handlers: { Prepare: step, Tick: step, ReportFailure: step } });
+  return {
+    pattern: 'approval.pattern.json',
+    async run(event) {
+      try {
+        await onApprovalEvent(parseEvent(event), deps);
+      } catch (error) {
+        if (error instanceof EventRejectedError) return { error: `rejected: ${error.problems.join('; ')}` };
+        throw error;
+      }
+    },
+  };
+};
+
+const where = (ref: ApprovalRef) => `${ref.pipeline}/${ref.stage}/${ref.action}`;
+/** A world entry for this execution (`<pipeline>/<execution-id>/<stage>/<action>`) wins over one for the action. */
+const entryFor = <T>(entries: Record<string, T>, ref: ApprovalRef): T | undefined => entries[`${ref.pipeline}/${ref.executionId}/${ref.stage}/${ref.action}`] ?? entries[where(ref)];
+
+/** CodePipeline as the world file describes it; a result put in replay decides the approval from then on. */
+function recordingPipeline(shared: ReplayShared, approvals: Record<string, z.infer<typeof ApprovalWorld>>, decided: Map<string, z.infer<typeof Decided>>): ApprovalPipelinePort {
+  const calls = shared.recorder.calls;
+  const pipelines = (shared.world['pipelines'] ?? {}) as Record<string, { pipeline?: { stages?: Array<{ name?: string; actions?: Array<{ name?: string; configuration?: Record<string, string>; timeoutInMinutes?: number }> }> } }>;
+  const decision = (ref: ApprovalRef) => {
+    const put = decided.get(`${ref.executionId}/${where(ref)}`);
+    if (put) return put;
+    const d = entryFor(approvals, ref)?.decided;
+    return d && Date.parse(d.at) <= shared.clock.now().getTime() ? d : undefined;
+  };
+  return {
+    async describe(ref) {
+      calls.push({ call: 'codepipeline.getPipeline', input: { name: ref.pipeline } });
+      calls.push({ call: 'codepipeline.getPipelineExecution', input: { pipelineName: ref.pipeline, pipelineExecutionId: ref.executionId } });
+      const action = pipelines[ref.pipeline]?.pipeline?.stages?.find((s) => s.name === ref.stage)?.actions?.find((a) => a.name === ref.action);
+      const w = entryFor(approvals, ref);
+      return {
+        ...(action?.configuration?.['CustomData'] ? { customData: action.configuration['CustomData'] } : {}),
+        ...(action?.configuration?.['ExternalEntityLink'] ? { reviewUrl: action.configuration['ExternalEntityLink'] } : {}),
+        ...(action?.timeoutInMinutes ? { timeoutMinutes: action.timeoutInMinutes } : {}),
+        parallel: w?.parallel ?? false,
+        ...(w?.revision ? { revision: w.revision } : {}),
+        ...(w?.trigger ? { trigger: w.trigger } : {}),
+      };
+    },
+    async status(ref, parallel) {
+      calls.push(parallel ? { call: 'codepipeline.listActionExecutions', input: { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } } } : { call: 'codepipeline.getPipelineState', input: { name: ref.pipeline } });
+      const d = decision(ref);
+      if (!d) return { status: 'InProgress', token: `replay-token-${ref.executionId.slice(0, 8)}` };
+      return { status: d.status === 'Approved' ? 'Succeeded' : 'Failed', ...(d.summary ? { summary: d.summary } : {}), ...(d.by ? { by: d.by } : {}) };
+    },
+    async putResult(ref, { token, status, summary }) {
+      calls.push({ call: 'codepipeline.putApprovalResult', input: { pipelineName: ref.pipeline, stageName: ref.stage, actionName: ref.action, result: { status, summary }, token } });
+      if (decision(ref)) return 'already-completed';
+      decided.set(`${ref.executionId}/${where(ref)}`, { status, at: shared.clock.now().toISOString(), summary });
+      return 'recorded';
+    },
+  };
+}
+
+function worldDirectory(slack: { users: Record<string, string>; groups: Record<string, string[]> }): SlackDirectoryPort {
+  return {
+    async groupsOf(userId, groups) {
+      return groups.filter((g) => slack.groups[g]?.includes(userId));
+    },
+    async userIdByEmail(email) {
+      return slack.users[email];
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Approvals and their audit trail, in the cards table:
+ * `APPROVAL#<key>` / `APPROVAL` (the approval, `version`) and `AUDIT#<pipeline>` / `<time>#<key>#<who>`
+ * (one entry per decision, readable per pipeline in time order). Conditional writes on `version`
+ * keep two clicks, or a click and the timer, from overwriting each other.
+ */
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Approval } from '../core/approvals/types';
+import { CardConflictError, PermanentError, RetryableError } from '../core/errors';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { TTL_ATTRIBUTE } from './dynamo-store';
+
+export interface StoredApproval {
+  readonly approval: Approval;
+  readonly version: number;
+}
+
+/** One decision, as the audit trail keeps it. */
+export interface AuditEntry {
+  readonly approvalKey: string;
+  readonly pipeline: string;
+  readonly executionId: string;
+  readonly stage: string;
+  readonly action: string;
+  readonly decision: 'approve' | 'reject' | 'approved' | 'rejected';
+  /** `slack` (a person), `deadline` (the policy), `elsewhere` (console, CLI). */
+  readonly via: 'slack' | 'deadline' | 'elsewhere';
+  readonly slackUserId?: string;
+  readonly who?: string;
+  readonly comment?: string;
+  readonly at: string;
+}
+
+export interface ApprovalStorePort {
+  get(key: string): Promise<StoredApproval | undefined>;
+  /** Writes version `expectedVersion + 1` if the stored one is still `expectedVersion` (0: absent); else CardConflictError. */
+  put(key: string, approval: Approval, expectedVersion: number): Promise<void>;
+  audit(entry: AuditEntry): Promise<void>;
+}
+
+/** Audit entries are kept a year (TTL); approvals as long as run cards. */
+const AUDIT_TTL_DAYS = 365;
+const APPROVAL_TTL_DAYS = 90;
+
+export function createDynamoApprovalStore(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly now?: () => Date }): ApprovalStorePort {
+  const { client, tableName } = options;
+  const now = options.now ?? (() => new Date());
+  const ttl = (days: number) => Math.floor(now().getTime() / 1000) + days * 86_400;
+  const key = (k: string) => ({ pk: `APPROVAL#${k}`, sk: 'APPROVAL' });
+  return {
+    async get(k) {
+      const out = await call(() => client.send(new GetCommand({ TableName: tableName, Key: key(k), ConsistentRead: true })));
+      if (!out.Item) return undefined;
+      const { approval, version } = out.Item;
+      if (typeof approval !== 'object' || approval === null || typeof version !== 'number') throw new PermanentError(`approval ${k}: the stored item is malformed`);
+      return { approval: approval as Approval, version };
+    },
+    async put(k, approval, expectedVersion) {
+      const condition =
+        expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
+      const Item = { ...key(k), approval: JSON.parse(JSON.stringify(approval)) as Approval, version: expectedVersion + 1, [TTL_ATTRIBUTE]: ttl(APPROVAL_TTL_DAYS) };
+      try {
+        await client.send(new PutCommand({ TableName: tableName, Item, ...condition }));
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new CardConflictError(`approval ${k}: version ${expectedVersion} is no longer current`, { cause: error });
+        throw classify(error);
+      }
+    },
+    async audit(entry) {
+      const Item = { pk: `AUDIT#${entry.pipeline}`, sk: `${entry.at}#${entry.approvalKey}#${entry.slackUserId ?? entry.via}#${entry.decision}`, entry: JSON.parse(JSON.stringify(entry)) as AuditEntry, [TTL_ATTRIBUTE]: ttl(AUDIT_TTL_DAYS) };
+      // The same decision written twice (a retried invocation) lands on the same key: idempotent.
+      await call(() => client.send(new PutCommand({ TableName: tableName, Item })));
+    },
+  };
+}
+
+/** The same contract in memory: replay and the tests of the approval flow. */
+export function createMemoryApprovalStore(): ApprovalStorePort & { readonly audits: AuditEntry[]; readonly all: () => Map<string, StoredApproval> } {
+  const items = new Map<string, StoredApproval>();
+  const audits: AuditEntry[] = [];
+  const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  return {
+    audits,
+    all: () => new Map(items),
+    async get(k) {
+      const item = items.get(k);
+      return item ? copy(item) : undefined;
+    },
+    async put(k, approval, expectedVersion) {
+      if ((items.get(k)?.version ?? 0) !== expectedVersion) throw new CardConflictError(`approval ${k}: version ${expectedVersion} is no longer current`);
+      items.set(k, { approval: copy(approval), version: expectedVersion + 1 });
+    },
+    async audit(entry) {
+      audits.push(copy(entry));
+    },
+  };
+}
+
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw classify(error);
+  }
+}
+
+function classify(error: unknown): Error {
+  const message = `DynamoDB (approvals): ${describeAwsError(error)}`;
+  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+}

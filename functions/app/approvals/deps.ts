@@ -1,0 +1,31 @@
+/** What the approval flow needs from the outside world; wired in functions/handlers/approval-deps.ts. */
+import type { ApprovalPipelinePort } from '../../adapters/approvals-pipeline';
+import type { ApprovalStorePort } from '../../adapters/approvals-store';
+import type { ExecutionsPort } from '../../adapters/executions';
+import type { CardStorePort, EmailPort, SlackPort } from '../../adapters/ports';
+import type { SlackDirectoryPort } from '../../adapters/slack-directory';
+import type { Config } from '../../core/config/schema';
+import type { GlobCompiler } from '../../core/glob';
+
+/** The few logger methods the flow uses (a Powertools Logger fits). */
+export interface FlowLogger {
+  info(message: string, ...extra: Array<Record<string, unknown>>): void;
+  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+}
+
+export interface ApprovalDeps {
+  readonly config: Config;
+  readonly glob: GlobCompiler;
+  readonly pipeline: ApprovalPipelinePort;
+  readonly approvals: ApprovalStorePort;
+  /** The run cards: the approval card goes into the run's thread. */
+  readonly cards: CardStorePort;
+  readonly slack: SlackPort;
+  readonly email: EmailPort;
+  readonly directory: SlackDirectoryPort;
+  readonly executions: ExecutionsPort;
+  readonly stateMachineArn: string;
+  readonly defaultTopicArn: string;
+  readonly now: () => Date;
+  readonly logger: FlowLogger;
+}

@@ -1,0 +1,99 @@
+/**
+ * The first step of the approval state machine: gather what is being approved, choose the policy,
+ * store the approval and show the card. Safe to run twice: a stored approval is reused and only
+ * missing deliveries are made.
+ */
+import { policyFor, buildRequest } from '../../core/approvals/request';
+import { nextApprovalStep } from '../../core/approvals/steps';
+import { approvalKey, initialState, type ApprovalRef, type Initiator } from '../../core/approvals/types';
+import { CardConflictError } from '../../core/errors';
+import { destinationsFor } from '../../core/routing';
+import type { Subject } from '../../core/events/observation';
+import { emailApproval, showApprovalCard } from './cards';
+import type { ApprovalDeps } from './deps';
+
+export interface ApprovalInput {
+  readonly ref: ApprovalRef;
+  /** The action's STARTED event time. */
+  readonly startedAt: string;
+  readonly executionArn?: string;
+}
+
+/** What each step returns to the state machine: sleep until `wakeAt`, or stop. */
+export interface StepResult {
+  readonly key: string;
+  readonly done: boolean;
+  readonly wakeAt?: string;
+}
+
+const EMAIL_IN_PRINCIPAL = /[/:]([^/:\s]+@[^/:\s]+\.[A-Za-z]{2,})$/;
+
+export async function prepareApproval(input: ApprovalInput, deps: ApprovalDeps): Promise<StepResult> {
+  const { ref } = input;
+  const key = approvalKey(ref);
+  const policy = policyFor(deps.config.approvals, ref, deps.glob);
+  if (!policy) {
+    // No policy governs this action: it is decided in the console, and the run card shows it waiting.
+    deps.logger.info('approval without policy: not handled from Slack', { approval: key });
+    return { key, done: true };
+  }
+  if (!(await deps.approvals.get(key))) {
+    const described = await deps.pipeline.describe(ref);
+    const subject: Subject = { account: ref.account, region: ref.region, pipeline: ref.pipeline };
+    const routes = destinationsFor(deps.config, 'pipeline', subject, deps.glob);
+    const threads = await runThreads(ref, deps);
+    // In the run's thread where its card is; else in the route's channels, else the policy's channel.
+    const routed = routes.slack.map((s) => s.channel);
+    const channels = Object.keys(threads).length ? Object.keys(threads) : routed.length ? routed : policy.channel ? [policy.channel] : [];
+    const request = buildRequest({
+      ref,
+      startedAt: input.startedAt,
+      policy,
+      ...(described.timeoutMinutes ? { actionTimeoutMinutes: described.timeoutMinutes } : {}),
+      ...(described.revision ? { revision: described.revision } : {}),
+      ...(described.reviewUrl ? { reviewUrl: described.reviewUrl } : {}),
+      ...(described.customData ? { customData: described.customData } : {}),
+      initiator: await initiatorOf(described.trigger, deps),
+      channels,
+      topics: [...new Set(routes.email.map((e) => e.topic))],
+      parallel: described.parallel,
+    });
+    try {
+      await deps.approvals.put(key, { request: { ...request, ...(input.executionArn ? { executionArn: input.executionArn } : {}) }, state: { ...initialState(), threads } }, 0);
+    } catch (error) {
+      // Another attempt of this step stored it first: carry on with the stored one.
+      if (!(error instanceof CardConflictError)) throw error;
+    }
+  }
+  await showApprovalCard(key, deps);
+  await emailApproval(key, deps);
+  return schedule(key, deps);
+}
+
+/** The state machine's next move for a stored approval. */
+export async function schedule(key: string, deps: Pick<ApprovalDeps, 'approvals' | 'now'>): Promise<StepResult> {
+  const stored = await deps.approvals.get(key);
+  if (!stored) return { key, done: true };
+  const step = nextApprovalStep(stored.approval, deps.now());
+  if (step.kind === 'done') return { key, done: true };
+  return { key, done: false, wakeAt: step.kind === 'wait' ? step.until : deps.now().toISOString() };
+}
+
+/** Channel → ts of the run's card, where the approval card becomes a thread reply. */
+async function runThreads(ref: ApprovalRef, deps: ApprovalDeps): Promise<Record<string, string>> {
+  const stored = await deps.cards.get(`pipeline/${ref.account}/${ref.region}/${ref.pipeline}/${ref.executionId}`);
+  const placements = Object.entries(stored?.card.slack ?? {});
+  return Object.fromEntries(placements.flatMap(([channel, p]) => (p.ts ? [[channel, p.ts]] : [])));
+}
+
+/**
+ * Who started the run, and their Slack user when the trigger names an email (an SSO or federated
+ * session such as `…:assumed-role/AWSReservedSSO_Dev_1a2b/alice@example.com`). A webhook or an IAM
+ * user without an email cannot be mapped: the README says so.
+ */
+async function initiatorOf(trigger: string | undefined, deps: ApprovalDeps): Promise<Initiator> {
+  const email = trigger?.match(EMAIL_IN_PRINCIPAL)?.[1];
+  if (!email) return trigger ? { trigger } : {};
+  const slackUserId = await deps.directory.userIdByEmail(email);
+  return { ...(trigger ? { trigger } : {}), email, ...(slackUserId ? { slackUserId } : {}) };
+}

@@ -1,0 +1,105 @@
+/**
+ * One manual approval as pipeline-warden keeps it: the facts gathered when the action started
+ * (what is approved, under which policy, until when) and its state (votes, reminders, decision).
+ * Stored in the cards table; the approval state machine carries only its key.
+ */
+import type { DeadlineOutcome } from '../config/approvals';
+
+export interface ApprovalRef {
+  readonly pipeline: string;
+  readonly executionId: string;
+  readonly stage: string;
+  readonly action: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** `pipeline/<execution>/<stage>/<action>`: unique per approval request of a region and account. */
+export const approvalKey = (ref: ApprovalRef): string => [ref.account, ref.region, ref.pipeline, ref.executionId, ref.stage, ref.action].join('/');
+
+/** Who started or committed the run, as far as CodePipeline tells. */
+export interface Initiator {
+  /** What CodePipeline says started the run (`arn:aws:sts::…:assumed-role/Deployer/alice@example.com`, a webhook, ...). */
+  readonly trigger?: string;
+  readonly email?: string;
+  /** The Slack user with that email, when Slack knows one. */
+  readonly slackUserId?: string;
+}
+
+export interface ApprovalRequest extends ApprovalRef {
+  /** When the action started (the event's time). */
+  readonly startedAt: string;
+  readonly policy: string;
+  readonly approvers: readonly string[];
+  readonly required: 1 | 2;
+  readonly allowSelfApproval: boolean;
+  readonly remindEveryMs: number;
+  readonly escalateAt?: string;
+  readonly escalateTo?: readonly string[];
+  /** The policy's deadline, capped by the action's own timeout. */
+  readonly deadline: string;
+  /** Set when the action's timeout, not the policy, set the deadline. */
+  readonly deadlineCapped?: boolean;
+  readonly onDeadline: DeadlineOutcome;
+  /** When CodePipeline itself fails the action (its timeout). */
+  readonly actionExpiresAt: string;
+  readonly revision?: { readonly id?: string; readonly summary?: string; readonly url?: string };
+  /** The action's "URL for review" (ExternalEntityLink). */
+  readonly reviewUrl?: string;
+  readonly customData?: string;
+  readonly initiator: Initiator;
+  /** Where the approval card goes: the run's card threads, or the policy's channel. */
+  readonly channels: readonly string[];
+  /** Email topics the request went to (the run's routes). */
+  readonly topics: readonly string[];
+  /** PARALLEL execution mode: the token is the action execution's externalExecutionId. */
+  readonly parallel: boolean;
+  /** The timer execution, stopped when the approval is decided. */
+  readonly executionArn?: string;
+}
+
+export type Decision = 'approve' | 'reject';
+
+export interface Vote {
+  readonly userId: string;
+  readonly userName?: string;
+  readonly decision: Decision;
+  readonly comment?: string;
+  readonly at: string;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+
+/** How a decided approval was decided. */
+export interface Outcome {
+  readonly status: 'approved' | 'rejected';
+  readonly via: 'slack' | 'deadline' | 'elsewhere';
+  readonly at: string;
+  /** The text CodePipeline shows (PutApprovalResult summary), or what decided it elsewhere said. */
+  readonly summary?: string;
+  /** Who decided elsewhere, when CodePipeline tells (`lastUpdatedBy`). */
+  readonly by?: string;
+}
+
+export interface ApprovalState {
+  readonly status: ApprovalStatus;
+  readonly votes: readonly Vote[];
+  readonly outcome?: Outcome;
+  readonly reminders: number;
+  readonly escalated: boolean;
+  /** The deadline passed and its outcome was applied (or, with `notify`, announced). */
+  readonly deadlineHandled: boolean;
+  /** The approval card in each channel: channel → ts. */
+  readonly messages: Readonly<Record<string, string>>;
+  /** Parent message (run card) per channel, when the approval card is a thread reply. */
+  readonly threads: Readonly<Record<string, string>>;
+  /** Topics the approval email was published to. */
+  readonly emailed: readonly string[];
+}
+
+export interface Approval {
+  readonly request: ApprovalRequest;
+  readonly state: ApprovalState;
+}
+
+export const initialState = (): ApprovalState => ({ status: 'pending', votes: [], reminders: 0, escalated: false, deadlineHandled: false, messages: {}, threads: {}, emailed: [] });

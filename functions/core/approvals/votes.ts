@@ -1,0 +1,54 @@
+/**
+ * A click on Approve or Reject, judged against the policy: may this person decide, and what does
+ * their vote make of the approval. Pure; group membership is resolved by the caller.
+ */
+import type { Approval, ApprovalState, Decision, Vote } from './types';
+
+export interface Voter {
+  readonly userId: string;
+  readonly userName?: string;
+  /** The user groups (S…) among the policy's approvers that this user belongs to. */
+  readonly groups: readonly string[];
+}
+
+export type VoteVerdict =
+  | { readonly ok: false; readonly reason: string }
+  | { readonly ok: true; readonly state: ApprovalState; readonly decided?: 'approved' | 'rejected'; readonly progress: string };
+
+const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+
+/**
+ * @example
+ * castVote(approval, { userId: 'U0ALICE', groups: [] }, 'approve', undefined, now)
+ * // { ok: true, decided: 'approved', state: {...}, progress: 'approved by <@U0ALICE>' }
+ */
+export function castVote(approval: Approval, voter: Voter, decision: Decision, comment: string | undefined, now: Date): VoteVerdict {
+  const { request, state } = approval;
+  if (state.status !== 'pending') return { ok: false, reason: `This approval is already ${state.status}${state.outcome?.via === 'elsewhere' ? ' (decided outside Slack)' : ''}. Nothing changed.` };
+  const allowed = request.approvers.includes(voter.userId) || voter.groups.some((g) => request.approvers.includes(g));
+  if (!allowed) {
+    return { ok: false, reason: `You are not an approver under policy "${request.policy}". Approvers: ${request.approvers.map(mention).join(', ')}. Nothing changed.` };
+  }
+  // Rejecting one's own run is always allowed: stopping a change is never the risk self-review guards against.
+  if (decision === 'approve' && !request.allowSelfApproval && request.initiator.slackUserId === voter.userId) {
+    return { ok: false, reason: `You started or committed this run (${request.initiator.email ?? request.initiator.trigger ?? 'CodePipeline trigger'}), and policy "${request.policy}" does not allow self-approval. Another approver must decide. Nothing changed.` };
+  }
+  if (state.votes.some((v) => v.userId === voter.userId && v.decision === decision)) {
+    const next = decision === 'approve' && request.required === 2 ? ' A second, different approver is needed.' : '';
+    return { ok: false, reason: `You already ${decision === 'approve' ? 'approved' : 'rejected'}.${next} Nothing changed.` };
+  }
+  const vote: Vote = { userId: voter.userId, ...(voter.userName ? { userName: voter.userName } : {}), decision, ...(comment ? { comment } : {}), at: now.toISOString() };
+  const votes = [...state.votes.filter((v) => v.userId !== voter.userId), vote];
+  if (decision === 'reject') return { ok: true, state: { ...state, votes }, decided: 'rejected', progress: `rejected by ${mention(voter.userId)}` };
+  const approvers = new Set(votes.filter((v) => v.decision === 'approve').map((v) => v.userId));
+  if (approvers.size >= request.required) return { ok: true, state: { ...state, votes }, decided: 'approved', progress: `approved by ${[...approvers].map(mention).join(' and ')}` };
+  return { ok: true, state: { ...state, votes }, progress: `${approvers.size} of ${request.required} approvals` };
+}
+
+/** The summary CodePipeline records with the result (PutApprovalResult `summary`, at most 512 characters). */
+export function resultSummary(approval: Approval, decided: 'approved' | 'rejected'): string {
+  const votes = approval.state.votes.filter((v) => v.decision === (decided === 'approved' ? 'approve' : 'reject'));
+  const who = votes.map((v) => `${v.userName ?? v.userId}${v.comment ? `: "${v.comment}"` : ''}`).join('; ');
+  const text = `${decided === 'approved' ? 'Approved' : 'Rejected'} in Slack via pipeline-warden by ${who}`;
+  return text.length <= 512 ? text : `${text.slice(0, 511)}…`;
+}

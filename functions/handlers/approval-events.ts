@@ -1,0 +1,29 @@
+/**
+ * Lambda entry point for the approval rule: a manual approval action STARTED starts its timer; one
+ * that ended outside Slack updates the card and stops the timer. Invoked asynchronously by
+ * EventBridge: a thrown error is retried, then lands in the dead-letter queue with the event.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { ApprovalDeps } from '../app/approvals/deps';
+import { onApprovalEvent } from '../app/approvals/events';
+import { parseEvent } from '../core/events/parse';
+import { buildApprovalDeps } from './approval-deps';
+
+export function createApprovalEventsHandler(factory: (logger: Logger) => Promise<ApprovalDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
+  let ready: Promise<ApprovalDeps> | undefined;
+  return middy(async (raw: unknown) => {
+    ready ??= factory(logger).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    const event = parseEvent(raw);
+    logger.appendKeys({ correlationId: event.id });
+    const outcome = await onApprovalEvent(event, await ready);
+    logger.info('approval event handled', { outcome, state: 'detail' in event ? (event.detail as { state?: string }).state : undefined });
+    return { outcome };
+  }).use(injectLambdaContext(logger));
+}
+
+export const handler = createApprovalEventsHandler((logger) => buildApprovalDeps(logger));
