@@ -1,0 +1,88 @@
+/** The CodePipeline side of approvals, against the SDK (aws-sdk-client-mock): facts, token, result. */
+import {
+  ApprovalAlreadyCompletedException,
+  CodePipelineClient,
+  GetPipelineCommand,
+  GetPipelineExecutionCommand,
+  GetPipelineStateCommand,
+  InvalidApprovalTokenException,
+  ListActionExecutionsCommand,
+  PutApprovalResultCommand,
+} from '@aws-sdk/client-codepipeline';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApprovalPipelinePort } from '../../functions/adapters/approvals-pipeline';
+import { PermanentError, RetryableError } from '../../functions/core/errors';
+
+const cp = mockClient(CodePipelineClient);
+const world = JSON.parse(readFileSync(path.resolve(__dirname, '../../events/samples/samples.world.json'), 'utf8'));
+const ref = { pipeline: 'payments-api', executionId: 'exec-1', stage: 'Production', action: 'ApproveRelease', account: '123456789012', region: 'eu-west-1' };
+const port = () => createApprovalPipelinePort(new CodePipelineClient({ region: 'eu-west-1' }));
+const meta = { $metadata: {} };
+
+describe('approval pipeline port', () => {
+  beforeEach(() => cp.reset());
+
+  it('describes the approval: custom data, review URL, timeout, revision and who started the run', async () => {
+    cp.on(GetPipelineCommand).resolves(world.pipelines['payments-api']);
+    cp.on(GetPipelineExecutionCommand).resolves({
+      pipelineExecution: {
+        pipelineExecutionId: 'exec-1',
+        artifactRevisions: [{ name: 'SourceArtifact', revisionId: 'abc123', revisionSummary: 'Add refunds', revisionUrl: 'https://example.com/c/abc123' }],
+        trigger: { triggerType: 'StartPipelineExecution', triggerDetail: 'arn:aws:sts::123456789012:assumed-role/Deployer/dana@example.com' },
+      },
+    });
+    expect(await port().describe(ref)).toEqual({
+      customData: 'Check the release notes and the staging dashboard before approving.',
+      reviewUrl: 'https://wiki.example.com/payments/release-checklist',
+      timeoutMinutes: 1440,
+      parallel: false,
+      revision: { id: 'abc123', summary: 'Add refunds', url: 'https://example.com/c/abc123' },
+      trigger: 'arn:aws:sts::123456789012:assumed-role/Deployer/dana@example.com',
+    });
+  });
+
+  it('reads the token from GetPipelineState, only when the stage is running this execution', async () => {
+    const state = (executionId: string) => ({
+      stageStates: [{ stageName: 'Production', latestExecution: { pipelineExecutionId: executionId, status: 'InProgress' }, actionStates: [{ actionName: 'ApproveRelease', latestExecution: { status: 'InProgress', token: 'tok-9' } }] }],
+    });
+    cp.on(GetPipelineStateCommand).resolvesOnce(state('exec-1')).resolvesOnce(state('exec-2'));
+    expect(await port().status(ref, false)).toEqual({ status: 'InProgress', token: 'tok-9' });
+    expect(await port().status(ref, false)).toEqual({ status: 'unknown' });
+  });
+
+  it('in PARALLEL mode, uses the action execution\'s externalExecutionId as the token (ListActionExecutions)', async () => {
+    cp.on(ListActionExecutionsCommand).resolves({
+      actionExecutionDetails: [
+        { stageName: 'Build', actionName: 'Build', status: 'Succeeded' },
+        { stageName: 'Production', actionName: 'ApproveRelease', status: 'InProgress', output: { executionResult: { externalExecutionId: 'ext-tok' } } },
+      ],
+    });
+    expect(await port().status(ref, true)).toEqual({ status: 'InProgress', token: 'ext-tok' });
+    expect(cp).toHaveReceivedCommandWith(ListActionExecutionsCommand, { pipelineName: 'payments-api', filter: { pipelineExecutionId: 'exec-1' } });
+  });
+
+  it('puts the result; an approval already completed or a stale token is an expected outcome, not an error', async () => {
+    cp.on(PutApprovalResultCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ApprovalAlreadyCompletedException({ message: 'done', ...meta }))
+      .rejectsOnce(new InvalidApprovalTokenException({ message: 'stale', ...meta }));
+    const input = { token: 't', status: 'Rejected' as const, summary: 'deadline' };
+    expect(await port().putResult(ref, input)).toBe('recorded');
+    expect(await port().putResult(ref, input)).toBe('already-completed');
+    expect(await port().putResult(ref, input)).toBe('invalid-token');
+    expect(cp).toHaveReceivedCommandWith(PutApprovalResultCommand, { pipelineName: 'payments-api', stageName: 'Production', actionName: 'ApproveRelease', token: 't', result: { status: 'Rejected', summary: 'deadline' } });
+  });
+
+  it('sorts other failures into retryable and permanent', async () => {
+    cp.on(PutApprovalResultCommand)
+      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }))
+      .rejectsOnce(Object.assign(new Error('no'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+    const input = { token: 't', status: 'Approved' as const, summary: 's' };
+    await expect(port().putResult(ref, input)).rejects.toBeInstanceOf(RetryableError);
+    await expect(port().putResult(ref, input)).rejects.toBeInstanceOf(PermanentError);
+  });
+});
