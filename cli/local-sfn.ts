@@ -54,6 +54,8 @@ export interface Scheduler extends VirtualClock {
   readonly current: () => string | undefined;
   /** Sleepers still pending (after the last advanceTo: the timers beyond the horizon). */
   pending(): Array<{ label: string; until: Date }>;
+  /** Forgets the sleepers of a stopped execution: they are never woken. */
+  cancel(label: string): void;
 }
 
 export function createScheduler(start: string | Date): Scheduler {
@@ -108,6 +110,9 @@ export function createScheduler(start: string | Date): Scheduler {
       clock.set(time);
     },
     pending: () => sleepers.map(({ label, until }) => ({ label, until })),
+    cancel(label) {
+      for (let i = sleepers.length - 1; i >= 0; i -= 1) if (sleepers[i]!.label === label) sleepers.splice(i, 1);
+    },
   };
 }
 
@@ -175,9 +180,12 @@ export function startLocal(options: LocalRunOptions): LocalExecution {
   let stopped: { reason: 'aborted' | 'waiting'; until?: Date } | undefined;
   let pendingUntil: Date | undefined;
   let abort: () => void = () => undefined;
+  let release: (() => void) | undefined;
   const stop = (reason: 'aborted' | 'waiting', until?: Date) => {
     stopped ??= { reason, until };
     abort();
+    if (isScheduler(clock)) clock.cancel(label);
+    release?.();
   };
   const handlers: Record<string, LocalHandler> = {};
   for (const name of tasks) handlers[name] = recordEntry(name, states, options.handlers[name]!);
@@ -187,14 +195,15 @@ export function startLocal(options: LocalRunOptions): LocalExecution {
       const until = wakeTime(input, clock.now());
       if (isScheduler(clock)) {
         pendingUntil = until;
-        await clock.sleep(until, label);
+        // A stop ends the sleep at once: the library's own 60-second task timer must not outlive the run.
+        await Promise.race([clock.sleep(until, label), new Promise<void>((resolve) => (release = resolve))]);
         pendingUntil = undefined;
-        if (stopped) return new Promise(() => undefined);
         return {};
       }
       if (options.horizon && until.getTime() > options.horizon.getTime()) {
+        // Aborted before this task returns: the library runs no further state.
         stop('waiting', until);
-        return new Promise(() => undefined);
+        return {};
       }
       clock.set(until);
       return {};
@@ -269,10 +278,18 @@ const taskStates = (machine: Json) => namesWhere(machine, (s) => s['Type'] === '
 const waitStates = (machine: Json) => namesWhere(machine, (s) => s['Resource'] === VIRTUAL_WAIT_ARN);
 const retryStates = (machine: Json) => namesWhere(machine, (s) => Array.isArray(s['Retry']));
 
-/** Wait → Task of the same name that hands its duration or timestamp to the virtual clock. */
+/**
+ * Wait → Task of the same name that hands its duration or timestamp to the virtual clock. Task
+ * timeouts go: they are wall-clock timers in aws-local-stepfunctions (a pending one keeps the
+ * process alive for its whole length), and local handlers answer at once anyway.
+ */
 function rewriteWaits(machine: Json): Json {
   for (const states of stateMaps(machine)) {
     for (const [name, state] of Object.entries(states)) {
+      if (state['Type'] === 'Task') {
+        delete state['TimeoutSeconds'];
+        delete state['HeartbeatSeconds'];
+      }
       if (state['Type'] !== 'Wait') continue;
       const field = WAIT_FIELDS.find((f) => f in state);
       if (!field) throw new Error(`Wait state ${name} has none of ${WAIT_FIELDS.join(', ')}`);

@@ -14,6 +14,7 @@ import type { Observation } from '../core/events/observation';
 import { parseEvent } from '../core/events/parse';
 import { claimChannels } from '../core/notify/delivery';
 import { isEmptyPlan, planDelivery } from '../core/notify/plan';
+import { policyFor } from '../core/approvals/request';
 import { destinationsFor } from '../core/routing';
 import { deliver } from './deliver';
 import { deploymentGroupKey, ownKeyOf, resolveRun, type ResolvedRun } from './resolve-run';
@@ -71,7 +72,9 @@ async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyRes
     if (card !== before) await deps.store.put(card, version);
     return card === before ? 'unchanged' : 'parked';
   }
-  const plan = planDelivery(card, destinationsFor(deps.config, card.run.kind, card.subject, deps.globs));
+  const pipeline = card.subject.pipeline;
+  const approvalHasPolicy = (stage: string, action: string) => pipeline !== undefined && policyFor(deps.config.approvals, { pipeline, stage, action }, deps.globs) !== undefined;
+  const plan = planDelivery(card, destinationsFor(deps.config, card.run.kind, card.subject, deps.globs), { approvalHasPolicy });
   if (isEmptyPlan(plan)) {
     if (card !== before) await deps.store.put(card, version);
     return 'unchanged';

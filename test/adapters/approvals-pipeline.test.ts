@@ -47,7 +47,7 @@ describe('approval pipeline port', () => {
 
   it('reads the token from GetPipelineState, only when the stage is running this execution', async () => {
     const state = (executionId: string) => ({
-      stageStates: [{ stageName: 'Production', latestExecution: { pipelineExecutionId: executionId, status: 'InProgress' }, actionStates: [{ actionName: 'ApproveRelease', latestExecution: { status: 'InProgress', token: 'tok-9' } }] }],
+      stageStates: [{ stageName: 'Production', latestExecution: { pipelineExecutionId: executionId, status: 'InProgress' as const }, actionStates: [{ actionName: 'ApproveRelease', latestExecution: { status: 'InProgress' as const, token: 'tok-9' } }] }],
     });
     cp.on(GetPipelineStateCommand).resolvesOnce(state('exec-1')).resolvesOnce(state('exec-2'));
     expect(await port().status(ref, false)).toEqual({ status: 'InProgress', token: 'tok-9' });

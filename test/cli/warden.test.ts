@@ -26,9 +26,59 @@ describe('warden replay --json', () => {
       'C0PLATFORM1 01-pipeline-build-fails',
       'C0PLATFORM1 02-pipeline-deploys',
       'C0PACKAGES1 03-codeartifact-publish',
+      'C0PAYMENTS1 07-approval-deadline',
+      'C0PLATFORM1 07-approval-deadline',
+      'C0PAYMENTS1 08-approval-decided-in-console',
+      'C0PLATFORM1 08-approval-decided-in-console',
     ]);
-    expect(calls.filter((c) => c['call'] === 'sns.publish')).toHaveLength(1);
-    expect(new Set(calls.map((c) => c['call']))).toEqual(new Set(['slack.chat.postMessage', 'slack.chat.update', 'sns.publish', 'logs.getLogEvents', 'codepipeline.getPipeline']));
+    // The build failure, and one approval email per approval (not a second "needs approval" one).
+    expect(calls.filter((c) => c['call'] === 'sns.publish').map((c) => (c['input'] as Record<string, string>)['Subject'])).toEqual([
+      '[pipeline-warden] payments-api FAILED (6f2b1c1e)',
+      '[pipeline-warden] Approval needed: payments-api › Production › ApproveRelease',
+      '[pipeline-warden] Approval needed: payments-api › Production › ApproveRelease',
+    ]);
+    expect(new Set(calls.map((c) => c['call']))).toEqual(
+      new Set([
+        'slack.chat.postMessage',
+        'slack.chat.update',
+        'sns.publish',
+        'logs.getLogEvents',
+        'codepipeline.getPipeline',
+        'codepipeline.getPipelineExecution',
+        'codepipeline.getPipelineState',
+        'sfn.startExecution',
+        'sfn.stopExecution',
+      ]),
+    );
+  });
+
+  it('--advance runs the approval timer on: reminders, the escalation, then the deadline rejects the approval', () => {
+    const { code, stdout } = warden('replay', '--json', '--advance', '30h', '--world', 'events/samples/samples.world.json', 'events/samples/07-approval-deadline');
+    expect(code).toBe(0);
+    const calls = lines(stdout);
+    const text = (c: Record<string, unknown>) => String((c['input'] as Record<string, unknown>)['text']);
+    const replies = calls.filter((c) => c['call'] === 'slack.chat.postMessage' && (c['input'] as Record<string, unknown>)['thread_ts']);
+    expect(replies.filter((c) => text(c).startsWith('🔔')).map((c) => c['at'])).toContain('2026-11-23T14:06:00.000Z');
+    expect(replies.filter((c) => text(c).startsWith('🚨')).map((c) => c['at'])).toEqual(['2026-11-23T18:06:00.000Z', '2026-11-23T18:06:00.000Z']);
+    const puts = calls.filter((c) => c['call'] === 'codepipeline.putApprovalResult');
+    expect(puts).toEqual([
+      expect.objectContaining({ at: '2026-11-24T10:01:00.000Z', input: expect.objectContaining({ pipelineName: 'payments-api', stageName: 'Production', actionName: 'ApproveRelease', result: expect.objectContaining({ status: 'Rejected' }) }) }),
+    ]);
+  });
+
+  it('--advance with an approval the world says was decided in the console: the card says so, nothing is put', () => {
+    const { code, stdout } = warden('replay', '--json', '--advance', '30h', '--world', 'events/samples/samples.world.json', 'events/samples/08-approval-decided-in-console');
+    expect(code).toBe(0);
+    const calls = lines(stdout);
+    expect(calls.filter((c) => c['call'] === 'codepipeline.putApprovalResult')).toEqual([]);
+    expect(calls.filter((c) => c['call'] === 'sfn.stopExecution')).toHaveLength(1);
+    expect(JSON.stringify(calls.filter((c) => c['call'] === 'slack.chat.update').at(-1))).toContain('Approved outside Slack by erin@example.com');
+  });
+
+  it('refuses an --advance that is not a duration', () => {
+    const { code, stderr } = warden('replay', '--advance', 'tomorrow', 'events/samples/07-approval-deadline');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--advance: not a duration: "tomorrow"');
   });
 
   it('prints an error line for an event it rejects or that no rule delivers, and exits 1', () => {

@@ -39,10 +39,18 @@ export interface Plan {
   readonly emails: readonly EmailStep[];
 }
 
+export interface PlanOptions {
+  /**
+   * Whether an approval policy governs this approval action: its own email (with the approval's
+   * facts and deadline) replaces the run's "needs approval" email.
+   */
+  readonly approvalHasPolicy?: (stage: string, action: string) => boolean;
+}
+
 /**
  * @example planDelivery(card, destinationsFor(config, card.run.kind, card.subject)).cards[0]?.ts // undefined: post
  */
-export function planDelivery(card: RunCard, destinations: Destinations): Plan {
+export function planDelivery(card: RunCard, destinations: Destinations, options: PlanOptions = {}): Plan {
   const failures = threadWorthy(card);
   const cards: CardStep[] = [];
   const threads: ThreadStep[] = [];
@@ -58,7 +66,7 @@ export function planDelivery(card: RunCard, destinations: Destinations): Plan {
     }
   }
   const emails = destinations.email.flatMap((target) =>
-    emailKeys(card, target.level)
+    emailKeys(card, target.level, options)
       .map((k) => `${target.topic}|${k}`)
       .filter((key) => !card.emails.includes(key))
       .map((key) => ({ topic: target.topic, key, failures: failures.map(([, f]) => f) })),
@@ -93,11 +101,11 @@ const EMAIL_AT: Readonly<Record<Level, (outcome: ReturnType<typeof outcomeOf>) =
 };
 
 /** Email keys due now: the run's state at this level, and every approval waiting for a person. */
-function emailKeys(card: RunCard, level: Level): string[] {
+function emailKeys(card: RunCard, level: Level, options: PlanOptions): string[] {
   const main = mainFact(card);
   const keys = main && EMAIL_AT[level](outcomeOf(main.fact)) ? [`${entityKey(main.fact)}:${stateOf(main)}`] : [];
   const approvals = Object.values(card.facts)
-    .filter((r) => r.fact.type === 'action' && outcomeOf(r.fact) === 'waiting')
+    .filter((r) => r.fact.type === 'action' && outcomeOf(r.fact) === 'waiting' && !options.approvalHasPolicy?.(r.fact.stage, r.fact.action))
     .map((r) => `${entityKey(r.fact)}:waiting@${r.time}`);
   return [...keys, ...approvals];
 }

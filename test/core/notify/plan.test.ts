@@ -69,3 +69,16 @@ describe('planDelivery', () => {
     expect(plan.emails.map((e) => e.key)).toEqual(keys.map((k) => `default|${k}`));
   });
 });
+
+describe('planDelivery and approvals', () => {
+  const approval = scenario('07-approval-deadline');
+  const card = () => {
+    const observations = approval.flatMap((f) => normalize(parseEvent(f.event)));
+    return merge(emptyCard(observations[0]!.run, observations[0]!.subject), observations);
+  };
+
+  it('emails a waiting approval even at level failures, unless an approval policy governs it (its own email says more)', () => {
+    expect(planDelivery(card(), to('all')).emails.map((e) => e.key)).toEqual(['default|action:Production/ApproveRelease:waiting@2026-11-23T10:06:00.000Z']);
+    expect(planDelivery(card(), to('all'), { approvalHasPolicy: (stage, action) => stage === 'Production' && action === 'ApproveRelease' }).emails).toEqual([]);
+  });
+});
