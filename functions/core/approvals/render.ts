@@ -9,7 +9,7 @@ import type { SlackBlock } from '../render/blocks';
 import type { Email } from '../render/email';
 import { blocksToText } from '../render/text';
 import { consoleApprovalUrl } from './request';
-import type { Approval, ApprovalRequest, Vote } from './types';
+import { approvalKey, type Approval, type ApprovalRequest, type Vote } from './types';
 
 /** Action ids of the card's controls; the interactivity endpoint routes on the `approval:` prefix. */
 export const APPROVAL_ACTIONS = { approve: 'approval:approve', reject: 'approval:reject', comment: 'approval:comment' } as const;
@@ -64,8 +64,9 @@ function statusBlocks(approval: Approval): SlackBlock[] {
       {
         type: 'actions',
         elements: [
-          { type: 'button', action_id: APPROVAL_ACTIONS.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: 'approve' },
-          { type: 'button', action_id: APPROVAL_ACTIONS.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: 'reject' },
+          // The value names the approval: the click handler needs nothing else to find it.
+          { type: 'button', action_id: APPROVAL_ACTIONS.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: approvalKey(request) },
+          { type: 'button', action_id: APPROVAL_ACTIONS.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: approvalKey(request) },
         ],
       },
     ];
