@@ -56,7 +56,8 @@ describe('packaged stack', () => {
   let t: Template;
 
   beforeAll(async () => {
-    [packaged, orgBus] = await Promise.all([serverlessPackage([]), serverlessPackage(['--param=eventBusName=org-bus'])]);
+    packaged = await serverlessPackage([]);
+    orgBus = await serverlessPackage(['--param=eventBusName=org-bus']);
     t = packaged.template;
     console.info(`serverless package: ${packaged.ms} ms (default bus), ${orgBus.ms} ms (org-bus)`);
   }, 300_000);

@@ -3,7 +3,8 @@
  * template (resources by type, every IAM statement) and the zips.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -24,9 +25,41 @@ export interface Packaged {
 
 /**
  * `serverless package` offline, with osls's own bin on this Node, bounded by `timeout`. Each call
- * has its own output and esbuild work folder, so test files may package at the same time.
+ * has its own output and esbuild work folder; calls from parallel test files take turns.
  */
-export function serverlessPackage(extraArgs: string[]): Promise<Packaged> {
+export async function serverlessPackage(extraArgs: string[]): Promise<Packaged> {
+  const release = await packageLock();
+  try {
+    return await packageOnce(extraArgs);
+  } finally {
+    release();
+  }
+}
+
+const LOCK = path.join(tmpdir(), 'pipeline-warden-serverless-package.lock');
+const STALE_LOCK_MS = 5 * 60_000;
+
+/**
+ * One `serverless package` of this project at a time, across test files (vitest runs them in
+ * parallel workers): osls clears the project's `.serverless/` folder when it starts, under the feet
+ * of a package already running. mkdir is atomic, so the lock is a directory; a lock older than any
+ * package run is a crashed run's, and is taken over.
+ */
+async function packageLock(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+      else await sleep(250);
+    }
+  }
+}
+
+function packageOnce(extraArgs: string[]): Promise<Packaged> {
   const dir = mkdtempSync(path.join(tmpdir(), 'warden-package-'));
   const bin = path.join(PROJECT_DIR, 'node_modules/.bin/serverless');
   const args = ['120', process.execPath, bin, 'package', '--stage', 'ci', '--package', dir, ...extraArgs];

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for Slack's Web API, for tests that want the real `WebClient` on the wire:
- * `chat.postMessage` and `chat.update` over HTTP on 127.0.0.1, every request recorded, and
+ * `chat.postMessage`, `chat.update` and `chat.postEphemeral` over HTTP on 127.0.0.1, every request recorded, and
  * failures scripted per call.
  *
  * ```ts
@@ -217,6 +217,7 @@ function answerCall(method: string, body: Readonly<Record<string, unknown>>, api
   const channel = typeof body['channel'] === 'string' ? body['channel'] : '';
   const text = typeof body['text'] === 'string' ? body['text'] : undefined;
   const fail = (error: string): Answer => ({ status: 200, body: { ok: false, error } });
+  if (method === 'chat.postEphemeral') return answerEphemeral(body, api);
   if (method !== 'chat.postMessage' && method !== 'chat.update') return fail('unknown_method');
   if (channel === '') return fail('channel_not_found');
   if (text === undefined && body['blocks'] === undefined) return fail('no_text');
@@ -233,6 +234,18 @@ function answerCall(method: string, body: Readonly<Record<string, unknown>>, api
   if (!existing) return fail('message_not_found');
   Object.assign(existing, { text, blocks: body['blocks'], updates: existing.updates + 1 });
   return { status: 200, body: { ok: true, channel, ts, text, message: { type: 'message', bot_id: 'B0TESTBOT', ts, text, blocks: body['blocks'] } } };
+}
+
+/**
+ * `chat.postEphemeral`: seen by one user only, so it is not stored with the channel's messages
+ * (find it in `requests`). Slack answers `message_ts`; a post without `user` gets `user_not_found`.
+ */
+function answerEphemeral(body: Readonly<Record<string, unknown>>, api: Api): Answer {
+  const fail = (error: string): Answer => ({ status: 200, body: { ok: false, error } });
+  if (typeof body['channel'] !== 'string' || body['channel'] === '') return fail('channel_not_found');
+  if (typeof body['user'] !== 'string' || body['user'] === '') return fail('user_not_found');
+  if (typeof body['text'] !== 'string' && body['blocks'] === undefined) return fail('no_text');
+  return { status: 200, body: { ok: true, message_ts: api.nextTs() } };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

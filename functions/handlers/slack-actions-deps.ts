@@ -1,0 +1,79 @@
+/**
+ * Wiring of the slackActions function: real adapters from the environment and the embedded config,
+ * and the routes features plug in by action id prefix (`buildRoutes`).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createEphemeralPort } from '../adapters/slack-ephemeral';
+import { createDynamoSlackRequests } from '../adapters/slack-requests';
+import { verifySlackSignature } from '../adapters/slack-signature';
+import { getSlackSigningSecret } from '../adapters/slack-signing-secret';
+import { getSlackToken } from '../adapters/slack-token';
+import type { SlackActionsDeps } from '../app/slack-actions/handle-request';
+import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
+import type { Config } from '../core/config/schema';
+import { validateConfig } from '../core/config/validate';
+import { ConfigError } from '../core/errors';
+
+// Replaced at bundle time by esbuild `define` (see notify-deps.ts): the config `serverless package` validated.
+declare const WARDEN_EMBEDDED_CONFIG: string | undefined;
+
+/** What a feature's routes may build on; everything else they create themselves. */
+export interface RouteShared {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The run-cards table (env TABLE_NAME). */
+  readonly tableName: string;
+  /** Document client (`removeUndefinedValues`) on the function's one DynamoDB client. */
+  readonly dynamo: DynamoDBDocumentClient;
+  /** The bot token, read on first use (Powertools caches it for five minutes). */
+  readonly slackToken: () => Promise<string>;
+}
+
+/** Action id prefix → route, e.g. `{ 'approval:': approvalRoute(shared) }`. */
+export type RoutesBuilder = (shared: RouteShared) => Readonly<Record<string, InteractionRoute>> | Promise<Readonly<Record<string, InteractionRoute>>>;
+
+/**
+ * The routes the deployed endpoint dispatches to. Features add theirs here: approvals own
+ * `approval:` (Approve/Reject on the approval card), governance owns `bypass:` (change-freeze
+ * break-glass). Empty until they do: every click is answered 200 and ignored.
+ */
+export const buildRoutes: RoutesBuilder = () => ({});
+
+export interface SlackActionsDepsOptions {
+  readonly routes?: RoutesBuilder;
+  /** Web API base URL (tests point it at a local server); default Slack's. */
+  readonly slackApiUrl?: string;
+  /** The embedded config as JSON; default the bundle's, or env WARDEN_CONFIG_JSON outside a bundle. */
+  readonly configJson?: string;
+}
+
+/** The config the bundle was built with, re-checked (a hand-edited bundle fails loudly). */
+export function slackActionsConfig(source = typeof WARDEN_EMBEDDED_CONFIG === 'undefined' ? process.env['WARDEN_CONFIG_JSON'] : WARDEN_EMBEDDED_CONFIG): Config {
+  if (!source) throw new ConfigError(['no configuration: package with `serverless package` (it embeds config/warden.yml)']);
+  const result = validateConfig(JSON.parse(source));
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.config;
+}
+
+/**
+ * Nothing here calls AWS: the signing secret is read on the first request (and cached), the bot
+ * token on the first message to a person, the table on the first valid request.
+ */
+export async function buildSlackActionsDeps(logger: Logger, options: SlackActionsDepsOptions = {}): Promise<SlackActionsDeps> {
+  const config = slackActionsConfig(options.configJson);
+  const tableName = process.env['TABLE_NAME'];
+  if (!tableName) throw new ConfigError(['environment variable TABLE_NAME is not set']);
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const slackToken = () => getSlackToken(config.slack.tokenParameter);
+  const routes = await (options.routes ?? buildRoutes)({ config, logger, tableName, dynamo, slackToken });
+  return {
+    verify: async (request, now) => verifySlackSignature({ ...request, secret: await getSlackSigningSecret(config.slack.signingSecretParameter), now }),
+    requests: createDynamoSlackRequests({ client: dynamo, tableName }),
+    route: createRouter(routes),
+    ephemeral: createEphemeralPort({ token: slackToken, ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}) }),
+    now: () => new Date(),
+    logger,
+  };
+}

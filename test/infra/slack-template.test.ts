@@ -1,0 +1,105 @@
+/**
+ * The Slack interactivity endpoint in the packaged stack (infra/slack.yml): the HTTP API route to
+ * slackActions, the function's settings, its least-privilege role, and the URL output for the app.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { asArray, getAtt, iamStatements, ofType, serverlessPackage, zipEntries, type Json, type Packaged, type Template } from '../support/package';
+
+const serverlessConfig = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as {
+  signingSecretIamStatement(ctx: { resolveVariable(v: string): Promise<unknown> }): Promise<Json>;
+};
+
+/** Actions that change something (a statement granting one must name its resources). */
+const WRITE_ACTION = /:(Put|Update|Delete|Create|Start|Stop|Send|Publish|Invoke|Disable|Enable|Retry|Rollback|Override)/;
+
+describe('packaged Slack interactivity endpoint', () => {
+  let packaged: Packaged;
+  let t: Template;
+  let statements: Json[];
+
+  beforeAll(async () => {
+    packaged = await serverlessPackage([]);
+    t = packaged.template;
+    statements = iamStatements(t).filter((s) => s.where.startsWith('SlackActionsRole/')).map((s) => s.statement);
+  });
+
+  it('routes POST /slack/actions of an HTTP API to slackActions with payload format 2.0', () => {
+    const routes = ofType(t, 'AWS::ApiGatewayV2::Route').filter(([, p]) => p.RouteKey === 'POST /slack/actions');
+    expect(routes).toHaveLength(1);
+    const [, route] = routes[0]!;
+    const integrationId = (route.Target['Fn::Join'] as [string, [string, { Ref: string }]])[1][1].Ref;
+    const integration = t.Resources[integrationId]!.Properties;
+    expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: getAtt('SlackActionsLambdaFunction') });
+    expect(route.ApiId).toEqual({ Ref: 'HttpApi' });
+    expect(t.Resources.HttpApi!.Properties.ProtocolType).toBe('HTTP');
+    // No authorizer: Slack cannot send one; the function checks Slack's signature itself.
+    expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+  });
+
+  it('runs slackActions on nodejs24.x arm64 with a short timeout, its own role and the table', () => {
+    const fn = t.Resources.SlackActionsLambdaFunction!.Properties;
+    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 10, MemorySize: 512, Role: getAtt('SlackActionsRole') });
+    expect(fn.Environment.Variables.TABLE_NAME).toEqual({ Ref: 'CardsTable' });
+  });
+
+  it('gives the role exactly: own logs, the replay-protection put on its own keys, the signing secret and the bot token', () => {
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(Object.keys(bySid).sort()).toEqual(['OwnLogGroup', 'ReadSlackSigningSecret', 'ReadSlackToken', 'SlackRequestReplayProtection']);
+    expect(bySid.OwnLogGroup.Resource).toEqual(getAtt('SlackActionsLogGroup'));
+    expect(bySid.SlackRequestReplayProtection).toEqual({
+      Sid: 'SlackRequestReplayProtection',
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: getAtt('CardsTable'),
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SLACK-REQUEST#*'] } },
+    });
+    expect(bySid.ReadSlackSigningSecret).toEqual({
+      Sid: 'ReadSlackSigningSecret',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/pipeline-warden/slack-signing-secret' },
+    });
+    expect(bySid.ReadSlackToken.Action).toEqual(['ssm:GetParameter']);
+  });
+
+  it('grants no write on "*", and writes to the table only its conditional PutItem', () => {
+    for (const s of statements) {
+      const writes = asArray<string>(s.Action).filter((action) => WRITE_ACTION.test(action));
+      if (writes.length > 0) expect(asArray(s.Resource), `${s.Sid}: ${writes.join(', ')}`).not.toContain('*');
+      if (JSON.stringify(s.Resource).includes('CardsTable')) expect([s.Sid, s.Action]).toEqual(['SlackRequestReplayProtection', 'dynamodb:PutItem']);
+    }
+    expect(statements.flatMap((s) => asArray<string>(s.Action)).filter((action) => WRITE_ACTION.test(action)).sort()).toEqual(['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+  });
+
+  it('reads the signing secret from Secrets Manager when the config names a secret', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'warden-slack-config-'));
+    const file = path.join(dir, 'warden.yml');
+    writeFileSync(file, 'version: 1\nslack: { signingSecretParameter: "secretsmanager:pipeline-warden/slack" }\nroutes:\n  - slack: { channels: [C0TEAM0001] }\n');
+    try {
+      expect(await serverlessConfig.signingSecretIamStatement({ resolveVariable: async () => file })).toEqual({
+        Sid: 'ReadSlackSigningSecret',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:pipeline-warden/slack-??????' },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('outputs the Request URL to paste into the Slack app, beside osls’s HttpApiUrl', () => {
+    expect(t.Outputs.HttpApiUrl).toBeDefined();
+    expect(t.Outputs.SlackInteractivityUrl!.Value).toEqual({ 'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/slack/actions' });
+  });
+
+  it('ships slackActions as its own small bundle', () => {
+    const zip = zipEntries(path.join(packaged.dir, 'slackActions.zip'));
+    const code = zip.get('functions/handlers/slack-actions.js');
+    expect(code).toBeDefined();
+    expect(code!.size).toBeLessThan(250_000);
+  });
+});
