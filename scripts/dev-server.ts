@@ -20,6 +20,17 @@ import { createMemorySlackRequests } from '../functions/adapters/slack-requests'
 import { verifySlackSignature } from '../functions/adapters/slack-signature';
 import type { SlackActionsDeps } from '../functions/app/slack-actions/handle-request';
 import { createRouter, type InteractionRoute } from '../functions/app/slack-actions/router';
+import { readFileSync } from 'node:fs';
+import { readConfigFile } from '../cli/config-file';
+import { createLocalMachines } from '../cli/local-machines';
+import { createScheduler } from '../cli/local-sfn';
+import { replayApprovalDeps } from '../cli/targets/approval';
+import { createMemoryCardStore } from '../functions/adapters/memory-store';
+import type { World } from '../functions/adapters/recording';
+import type { ApprovalDeps } from '../functions/app/approvals/deps';
+import { onApprovalEvent } from '../functions/app/approvals/events';
+import { approvalRoute } from '../functions/app/approvals/route';
+import { parseEvent } from '../functions/core/events/parse';
 
 /** What dry-run routes build on: record calls in `recorder.calls` instead of making them. */
 export interface DevRouteShared {
@@ -28,10 +39,35 @@ export interface DevRouteShared {
 }
 
 /**
- * The routes of the dev server, the dry-run twin of `buildRoutes` in slack-actions-deps.ts:
- * features add theirs with recording adapters. Empty until they do: every click is printed and ignored.
+ * The routes of the dev server, the dry-run twin of `buildRoutes` in slack-actions-deps.ts. The
+ * approval route works on one open approval, the sample `events/samples/07-approval-deadline`
+ * (config/warden.yml, samples.world.json): its key is {@link DEV_APPROVAL_KEY}.
  */
-export const devRoutes = (_shared: DevRouteShared): Readonly<Record<string, InteractionRoute>> => ({});
+export const devRoutes = (shared: DevRouteShared): Readonly<Record<string, InteractionRoute>> => {
+  let ready: Promise<ApprovalDeps> | undefined;
+  return { 'approval:': approvalRoute(() => (ready ??= openSampleApproval(shared.recorder))) };
+};
+
+const SAMPLE_APPROVAL = 'events/samples/07-approval-deadline/02-action-approve-started.json';
+/** The approval a click must name (button `value`) in dev: the sample's. */
+export const DEV_APPROVAL_KEY = '123456789012/eu-west-1/payments-api/9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10/Production/ApproveRelease';
+
+/** Replays the sample approval's start, so there is an approval to decide; what that posted is not printed. */
+async function openSampleApproval(recorder: Recorder): Promise<ApprovalDeps> {
+  const root = path.resolve(__dirname, '..');
+  const config = readConfigFile(path.join(root, 'config/warden.yml'));
+  if (!config.ok) throw new Error(`config/warden.yml: ${config.problems.join('; ')}`);
+  const world = JSON.parse(readFileSync(path.join(root, 'events/samples/samples.world.json'), 'utf8')) as World;
+  const event = parseEvent(JSON.parse(readFileSync(path.join(root, SAMPLE_APPROVAL), 'utf8')));
+  const clock = createScheduler(event.time);
+  const machines = createLocalMachines({ clock, recorder, currentEvent: () => 'dev' });
+  const store = createMemoryCardStore();
+  const deps = replayApprovalDeps({ config: config.config, world, recorder, store, clock, machines, defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-dev-notifications' });
+  await onApprovalEvent(event, deps);
+  await clock.idle();
+  recorder.calls.splice(0);
+  return deps;
+}
 
 export interface DevServerOptions {
   readonly signingSecret: string;

@@ -33,16 +33,20 @@ const WorldSections = z.object({
   slack: z._default(z.strictObject({ users: z._default(z.record(z.string(), z.string()), {}), groups: z._default(z.record(z.string(), z.array(z.string())), {}) }), { users: {}, groups: {} }),
 });
 
-export const approvalTarget: ReplayTargetFactory = (shared) => {
+/**
+ * The approval flow's dependencies in replay: recording Slack and email, CodePipeline and Slack's
+ * directory from the world file, and the approval timer defined as a local state machine on the
+ * shared clock. Also used by the dev server (`npm run dev`).
+ */
+export function replayApprovalDeps(shared: ReplayShared): ApprovalDeps {
   const sections = WorldSections.safeParse(shared.world);
   if (!sections.success) throw new Error(`world file: ${sections.error.issues.flatMap(formatIssue).join('; ')}`);
   const world = sections.data;
-  const decided = new Map<string, z.infer<typeof Decided>>();
   const stateMachineArn = replayStateMachineArn('approval');
   const deps: ApprovalDeps = {
     config: shared.config,
     glob: picomatchGlobs(),
-    pipeline: recordingPipeline(shared, world.approvals, decided),
+    pipeline: recordingPipeline(shared, world.approvals, new Map()),
     approvals: createMemoryApprovalStore(),
     cards: shared.store,
     slack: shared.recorder.slack,
@@ -56,6 +60,11 @@ export const approvalTarget: ReplayTargetFactory = (shared) => {
   };
   const step = async ({ Payload }: { Payload: unknown }) => ({ Payload: await runApprovalStep(Payload, deps) });
   shared.machines.define(stateMachineArn, { definition: 'statemachines/approval.asl.yaml', handlers: { Prepare: step, Tick: step, ReportFailure: step } });
+  return deps;
+}
+
+export const approvalTarget: ReplayTargetFactory = (shared) => {
+  const deps = replayApprovalDeps(shared);
   return {
     pattern: 'approval.pattern.json',
     async run(event) {

@@ -16,7 +16,7 @@ import { createEmailPort } from '../adapters/sns';
 import type { ApprovalDeps } from '../app/approvals/deps';
 import { ConfigError } from '../core/errors';
 import { picomatchGlobs } from '../core/glob-picomatch';
-import { embeddedConfig } from './notify-deps';
+import { embeddedConfig } from './embedded-config';
 
 function env(name: string): string {
   const value = process.env[name];

@@ -11,22 +11,15 @@ import { getSlackToken } from '../adapters/slack-token';
 import { notifyEvent } from '../app/notify-event';
 import type { RecordDeps } from '../app/process-record';
 import { ConfigError } from '../core/errors';
-import { validateConfig } from '../core/config/validate';
 import type { Config } from '../core/config/schema';
 import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../core/glob';
+import { embeddedConfig } from './embedded-config';
 
-// Replaced at bundle time by esbuild `define`: the config validated by `serverless package`, and
-// its route globs as the regular expressions picomatch compiled (see core/glob.ts).
-declare const WARDEN_EMBEDDED_CONFIG: string | undefined;
+// Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
+// compiled (see core/glob.ts). The config itself: embedded-config.ts.
 declare const WARDEN_EMBEDDED_GLOBS: string | undefined;
 
-/** The config the bundle was built with; validated again, so a hand-edited bundle fails loudly. */
-export function embeddedConfig(source = typeof WARDEN_EMBEDDED_CONFIG === 'undefined' ? process.env['WARDEN_CONFIG_JSON'] : WARDEN_EMBEDDED_CONFIG): Config {
-  if (!source) throw new ConfigError(['no configuration: package with `serverless package` (it embeds config/warden.yml)']);
-  const result = validateConfig(JSON.parse(source));
-  if (!result.ok) throw new ConfigError(result.problems);
-  return result.config;
-}
+export { embeddedConfig };
 
 /** The route globs compiled at package time; every glob of the config must be there. */
 export function embeddedGlobs(config: Config, source = typeof WARDEN_EMBEDDED_GLOBS === 'undefined' ? process.env['WARDEN_GLOBS_JSON'] : WARDEN_EMBEDDED_GLOBS): GlobCompiler {

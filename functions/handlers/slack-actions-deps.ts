@@ -11,13 +11,12 @@ import { verifySlackSignature } from '../adapters/slack-signature';
 import { getSlackSigningSecret } from '../adapters/slack-signing-secret';
 import { getSlackToken } from '../adapters/slack-token';
 import type { SlackActionsDeps } from '../app/slack-actions/handle-request';
+import type { ApprovalDeps } from '../app/approvals/deps';
+import { approvalRoute } from '../app/approvals/route';
 import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
 import type { Config } from '../core/config/schema';
-import { validateConfig } from '../core/config/validate';
 import { ConfigError } from '../core/errors';
-
-// Replaced at bundle time by esbuild `define` (see notify-deps.ts): the config `serverless package` validated.
-declare const WARDEN_EMBEDDED_CONFIG: string | undefined;
+import { embeddedConfig } from './embedded-config';
 
 /** What a feature's routes may build on; everything else they create themselves. */
 export interface RouteShared {
@@ -35,11 +34,19 @@ export interface RouteShared {
 export type RoutesBuilder = (shared: RouteShared) => Readonly<Record<string, InteractionRoute>> | Promise<Readonly<Record<string, InteractionRoute>>>;
 
 /**
- * The routes the deployed endpoint dispatches to. Features add theirs here: approvals own
- * `approval:` (Approve/Reject on the approval card), governance owns `bypass:` (change-freeze
- * break-glass). Empty until they do: every click is answered 200 and ignored.
+ * The routes the deployed endpoint dispatches to, one per feature: approvals own `approval:`
+ * (Approve/Reject on the approval card). An action id no route claims is answered 200 and ignored.
  */
-export const buildRoutes: RoutesBuilder = () => ({});
+export const buildRoutes: RoutesBuilder = ({ logger }) => {
+  // The approval route's clients (CodePipeline, Step Functions, SNS) load on the first approval click.
+  let approvals: Promise<ApprovalDeps> | undefined;
+  const approvalDeps = () =>
+    (approvals ??= import('./approval-deps').then((m) => m.buildApprovalDeps(logger)).catch((error: unknown) => {
+      approvals = undefined;
+      throw error;
+    }));
+  return { 'approval:': approvalRoute(approvalDeps) };
+};
 
 export interface SlackActionsDepsOptions {
   readonly routes?: RoutesBuilder;
@@ -49,13 +56,8 @@ export interface SlackActionsDepsOptions {
   readonly configJson?: string;
 }
 
-/** The config the bundle was built with, re-checked (a hand-edited bundle fails loudly). */
-export function slackActionsConfig(source = typeof WARDEN_EMBEDDED_CONFIG === 'undefined' ? process.env['WARDEN_CONFIG_JSON'] : WARDEN_EMBEDDED_CONFIG): Config {
-  if (!source) throw new ConfigError(['no configuration: package with `serverless package` (it embeds config/warden.yml)']);
-  const result = validateConfig(JSON.parse(source));
-  if (!result.ok) throw new ConfigError(result.problems);
-  return result.config;
-}
+/** The config the bundle was built with (embedded-config.ts). */
+export const slackActionsConfig = embeddedConfig;
 
 /**
  * Nothing here calls AWS: the signing secret is read on the first request (and cached), the bot

@@ -44,11 +44,17 @@ describe('packaged Slack interactivity endpoint', () => {
     const fn = t.Resources.SlackActionsLambdaFunction!.Properties;
     expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 10, MemorySize: 512, Role: getAtt('SlackActionsRole') });
     expect(fn.Environment.Variables.TABLE_NAME).toEqual({ Ref: 'CardsTable' });
+    expect(fn.Environment.Variables.DEFAULT_TOPIC_ARN).toEqual({ Ref: 'NotificationsTopic' });
   });
 
-  it('gives the role exactly: own logs, the replay-protection put on its own keys, the signing secret and the bot token', () => {
+  it('gives the role exactly: own logs, the replay-protection put on its own keys, the signing secret, the bot token, and what the approval route needs', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(Object.keys(bySid).sort()).toEqual(['OwnLogGroup', 'ReadSlackSigningSecret', 'ReadSlackToken', 'SlackRequestReplayProtection']);
+    expect(Object.keys(bySid).sort()).toEqual(['Approvals', 'DecideApprovals', 'OwnLogGroup', 'ReadApprovalPipelines', 'ReadSlackSigningSecret', 'ReadSlackToken', 'SlackRequestReplayProtection', 'StopApprovalTimers']);
+    // Approvals and their audit trail only: not the run cards, not the replay-protection keys.
+    expect(bySid.Approvals.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APPROVAL#*', 'AUDIT#*'] } });
+    const sub = (suffix: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${suffix}` });
+    expect(bySid.DecideApprovals.Resource).toEqual([sub('*/*/*'), sub('payments-*/Production/*')]);
+    expect(bySid.StopApprovalTimers.Resource['Fn::Sub']).toMatch(/:execution:pipeline-warden-ci-approval:\*$/);
     expect(bySid.OwnLogGroup.Resource).toEqual(getAtt('SlackActionsLogGroup'));
     expect(bySid.SlackRequestReplayProtection).toEqual({
       Sid: 'SlackRequestReplayProtection',
@@ -66,13 +72,20 @@ describe('packaged Slack interactivity endpoint', () => {
     expect(bySid.ReadSlackToken.Action).toEqual(['ssm:GetParameter']);
   });
 
-  it('grants no write on "*", and writes to the table only its conditional PutItem', () => {
+  it('grants no write on "*", and writes to the table only under a leading-key condition', () => {
     for (const s of statements) {
       const writes = asArray<string>(s.Action).filter((action) => WRITE_ACTION.test(action));
       if (writes.length > 0) expect(asArray(s.Resource), `${s.Sid}: ${writes.join(', ')}`).not.toContain('*');
-      if (JSON.stringify(s.Resource).includes('CardsTable')) expect([s.Sid, s.Action]).toEqual(['SlackRequestReplayProtection', 'dynamodb:PutItem']);
+      if (JSON.stringify(s.Resource).includes('CardsTable')) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], s.Sid).toBeDefined();
     }
-    expect(statements.flatMap((s) => asArray<string>(s.Action)).filter((action) => WRITE_ACTION.test(action)).sort()).toEqual(['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(statements.flatMap((s) => asArray<string>(s.Action)).filter((action) => WRITE_ACTION.test(action)).sort()).toEqual([
+      'codepipeline:PutApprovalResult',
+      'dynamodb:PutItem',
+      'dynamodb:PutItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'states:StopExecution',
+    ]);
   });
 
   it('reads the signing secret from Secrets Manager when the config names a secret', async () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRoute } from '../../functions/app/slack-actions/router';
-import { optionsFromEnv, startDevServer, type DevServer } from '../../scripts/dev-server';
+import { DEV_APPROVAL_KEY, optionsFromEnv, startDevServer, type DevServer } from '../../scripts/dev-server';
 import { blockActions, formBody, slackSignature } from '../support/slack-requests';
 
 const SECRET = 'dev-test-signing-secret';
@@ -20,6 +20,27 @@ function signed(body: string, secret = SECRET, timestamp = String(Math.floor(Dat
     body,
   };
 }
+
+describe('dev server with its approval route (the sample approval is open)', () => {
+  let server: DevServer;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    server = await startDevServer({ signingSecret: SECRET, port: 0, print: (line) => lines.push(line) });
+  });
+  afterAll(() => server?.close());
+
+  it('a stranger is refused; an approver\'s click is the first of two approvals and updates the card, dry run', async () => {
+    const click = (userId: string) => fetch(server.url, signed(formBody(blockActions({ actionId: 'approval:approve', value: DEV_APPROVAL_KEY, userId, comment: 'staging is green' }))));
+    expect((await click('U0STRANGER')).status).toBe(200);
+    expect(lines.find((l) => l.includes('slack.chat.postEphemeral'))).toMatch(/not an approver under policy \\"payments-production\\"/);
+    lines.length = 0;
+    expect((await click('U0PAYLEAD1')).status).toBe(200);
+    const calls = lines.filter((l) => l.startsWith('{"call"')).map((l) => JSON.parse(l) as { call: string; input: Record<string, unknown> });
+    expect(calls.map((c) => c.call)).toEqual(['slack.chat.update', 'slack.chat.update', 'slack.chat.postEphemeral']);
+    expect(JSON.stringify(calls[0]?.input['blocks'])).toContain('1 of 2 approvals');
+    expect(calls[2]?.input['text']).toBe('1 of 2 approvals');
+  });
+});
 
 describe('dev server (in process)', () => {
   let server: DevServer;

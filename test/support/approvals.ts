@@ -81,7 +81,10 @@ export function fakePipeline(now: () => Date, options: { trigger?: string; timeo
   return { port, puts, decideInConsole: (status: 'Succeeded' | 'Failed', at: string, by = 'arn:aws:iam::123456789012:user/erin') => (console = { status, at: Date.parse(at), by }) };
 }
 
-export function approvalWorld(config: Config, options: Parameters<typeof fakePipeline>[1] & { users?: Record<string, string>; groups?: Record<string, string[]> } = {}) {
+export function approvalWorld(
+  config: Config,
+  options: Parameters<typeof fakePipeline>[1] & { users?: Record<string, string>; groups?: Record<string, string[]>; pipeline?: ApprovalPipelinePort } = {},
+) {
   const clock = createScheduler(START);
   const recorder = createRecorder({}, undefined, { event: () => undefined, now: () => clock.now() });
   const machines = createLocalMachines({ clock, recorder, currentEvent: () => 'test' });
@@ -90,7 +93,7 @@ export function approvalWorld(config: Config, options: Parameters<typeof fakePip
   const deps: ApprovalDeps = {
     config,
     glob: picomatchGlobs(),
-    pipeline: pipeline.port,
+    pipeline: options.pipeline ?? pipeline.port,
     approvals,
     cards: createMemoryCardStore(),
     slack: recorder.slack,
