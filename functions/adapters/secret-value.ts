@@ -1,0 +1,74 @@
+/**
+ * One value from SSM Parameter Store or Secrets Manager, through Powertools parameters (cached for
+ * a few minutes across invocations of a warm Lambda). Shared by the bot token and the signing
+ * secret. The value is never logged and never put in an error: messages name the parameter only.
+ */
+import { PermanentError, RetryableError } from '../core/errors';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
+
+/** Seconds a fetched value is reused; a rotated one is picked up within this. */
+const MAX_AGE_SECONDS = 300;
+/** `arn:aws:secretsmanager:…` in every partition (aws, aws-cn, aws-us-gov). */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:/;
+const SECRET_PREFIX = 'secretsmanager:';
+/** What SSM and Secrets Manager call a parameter or secret that does not exist. */
+const NOT_FOUND = new Set(['ParameterNotFound', 'ParameterVersionNotFound', 'ResourceNotFoundException']);
+
+export interface SecretValueRef {
+  /** A Secrets Manager ARN or `secretsmanager:<name>`, otherwise an SSM parameter name or ARN. */
+  readonly ref: string;
+  /** What it is, for messages (`Slack token`). */
+  readonly what: string;
+  /** Fields a JSON secret may keep the value under; a plain-string secret is the value itself. */
+  readonly jsonKeys: readonly string[];
+}
+
+/**
+ * @example await readSecretValue({ ref: '/pipeline-warden/slack-bot-token', what: 'Slack token', jsonKeys: ['token'] })
+ * @throws PermanentError when it is missing or unreadable for lack of permission, or a JSON secret lacks the field.
+ * @throws RetryableError when the store is throttling or unreachable.
+ */
+export async function readSecretValue({ ref, what, jsonKeys }: SecretValueRef): Promise<string> {
+  const fromSecret = SECRET_ARN.test(ref) || ref.startsWith(SECRET_PREFIX);
+  const raw = await fetchValue(ref, fromSecret, what);
+  return fromSecret ? inJson(raw, ref, what, jsonKeys) : raw;
+}
+
+async function fetchValue(ref: string, fromSecret: boolean, what: string): Promise<string> {
+  try {
+    const value = fromSecret
+      ? // Loaded on demand: a deployment reads from one of the two stores, never both.
+        await (await import('@aws-lambda-powertools/parameters/secrets')).getSecret(ref.startsWith(SECRET_PREFIX) ? ref.slice(SECRET_PREFIX.length) : ref, { maxAge: MAX_AGE_SECONDS })
+      : await (await import('@aws-lambda-powertools/parameters/ssm')).getParameter(ref, { decrypt: true, maxAge: MAX_AGE_SECONDS });
+    if (value === undefined) throw new PermanentError(`${what} ${ref} not found`);
+    return typeof value === 'string' ? value : new TextDecoder().decode(value);
+  } catch (error) {
+    if (error instanceof PermanentError) throw error;
+    // Powertools wraps the SDK's error in GetParameterError; the SDK's one says what happened.
+    const sdkError = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    if (sdkError instanceof Error && NOT_FOUND.has(sdkError.name)) {
+      throw new PermanentError(`${what} ${ref} not found (${sdkError.name})`, { cause: error });
+    }
+    const message = `${what} ${ref} could not be read: ${describeAwsError(sdkError)}`;
+    throw isTransientAwsError(sdkError) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+  }
+}
+
+/** The value inside a secret: the whole string, or one field of a JSON object. */
+function inJson(raw: string, ref: string, what: string, keys: readonly string[]): string {
+  if (!raw.trimStart().startsWith('{')) return raw;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    // No cause on purpose: JSON.parse's message quotes the text it failed on, i.e. the secret.
+    throw new PermanentError(`${what} ${ref} starts with "{" but is not valid JSON`);
+  }
+  if (typeof parsed === 'object' && parsed !== null) {
+    for (const key of keys) {
+      const value: unknown = Reflect.get(parsed, key);
+      if (typeof value === 'string') return value;
+    }
+  }
+  throw new PermanentError(`${what} ${ref} is JSON without a string "${keys.join('" or "')}" field`);
+}
