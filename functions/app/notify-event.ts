@@ -36,7 +36,7 @@ export interface NotifyDeps {
 export type NotifyResult = 'delivered' | 'unchanged' | 'parked';
 
 /** Attempts in-process after a lost race or a busy card, before the record goes back to SQS. */
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
 
 /**
  * @example await notifyEvent(JSON.parse(record.body), deps) // 'delivered'
@@ -54,11 +54,14 @@ export async function notifyEvent(raw: unknown, deps: NotifyDeps): Promise<Notif
       // Another worker is posting this run's first message: it takes a Slack round trip. Waiting
       // here beats handing the record back to SQS, which would hold it for a visibility timeout.
       if (error instanceof CardBusyError) await pause(BUSY_WAIT_MS * attempt);
+      // A lost write race: retry at once would meet the same writers; a little jitter spreads them.
+      else await pause(Math.random() * CONFLICT_JITTER_MS * attempt);
     }
   }
 }
 
 const BUSY_WAIT_MS = 300;
+const CONFLICT_JITTER_MS = 20;
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyResult> {

@@ -10,17 +10,14 @@ import type { ApprovalDeps } from '../app/approvals/deps';
 import { onApprovalEvent } from '../app/approvals/events';
 import { parseEvent } from '../core/events/parse';
 import { buildApprovalDeps } from './approval-deps';
+import { onFirstUse } from './on-first-use';
 
 export function createApprovalEventsHandler(factory: (logger: Logger) => Promise<ApprovalDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
-  let ready: Promise<ApprovalDeps> | undefined;
+  const deps = onFirstUse(() => factory(logger));
   return middy(async (raw: unknown) => {
-    ready ??= factory(logger).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
     const event = parseEvent(raw);
     logger.appendKeys({ correlationId: event.id });
-    const outcome = await onApprovalEvent(event, await ready);
+    const outcome = await onApprovalEvent(event, await deps());
     logger.info('approval event handled', { outcome, state: 'detail' in event ? (event.detail as { state?: string }).state : undefined });
     return { outcome };
   }).use(injectLambdaContext(logger));

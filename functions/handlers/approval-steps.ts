@@ -5,16 +5,13 @@ import middy from '@middy/core';
 import type { ApprovalDeps } from '../app/approvals/deps';
 import { runApprovalStep } from '../app/approvals/steps';
 import { buildApprovalDeps } from './approval-deps';
+import { onFirstUse } from './on-first-use';
 
 export function createApprovalStepsHandler(factory: (logger: Logger) => Promise<ApprovalDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
-  let ready: Promise<ApprovalDeps> | undefined;
+  const deps = onFirstUse(() => factory(logger));
   return middy(async (payload: unknown) => {
-    ready ??= factory(logger).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
     // Thrown errors keep their class name (RetryableError, PermanentError…): the state machine's Retry matches on it.
-    return runApprovalStep(payload, await ready);
+    return runApprovalStep(payload, await deps());
   }).use(injectLambdaContext(logger));
 }
 

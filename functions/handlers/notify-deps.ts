@@ -14,6 +14,7 @@ import { ConfigError } from '../core/errors';
 import type { Config } from '../core/config/schema';
 import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../core/glob';
 import { embeddedConfig } from './embedded-config';
+import { onFirstUse } from './on-first-use';
 
 // Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
 // compiled (see core/glob.ts). The config itself: embedded-config.ts.
@@ -35,22 +36,8 @@ function env(name: string): string {
   return value;
 }
 
-/**
- * Builds an adapter, and loads its SDK client, on first use. Most invocations never fail a build,
- * email, dead-letter an event or meet a CodeDeploy action, so a container that does not need those
- * clients never loads them (each SDK client costs tens of milliseconds of cold start).
- */
-function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => {
-    loaded ??= load().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    });
-    return loaded;
-  };
-}
-
+// Adapters, and their SDK clients, load on first use: most invocations never fail a build, email,
+// dead-letter an event or meet a CodeDeploy action, and each SDK client costs tens of milliseconds of cold start.
 const email = onFirstUse(async () => {
   const [{ SNSClient }, { createEmailPort }] = await Promise.all([import('@aws-sdk/client-sns'), import('../adapters/sns')]);
   return createEmailPort(new SNSClient({}));

@@ -10,6 +10,7 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processRecord, type RecordDeps } from '../app/process-record';
 import { buildRecordDeps } from './notify-deps';
+import { onFirstUse } from './on-first-use';
 
 /**
  * The handler around a dependency factory (tests pass their own). The factory runs once per
@@ -17,14 +18,7 @@ import { buildRecordDeps } from './notify-deps';
  */
 export function createHandler(factory: (logger: Logger) => Promise<RecordDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
   const processor = new BatchProcessor(EventType.SQS);
-  let ready: Promise<RecordDeps> | undefined;
-  const deps = () => {
-    ready ??= factory(logger).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    return ready;
-  };
+  const deps = onFirstUse(() => factory(logger));
   return middy(async (event: SQSEvent, context: Context) => {
     const recordDeps = await deps();
     recordDeps.registerContext?.(context);

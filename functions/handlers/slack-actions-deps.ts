@@ -11,12 +11,12 @@ import { verifySlackSignature } from '../adapters/slack-signature';
 import { getSlackSigningSecret } from '../adapters/slack-signing-secret';
 import { getSlackToken } from '../adapters/slack-token';
 import type { SlackActionsDeps } from '../app/slack-actions/handle-request';
-import type { ApprovalDeps } from '../app/approvals/deps';
 import { approvalRoute } from '../app/approvals/route';
 import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
 import type { Config } from '../core/config/schema';
 import { ConfigError } from '../core/errors';
 import { embeddedConfig } from './embedded-config';
+import { onFirstUse } from './on-first-use';
 
 /** What a feature's routes may build on; everything else they create themselves. */
 export interface RouteShared {
@@ -39,12 +39,7 @@ export type RoutesBuilder = (shared: RouteShared) => Readonly<Record<string, Int
  */
 export const buildRoutes: RoutesBuilder = ({ logger }) => {
   // The approval route's clients (CodePipeline, Step Functions, SNS) load on the first approval click.
-  let approvals: Promise<ApprovalDeps> | undefined;
-  const approvalDeps = () =>
-    (approvals ??= import('./approval-deps').then((m) => m.buildApprovalDeps(logger)).catch((error: unknown) => {
-      approvals = undefined;
-      throw error;
-    }));
+  const approvalDeps = onFirstUse(async () => (await import('./approval-deps')).buildApprovalDeps(logger));
   return { 'approval:': approvalRoute(approvalDeps) };
 };
 

@@ -9,6 +9,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { rawBody } from '../adapters/slack-signature';
 import { handleSlackRequest, type HttpAnswer, type SlackActionsDeps } from '../app/slack-actions/handle-request';
+import { onFirstUse } from './on-first-use';
 import { buildSlackActionsDeps } from './slack-actions-deps';
 
 /**
@@ -16,14 +17,7 @@ import { buildSlackActionsDeps } from './slack-actions-deps';
  * runs once per container; a failed start is tried again on the next request.
  */
 export function createHandler(factory: (logger: Logger) => Promise<SlackActionsDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
-  let ready: Promise<SlackActionsDeps> | undefined;
-  const deps = () => {
-    ready ??= factory(logger).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    return ready;
-  };
+  const deps = onFirstUse(() => factory(logger));
   return middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     logger.setCorrelationId(event.requestContext?.requestId);
     let answer: HttpAnswer;
