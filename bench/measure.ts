@@ -11,6 +11,17 @@ export function timeEach(n: number, fn: (i: number) => unknown): number[] {
   return times;
 }
 
+/** The same for an async `fn`, one call after the other. */
+export async function timeEachAsync(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const times: number[] = new Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const start = process.hrtime.bigint();
+    await fn(i);
+    times[i] = Number(process.hrtime.bigint() - start) / 1e6;
+  }
+  return times;
+}
+
 export function stats(times: readonly number[]): { median: number; p99: number; mean: number } {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
