@@ -11,7 +11,8 @@ export type ConfigResult = { readonly ok: true; readonly config: Config } | { re
  * @example validateConfig({ version: 1 }) // { ok: false, problems: ['routes: required'] }
  */
 export function validateConfig(value: unknown): ConfigResult {
-  const result = ConfigSchema.safeParse(value);
+  // reportInput: formatIssue tells a missing key ("required") from a wrong value by the issue's input.
+  const result = ConfigSchema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, config: result.data };
   return { ok: false, problems: result.error.issues.flatMap(formatIssue) };
 }

@@ -19,7 +19,8 @@ export function parseEvent(raw: unknown): AwsEvent {
   if (typeof detailType !== 'string' || !KNOWN.has(detailType)) {
     throw new EventRejectedError([`detail-type: unsupported ${JSON.stringify(detailType ?? null)}`]);
   }
-  const result = AwsEventSchema.safeParse(raw);
+  // reportInput: a missing field ("required") is told from a wrong one by the issue's input.
+  const result = AwsEventSchema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   throw new EventRejectedError(
     result.error.issues.map((issue) => {

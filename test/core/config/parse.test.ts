@@ -50,4 +50,11 @@ extra: true
     expect(broken.ok).toBe(false);
     if (!broken.ok) expect(broken.problems[0]).toMatch(/^yaml: .*line 3/);
   });
+
+  it('tells a value of the wrong type from a missing one', () => {
+    expect(parseConfig('version: 1\ndefaults: { logLines: "x" }\nroutes:\n  - slack: { channels: [C0PAYMENTS1], mentions: 5 }\n')).toEqual({
+      ok: false,
+      problems: ['defaults.logLines: Invalid input: expected number, received string', 'routes[0].slack.mentions: Invalid input: expected array, received number'],
+    });
+  });
 });
