@@ -1,0 +1,24 @@
+/**
+ * The policy file as people write it (YAML). Everything else about the policy lives in policy.ts,
+ * which stays free of the YAML parser for the Lambda bundles: import validatePolicy from there in
+ * a handler, and from here anywhere.
+ */
+import { parseDocument } from 'yaml';
+import { validatePolicy, type PolicyOptions, type PolicyResult } from './policy';
+
+export * from './policy';
+
+/**
+ * Parses and validates a policy file, reporting every problem with its path.
+ *
+ * @example
+ * parsePolicy('version: 1\nrules:\n  - id: production-approval\n    scope: { pipelines: [] }')
+ * // { ok: false, problems: ['rules[0].scope.pipelines: list is empty; omit the key to match any'] }
+ */
+export function parsePolicy(text: string, options: PolicyOptions = {}): PolicyResult {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    return { ok: false, problems: doc.errors.map((e) => `yaml: ${e.message.split('\n')[0] ?? e.message}`) };
+  }
+  return validatePolicy(doc.toJS(), options);
+}
