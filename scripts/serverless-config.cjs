@@ -148,6 +148,27 @@ function approvalResourcesOf(config) {
   return { pipelines: (pipelines.size ? [...pipelines].sort() : none).map(arn), actions: (actions.size ? [...actions].sort() : none).map(arn) };
 }
 
+/**
+ * IAM resources of the rollback functions, from the config's rollback guards: the CodeDeploy
+ * deployment groups and applications, and the pipelines and stages (`<pipeline>/<stage>`) they
+ * guard. Guards name targets exactly (no globs), so these are the exact ARNs. No guard: a name
+ * nobody can have (IAM refuses an empty Resource list).
+ */
+function rollbackResourcesOf(config) {
+  const guards = (config.rollback && config.rollback.guards) || [];
+  const sub = (suffix) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${suffix}` });
+  const unique = (values) => [...new Set(values)].sort();
+  const none = 'pipeline-warden-no-rollback-guard';
+  const or = (values, fallback) => (values.length ? values : [fallback]);
+  const deploy = guards.flatMap((g) => (g.codedeploy ? [g.codedeploy] : []));
+  const stages = guards.flatMap((g) => (g.pipeline ? [g.pipeline] : []));
+  return {
+    deploymentGroups: or(unique(deploy.map((d) => `${d.application}/${d.deploymentGroup}`)), `${none}/${none}`).map((n) => sub(`codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:${n}`)),
+    applications: or(unique(deploy.map((d) => d.application)), none).map((n) => sub(`codedeploy:\${AWS::Region}:\${AWS::AccountId}:application:${n}`)),
+    pipelines: or(unique(stages.flatMap((p) => [p.name, `${p.name}/${p.stage}`])), none).map((n) => sub(`codepipeline:\${AWS::Region}:\${AWS::AccountId}:${n}`)),
+  };
+}
+
 module.exports = {
   esbuildDefine: async (ctx) => esbuildDefineOf(await configFromParams(ctx)),
   /** The whole IAM statement: the action differs between SSM and Secrets Manager. */
@@ -178,6 +199,11 @@ module.exports = {
   /** codepipeline:PutApprovalResult resources of the approval policies. */
   approvalActionResources: async (ctx) => approvalResourcesOf(await configFromParams(ctx)).actions,
   /** sns:Publish resources: the stack's topic plus every topic the routes name. */
+  /** codedeploy resources of the rollback guards (deployment groups, their applications). */
+  rollbackDeploymentGroupResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).deploymentGroups,
+  rollbackApplicationResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).applications,
+  /** codepipeline resources of the rollback guards: each pipeline and its guarded stage. */
+  rollbackPipelineResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).pipelines,
   publishTopicResources: async (ctx) => [{ Ref: 'NotificationsTopic' }, ...topicArnsOf(await configFromParams(ctx))],
   // For tests and the CLI: the same functions without osls.
   loadConfig,
@@ -185,5 +211,6 @@ module.exports = {
   tokenResourceOf,
   topicArnsOf,
   approvalResourcesOf,
+  rollbackResourcesOf,
   InvalidConfigError,
 };

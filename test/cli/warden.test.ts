@@ -26,14 +26,18 @@ describe('warden replay --json', () => {
       'C0PLATFORM1 01-pipeline-build-fails',
       'C0PLATFORM1 02-pipeline-deploys',
       'C0PACKAGES1 03-codeartifact-publish',
+      'C0PLATFORM1 05-rollback-codedeploy',
+      'C0PLATFORM1 06-rollback-pipeline',
       'C0PAYMENTS1 07-approval-deadline',
       'C0PLATFORM1 07-approval-deadline',
       'C0PAYMENTS1 08-approval-decided-in-console',
       'C0PLATFORM1 08-approval-decided-in-console',
     ]);
-    // The build failure, and one approval email per approval (not a second "needs approval" one).
+    // The build failure, each rollback's outcome, and one approval email per approval (not a second "needs approval" one).
     expect(calls.filter((c) => c['call'] === 'sns.publish').map((c) => (c['input'] as Record<string, string>)['Subject'])).toEqual([
       '[pipeline-warden] payments-api FAILED (6f2b1c1e)',
+      '[pipeline-warden] ✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-host-unhealthy)',
+      '[pipeline-warden] ✅ web-frontend › Deploy rolled back (alarm web-frontend-5xx)',
       '[pipeline-warden] Approval needed: payments-api › Production › ApproveRelease',
       '[pipeline-warden] Approval needed: payments-api › Production › ApproveRelease',
     ]);
@@ -46,6 +50,14 @@ describe('warden replay --json', () => {
         'codepipeline.getPipeline',
         'codepipeline.getPipelineExecution',
         'codepipeline.getPipelineState',
+        'codepipeline.listActionExecutions',
+        'codepipeline.listPipelineExecutions',
+        'codepipeline.rollbackStage',
+        'codedeploy.batchGetDeployments',
+        'codedeploy.getDeployment',
+        'codedeploy.getDeploymentGroup',
+        'codedeploy.listDeployments',
+        'codedeploy.stopDeployment',
         'sfn.startExecution',
         'sfn.stopExecution',
       ]),

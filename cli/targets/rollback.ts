@@ -1,0 +1,49 @@
+/**
+ * The rollback rule in replay: an alarm that went to ALARM starts the rollback state machine
+ * (statemachines/rollback.asl.yaml), executed locally on replay's clock; CodeDeploy and CodePipeline
+ * answer from the world file's `rollback` section and simulate the rollbacks they are asked for
+ * (functions/adapters/rollback-world.ts; format in docs/rollback.md).
+ */
+import { createMemoryEpisodeStore } from '../../functions/adapters/rollback-episodes';
+import { createWorldRollbackPorts, parseRollbackWorld } from '../../functions/adapters/rollback-world';
+import type { RollbackDeps } from '../../functions/app/rollback/deps';
+import { onAlarmEvent } from '../../functions/app/rollback/start';
+import { runRollbackStep } from '../../functions/app/rollback/steps';
+import { EventRejectedError } from '../../functions/core/errors';
+import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import { replayStateMachineArn } from '../local-machines';
+import type { ReplayTargetFactory } from './types';
+
+export const rollbackTarget: ReplayTargetFactory = (shared) => {
+  const world = parseRollbackWorld(shared.world);
+  if (!world.ok) throw new Error(`world file: ${world.problems.join('; ')}`);
+  const ports = createWorldRollbackPorts(world.section, { now: () => shared.clock.now(), calls: shared.recorder.calls });
+  const deps: RollbackDeps = {
+    config: shared.config,
+    glob: picomatchGlobs(),
+    deploy: ports.deploy,
+    pipeline: ports.pipeline,
+    episodes: createMemoryEpisodeStore(),
+    cards: shared.store,
+    slack: shared.recorder.slack,
+    email: shared.recorder.email,
+    defaultTopicArn: shared.defaultTopicArn,
+    now: () => shared.clock.now(),
+    logger: { info: () => undefined, warn: () => undefined },
+  };
+  const stateMachineArn = replayStateMachineArn('rollback');
+  const step = async ({ Payload }: { Payload: unknown }) => ({ Payload: await runRollbackStep(Payload, deps) });
+  shared.machines.define(stateMachineArn, { definition: 'statemachines/rollback.asl.yaml', handlers: { Decide: step, Act: step, Check: step, Report: step } });
+  const starter = { config: shared.config, glob: deps.glob, executions: shared.machines.port, stateMachineArn };
+  return {
+    pattern: 'rollback.pattern.json',
+    async run(event) {
+      try {
+        await onAlarmEvent(event, starter);
+      } catch (error) {
+        if (error instanceof EventRejectedError) return { error: `rejected: ${error.problems.join('; ')}` };
+        throw error;
+      }
+    },
+  };
+};

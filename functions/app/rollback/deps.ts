@@ -1,0 +1,28 @@
+/** What the rollback flow needs from the outside world; wired in functions/handlers/rollback-deps.ts. */
+import type { CardStorePort, EmailPort, SlackPort } from '../../adapters/ports';
+import type { RollbackDeployPort } from '../../adapters/rollback-codedeploy';
+import type { RollbackPipelinePort } from '../../adapters/rollback-codepipeline';
+import type { EpisodeStorePort } from '../../adapters/rollback-episodes';
+import type { Config } from '../../core/config/schema';
+import type { GlobCompiler } from '../../core/glob';
+
+/** The few logger methods the flow uses (a Powertools Logger fits). */
+export interface FlowLogger {
+  info(message: string, ...extra: Array<Record<string, unknown>>): void;
+  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+}
+
+export interface RollbackDeps {
+  readonly config: Config;
+  readonly glob: GlobCompiler;
+  readonly deploy: RollbackDeployPort;
+  readonly pipeline: RollbackPipelinePort;
+  readonly episodes: EpisodeStorePort;
+  /** The run cards: the explanation goes into the affected run's thread. */
+  readonly cards: CardStorePort;
+  readonly slack: SlackPort;
+  readonly email: EmailPort;
+  readonly defaultTopicArn: string;
+  readonly now: () => Date;
+  readonly logger: FlowLogger;
+}

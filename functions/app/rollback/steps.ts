@@ -1,0 +1,33 @@
+/** The rollback state machine's Lambda task: one entry point, four steps (decide, act, check, report). */
+import { PermanentError } from '../../core/errors';
+import { formatIssue } from '../../core/issues';
+import * as z from '../../core/zod';
+import { actStep } from './act';
+import { checkStep } from './check';
+import { decideStep } from './decide';
+import type { RollbackDeps } from './deps';
+import { reportStep } from './report';
+import { ReportState, RollbackInput, RollbackState } from './state';
+
+export const StepPayload = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('decide'), input: RollbackInput, executionName: z.string().check(z.minLength(1)) }),
+  z.object({ step: z.literal('act'), state: RollbackState }),
+  z.object({ step: z.literal('check'), state: RollbackState }),
+  z.object({ step: z.literal('report'), state: ReportState }),
+]);
+
+export async function runRollbackStep(payload: unknown, deps: RollbackDeps): Promise<unknown> {
+  const parsed = StepPayload.safeParse(payload);
+  if (!parsed.success) throw new PermanentError(`rollback step: bad input: ${parsed.error.issues.flatMap(formatIssue).join('; ')}`);
+  const p = parsed.data;
+  switch (p.step) {
+    case 'decide':
+      return decideStep(p.input, p.executionName, deps);
+    case 'act':
+      return actStep(p.state, deps);
+    case 'check':
+      return checkStep(p.state, deps);
+    case 'report':
+      return reportStep(p.state, deps);
+  }
+}

@@ -1,0 +1,55 @@
+/** Wiring of the rollback functions (starter, steps): real adapters from the environment. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoCardStore } from '../adapters/dynamo-store';
+import { createExecutionsPort } from '../adapters/executions';
+import { createRollbackDeployPort } from '../adapters/rollback-codedeploy';
+import { createRollbackPipelinePort } from '../adapters/rollback-codepipeline';
+import { createDynamoEpisodeStore } from '../adapters/rollback-episodes';
+import { createSlackPort } from '../adapters/slack';
+import { getSlackToken } from '../adapters/slack-token';
+import { createEmailPort } from '../adapters/sns';
+import type { RollbackDeps } from '../app/rollback/deps';
+import type { StarterDeps } from '../app/rollback/start';
+import { ConfigError } from '../core/errors';
+import { picomatchGlobs } from '../core/glob-picomatch';
+import { embeddedConfig } from './notify-deps';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new ConfigError([`environment variable ${name} is not set`]);
+  return value;
+}
+
+// A step is retried by Step Functions: Slack's own retries stay short.
+const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
+
+/** The starter needs only the config and Step Functions: no Slack token, no table. */
+export function buildStarterDeps(): StarterDeps {
+  return { config: embeddedConfig(), glob: picomatchGlobs(), executions: createExecutionsPort(new SFNClient({})), stateMachineArn: env('ROLLBACK_STATE_MACHINE_ARN') };
+}
+
+/** The steps are not on a hot path: picomatch compiles the routes' globs at start. */
+export async function buildRollbackDeps(logger: Logger): Promise<RollbackDeps> {
+  const config = embeddedConfig();
+  const tableName = env('TABLE_NAME');
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    config,
+    glob: picomatchGlobs(),
+    deploy: createRollbackDeployPort(new CodeDeployClient({})),
+    pipeline: createRollbackPipelinePort(new CodePipelineClient({})),
+    episodes: createDynamoEpisodeStore({ client: doc, tableName }),
+    cards: createDynamoCardStore({ client: doc, tableName }),
+    slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger }),
+    email: createEmailPort(new SNSClient({})),
+    defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
+    now: () => new Date(),
+    logger,
+  };
+}
