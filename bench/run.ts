@@ -46,6 +46,8 @@ const FUNCTIONS = {
   approvalEvents: 'functions/handlers/approval-events.ts',
   approvalSteps: 'functions/handlers/approval-steps.ts',
   slackActions: 'functions/handlers/slack-actions.ts',
+  rollbackStart: 'functions/handlers/rollback-start.ts',
+  rollbackSteps: 'functions/handlers/rollback-steps.ts',
 };
 
 const configResult = parseConfig(readFileSync(path.join(ROOT, 'config/warden.yml'), 'utf8'));
