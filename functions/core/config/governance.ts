@@ -1,14 +1,96 @@
-/** `governance:` and `codeartifact:` in the config: change freezes, enforcement, package-triggered pipelines. */
+/**
+ * `governance:` and `codeartifact:` in the config: where policy reports go, whether `enforce` rules
+ * act, change freezes (with break-glass), and pipelines started by new package versions.
+ * The rules themselves are in the policy file (config/policy.yml). Documented in the README.
+ */
+import { DURATION_PATTERN } from '../duration';
 import * as z from '../zod';
 import type { Config } from './schema';
 
-export const GovernanceSchema = z.strictObject({});
+const nonEmpty = (message: string) => z.minLength(1, message);
+const globs = z.array(z.string().check(nonEmpty('empty pattern'))).check(nonEmpty('list is empty; omit the key to match any'));
+const channelId = z.string().check(z.regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD'));
+const topic = z.string().check(z.regex(/^(default|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/, 'must be an SNS topic ARN or "default"'));
+const people = z.array(z.string().check(z.regex(/^[UWS][A-Z0-9]{6,}$/, 'must be a Slack user ID (U…/W…) or user group ID (S…)'))).check(nonEmpty('at least one user or user group'));
+/** A local date and time without offset; the window's time zone says where it is. */
+const localTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date and time such as 2026-12-20T18:00 (no offset: `timezone` says where)'));
+const cron = z.string().check(z.regex(/^\S+( \S+){4,5}$/, 'must be a cron expression with 5 or 6 fields, e.g. "0 18 * * 5" (Fridays at 18:00)'));
+
+const timezone = z.string().check(
+  z.refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Berlin or America/New_York'),
+);
+
+export const FreezeSchema = z
+  .strictObject({
+    name: z.string().check(z.regex(/^[A-Za-z0-9 ._-]{1,60}$/, 'letters, digits, spaces, dots, dashes and underscores, at most 60')),
+    timezone: z._default(timezone, 'UTC'),
+    /** Recurring: starts at every `cron` time (in `timezone`) and lasts `duration`. */
+    cron: z.optional(cron),
+    duration: z.optional(z.string().check(z.regex(DURATION_PATTERN, 'must be a duration such as 62h or 2d14h'))),
+    /** One-off: from and to, local times in `timezone`. */
+    from: z.optional(localTime),
+    to: z.optional(localTime),
+    /** Pipelines the freeze closes (globs); every pipeline by default. Their production stages are closed. */
+    pipelines: z.optional(globs),
+    /** Who may let one execution through during the freeze, from Slack. */
+    breakGlass: z.optional(z.strictObject({ approvers: people })),
+  })
+  .check(
+    z.refine((f) => (f.cron !== undefined) === (f.duration !== undefined), { message: 'cron and duration go together (when it starts, and for how long)' }),
+    z.refine((f) => (f.from !== undefined) === (f.to !== undefined), { message: 'from and to go together' }),
+    z.refine((f) => (f.cron !== undefined) !== (f.from !== undefined), { message: 'give either cron + duration (recurring) or from + to (one-off)' }),
+  );
+export type Freeze = z.infer<typeof FreezeSchema>;
+
+export const GovernanceSchema = z.strictObject({
+  /** Where policy reports go: one message per check, a thread reply per violating resource. */
+  report: z.optional(
+    z.strictObject({
+      slack: z.optional(z.strictObject({ channel: channelId })),
+      email: z.optional(z.strictObject({ topics: z._default(z.array(topic).check(nonEmpty('at least one topic')), ['default']) })),
+    }),
+  ),
+  /** `false` makes every `mode: enforce` rule report only (a kill switch for enforcement). */
+  enforce: z._default(z.boolean(), true),
+  freezes: z._default(z.array(FreezeSchema), []),
+  /** SSM Change Calendars (names or ARNs): while one is CLOSED, every pipeline's production stages are closed. */
+  changeCalendars: z._default(z.array(z.string().check(nonEmpty('empty name'))), []),
+});
 export type GovernanceConfig = z.infer<typeof GovernanceSchema>;
 
-export const CodeArtifactSchema = z.strictObject({});
+export const PackageTriggerSchema = z.strictObject({
+  domain: z.string().check(nonEmpty('required')),
+  repositories: z.optional(globs),
+  /** npm scope (without @) or Maven groupId, as CodeArtifact events name it. */
+  namespaces: z.optional(globs),
+  packages: z.optional(globs),
+  formats: z.optional(z.array(z.enum(['npm', 'pypi', 'maven', 'nuget', 'generic', 'swift', 'ruby', 'cargo']))),
+  /** Pipelines started (StartPipelineExecution) when a matching version is published. */
+  pipelines: z.array(z.string().check(z.regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'must be a pipeline name'))).check(nonEmpty('at least one pipeline')),
+});
+export type PackageTrigger = z.infer<typeof PackageTriggerSchema>;
+
+export const CodeArtifactSchema = z.strictObject({
+  triggers: z._default(z.array(PackageTriggerSchema), []),
+});
 export type CodeArtifactConfig = z.infer<typeof CodeArtifactSchema>;
 
-/** Problems that span sections, with their paths. */
-export function governanceProblems(_config: Config): string[] {
-  return [];
+/** Problems a schema cannot see: two freezes with one name, a one-off window that ends before it starts. */
+export function governanceProblems(config: Config): string[] {
+  const freezes = config.governance?.freezes ?? [];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  freezes.forEach((f, i) => {
+    if (seen.has(f.name)) problems.push(`governance.freezes[${i}].name: "${f.name}" is already the name of another freeze`);
+    seen.add(f.name);
+    if (f.from && f.to && f.to <= f.from) problems.push(`governance.freezes[${i}].to: ${f.to} is not after from (${f.from})`);
+  });
+  return problems;
 }

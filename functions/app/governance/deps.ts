@@ -1,0 +1,77 @@
+/**
+ * What the governance function needs from the outside world (ports); wired in
+ * functions/handlers/governance-deps.ts, answered from a world file in replay.
+ */
+import type { EmailPort, SlackPort } from '../../adapters/ports';
+import type { Config } from '../../core/config/schema';
+import type { BuildProject, PipelineDefinition } from '../../core/governance/definitions';
+import type { Policy } from '../../core/governance/policy';
+import type { CustomRule } from '../../core/governance/custom';
+
+/** A stage's inbound transition, as GetPipelineState reports it (`inboundTransitionState`). */
+export interface TransitionState {
+  readonly stage: string;
+  readonly enabled: boolean;
+  readonly disabledReason?: string;
+  readonly lastChangedBy?: string;
+  readonly lastChangedAt?: string;
+}
+
+export interface GovernancePipelinesPort {
+  /** Every pipeline name of the account and region (ListPipelines, all pages). */
+  list(): Promise<string[]>;
+  /** GetPipeline's `pipeline`; undefined when the pipeline no longer exists. */
+  get(name: string): Promise<PipelineDefinition | undefined>;
+  /** GetPipelineState: each stage's inbound transition. */
+  transitions(name: string): Promise<TransitionState[]>;
+  /** DisableStageTransition, transitionType Inbound. */
+  disable(name: string, stage: string, reason: string): Promise<void>;
+  /** EnableStageTransition, transitionType Inbound. */
+  enable(name: string, stage: string): Promise<void>;
+  /** StartPipelineExecution with a client request token: the same token starts one execution only. */
+  start(name: string, clientRequestToken: string): Promise<{ readonly executionId: string }>;
+}
+
+export interface GovernanceProjectsPort {
+  /** Every CodeBuild project name (ListProjects, all pages). */
+  list(): Promise<string[]>;
+  /** BatchGetProjects, in chunks of 100; names that do not exist are left out. */
+  get(names: readonly string[]): Promise<BuildProject[]>;
+}
+
+export interface ChangeCalendarsPort {
+  /** ssm:GetCalendarState: OPEN or CLOSED now. */
+  state(calendar: string): Promise<'OPEN' | 'CLOSED'>;
+}
+
+/** A stage transition this tool disabled, remembered so it is the only kind it ever re-enables. */
+export interface TransitionRecord {
+  readonly pipeline: string;
+  readonly stage: string;
+  /** The reason we gave DisableStageTransition (what the console shows). */
+  readonly reason: string;
+  readonly disabledAt: string;
+  /** `released`: a person enabled it while our reason still held; we do not fight them over it. */
+  readonly state: 'disabled' | 'released';
+}
+
+export interface TransitionRecordsPort {
+  list(): Promise<TransitionRecord[]>;
+  put(record: TransitionRecord): Promise<void>;
+  remove(pipeline: string, stage: string): Promise<void>;
+}
+
+export interface GovernanceDeps {
+  readonly config: Config;
+  readonly policy: Policy;
+  readonly customRules: readonly CustomRule[];
+  readonly pipelines: GovernancePipelinesPort;
+  readonly projects: GovernanceProjectsPort;
+  readonly calendars: ChangeCalendarsPort;
+  readonly records: TransitionRecordsPort;
+  readonly slack: SlackPort;
+  readonly email: EmailPort;
+  readonly defaultTopicArn: string;
+  readonly now: () => Date;
+  readonly logger: { info(message: string, ...extra: Array<Record<string, unknown>>): void; warn(message: string, ...extra: Array<Record<string, unknown>>): void };
+}
