@@ -7,15 +7,9 @@ import type { Config } from '../../core/config/schema';
 import type { BuildProject, PipelineDefinition } from '../../core/governance/definitions';
 import type { Policy } from '../../core/governance/policy';
 import type { CustomRule } from '../../core/governance/custom';
+import type { TransitionRecord, TransitionState } from '../../core/governance/enforcement';
 
-/** A stage's inbound transition, as GetPipelineState reports it (`inboundTransitionState`). */
-export interface TransitionState {
-  readonly stage: string;
-  readonly enabled: boolean;
-  readonly disabledReason?: string;
-  readonly lastChangedBy?: string;
-  readonly lastChangedAt?: string;
-}
+export type { TransitionRecord, TransitionState } from '../../core/governance/enforcement';
 
 export interface GovernancePipelinesPort {
   /** Every pipeline name of the account and region (ListPipelines, all pages). */
@@ -42,17 +36,6 @@ export interface GovernanceProjectsPort {
 export interface ChangeCalendarsPort {
   /** ssm:GetCalendarState: OPEN or CLOSED now. */
   state(calendar: string): Promise<'OPEN' | 'CLOSED'>;
-}
-
-/** A stage transition this tool disabled, remembered so it is the only kind it ever re-enables. */
-export interface TransitionRecord {
-  readonly pipeline: string;
-  readonly stage: string;
-  /** The reason we gave DisableStageTransition (what the console shows). */
-  readonly reason: string;
-  readonly disabledAt: string;
-  /** `released`: a person enabled it while our reason still held; we do not fight them over it. */
-  readonly state: 'disabled' | 'released';
 }
 
 export interface TransitionRecordsPort {

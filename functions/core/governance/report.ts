@@ -1,0 +1,79 @@
+/**
+ * Governance results as people read them: one Slack report per check, a thread reply per violating
+ * resource, what was closed or reopened and why, and the same as email.
+ */
+import type { RenderedMessage } from '../render/slack-card';
+import { clip, esc } from '../render/format';
+import type { SlackBlock } from '../render/blocks';
+import type { TransitionAction } from './enforcement';
+import type { Violation } from './evaluate';
+
+export interface ReportInput {
+  /** `daily audit`, `UpdatePipeline payments-api`, `change freeze`… */
+  readonly what: string;
+  readonly checked: number;
+  readonly violations: readonly Violation[];
+  readonly actions: readonly TransitionAction[];
+}
+
+const ICON = { error: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
+const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
+
+/** Violations per resource, resources with errors first. */
+export function byResource(violations: readonly Violation[]): Array<[string, Violation[]]> {
+  const groups = new Map<string, Violation[]>();
+  for (const v of violations) {
+    const key = `${v.resource.kind} ${v.resource.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  const rank = (vs: Violation[]) => (vs.some((v) => v.severity === 'error') ? 0 : vs.some((v) => v.severity === 'warning') ? 1 : 2);
+  return [...groups].sort(([a, va], [b, vb]) => rank(va) - rank(vb) || a.localeCompare(b));
+}
+
+export function actionLine(a: TransitionAction): string {
+  switch (a.action) {
+    case 'disable':
+      return `🔒 closed the way into *${esc(a.stage)}* of *${esc(a.pipeline)}* (${esc(a.reason)})`;
+    case 'enable':
+      return `🔓 reopened the way into *${esc(a.stage)}* of *${esc(a.pipeline)}* (it had been closed: ${esc(a.was)})`;
+    case 'release':
+      return `👀 *${esc(a.stage)}* of *${esc(a.pipeline)}* was reopened by a person while it should be closed (${esc(a.reason)}); left open`;
+    case 'forget':
+      return `ℹ️ *${esc(a.stage)}* of *${esc(a.pipeline)}*: no longer managed by pipeline-warden (${esc(a.why)})`;
+  }
+}
+
+/**
+ * The top-level report message.
+ *
+ * @example renderReport({ what: 'daily audit', checked: 12, violations, actions }).text
+ * // 'Pipeline policy · daily audit: 3 of 12 resources violate it (2 errors)'
+ */
+export function renderReport(input: ReportInput): RenderedMessage {
+  const groups = byResource(input.violations);
+  const errors = input.violations.filter((v) => v.severity === 'error').length;
+  const headline =
+    groups.length === 0
+      ? `✅ Pipeline policy · ${input.what}: all ${input.checked} resources comply`
+      : `${errors ? '⛔' : '⚠️'} Pipeline policy · ${input.what}: ${groups.length} of ${input.checked} resources violate it (${errors} error${errors === 1 ? '' : 's'}, ${input.violations.length - errors} other)`;
+  const blocks: SlackBlock[] = [section(`*${esc(headline)}*`)];
+  if (groups.length) blocks.push(section(groups.map(([name, vs]) => `${ICON[worst(vs)]} ${esc(name)}: ${vs.map((v) => `\`${v.ruleId}\``).join(', ')}`).join('\n')));
+  if (input.actions.length) blocks.push(section(input.actions.map(actionLine).join('\n')));
+  return { text: headline, blocks };
+}
+
+/** The thread reply for one resource: each violation with how to fix it. */
+export function renderResource(name: string, violations: readonly Violation[]): RenderedMessage {
+  const lines = violations.map((v) => `${ICON[v.severity]} \`${v.ruleId}\`${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` · stage ${esc(v.stage)}` : ''}: ${esc(v.message)}`);
+  return { text: `${name}: ${violations.length} violation(s)`, blocks: [section(`*${esc(name)}*\n${lines.join('\n')}`)] };
+}
+
+/** A freeze's message when it closes or reopens stages. */
+export function renderFreezeActions(actions: readonly TransitionAction[]): RenderedMessage {
+  const text = actions.map(actionLine).join('\n');
+  return { text: 'pipeline-warden changed stage transitions', blocks: [section(text)] };
+}
+
+function worst(vs: readonly Violation[]): Violation['severity'] {
+  return vs.some((v) => v.severity === 'error') ? 'error' : vs.some((v) => v.severity === 'warning') ? 'warning' : 'info';
+}

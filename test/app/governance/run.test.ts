@@ -1,0 +1,171 @@
+/**
+ * The governance function's work, trigger by trigger, on a world of pipelines whose transitions
+ * behave as CodePipeline's do: enforcement closes and reopens only what it closed, freezes close
+ * production stages for their window, reports go to Slack and email, packages start pipelines.
+ */
+import { describe, expect, it } from 'vitest';
+import { runGovernance } from '../../../functions/app/governance/run';
+import { governanceTrigger } from '../../../functions/core/governance/trigger';
+import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
+
+const ENFORCED = governancePolicy('- id: production-approval\n  mode: enforce');
+const REPORT = 'report: { slack: { channel: C0GOVERN01 }, email: { topics: [default] } }';
+const updatePipeline = (name: string) => ({
+  version: '0',
+  id: 'ct-1',
+  'detail-type': 'AWS API Call via CloudTrail',
+  source: 'aws.codepipeline',
+  account: '123456789012',
+  time: '2026-11-23T10:00:00Z',
+  region: 'eu-west-1',
+  detail: { eventSource: 'codepipeline.amazonaws.com', eventName: 'UpdatePipeline', requestParameters: { pipeline: { name } } },
+});
+
+/** MyFirstPipeline deploys to Prod without an approval; orders-service has one before Prod-eu-west-1. */
+function world(governance = REPORT, policy = ENFORCED, now = '2026-11-23T10:00:00Z') {
+  return governanceWorld({ config: governanceConfig(governance), policy, pipelines: [fixturePipeline('MyFirstPipeline.json'), fixturePipeline('orders-service.json')], now });
+}
+const transitionCalls = (w: ReturnType<typeof world>) => w.calls.filter((c) => c.call.endsWith('StageTransition'));
+
+describe('a pipeline changed (CloudTrail UpdatePipeline)', () => {
+  it('closes the production stage of a pipeline that breaks an enforced rule, says why, and does it once', async () => {
+    const w = world();
+    const result = await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), w.deps);
+    expect(result.summary).toBe('change to MyFirstPipeline: 1 checked, 1 violation(s), 1 transition change(s)');
+    expect(transitionCalls(w)).toEqual([
+      { call: 'codepipeline.disableStageTransition', input: { pipelineName: 'MyFirstPipeline', stageName: 'Prod', transitionType: 'Inbound', reason: 'pipeline-warden - rule production-approval' } },
+    ]);
+    expect(w.records.get('MyFirstPipeline/Prod')).toMatchObject({ state: 'disabled', reason: 'pipeline-warden - rule production-approval' });
+    const [report, thread] = w.recorder.calls.filter((c) => c.call === 'slack.chat.postMessage');
+    expect(report?.input).toMatchObject({ channel: 'C0GOVERN01', text: '⛔ Pipeline policy · change to MyFirstPipeline: 1 of 1 resources violate it (1 error, 0 other)' });
+    expect(JSON.stringify(report?.input['blocks'])).toContain('closed the way into *Prod* of *MyFirstPipeline*');
+    expect(thread?.input).toMatchObject({ channel: 'C0GOVERN01', thread_ts: expect.any(String) });
+    expect(JSON.stringify(thread?.input['blocks'])).toContain('production-approval` [enforce] · stage Prod');
+    expect(w.recorder.calls.filter((c) => c.call === 'sns.publish')).toHaveLength(1);
+
+    await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), w.deps);
+    expect(transitionCalls(w)).toHaveLength(1);
+  });
+
+  it('reopens the stage once the pipeline is fixed, and only the one it closed', async () => {
+    const w = world();
+    await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), w.deps);
+    w.person('orders-service/Prod-eu-west-1', { enabled: false, disabledReason: 'waiting for the database migration' });
+    // Fixed: the deploy waits for an approval in Prod now.
+    const fixed = fixturePipeline('MyFirstPipeline.json');
+    const prod = fixed.stages.find((s) => s.name === 'Prod')!;
+    w.definitions.set('MyFirstPipeline', {
+      ...fixed,
+      stages: fixed.stages.map((s) => (s === prod ? { ...s, actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 }, ...s.actions.map((a) => ({ ...a, runOrder: 2 }))] } : s)),
+    });
+    const result = await runGovernance({ kind: 'audit' }, w.deps);
+    expect(transitionCalls(w).slice(1)).toEqual([{ call: 'codepipeline.enableStageTransition', input: { pipelineName: 'MyFirstPipeline', stageName: 'Prod', transitionType: 'Inbound' } }]);
+    expect(w.records.size).toBe(0);
+    // The person's hold on orders-service stays.
+    expect(w.transitions.get('orders-service/Prod-eu-west-1')).toMatchObject({ enabled: false, disabledReason: 'waiting for the database migration' });
+    expect(result.summary).toBe('daily audit: 2 checked, 0 violation(s), 1 transition change(s)');
+  });
+
+  it('does not fight a person who reopened the stage while the rule is still broken', async () => {
+    const w = world();
+    await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), w.deps);
+    w.setNow('2026-11-23T10:30:00Z');
+    w.person('MyFirstPipeline/Prod', { enabled: true });
+    await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), w.deps);
+    await runGovernance({ kind: 'tick' }, w.deps);
+    expect(transitionCalls(w)).toHaveLength(1);
+    expect(w.records.get('MyFirstPipeline/Prod')?.state).toBe('released');
+  });
+
+  it('reports only; closes nothing, when the rule is report-only or enforcement is switched off', async () => {
+    for (const w of [world(REPORT, governancePolicy('- id: production-approval')), world(`${REPORT}\nenforce: false`)]) {
+      await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), w.deps);
+      expect(transitionCalls(w)).toEqual([]);
+      expect(w.slackTexts()[0]).toMatch(/^⛔ Pipeline policy/);
+    }
+  });
+
+  it('stays quiet about a change that complies and changes nothing', async () => {
+    const w = world();
+    await runGovernance(governanceTrigger(updatePipeline('orders-service')), w.deps);
+    expect(w.recorder.calls).toEqual([]);
+  });
+});
+
+describe('the daily audit', () => {
+  it('checks every pipeline and project and posts one report with a thread per violating resource, even when all comply', async () => {
+    const w = world(REPORT, governancePolicy('- id: production-approval\n- id: pipeline-type-v2\n  severity: info'));
+    await runGovernance({ kind: 'audit' }, w.deps);
+    const texts = w.slackTexts();
+    // MyFirstPipeline: no approval before Prod, and a V1 pipeline; orders-service complies.
+    expect(texts[0]).toBe('⛔ Pipeline policy · daily audit: 1 of 2 resources violate it (1 error, 1 other)');
+    expect(texts.slice(1)).toEqual(['pipeline MyFirstPipeline: 2 violation(s)']);
+    const clean = world(REPORT, governancePolicy('- id: codebuild-logging'));
+    await runGovernance({ kind: 'audit' }, clean.deps);
+    expect(clean.slackTexts()).toEqual(['✅ Pipeline policy · daily audit: all 2 resources comply']);
+  });
+});
+
+describe('change freezes (the tick)', () => {
+  const FREEZE = `${REPORT}\nfreezes:\n  - name: year-end\n    timezone: Europe/Berlin\n    from: "2026-12-20T00:00"\n    to: "2027-01-04T08:00"\n    pipelines: ["orders-*"]`;
+
+  it('closes the production stages of the pipelines in scope for the window, then reopens them', async () => {
+    const w = world(FREEZE, governancePolicy('- id: pipeline-type-v2'), '2026-12-19T22:59:00Z');
+    await runGovernance({ kind: 'tick' }, w.deps);
+    expect(transitionCalls(w)).toEqual([]);
+    w.setNow('2026-12-19T23:00:00Z');
+    await runGovernance({ kind: 'tick' }, w.deps);
+    await runGovernance({ kind: 'tick' }, w.deps);
+    expect(transitionCalls(w)).toEqual([
+      { call: 'codepipeline.disableStageTransition', input: { pipelineName: 'orders-service', stageName: 'Prod-eu-west-1', transitionType: 'Inbound', reason: 'pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin' } },
+    ]);
+    expect(w.slackTexts()).toEqual(['pipeline-warden changed stage transitions']);
+    w.setNow('2027-01-04T07:00:00Z');
+    await runGovernance({ kind: 'tick' }, w.deps);
+    expect(transitionCalls(w)[1]).toEqual({ call: 'codepipeline.enableStageTransition', input: { pipelineName: 'orders-service', stageName: 'Prod-eu-west-1', transitionType: 'Inbound' } });
+  });
+
+  it('closes every pipeline\'s production stages while an SSM Change Calendar is CLOSED', async () => {
+    const w = world(`${REPORT}\nchangeCalendars: [release-calendar]`, governancePolicy('- id: pipeline-type-v2'));
+    w.calendars.set('release-calendar', 'CLOSED');
+    await runGovernance({ kind: 'tick' }, w.deps);
+    expect(transitionCalls(w).map((c) => [c.input['pipelineName'], c.input['stageName'], c.input['reason']])).toEqual([
+      ['MyFirstPipeline', 'Prod', 'pipeline-warden - change calendar release-calendar is closed'],
+      ['orders-service', 'Prod-eu-west-1', 'pipeline-warden - change calendar release-calendar is closed'],
+    ]);
+  });
+
+  it('does nothing at all when no freeze is configured and nothing is closed', async () => {
+    const w = world();
+    expect((await runGovernance({ kind: 'tick' }, w.deps)).summary).toBe('tick: no freeze configured, nothing closed');
+    expect(w.calls).toEqual([]);
+  });
+});
+
+describe('a package version published', () => {
+  const published = (namespace: string | null, name: string) => ({
+    version: '0',
+    id: '73f03fec-a137-971e-6ac6-07c8ffffffff',
+    'detail-type': 'CodeArtifact Package Version State Change',
+    source: 'aws.codeartifact',
+    account: '123456789012',
+    time: '2026-11-23T10:00:00Z',
+    region: 'eu-west-1',
+    detail: { domainName: 'acme', repositoryName: 'shared-npm', packageFormat: 'npm', packageNamespace: namespace, packageName: name, packageVersion: '3.4.0', packageVersionState: 'Published' },
+  });
+  const triggers = 'codeartifact:\n  triggers:\n    - domain: acme\n      repositories: ["shared-*"]\n      namespaces: ["@acme"]\n      pipelines: [orders-service, MyFirstPipeline]';
+
+  it('starts the pipelines wired to it, once per event (the event id is the client request token)', async () => {
+    const w = governanceWorld({ config: governanceConfig(REPORT, triggers), policy: ENFORCED, pipelines: [fixturePipeline('orders-service.json')], now: '2026-11-23T10:00:00Z' });
+    const first = await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
+    await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
+    expect(w.calls.filter((c) => c.call === 'codepipeline.startPipelineExecution')).toEqual([
+      { call: 'codepipeline.startPipelineExecution', input: { name: 'orders-service', clientRequestToken: '73f03fec-a137-971e-6ac6-07c8ffffffff' } },
+      { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: '73f03fec-a137-971e-6ac6-07c8ffffffff' } },
+      { call: 'codepipeline.startPipelineExecution', input: { name: 'orders-service', clientRequestToken: '73f03fec-a137-971e-6ac6-07c8ffffffff' } },
+      { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: '73f03fec-a137-971e-6ac6-07c8ffffffff' } },
+    ]);
+    expect(first.summary).toBe('📦 acme/money 3.4.0 was published to acme/shared-npm: started orders-service (execution exec-1), MyFirstPipeline (execution exec-2)');
+    expect((await runGovernance(governanceTrigger(published('other', 'money')), w.deps)).summary).toBe('other/money 3.4.0: no pipeline is wired to it');
+  });
+});
