@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRecorder } from '../../functions/adapters/recording';
-import type { GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/app/governance/deps';
+import type { Bypass, GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/app/governance/deps';
 import { parseConfig } from '../../functions/core/config/parse';
 import type { BuildProject, PipelineDefinition } from '../../functions/core/governance/definitions';
 import { parsePolicy } from '../../functions/core/governance/policy-schema';
@@ -32,7 +32,7 @@ export function governanceConfig(governance: string, extra = '') {
   return parsed.config;
 }
 
-export function governanceWorld(options: { config: GovernanceDeps['config']; policy: GovernanceDeps['policy']; pipelines: PipelineDefinition[]; projects?: BuildProject[]; now: string }) {
+export function governanceWorld(options: { config: GovernanceDeps['config']; policy: GovernanceDeps['policy']; pipelines: PipelineDefinition[]; projects?: BuildProject[]; now: string; groups?: Record<string, string[]> }) {
   let now = new Date(options.now);
   const definitions = new Map(options.pipelines.map((p) => [p.name, p]));
   const transitions = new Map<string, TransitionState>();
@@ -40,6 +40,8 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
   const records = new Map<string, TransitionRecord>();
   const calendars = new Map<string, 'OPEN' | 'CLOSED'>();
   const starts = new Map<string, string>();
+  const bypasses = new Map<string, Bypass>();
+  const audits: Array<Record<string, unknown>> = [];
   const calls: Array<{ call: string; input: Record<string, unknown> }> = [];
   const recorder = createRecorder({});
   const change = (key: string, state: Omit<TransitionState, 'stage' | 'lastChangedAt'>) => {
@@ -76,6 +78,16 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
       put: async (r) => void records.set(`${r.pipeline}/${r.stage}`, r),
       remove: async (p, s) => void records.delete(`${p}/${s}`),
     },
+    bypasses: {
+      list: async () => [...bypasses.values()],
+      put: async (b) => void bypasses.set(`${b.pipeline}/${b.stage}`, b),
+      remove: async (p, s) => void bypasses.delete(`${p}/${s}`),
+      audit: async (entry) => void audits.push({ ...entry }),
+    },
+    directory: {
+      groupsOf: async (user, groups) => groups.filter((g) => options.groups?.[g]?.includes(user)),
+      userIdByEmail: async () => undefined,
+    },
     slack: recorder.slack,
     email: recorder.email,
     defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
@@ -87,7 +99,11 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
     calls,
     recorder,
     records,
+    bypasses,
+    audits,
     transitions,
+    /** An execution goes into a stage (GetPipelineState's latestExecution changes). */
+    enter: (key: string, executionId: string) => transitions.set(key, { ...transitions.get(key)!, latestExecutionId: executionId }),
     calendars,
     definitions,
     setNow: (iso: string) => (now = new Date(iso)),

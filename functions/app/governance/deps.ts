@@ -7,9 +7,10 @@ import type { Config } from '../../core/config/schema';
 import type { BuildProject, PipelineDefinition } from '../../core/governance/definitions';
 import type { Policy } from '../../core/governance/policy';
 import type { CustomRule } from '../../core/governance/custom';
-import type { TransitionRecord, TransitionState } from '../../core/governance/enforcement';
+import type { Bypass, TransitionRecord, TransitionState } from '../../core/governance/enforcement';
+import type { SlackDirectoryPort } from '../../adapters/slack-directory';
 
-export type { TransitionRecord, TransitionState } from '../../core/governance/enforcement';
+export type { Bypass, TransitionRecord, TransitionState } from '../../core/governance/enforcement';
 
 export interface GovernancePipelinesPort {
   /** Every pipeline name of the account and region (ListPipelines, all pages). */
@@ -44,6 +45,14 @@ export interface TransitionRecordsPort {
   remove(pipeline: string, stage: string): Promise<void>;
 }
 
+/** Break-glass bypasses, and the audit trail of granting and using them. */
+export interface BypassesPort {
+  list(): Promise<Bypass[]>;
+  put(bypass: Bypass): Promise<void>;
+  remove(pipeline: string, stage: string): Promise<void>;
+  audit(entry: { readonly pipeline: string; readonly stage: string; readonly freeze: string; readonly event: 'granted' | 'used' | 'expired'; readonly by?: string; readonly at: string }): Promise<void>;
+}
+
 export interface GovernanceDeps {
   readonly config: Config;
   readonly policy: Policy;
@@ -52,6 +61,10 @@ export interface GovernanceDeps {
   readonly projects: GovernanceProjectsPort;
   readonly calendars: ChangeCalendarsPort;
   readonly records: TransitionRecordsPort;
+  /** Break-glass during freezes; without it no bypass can be granted. */
+  readonly bypasses?: BypassesPort;
+  /** Slack user groups, for break-glass approvers given as groups. */
+  readonly directory?: SlackDirectoryPort;
   readonly slack: SlackPort;
   readonly email: EmailPort;
   readonly defaultTopicArn: string;

@@ -3,7 +3,7 @@
  * everything), close and reopen production stages for enforced rules and change freezes, report,
  * and start the pipelines a published package version is wired to.
  */
-import { decideTransitions, stageKey, type TransitionAction } from '../../core/governance/enforcement';
+import { bypassHolds, decideTransitions, stageKey, type TransitionAction, type TransitionRecord, type TransitionState } from '../../core/governance/enforcement';
 import { evaluatePolicy, protectedStages, type Violation } from '../../core/governance/evaluate';
 import type { PipelineDefinition } from '../../core/governance/definitions';
 import { activeFreezes, localTime } from '../../core/governance/freeze';
@@ -48,7 +48,7 @@ async function check(scope: CheckScope, deps: GovernanceDeps): Promise<Governanc
   const definitions = await definitionsOf(scope.pipelines, deps);
   const projects = scope.projects.length ? await deps.projects.get(scope.projects) : [];
   const violations = evaluatePolicy({ pipelines: definitions, projects }, deps.policy, evaluationContext(deps));
-  const actions = await reconcile(definitions, violations, deps);
+  const { actions } = await reconcile(definitions, violations, deps);
   const checked = definitions.length + projects.length;
   if (!(scope.quietWhenClean && violations.length === 0 && actions.length === 0)) await report({ what: scope.what, checked, violations, actions }, deps);
   return { summary: `${scope.what}: ${checked} checked, ${violations.length} violation(s), ${actions.length} transition change(s)`, violations, actions };
@@ -64,8 +64,8 @@ async function tick(deps: GovernanceDeps): Promise<GovernanceResult> {
   if (!governance?.freezes.length && !governance?.changeCalendars.length && records.length === 0) return { summary: 'tick: no freeze configured, nothing closed' };
   const definitions = await definitionsOf(await deps.pipelines.list(), deps);
   const violations = evaluatePolicy({ pipelines: definitions }, deps.policy, evaluationContext(deps));
-  const actions = await reconcile(definitions, violations, deps, records);
-  if (actions.length) await post(renderFreezeActions(actions), deps);
+  const { actions, breakGlass } = await reconcile(definitions, violations, deps, records);
+  if (actions.length) await post(renderFreezeActions(actions, breakGlass), deps);
   return { summary: `tick: ${definitions.length} pipelines, ${actions.length} transition change(s)`, actions };
 }
 
@@ -79,30 +79,72 @@ function evaluationContext(deps: GovernanceDeps) {
   return { customRules: deps.customRules, isGuardedByRollback: (pipeline: string, stage: string) => guarded.has(stageKey(pipeline, stage)) };
 }
 
-/** Why each production stage of these pipelines must be closed now. */
-async function closures(definitions: readonly PipelineDefinition[], violations: readonly Violation[], deps: GovernanceDeps): Promise<Map<string, string[]>> {
+interface Closures {
+  /** `<pipeline>/<stage>` → why it must be closed now. */
+  readonly wanted: Map<string, string[]>;
+  /** `<pipeline>/<stage>` → the freeze that closes it and allows break-glass (for the button). */
+  readonly breakGlass: Map<string, string>;
+}
+
+/** Why each production stage of these pipelines must be closed now; a holding bypass lifts its freeze. */
+async function closures(definitions: readonly PipelineDefinition[], violations: readonly Violation[], deps: GovernanceDeps, holding: ReadonlySet<string>): Promise<Closures> {
   const now = deps.now();
   const governance = deps.config.governance;
   const freezes = activeFreezes(governance?.freezes ?? [], now);
   const calendars = await Promise.all((governance?.changeCalendars ?? []).map(async (c) => ((await deps.calendars.state(c)) === 'CLOSED' ? c : undefined)));
   const wanted = new Map<string, string[]>();
+  const breakGlass = new Map<string, string>();
   for (const definition of definitions) {
     const name = definition.name;
-    const causes = [
-      ...(governance?.enforce === false ? [] : violations.filter((v) => v.mode === 'enforce' && v.resource.kind === 'pipeline' && v.resource.name === name).map((v) => `rule ${v.ruleId}`)),
-      ...freezes.filter((f) => !f.pipelines || f.pipelines.some((p) => glob(p)(name))).map((f) => `freeze ${f.name} until ${localTime(f.end, f.timezone)}`),
-      ...calendars.filter((c): c is string => c !== undefined).map((c) => `change calendar ${c.split('/').pop() ?? c} is closed`),
-    ];
-    if (!causes.length) continue;
-    for (const stage of protectedStages(definition, deps.policy)) wanted.set(stageKey(name, stage), [...new Set(causes)]);
+    const rules = governance?.enforce === false ? [] : violations.filter((v) => v.mode === 'enforce' && v.resource.kind === 'pipeline' && v.resource.name === name).map((v) => `rule ${v.ruleId}`);
+    const frozen = freezes.filter((f) => !f.pipelines || f.pipelines.some((p) => glob(p)(name)));
+    const closedCalendars = calendars.filter((c): c is string => c !== undefined).map((c) => `change calendar ${c.split('/').pop() ?? c} is closed`);
+    for (const stage of protectedStages(definition, deps.policy)) {
+      const key = stageKey(name, stage);
+      const stageFreezes = frozen.filter((f) => !holding.has(`${key}#${f.name}`));
+      const causes = [...new Set([...rules, ...stageFreezes.map((f) => `freeze ${f.name} until ${localTime(f.end, f.timezone)}`), ...closedCalendars])];
+      if (causes.length) wanted.set(key, causes);
+      const glass = stageFreezes.find((f) => f.breakGlass);
+      if (glass) breakGlass.set(key, glass.name);
+    }
   }
-  return wanted;
+  return { wanted, breakGlass };
+}
+
+/**
+ * Bypasses that still hold (`<pipeline>/<stage>#<freeze>`); used or expired ones are removed and
+ * audited, so their freeze closes the stage again in this very run.
+ */
+async function holdingBypasses(current: ReadonlyMap<string, readonly TransitionState[]>, deps: GovernanceDeps): Promise<Set<string>> {
+  const holding = new Set<string>();
+  if (!deps.bypasses) return holding;
+  const now = deps.now();
+  for (const bypass of await deps.bypasses.list()) {
+    const states = current.get(bypass.pipeline);
+    if (!states) {
+      holding.add(`${stageKey(bypass.pipeline, bypass.stage)}#${bypass.freeze}`);
+      continue;
+    }
+    if (bypassHolds(bypass, states.find((s) => s.stage === bypass.stage), now)) {
+      holding.add(`${stageKey(bypass.pipeline, bypass.stage)}#${bypass.freeze}`);
+      continue;
+    }
+    const used = states.find((s) => s.stage === bypass.stage)?.latestExecutionId !== bypass.latestExecutionId;
+    await deps.bypasses.remove(bypass.pipeline, bypass.stage);
+    await deps.bypasses.audit({ pipeline: bypass.pipeline, stage: bypass.stage, freeze: bypass.freeze, event: used ? 'used' : 'expired', at: now.toISOString() });
+  }
+  return holding;
 }
 
 /** Decides and applies transition changes; our record is written before each disable (see enforcement.ts). */
-async function reconcile(definitions: readonly PipelineDefinition[], violations: readonly Violation[], deps: GovernanceDeps, known?: Awaited<ReturnType<GovernanceDeps['records']['list']>>): Promise<TransitionAction[]> {
-  const wanted = await closures(definitions, violations, deps);
+export async function reconcile(
+  definitions: readonly PipelineDefinition[],
+  violations: readonly Violation[],
+  deps: GovernanceDeps,
+  known?: readonly TransitionRecord[],
+): Promise<{ actions: TransitionAction[]; breakGlass: Map<string, string> }> {
   const current = new Map(await Promise.all(definitions.map(async (d) => [d.name, await deps.pipelines.transitions(d.name)] as const)));
+  const { wanted, breakGlass } = await closures(definitions, violations, deps, await holdingBypasses(current, deps));
   const actions = decideTransitions({ wanted, current, records: known ?? (await deps.records.list()) });
   const at = deps.now().toISOString();
   for (const a of actions) {
@@ -124,7 +166,7 @@ async function reconcile(definitions: readonly PipelineDefinition[], violations:
     }
     deps.logger.info('stage transition', { ...a });
   }
-  return actions;
+  return { actions, breakGlass };
 }
 
 async function report(input: Parameters<typeof renderReport>[0], deps: GovernanceDeps): Promise<void> {

@@ -15,6 +15,28 @@ export interface TransitionState {
   readonly disabledReason?: string;
   readonly lastChangedBy?: string;
   readonly lastChangedAt?: string;
+  /** The pipeline execution that last entered the stage (`stageStates[].latestExecution`): a bypass ends when it changes. */
+  readonly latestExecutionId?: string;
+}
+
+/** Break-glass: a freeze lifted for one stage until one execution has gone into it. */
+export interface Bypass {
+  readonly pipeline: string;
+  readonly stage: string;
+  readonly freeze: string;
+  readonly by: string;
+  readonly at: string;
+  /** The stage's latest execution when the bypass was granted: another one there means it was used. */
+  readonly latestExecutionId?: string;
+}
+
+/** How long a bypass waits for an execution to use it. */
+export const BYPASS_MAX_MS = 60 * 60_000;
+
+/** Whether a bypass still holds: not used by an execution yet, and not older than an hour. */
+export function bypassHolds(bypass: Bypass, state: TransitionState | undefined, now: Date): boolean {
+  if (now.getTime() - Date.parse(bypass.at) > BYPASS_MAX_MS) return false;
+  return state?.latestExecutionId === bypass.latestExecutionId;
 }
 
 /** A stage transition this tool disabled, remembered so it is the only kind it ever re-enables. */

@@ -68,11 +68,35 @@ export function renderResource(name: string, violations: readonly Violation[]): 
   return { text: `${name}: ${violations.length} violation(s)`, blocks: [section(`*${esc(name)}*\n${lines.join('\n')}`)] };
 }
 
-/** A freeze's message when it closes or reopens stages. */
-export function renderFreezeActions(actions: readonly TransitionAction[]): RenderedMessage {
-  const text = actions.map(actionLine).join('\n');
-  return { text: 'pipeline-warden changed stage transitions', blocks: [section(text)] };
+/** Action id of the break-glass button; the Slack endpoint routes `bypass:` to the governance flow. */
+export const BYPASS_ACTION = 'bypass:grant';
+
+/**
+ * The tick's message when it closes or reopens stages. A stage a freeze closed, where the freeze
+ * names break-glass approvers, gets a "Let one execution in" button.
+ */
+export function renderFreezeActions(actions: readonly TransitionAction[], breakGlass: ReadonlyMap<string, string> = new Map()): RenderedMessage {
+  const buttons = actions.flatMap((a) => {
+    const freeze = a.action === 'disable' ? breakGlass.get(`${a.pipeline}/${a.stage}`) : undefined;
+    if (!freeze || a.action !== 'disable') return [];
+    const value = JSON.stringify({ pipeline: a.pipeline, stage: a.stage, freeze });
+    return [{ type: 'button', action_id: BYPASS_ACTION, text: { type: 'plain_text', text: clip(`Let one execution into ${a.pipeline} › ${a.stage}`, 75) }, value, confirm: confirmation(a.pipeline, a.stage, freeze) }];
+  });
+  // Slack: at most 25 elements in an actions block; ids must be unique within a message.
+  const actionBlocks = chunk(buttons, 25).map((elements, i) => ({ type: 'actions', block_id: `bypass-${i}`, elements: elements.map((e, j) => ({ ...e, action_id: `${BYPASS_ACTION}:${i * 25 + j}` })) }));
+  return { text: 'pipeline-warden changed stage transitions', blocks: [section(actions.map(actionLine).join('\n')), ...actionBlocks] };
 }
+
+function confirmation(pipeline: string, stage: string, freeze: string): SlackBlock {
+  return {
+    title: { type: 'plain_text', text: 'Break the freeze?' },
+    text: { type: 'mrkdwn', text: clip(`Freeze *${esc(freeze)}* closes *${esc(stage)}* of *${esc(pipeline)}*. One execution will be let in, and this is recorded with your name.`, 300) },
+    confirm: { type: 'plain_text', text: 'Let one in' },
+    deny: { type: 'plain_text', text: 'Cancel' },
+  };
+}
+
+const chunk = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 
 function worst(vs: readonly Violation[]): Violation['severity'] {
   return vs.some((v) => v.severity === 'error') ? 'error' : vs.some((v) => v.severity === 'warning') ? 'warning' : 'info';

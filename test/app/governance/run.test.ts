@@ -4,6 +4,7 @@
  * production stages for their window, reports go to Slack and email, packages start pipelines.
  */
 import { describe, expect, it } from 'vitest';
+import { handleBypassClick } from '../../../functions/app/governance/bypass';
 import { runGovernance } from '../../../functions/app/governance/run';
 import { governanceTrigger } from '../../../functions/core/governance/trigger';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
@@ -167,5 +168,64 @@ describe('a package version published', () => {
     ]);
     expect(first.summary).toBe('📦 acme/money 3.4.0 was published to acme/shared-npm: started orders-service (execution exec-1), MyFirstPipeline (execution exec-2)');
     expect((await runGovernance(governanceTrigger(published('other', 'money')), w.deps)).summary).toBe('other/money 3.4.0: no pipeline is wired to it');
+  });
+});
+
+describe('break-glass during a freeze', () => {
+  const FREEZE = `${REPORT}\nfreezes:\n  - name: release-freeze\n    timezone: UTC\n    from: "2026-11-23T00:00"\n    to: "2026-11-30T00:00"\n    pipelines: ["orders-*"]\n    breakGlass: { approvers: [U0RELEASE1, S0RELMGRS1] }`;
+  const KEY = 'orders-service/Prod-eu-west-1';
+  const click = (user: string, value: string) => handleBypassClick({ actionId: 'bypass:grant:0', value, user: { id: user } }, setup.w.deps);
+  const setup = {} as { w: ReturnType<typeof governanceWorld>; value: string };
+
+  async function frozen() {
+    setup.w = governanceWorld({ config: governanceConfig(FREEZE), policy: governancePolicy('- id: pipeline-type-v2'), pipelines: [fixturePipeline('orders-service.json')], now: '2026-11-23T10:00:00Z', groups: { S0RELMGRS1: ['U0MANAGER1'] } });
+    setup.w.enter(KEY, 'exec-before');
+    await runGovernance({ kind: 'tick' }, setup.w.deps);
+    const message = setup.w.recorder.calls.find((c) => c.call === 'slack.chat.postMessage')!;
+    const button = (message.input['blocks'] as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!.elements![0]!;
+    expect(button.action_id).toBe('bypass:grant:0');
+    setup.value = button.value;
+    return setup.w;
+  }
+
+  it('refuses a person the freeze does not name; nothing opens', async () => {
+    const w = await frozen();
+    expect(await click('U0STRANGER', setup.value)).toMatchObject({ kind: 'refused', ephemeral: expect.stringMatching(/You may not lift freeze "release-freeze". Break-glass approvers: <@U0RELEASE1>, <!subteam\^S0RELMGRS1>/) });
+    expect(w.transitions.get(KEY)?.enabled).toBe(false);
+    expect(w.audits).toEqual([]);
+  });
+
+  it('lets exactly one execution in: opened at once, audited, closed again once an execution has gone in', async () => {
+    const w = await frozen();
+    expect(await click('U0MANAGER1', setup.value)).toEqual({ kind: 'done', text: 'Lifted for one execution of orders-service into Prod-eu-west-1.' });
+    expect(w.transitions.get(KEY)?.enabled).toBe(true);
+    expect(w.audits).toEqual([{ pipeline: 'orders-service', stage: 'Prod-eu-west-1', freeze: 'release-freeze', event: 'granted', by: 'U0MANAGER1', at: '2026-11-23T10:00:00.000Z' }]);
+    expect(await click('U0RELEASE1', setup.value)).toMatchObject({ kind: 'refused', ephemeral: expect.stringContaining('already let one execution into Prod-eu-west-1') });
+
+    w.setNow('2026-11-23T10:05:00Z');
+    await runGovernance({ kind: 'tick' }, w.deps);
+    expect(w.transitions.get(KEY)?.enabled).toBe(true); // nobody went in yet
+
+    w.enter(KEY, 'exec-let-in');
+    w.setNow('2026-11-23T10:10:00Z');
+    await runGovernance({ kind: 'tick' }, w.deps);
+    expect(w.transitions.get(KEY)).toMatchObject({ enabled: false, disabledReason: 'pipeline-warden - freeze release-freeze until 2026-11-30 00.00 UTC' });
+    expect(w.audits.map((a) => a['event'])).toEqual(['granted', 'used']);
+    expect(w.bypasses.size).toBe(0);
+  });
+
+  it('an unused bypass expires after an hour, and the stage closes again', async () => {
+    const w = await frozen();
+    await click('U0RELEASE1', setup.value);
+    w.setNow('2026-11-23T11:00:01Z');
+    await runGovernance({ kind: 'tick' }, w.deps);
+    expect(w.transitions.get(KEY)?.enabled).toBe(false);
+    expect(w.audits.map((a) => a['event'])).toEqual(['granted', 'expired']);
+  });
+
+  it('refuses a bypass of a freeze that is not on', async () => {
+    const w = await frozen();
+    w.setNow('2026-12-01T00:00:00Z');
+    expect(await click('U0RELEASE1', setup.value)).toMatchObject({ kind: 'refused', ephemeral: 'Freeze "release-freeze" is not on now: there is nothing to lift. Nothing changed.' });
   });
 });
