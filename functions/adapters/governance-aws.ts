@@ -1,0 +1,143 @@
+/**
+ * The governance function's AWS edge: CodePipeline (definitions, stage transitions, starts),
+ * CodeBuild (projects), SSM Change Calendars, and the records of the transitions it closed.
+ */
+import { BatchGetProjectsCommand, paginateListProjects, type CodeBuildClient } from '@aws-sdk/client-codebuild';
+import {
+  DisableStageTransitionCommand,
+  EnableStageTransitionCommand,
+  GetPipelineCommand,
+  GetPipelineStateCommand,
+  paginateListPipelines,
+  StartPipelineExecutionCommand,
+  type CodePipelineClient,
+} from '@aws-sdk/client-codepipeline';
+import { GetCalendarStateCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ChangeCalendarsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecord, TransitionRecordsPort } from '../app/governance/deps';
+import { PermanentError, RetryableError } from '../core/errors';
+import { BuildProjectSchema, PipelineDefinitionSchema, type BuildProject } from '../core/governance/definitions';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const message = `${what}: ${describeAwsError(error)}`;
+    throw isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+  }
+}
+
+const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
+
+export function createGovernancePipelinesPort(client: CodePipelineClient): GovernancePipelinesPort {
+  return {
+    async list() {
+      const names: string[] = [];
+      await call('CodePipeline ListPipelines', async () => {
+        for await (const page of paginateListPipelines({ client }, {})) names.push(...(page.pipelines ?? []).flatMap((p) => (p.name ? [p.name] : [])));
+      });
+      return names;
+    },
+    async get(name) {
+      try {
+        const out = await client.send(new GetPipelineCommand({ name }));
+        const parsed = PipelineDefinitionSchema.safeParse(out.pipeline);
+        if (!parsed.success) throw new PermanentError(`CodePipeline GetPipeline ${name}: a definition pipeline-warden cannot read`);
+        return parsed.data;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'PipelineNotFoundException') return undefined;
+        if (error instanceof PermanentError) throw error;
+        return call(`CodePipeline GetPipeline ${name}`, () => Promise.reject(error));
+      }
+    },
+    async transitions(name) {
+      const out = await call(`CodePipeline GetPipelineState ${name}`, () => client.send(new GetPipelineStateCommand({ name })));
+      return (out.stageStates ?? []).flatMap((s) => {
+        if (!s.stageName) return [];
+        const t = s.inboundTransitionState;
+        return [
+          {
+            stage: s.stageName,
+            enabled: t?.enabled ?? true,
+            ...(t?.disabledReason ? { disabledReason: t.disabledReason } : {}),
+            ...(t?.lastChangedBy ? { lastChangedBy: t.lastChangedBy } : {}),
+            ...(t?.lastChangedAt ? { lastChangedAt: iso(t.lastChangedAt) } : {}),
+            ...(s.latestExecution?.pipelineExecutionId ? { latestExecutionId: s.latestExecution.pipelineExecutionId } : {}),
+          },
+        ];
+      });
+    },
+    async disable(name, stage, reason) {
+      await call(`CodePipeline DisableStageTransition ${name}/${stage}`, () => client.send(new DisableStageTransitionCommand({ pipelineName: name, stageName: stage, transitionType: 'Inbound', reason })));
+    },
+    async enable(name, stage) {
+      await call(`CodePipeline EnableStageTransition ${name}/${stage}`, () => client.send(new EnableStageTransitionCommand({ pipelineName: name, stageName: stage, transitionType: 'Inbound' })));
+    },
+    async start(name, clientRequestToken) {
+      const out = await call(`CodePipeline StartPipelineExecution ${name}`, () => client.send(new StartPipelineExecutionCommand({ name, clientRequestToken })));
+      return { executionId: out.pipelineExecutionId ?? '' };
+    },
+  };
+}
+
+/** BatchGetProjects takes at most 100 names a call. */
+const BATCH = 100;
+
+export function createGovernanceProjectsPort(client: CodeBuildClient): GovernanceProjectsPort {
+  return {
+    async list() {
+      const names: string[] = [];
+      await call('CodeBuild ListProjects', async () => {
+        for await (const page of paginateListProjects({ client }, {})) names.push(...(page.projects ?? []));
+      });
+      return names;
+    },
+    async get(names) {
+      const projects: BuildProject[] = [];
+      for (let i = 0; i < names.length; i += BATCH) {
+        const out = await call('CodeBuild BatchGetProjects', () => client.send(new BatchGetProjectsCommand({ names: names.slice(i, i + BATCH) })));
+        for (const item of out.projects ?? []) {
+          const parsed = BuildProjectSchema.safeParse(item);
+          if (parsed.success) projects.push(parsed.data);
+        }
+      }
+      return projects;
+    },
+  };
+}
+
+export function createChangeCalendarsPort(client: SSMClient): ChangeCalendarsPort {
+  return {
+    async state(calendar) {
+      const out = await call(`SSM GetCalendarState ${calendar}`, () => client.send(new GetCalendarStateCommand({ CalendarNames: [calendar] })));
+      return out.State === 'CLOSED' ? 'CLOSED' : 'OPEN';
+    },
+  };
+}
+
+const RECORDS_PK = 'GOVERNANCE#TRANSITIONS';
+
+/** The transitions this tool closed: `GOVERNANCE#TRANSITIONS` / `<pipeline>#<stage>` in the cards table. */
+export function createDynamoTransitionRecords(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string }): TransitionRecordsPort {
+  const { client, tableName } = options;
+  return {
+    async list() {
+      const records: TransitionRecord[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await call('DynamoDB (transitions)', () => client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': RECORDS_PK }, ConsistentRead: true, ExclusiveStartKey: start })));
+        records.push(...(out.Items ?? []).map((i) => i['record'] as TransitionRecord));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return records;
+    },
+    async put(record) {
+      // No expiry: a closed transition stays ours for as long as it stays closed.
+      await call('DynamoDB (transitions)', () => client.send(new PutCommand({ TableName: tableName, Item: { pk: RECORDS_PK, sk: `${record.pipeline}#${record.stage}`, record } })));
+    },
+    async remove(pipeline, stage) {
+      await call('DynamoDB (transitions)', () => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: RECORDS_PK, sk: `${pipeline}#${stage}` } })));
+    },
+  };
+}
