@@ -73,6 +73,35 @@ function loadConfig(configPath) {
   return result.config;
 }
 
+const DEFAULT_POLICY = 'config/policy.yml';
+/** @type {Map<string, object>} validated policy per absolute path */
+const policies = new Map();
+
+/**
+ * Reads and validates the governance policy (config/policy.yml) with the same `parsePolicy` and
+ * custom rules (config/custom-rules.ts) as `warden policy check`. Throws listing every problem.
+ */
+function loadPolicy(policyPath) {
+  const file = path.resolve(PROJECT_DIR, policyPath);
+  const cached = policies.get(file);
+  if (cached) return cached;
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidConfigError(path.relative(PROJECT_DIR, file), [`cannot read the file: ${error.message}`]);
+  }
+  const { customRules } = loadTs('../config/custom-rules.ts');
+  const result = loadTs('../functions/core/governance/policy-schema.ts').parsePolicy(text, { customRules });
+  if (!result.ok) throw new InvalidConfigError(path.relative(PROJECT_DIR, file), result.problems);
+  policies.set(file, result.policy);
+  return result.policy;
+}
+
+async function policyFromParams({ resolveVariable }) {
+  return loadPolicy(await resolveVariable(`param:policy, '${DEFAULT_POLICY}'`));
+}
+
 async function configFromParams({ resolveVariable }) {
   const configPath = await resolveVariable(`param:config, '${DEFAULT_CONFIG}'`);
   return loadConfig(configPath);
@@ -115,8 +144,13 @@ function topicArnsOf(config) {
  * handler as `WARDEN_EMBEDDED_CONFIG`. `$` is written `\u0024` so osls never mistakes a `${` in a
  * route for a variable of its own when it re-reads the resolved value.
  */
+/** A value as the JS string literal of its JSON; `$` escaped so osls never reads `${` as a variable. */
+function embeddedLiteral(value) {
+  return JSON.stringify(JSON.stringify(value)).replaceAll('$', '\\u0024');
+}
+
 function esbuildDefineOf(config) {
-  const literal = (value) => JSON.stringify(JSON.stringify(value)).replaceAll('$', '\\u0024');
+  const literal = embeddedLiteral;
   return {
     WARDEN_EMBEDDED_CONFIG: literal(config),
     // The routes' globs as picomatch's regular expressions: picomatch itself stays out of the bundle.
@@ -170,7 +204,9 @@ function rollbackResourcesOf(config) {
 }
 
 module.exports = {
-  esbuildDefine: async (ctx) => esbuildDefineOf(await configFromParams(ctx)),
+  // The governance policy rides along in every bundle's `define`: one esbuild setting serves all
+  // functions, and only the governance function reads WARDEN_EMBEDDED_POLICY (esbuild drops it elsewhere).
+  esbuildDefine: async (ctx) => ({ ...esbuildDefineOf(await configFromParams(ctx)), WARDEN_EMBEDDED_POLICY: embeddedLiteral(await policyFromParams(ctx)) }),
   /** The whole IAM statement: the action differs between SSM and Secrets Manager. */
   tokenIamStatement: async (ctx) => {
     const name = (await configFromParams(ctx)).slack.tokenParameter;
@@ -207,6 +243,7 @@ module.exports = {
   publishTopicResources: async (ctx) => [{ Ref: 'NotificationsTopic' }, ...topicArnsOf(await configFromParams(ctx))],
   // For tests and the CLI: the same functions without osls.
   loadConfig,
+  loadPolicy,
   esbuildDefineOf,
   tokenResourceOf,
   topicArnsOf,

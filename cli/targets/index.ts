@@ -1,5 +1,6 @@
 /** Every rule of the stack and what replay runs its events through (one entry per feature). */
 import { approvalTarget } from './approval';
+import { governanceTargets } from './governance';
 import { notifyTargets } from './notify';
 import { rollbackTarget } from './rollback';
 import type { ReplayTargetFactory } from './types';
@@ -8,4 +9,5 @@ export const TARGETS: readonly ReplayTargetFactory[] = [
   notifyTargets,
   approvalTarget,
   rollbackTarget,
+  governanceTargets,
 ];

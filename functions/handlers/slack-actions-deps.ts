@@ -12,6 +12,7 @@ import { getSlackSigningSecret } from '../adapters/slack-signing-secret';
 import { getSlackToken } from '../adapters/slack-token';
 import type { SlackActionsDeps } from '../app/slack-actions/handle-request';
 import { approvalRoute } from '../app/approvals/route';
+import { handleBypassClick } from '../app/governance/bypass';
 import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
 import type { Config } from '../core/config/schema';
 import { ConfigError } from '../core/errors';
@@ -35,12 +36,19 @@ export type RoutesBuilder = (shared: RouteShared) => Readonly<Record<string, Int
 
 /**
  * The routes the deployed endpoint dispatches to, one per feature: approvals own `approval:`
- * (Approve/Reject on the approval card). An action id no route claims is answered 200 and ignored.
+ * (Approve/Reject on the approval card), governance owns `bypass:` (break-glass during a freeze).
+ * An action id no route claims is answered 200 and ignored.
  */
 export const buildRoutes: RoutesBuilder = ({ logger }) => {
   // The approval route's clients (CodePipeline, Step Functions, SNS) load on the first approval click.
   const approvalDeps = onFirstUse(async () => (await import('./approval-deps')).buildApprovalDeps(logger));
-  return { 'approval:': approvalRoute(approvalDeps) };
+  // Break-glass during a change freeze (the freeze message's button).
+  const governanceDeps = onFirstUse(async () => (await import('./governance-deps')).buildGovernanceDeps(logger));
+  const bypass: InteractionRoute = async ({ interaction }) => {
+    const name = interaction.user.name ?? interaction.user.username;
+    return handleBypassClick({ actionId: interaction.actionId, value: interaction.value, user: { id: interaction.user.id, ...(name ? { name } : {}) } }, await governanceDeps());
+  };
+  return { 'approval:': approvalRoute(approvalDeps), 'bypass:': bypass };
 };
 
 export interface SlackActionsDepsOptions {

@@ -49,7 +49,19 @@ describe('packaged Slack interactivity endpoint', () => {
 
   it('gives the role exactly: own logs, the replay-protection put on its own keys, the signing secret, the bot token, and what the approval route needs', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(Object.keys(bySid).sort()).toEqual(['Approvals', 'DecideApprovals', 'OwnLogGroup', 'ReadApprovalPipelines', 'ReadSlackSigningSecret', 'ReadSlackToken', 'SlackRequestReplayProtection', 'StopApprovalTimers']);
+    expect(Object.keys(bySid).sort()).toEqual([
+      'Approvals',
+      'BreakGlassPipelines',
+      'BreakGlassRecords',
+      'DecideApprovals',
+      'OwnLogGroup',
+      'ReadApprovalPipelines',
+      'ReadSlackSigningSecret',
+      'ReadSlackToken',
+      'SlackRequestReplayProtection',
+      'StopApprovalTimers',
+    ]);
+    expect(bySid.BreakGlassRecords.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['GOVERNANCE#*', 'AUDIT#*'] } });
     // Approvals and their audit trail only: not the run cards, not the replay-protection keys.
     expect(bySid.Approvals.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APPROVAL#*', 'AUDIT#*'] } });
     const sub = (suffix: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${suffix}` });
@@ -79,7 +91,11 @@ describe('packaged Slack interactivity endpoint', () => {
       if (JSON.stringify(s.Resource).includes('CardsTable')) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], s.Sid).toBeDefined();
     }
     expect(statements.flatMap((s) => asArray<string>(s.Action)).filter((action) => WRITE_ACTION.test(action)).sort()).toEqual([
+      'codepipeline:DisableStageTransition',
+      'codepipeline:EnableStageTransition',
       'codepipeline:PutApprovalResult',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
       'dynamodb:PutItem',
       'dynamodb:PutItem',
       'logs:CreateLogStream',
@@ -109,10 +125,12 @@ describe('packaged Slack interactivity endpoint', () => {
     expect(t.Outputs.SlackInteractivityUrl!.Value).toEqual({ 'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/slack/actions' });
   });
 
-  it('ships slackActions as its own small bundle', () => {
+  it('ships slackActions as its own bundle, within 300 kB with both routes', () => {
+    // The approval and break-glass routes (policy rules, freezes) are bundled and load on first use;
+    // `npm run bench` measures the cold start. notify's stricter 250 kB is for the hot path.
     const zip = zipEntries(path.join(packaged.dir, 'slackActions.zip'));
     const code = zip.get('functions/handlers/slack-actions.js');
     expect(code).toBeDefined();
-    expect(code!.size).toBeLessThan(250_000);
+    expect(code!.size).toBeLessThan(300_000);
   });
 });

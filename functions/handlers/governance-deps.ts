@@ -1,0 +1,59 @@
+/** Wiring of the governance function: real adapters, the embedded config and policy, the custom rules. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { customRules } from '../../config/custom-rules';
+import { createDynamoBypasses } from '../adapters/break-glass-store';
+import { createChangeCalendarsPort, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../adapters/governance-aws';
+import { createSlackPort } from '../adapters/slack';
+import { createSlackDirectory } from '../adapters/slack-directory';
+import { getSlackToken } from '../adapters/slack-token';
+import { createEmailPort } from '../adapters/sns';
+import type { GovernanceDeps } from '../app/governance/deps';
+import { ConfigError } from '../core/errors';
+import { validatePolicy, type Policy } from '../core/governance/policy';
+import { embeddedConfig } from './embedded-config';
+
+// Replaced at bundle time by esbuild `define`: config/policy.yml as `serverless package` validated it.
+declare const WARDEN_EMBEDDED_POLICY: string | undefined;
+
+/** The policy the bundle was built with, validated again (without a YAML parser in the bundle). */
+export function embeddedPolicy(source = typeof WARDEN_EMBEDDED_POLICY === 'undefined' ? process.env['WARDEN_POLICY_JSON'] : WARDEN_EMBEDDED_POLICY): Policy {
+  if (!source) throw new ConfigError(['no governance policy: package with `serverless package` (it embeds config/policy.yml)']);
+  const result = validatePolicy(JSON.parse(source), { customRules });
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.policy;
+}
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new ConfigError([`environment variable ${name} is not set`]);
+  return value;
+}
+
+export async function buildGovernanceDeps(logger: Logger): Promise<GovernanceDeps> {
+  const config = embeddedConfig();
+  const tableName = env('TABLE_NAME');
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const token = await getSlackToken(config.slack.tokenParameter);
+  return {
+    config,
+    policy: embeddedPolicy(),
+    customRules,
+    pipelines: createGovernancePipelinesPort(new CodePipelineClient({})),
+    projects: createGovernanceProjectsPort(new CodeBuildClient({})),
+    calendars: createChangeCalendarsPort(new SSMClient({})),
+    records: createDynamoTransitionRecords({ client: doc, tableName }),
+    bypasses: createDynamoBypasses({ client: doc, tableName }),
+    directory: createSlackDirectory({ token }),
+    slack: createSlackPort({ token, logger }),
+    email: createEmailPort(new SNSClient({})),
+    defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
+    now: () => new Date(),
+    logger,
+  };
+}
