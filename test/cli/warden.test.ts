@@ -26,6 +26,8 @@ describe('warden replay --json', () => {
       'C0PLATFORM1 01-pipeline-build-fails',
       'C0PLATFORM1 02-pipeline-deploys',
       'C0PACKAGES1 03-codeartifact-publish',
+      'C0PLATFORM1 03-codeartifact-publish', // the pipeline the package version started
+      'C0PLATFORM1 04-governance-pipeline-changed', // the policy report
       'C0PLATFORM1 05-rollback-codedeploy',
       'C0PLATFORM1 06-rollback-pipeline',
       'C0PAYMENTS1 07-approval-deadline',
@@ -33,9 +35,10 @@ describe('warden replay --json', () => {
       'C0PAYMENTS1 08-approval-decided-in-console',
       'C0PLATFORM1 08-approval-decided-in-console',
     ]);
-    // The build failure, each rollback's outcome, and one approval email per approval (not a second "needs approval" one).
+    // The build failure, the policy report, each rollback's outcome, and one approval email per approval (not a second "needs approval" one).
     expect(calls.filter((c) => c['call'] === 'sns.publish').map((c) => (c['input'] as Record<string, string>)['Subject'])).toEqual([
       '[pipeline-warden] payments-api FAILED (6f2b1c1e)',
+      '[pipeline-warden] Pipeline policy: change to payments-api',
       '[pipeline-warden] ✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-host-unhealthy)',
       '[pipeline-warden] ✅ web-frontend › Deploy rolled back (alarm web-frontend-5xx)',
       '[pipeline-warden] Approval needed: payments-api › Production › ApproveRelease',
@@ -53,6 +56,8 @@ describe('warden replay --json', () => {
         'codepipeline.listActionExecutions',
         'codepipeline.listPipelineExecutions',
         'codepipeline.rollbackStage',
+        'codepipeline.disableStageTransition',
+        'codepipeline.startPipelineExecution',
         'codedeploy.batchGetDeployments',
         'codedeploy.getDeployment',
         'codedeploy.getDeploymentGroup',

@@ -42,9 +42,9 @@ const FAMILY_NAMES = Object.keys(FAMILIES) as Family[];
 
 /**
  * Actions allowed on Resource "*" because the API has no resource-level permissions. Read-only
- * only; empty today: every statement of the stack names its resources.
+ * only: governance lists the account's pipelines and projects.
  */
-const READ_ONLY_ACTIONS_ALLOWED_ON_STAR: readonly string[] = [];
+const READ_ONLY_ACTIONS_ALLOWED_ON_STAR: readonly string[] = ['codepipeline:ListPipelines', 'codebuild:ListProjects'];
 
 function pattern(family: Family): Json {
   return JSON.parse(readFileSync(path.join(PROJECT_DIR, 'events', `${family}.pattern.json`), 'utf8'));
