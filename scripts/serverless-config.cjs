@@ -25,11 +25,11 @@ const cache = new Map();
 const reported = new Set();
 
 class InvalidConfigError extends Error {
-  constructor(file, problems, { repeated = false } = {}) {
+  constructor(file, problems, { repeated = false, kind = 'config' } = {}) {
     super(
       repeated
-        ? `Invalid pipeline-warden config ${file} (its ${problems.length} problem(s) are listed once in this output)`
-        : `Invalid pipeline-warden config ${file}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        ? `Invalid pipeline-warden ${kind} ${file} (its ${problems.length} problem(s) are listed once in this output)`
+        : `Invalid pipeline-warden ${kind} ${file}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
     this.name = 'InvalidConfigError';
     this.problems = problems;
@@ -89,11 +89,11 @@ function loadPolicy(policyPath) {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InvalidConfigError(path.relative(PROJECT_DIR, file), [`cannot read the file: ${error.message}`]);
+    throw new InvalidConfigError(path.relative(PROJECT_DIR, file), [`cannot read the file: ${error.message}`], { kind: 'policy' });
   }
   const { customRules } = loadTs('../config/custom-rules.ts');
   const result = loadTs('../functions/core/governance/policy-schema.ts').parsePolicy(text, { customRules });
-  if (!result.ok) throw new InvalidConfigError(path.relative(PROJECT_DIR, file), result.problems);
+  if (!result.ok) throw new InvalidConfigError(path.relative(PROJECT_DIR, file), result.problems, { kind: 'policy' });
   policies.set(file, result.policy);
   return result.policy;
 }

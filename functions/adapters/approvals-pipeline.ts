@@ -11,8 +11,7 @@ import {
   type CodePipelineClient,
 } from '@aws-sdk/client-codepipeline';
 import type { ApprovalRef } from '../core/approvals/types';
-import { PermanentError, RetryableError } from '../core/errors';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { callAws, classifyAwsError } from './aws-errors';
 
 export interface ApprovalDescription {
   readonly customData?: string;
@@ -84,7 +83,7 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
       } catch (error) {
         const expected = error instanceof Error ? EXPECTED[error.name] : undefined;
         if (expected) return expected;
-        throw classify(error, `PutApprovalResult ${ref.pipeline}/${ref.stage}/${ref.action}`);
+        throw classifyAwsError(`CodePipeline PutApprovalResult ${ref.pipeline}/${ref.stage}/${ref.action}`, error);
       }
     },
   };
@@ -125,15 +124,4 @@ function asStatus(status: string | undefined): ApprovalActionStatus {
   return status === 'InProgress' || status === 'Succeeded' || status === 'Failed' || status === 'Abandoned' ? status : 'unknown';
 }
 
-async function call<T>(fn: () => Promise<T>, what: string): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw classify(error, what);
-  }
-}
-
-function classify(error: unknown, what: string): Error {
-  const message = `CodePipeline ${what}: ${describeAwsError(error)}`;
-  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
-}
+const call = <T>(fn: () => Promise<T>, what: string): Promise<T> => callAws(`CodePipeline ${what}`, fn);

@@ -6,8 +6,8 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Approval } from '../core/approvals/types';
-import { CardConflictError, PermanentError, RetryableError } from '../core/errors';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { CardConflictError, PermanentError } from '../core/errors';
+import { callAws, classifyAwsError } from './aws-errors';
 import { TTL_ATTRIBUTE } from './dynamo-store';
 
 export interface StoredApproval {
@@ -65,7 +65,7 @@ export function createDynamoApprovalStore(options: { readonly client: DynamoDBDo
         await client.send(new PutCommand({ TableName: tableName, Item, ...condition }));
       } catch (error) {
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new CardConflictError(`approval ${k}: version ${expectedVersion} is no longer current`, { cause: error });
-        throw classify(error);
+        throw classifyAwsError('DynamoDB (approvals)', error);
       }
     },
     async audit(entry) {
@@ -98,15 +98,4 @@ export function createMemoryApprovalStore(): ApprovalStorePort & { readonly audi
   };
 }
 
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw classify(error);
-  }
-}
-
-function classify(error: unknown): Error {
-  const message = `DynamoDB (approvals): ${describeAwsError(error)}`;
-  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
-}
+const call = <T>(fn: () => Promise<T>): Promise<T> => callAws('DynamoDB (approvals)', fn);

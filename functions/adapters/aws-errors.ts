@@ -1,4 +1,5 @@
 /** How the AWS adapters sort SDK errors into retryable and permanent ones. */
+import { PermanentError, RetryableError } from '../core/errors';
 
 /** Error names AWS services use for "slow down" and "not now", whatever the HTTP status. */
 const TRANSIENT_NAMES = new Set([
@@ -44,4 +45,24 @@ export function isTransientAwsError(error: unknown): boolean {
 /** `Name: message` of an error, for our own error messages. */
 export function describeAwsError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * A failed AWS call as our error family: RetryableError when trying later can pass, else
+ * PermanentError; the message names the call, the SDK error is kept as the cause.
+ *
+ * @example classifyAwsError('CodePipeline GetPipeline p', error) // RetryableError for a throttle
+ */
+export function classifyAwsError(what: string, error: unknown): RetryableError | PermanentError {
+  const message = `${what}: ${describeAwsError(error)}`;
+  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+}
+
+/** Runs one AWS call, sorting its failure with {@link classifyAwsError}. */
+export async function callAws<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw classifyAwsError(what, error);
+  }
 }

@@ -6,8 +6,7 @@
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BypassesPort } from '../app/governance/deps';
 import type { Bypass } from '../core/governance/enforcement';
-import { PermanentError, RetryableError } from '../core/errors';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { callAws } from './aws-errors';
 import { TTL_ATTRIBUTE } from './dynamo-store';
 
 const PK = 'GOVERNANCE#BYPASSES';
@@ -43,11 +42,4 @@ export function createDynamoBypasses(options: { readonly client: DynamoDBDocumen
   };
 }
 
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const message = `DynamoDB (break-glass): ${describeAwsError(error)}`;
-    throw isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
-  }
-}
+const call = <T>(fn: () => Promise<T>): Promise<T> => callAws('DynamoDB (break-glass)', fn);

@@ -1,7 +1,6 @@
 /** Step Functions executions: started once per cause (by name), stopped when their work is done elsewhere. */
 import { ExecutionAlreadyExists, ExecutionDoesNotExist, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { PermanentError, RetryableError } from '../core/errors';
-import { isTransientAwsError } from './aws-errors';
+import { classifyAwsError } from './aws-errors';
 
 export interface ExecutionsPort {
   /** `sfn.startExecution`; `duplicate` when an execution of that name already exists (running or not). */
@@ -43,7 +42,4 @@ export function createExecutionsPort(client: SFNClient): ExecutionsPort {
   };
 }
 
-function classify(error: unknown, what: string): Error {
-  const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
-}
+const classify = (error: unknown, what: string) => classifyAwsError(`Step Functions ${what}`, error);

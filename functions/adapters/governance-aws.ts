@@ -15,18 +15,11 @@ import {
 import { GetCalendarStateCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChangeCalendarsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecord, TransitionRecordsPort } from '../app/governance/deps';
-import { PermanentError, RetryableError } from '../core/errors';
+import { PermanentError } from '../core/errors';
 import { BuildProjectSchema, PipelineDefinitionSchema, type BuildProject } from '../core/governance/definitions';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { callAws } from './aws-errors';
 
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const message = `${what}: ${describeAwsError(error)}`;
-    throw isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
-  }
-}
+const call = callAws;
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
 

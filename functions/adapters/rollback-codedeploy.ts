@@ -13,9 +13,9 @@ import {
   type DeploymentInfo,
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
-import { PermanentError, RetryableError } from '../core/errors';
+import { PermanentError } from '../core/errors';
 import type { DeployTarget, DeploymentView, GroupView, Revision } from '../core/rollback/types';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { callAws, classifyAwsError } from './aws-errors';
 
 export interface RollbackDeployPort {
   /** GetDeploymentGroup, ListDeployments (recent), BatchGetDeployments; deployments newest first. */
@@ -145,16 +145,6 @@ export function createRollbackDeployPort(client: CodeDeployClient): RollbackDepl
   };
 }
 
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw classify(what, error);
-  }
-}
-
 /** Throttling and 5xx are retried by the state machine; a denied or invalid call is reported. */
-function classify(what: string, error: unknown): Error {
-  const message = `CodeDeploy ${what}: ${describeAwsError(error)}`;
-  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
-}
+const call = <T>(what: string, fn: () => Promise<T>): Promise<T> => callAws(`CodeDeploy ${what}`, fn);
+const classify = (what: string, error: unknown) => classifyAwsError(`CodeDeploy ${what}`, error);

@@ -13,9 +13,9 @@ import {
   type CodePipelineClient,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-codepipeline';
-import { PermanentError, RetryableError } from '../core/errors';
+import { PermanentError } from '../core/errors';
 import type { StageExecution, StageTarget, StageView } from '../core/rollback/types';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { callAws, classifyAwsError } from './aws-errors';
 
 export interface RollbackPipelinePort {
   /** GetPipeline, GetPipelineState, ListActionExecutions, ListPipelineExecutions (all, and succeeded in the stage). */
@@ -130,15 +130,6 @@ async function stageTimes(client: CodePipelineClient, target: StageTarget, pipel
   };
 }
 
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw classify(what, error);
-  }
-}
-
-function classify(what: string, error: unknown): Error {
-  const message = `CodePipeline ${what}: ${describeAwsError(error)}`;
-  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
-}
+/** Throttling and 5xx are retried by the state machine; a denied or invalid call is reported. */
+const call = <T>(what: string, fn: () => Promise<T>): Promise<T> => callAws(`CodePipeline ${what}`, fn);
+const classify = (what: string, error: unknown) => classifyAwsError(`CodePipeline ${what}`, error);

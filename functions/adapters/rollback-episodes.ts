@@ -4,9 +4,9 @@
  * target back at once (two alarms, or one alarm flapping), only one acts within a cooldown.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PermanentError, RetryableError } from '../core/errors';
+import { PermanentError } from '../core/errors';
 import { Episode } from '../core/rollback/types';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { classifyAwsError } from './aws-errors';
 import { TTL_ATTRIBUTE } from './dynamo-store';
 
 export interface EpisodeStorePort {
@@ -76,7 +76,4 @@ export function createMemoryEpisodeStore(initial: Record<string, Episode> = {}):
   };
 }
 
-function classify(error: unknown): Error {
-  const message = `DynamoDB (rollback episodes): ${describeAwsError(error)}`;
-  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
-}
+const classify = (error: unknown) => classifyAwsError('DynamoDB (rollback episodes)', error);

@@ -14,15 +14,10 @@ import { createSlackDirectory } from '../adapters/slack-directory';
 import { getSlackToken } from '../adapters/slack-token';
 import { createEmailPort } from '../adapters/sns';
 import type { ApprovalDeps } from '../app/approvals/deps';
-import { ConfigError } from '../core/errors';
 import { picomatchGlobs } from '../core/glob-picomatch';
 import { embeddedConfig } from './embedded-config';
+import { env } from './env';
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new ConfigError([`environment variable ${name} is not set`]);
-  return value;
-}
 
 // Short Slack retries: a click must be answered within Slack's 3 seconds; a timer step is retried by Step Functions.
 const SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 1_000, randomize: true };

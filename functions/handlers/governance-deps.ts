@@ -17,6 +17,7 @@ import type { GovernanceDeps } from '../app/governance/deps';
 import { ConfigError } from '../core/errors';
 import { validatePolicy, type Policy } from '../core/governance/policy';
 import { embeddedConfig } from './embedded-config';
+import { env } from './env';
 
 // Replaced at bundle time by esbuild `define`: config/policy.yml as `serverless package` validated it.
 declare const WARDEN_EMBEDDED_POLICY: string | undefined;
@@ -29,11 +30,6 @@ export function embeddedPolicy(source = typeof WARDEN_EMBEDDED_POLICY === 'undef
   return result.policy;
 }
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new ConfigError([`environment variable ${name} is not set`]);
-  return value;
-}
 
 export async function buildGovernanceDeps(logger: Logger): Promise<GovernanceDeps> {
   const config = embeddedConfig();

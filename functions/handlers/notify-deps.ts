@@ -14,6 +14,7 @@ import { ConfigError } from '../core/errors';
 import type { Config } from '../core/config/schema';
 import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../core/glob';
 import { embeddedConfig } from './embedded-config';
+import { env } from './env';
 import { onFirstUse } from './on-first-use';
 
 // Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
@@ -30,11 +31,6 @@ export function embeddedGlobs(config: Config, source = typeof WARDEN_EMBEDDED_GL
   return precompiled(globs);
 }
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new ConfigError([`environment variable ${name} is not set`]);
-  return value;
-}
 
 // Adapters, and their SDK clients, load on first use: most invocations never fail a build, email,
 // dead-letter an event or meet a CodeDeploy action, and each SDK client costs tens of milliseconds of cold start.

@@ -16,15 +16,10 @@ import { getSlackToken } from '../adapters/slack-token';
 import { createEmailPort } from '../adapters/sns';
 import type { RollbackDeps } from '../app/rollback/deps';
 import type { StarterDeps } from '../app/rollback/start';
-import { ConfigError } from '../core/errors';
 import { picomatchGlobs } from '../core/glob-picomatch';
-import { embeddedConfig } from './notify-deps';
+import { embeddedConfig } from './embedded-config';
+import { env } from './env';
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new ConfigError([`environment variable ${name} is not set`]);
-  return value;
-}
 
 // A step is retried by Step Functions: Slack's own retries stay short.
 const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };

@@ -3,10 +3,16 @@
  * tick, each target with retries and the dead-letter queue; a role that writes nothing on `*`; the
  * policy embedded in the bundle (validated at package time), without a YAML parser.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customRules } from '../../config/custom-rules';
+import { parsePolicy } from '../../functions/core/governance/policy-schema';
 import { asArray, getAtt, iamStatements, serverlessPackage, zipEntries, type Json, type Packaged } from '../support/package';
+
+const { loadPolicy } = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as { loadPolicy(file: string): unknown };
 
 let packaged: Packaged;
 beforeAll(async () => {
@@ -49,5 +55,40 @@ describe('packaged governance', () => {
     expect(code).toContain('no-github-v1-source'); // the custom rules ship with it
     expect(code).not.toContain('YAMLParseError');
     expect(code.length).toBeLessThan(300_000);
+    // The rule ids are in the rule registry anyway: the whole validated policy proves the embedding.
+    expect(code).toContain(JSON.stringify(loadPolicy('config/policy.yml')));
+    // One `define` serves every function; only governance reads it, so the others do not carry it.
+    const notify = zipEntries(path.join(packaged.dir, 'notify.zip')).get('functions/handlers/notify.js')!.read().toString('utf8');
+    expect(notify).not.toContain('A person approves every production deploy.');
   });
+
+  it('runs governance for up to 5 minutes with 512 MB, its own role, the table and default topic, and async retries to the DLQ', () => {
+    const fn = resource('GovernanceLambdaFunction');
+    expect(fn).toMatchObject({ Timeout: 300, MemorySize: 512, Role: getAtt('GovernanceRole'), Environment: { Variables: { TABLE_NAME: { Ref: 'CardsTable' }, DEFAULT_TOPIC_ARN: { Ref: 'NotificationsTopic' } } } });
+    const asyncConfig = Object.values(packaged.template.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName?.Ref === 'GovernanceLambdaFunction')?.Properties;
+    expect(asyncConfig).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: getAtt('EventsDeadLetterQueue') } } });
+    const statements = iamStatements(packaged.template).filter(({ where }) => where.startsWith('GovernanceRole/')).map(({ statement }) => statement);
+    expect(statements.find((s) => s.Sid === 'OwnLogGroup')?.Resource).toEqual(getAtt('GovernanceLogGroup'));
+  });
+});
+
+describe('serverless package with an invalid policy', () => {
+  it('fails and prints every problem, as `warden policy check` would', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'warden-policy-'));
+    const file = path.join(dir, 'policy.yml');
+    const text = 'version: 1\nrules:\n  - id: prod-aproval\n  - id: approval-timeout\n    mode: sometimes\n';
+    writeFileSync(file, text);
+    const expected = parsePolicy(text, { customRules });
+    expect(expected.ok ? [] : expected.problems).toHaveLength(2);
+    try {
+      const failure = await serverlessPackage([`--param=policy=${file}`]).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+      expect(failure).toContain('Invalid pipeline-warden policy');
+      for (const problem of expected.ok ? [] : expected.problems) expect(failure).toContain(problem);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
