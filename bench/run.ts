@@ -19,6 +19,8 @@ import { collectEventFiles } from '../cli/files';
 import { replayEvents } from '../cli/replay';
 import { tally } from '../cli/replay-print';
 import { parseConfig } from '../functions/core/config/parse';
+import { parsePolicy } from '../functions/core/governance/policy-schema';
+import { customRules } from '../config/custom-rules';
 import { emptyCard, merge } from '../functions/core/card/merge';
 import type { RunCard } from '../functions/core/card/types';
 import { normalize } from '../functions/core/events/normalize';
@@ -48,11 +50,15 @@ const FUNCTIONS = {
   slackActions: 'functions/handlers/slack-actions.ts',
   rollbackStart: 'functions/handlers/rollback-start.ts',
   rollbackSteps: 'functions/handlers/rollback-steps.ts',
+  governance: 'functions/handlers/governance.ts',
 };
 
 const configResult = parseConfig(readFileSync(path.join(ROOT, 'config/warden.yml'), 'utf8'));
 if (!configResult.ok) throw new Error(configResult.problems.join('\n'));
 const config = configResult.config;
+const policyResult = parsePolicy(readFileSync(path.join(ROOT, 'config/policy.yml'), 'utf8'), { customRules });
+if (!policyResult.ok) throw new Error(policyResult.problems.join('\n'));
+const policy = policyResult.policy;
 const globs = picomatchGlobs();
 
 async function bundles(): Promise<void> {
@@ -69,7 +75,11 @@ async function bundles(): Promise<void> {
       target: 'node24',
       format: 'cjs',
       external: ['@aws-sdk/*'],
-      define: { WARDEN_EMBEDDED_CONFIG: JSON.stringify(JSON.stringify(config)), WARDEN_EMBEDDED_GLOBS: JSON.stringify(JSON.stringify(compileGlobs(config))) },
+      define: {
+        WARDEN_EMBEDDED_CONFIG: JSON.stringify(JSON.stringify(config)),
+        WARDEN_EMBEDDED_GLOBS: JSON.stringify(JSON.stringify(compileGlobs(config))),
+        WARDEN_EMBEDDED_POLICY: JSON.stringify(JSON.stringify(policy)),
+      },
       logLevel: 'error',
     });
     const bytes = statSync(outfile).size;
