@@ -2,7 +2,7 @@
  * Your own governance rules, next to the built-in ones. The `warden policy check` command and the
  * deployed governance Lambda both import this list; config/policy.yml turns a rule on by its id,
  * with a severity, a scope and a mode, exactly like a built-in rule. How to write one:
- * docs/governance-policy.md ("Custom rules").
+ * README.md, "Governance" ("Custom rules").
  *
  * A rule is a pure function of what AWS prints for a resource (`aws codepipeline get-pipeline`'s
  * `pipeline`, one of `aws codebuild batch-get-projects`' `projects`, or a CodeArtifact package):

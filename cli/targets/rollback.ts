@@ -2,7 +2,7 @@
  * The rollback rule in replay: an alarm that went to ALARM starts the rollback state machine
  * (statemachines/rollback.asl.yaml), executed locally on replay's clock; CodeDeploy and CodePipeline
  * answer from the world file's `rollback` section and simulate the rollbacks they are asked for
- * (functions/adapters/rollback-world.ts; format in docs/rollback.md).
+ * (functions/adapters/rollback-world.ts; format in README.md, "Rollback on alarms").
  */
 import { createMemoryEpisodeStore } from '../../functions/adapters/rollback-episodes';
 import { createWorldRollbackPorts, parseRollbackWorld } from '../../functions/adapters/rollback-world';

@@ -1,6 +1,6 @@
 /**
  * The rollback flow's AWS side in replay and in the state machine tests: CodeDeploy and
- * CodePipeline answered from the world file's `rollback` section (docs/rollback.md, "World file"),
+ * CodePipeline answered from the world file's `rollback` section (README.md, "Rollback on alarms", "World file"),
  * every call recorded under its real API name with the SDK's input shape, and writes simulated:
  * a stopped deployment gets CodeDeploy's rollback deployment, a redeploy or a stage rollback runs
  * for `rollbackTakes` and ends `rollbackResult`. Times are read against the replay clock: an entry

@@ -7,7 +7,7 @@ import { bypassHolds, decideTransitions, stageKey, type TransitionAction, type T
 import { evaluatePolicy, protectedStages, type Violation } from '../../core/governance/evaluate';
 import type { PipelineDefinition } from '../../core/governance/definitions';
 import { activeFreezes, localTime } from '../../core/governance/freeze';
-import { renderFreezeActions, renderReport, renderResource, byResource } from '../../core/governance/report';
+import { renderFreezeActions, renderReport, renderReportEmail, renderThread } from '../../core/governance/report';
 import type { GovernanceTrigger } from '../../core/governance/trigger';
 import { picomatchGlobs } from '../../core/glob-picomatch';
 import type { GovernanceDeps } from './deps';
@@ -173,11 +173,10 @@ async function report(input: Parameters<typeof renderReport>[0], deps: Governanc
   const top = await post(renderReport(input), deps);
   const channel = deps.config.governance?.report?.slack?.channel;
   if (top && channel) {
-    for (const [name, vs] of byResource(input.violations)) await deps.slack.postMessage({ channel, threadTs: top, ...renderResource(name, vs) });
+    for (const reply of renderThread(input.violations)) await deps.slack.postMessage({ channel, threadTs: top, ...reply });
   }
-  const body = [renderReport(input).text, ...byResource(input.violations).map(([name, vs]) => `\n${name}\n${vs.map((v) => `  ${v.severity} ${v.ruleId}${v.stage ? ` (stage ${v.stage})` : ''}: ${v.message}`).join('\n')}`)].join('\n');
   for (const topic of deps.config.governance?.report?.email?.topics ?? []) {
-    await deps.email.publish({ topicArn: topic === 'default' ? deps.defaultTopicArn : topic, subject: `[pipeline-warden] Pipeline policy: ${input.what}`.slice(0, 100), body: `${body}\n\n-- \nSent by pipeline-warden. Policy: config/policy.yml.\n` });
+    await deps.email.publish(renderReportEmail(input, topic === 'default' ? deps.defaultTopicArn : topic));
   }
 }
 

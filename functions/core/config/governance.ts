@@ -3,7 +3,7 @@
  * act, change freezes (with break-glass), and pipelines started by new package versions.
  * The rules themselves are in the policy file (config/policy.yml). Documented in the README.
  */
-import { DURATION_PATTERN } from '../duration';
+import { DURATION_PATTERN, parseDuration } from '../duration';
 import * as z from '../zod';
 import type { Config } from './schema';
 
@@ -13,7 +13,21 @@ const channelId = z.string().check(z.regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slac
 const topic = z.string().check(z.regex(/^(default|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/, 'must be an SNS topic ARN or "default"'));
 const people = z.array(z.string().check(z.regex(/^[UWS][A-Z0-9]{6,}$/, 'must be a Slack user ID (U…/W…) or user group ID (S…)'))).check(nonEmpty('at least one user or user group'));
 /** A local date and time without offset; the window's time zone says where it is. */
-const localTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date and time such as 2026-12-20T18:00 (no offset: `timezone` says where)'));
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+/** Whether the calendar has that date and the clock that time (croner would move 30 February to March). */
+function isRealLocalTime(text: string): boolean {
+  const [, ...parts] = LOCAL_TIME.exec(text) ?? [];
+  const [y, mo, d, h, mi, s] = parts.map((p) => Number(p ?? 0));
+  if (y === undefined || mo === undefined || d === undefined || h === undefined || mi === undefined || s === undefined) return false;
+  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && at.getUTCHours() === h && at.getUTCMinutes() === mi && at.getUTCSeconds() === s;
+}
+const localTime = z.string().check(
+  z.regex(LOCAL_TIME, 'must be a local date and time such as 2026-12-20T18:00 (no offset: `timezone` says where)'),
+  z.refine((t) => !LOCAL_TIME.test(t) || isRealLocalTime(t), 'is not a date and time that exists (month 01-12, a day the month has, hour 00-23, minute 00-59)'),
+);
+/** An SSM document name (3-128 of [A-Za-z0-9_.-]) or a shared calendar's ARN. */
+const calendar = z.string().check(z.regex(/^([A-Za-z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/[A-Za-z0-9_.-]{3,128})$/, 'must be a Change Calendar name (3-128 letters, digits, _ . -) or its ARN'));
 const cron = z.string().check(z.regex(/^\S+( \S+){4,5}$/, 'must be a cron expression with 5 or 6 fields, e.g. "0 18 * * 5" (Fridays at 18:00)'));
 
 const timezone = z.string().check(
@@ -61,7 +75,7 @@ export const GovernanceSchema = z.strictObject({
   enforce: z._default(z.boolean(), true),
   freezes: z._default(z.array(FreezeSchema), []),
   /** SSM Change Calendars (names or ARNs): while one is CLOSED, every pipeline's production stages are closed. */
-  changeCalendars: z._default(z.array(z.string().check(nonEmpty('empty name'))), []),
+  changeCalendars: z._default(z.array(calendar), []),
 });
 export type GovernanceConfig = z.infer<typeof GovernanceSchema>;
 
@@ -82,7 +96,10 @@ export const CodeArtifactSchema = z.strictObject({
 });
 export type CodeArtifactConfig = z.infer<typeof CodeArtifactSchema>;
 
-/** Problems a schema cannot see: two freezes with one name, a one-off window that ends before it starts. */
+/**
+ * Problems a schema cannot see: two freezes with one name, a one-off window that ends before it
+ * starts, an empty duration. Cron expressions are checked with croner in governance-checks.ts.
+ */
 export function governanceProblems(config: Config): string[] {
   const freezes = config.governance?.freezes ?? [];
   const problems: string[] = [];
@@ -91,6 +108,7 @@ export function governanceProblems(config: Config): string[] {
     if (seen.has(f.name)) problems.push(`governance.freezes[${i}].name: "${f.name}" is already the name of another freeze`);
     seen.add(f.name);
     if (f.from && f.to && f.to <= f.from) problems.push(`governance.freezes[${i}].to: ${f.to} is not after from (${f.from})`);
+    if (f.duration !== undefined && !((parseDuration(f.duration) ?? 0) >= 5 * 60_000)) problems.push(`governance.freezes[${i}].duration: at least 5m (the freeze tick runs every 5 minutes: a shorter window could fall between two ticks)`);
   });
   return problems;
 }

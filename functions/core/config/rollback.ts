@@ -2,7 +2,7 @@
  * `rollback:` in the config: which CloudWatch alarms guard which CodeDeploy deployment groups and
  * CodePipeline stages, how long after a deployment an alarm still means "roll it back" (the bake
  * window), whether to act or only tell, and how long a target rests after a rollback (cooldown).
- * Documented in docs/rollback.md. Imported by the notify bundle: no picomatch, no SDK here.
+ * Documented in README.md, "Rollback on alarms". Imported by the notify bundle: no picomatch, no SDK here.
  */
 import { DURATION_PATTERN, parseDuration } from '../duration';
 import * as z from '../zod';

@@ -1,5 +1,5 @@
 /**
- * The governance policy (`config/policy.yml`, documented in docs/governance-policy.md): which
+ * The governance policy (`config/policy.yml`, documented in README.md, "Governance"): which
  * rules apply to which pipelines, projects and packages, how severe a violation is, and whether it
  * is only reported or enforced. Strict like the config: an unknown key is a typo that would
  * silently check nothing, so it is a problem with its path.

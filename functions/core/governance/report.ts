@@ -2,6 +2,7 @@
  * Governance results as people read them: one Slack report per check, a thread reply per violating
  * resource, what was closed or reopened and why, and the same as email.
  */
+import type { Email } from '../render/email';
 import type { RenderedMessage } from '../render/slack-card';
 import { clip, esc } from '../render/format';
 import type { SlackBlock } from '../render/blocks';
@@ -30,16 +31,19 @@ export function byResource(violations: readonly Violation[]): Array<[string, Vio
   return [...groups].sort(([a, va], [b, vb]) => rank(va) - rank(vb) || a.localeCompare(b));
 }
 
-export function actionLine(a: TransitionAction): string {
+/** A transition change as a line: mrkdwn for Slack (names bold, escaped), or plain text for email. */
+export function actionLine(a: TransitionAction, format: 'mrkdwn' | 'plain' = 'mrkdwn'): string {
+  const b = format === 'mrkdwn' ? (t: string) => `*${esc(t)}*` : (t: string) => t;
+  const t = format === 'mrkdwn' ? esc : (text: string) => text;
   switch (a.action) {
     case 'disable':
-      return `🔒 closed the way into *${esc(a.stage)}* of *${esc(a.pipeline)}* (${esc(a.reason)})`;
+      return `🔒 closed the way into ${b(a.stage)} of ${b(a.pipeline)} (${t(a.reason)})`;
     case 'enable':
-      return `🔓 reopened the way into *${esc(a.stage)}* of *${esc(a.pipeline)}* (it had been closed: ${esc(a.was)})`;
+      return `🔓 reopened the way into ${b(a.stage)} of ${b(a.pipeline)} (it had been closed: ${t(a.was)})`;
     case 'release':
-      return `👀 *${esc(a.stage)}* of *${esc(a.pipeline)}* was reopened by a person while it should be closed (${esc(a.reason)}); left open`;
+      return `👀 ${b(a.stage)} of ${b(a.pipeline)} was reopened by a person while it should be closed (${t(a.reason)}); left open`;
     case 'forget':
-      return `ℹ️ *${esc(a.stage)}* of *${esc(a.pipeline)}*: no longer managed by pipeline-warden (${esc(a.why)})`;
+      return `ℹ️ ${b(a.stage)} of ${b(a.pipeline)}: no longer managed by pipeline-warden (${t(a.why)})`;
   }
 }
 
@@ -47,7 +51,7 @@ export function actionLine(a: TransitionAction): string {
  * The top-level report message.
  *
  * @example renderReport({ what: 'daily audit', checked: 12, violations, actions }).text
- * // 'Pipeline policy · daily audit: 3 of 12 resources violate it (2 errors)'
+ * // '⛔ Pipeline policy · daily audit: 3 of 12 resources violate it (2 errors, 1 other)'
  */
 export function renderReport(input: ReportInput): RenderedMessage {
   const groups = byResource(input.violations);
@@ -58,14 +62,47 @@ export function renderReport(input: ReportInput): RenderedMessage {
       : `${errors ? '⛔' : '⚠️'} Pipeline policy · ${input.what}: ${groups.length} of ${input.checked} resources violate it (${errors} error${errors === 1 ? '' : 's'}, ${input.violations.length - errors} other)`;
   const blocks: SlackBlock[] = [section(`*${esc(headline)}*`)];
   if (groups.length) blocks.push(section(groups.map(([name, vs]) => `${ICON[worst(vs)]} ${esc(name)}: ${vs.map((v) => `\`${v.ruleId}\``).join(', ')}`).join('\n')));
-  if (input.actions.length) blocks.push(section(input.actions.map(actionLine).join('\n')));
+  if (input.actions.length) blocks.push(section(input.actions.map((a) => actionLine(a)).join('\n')));
   return { text: headline, blocks };
+}
+
+/**
+ * Slack allows about one message per second per channel: a daily audit of hundreds of violating
+ * resources would post for minutes and outlive the function. The email has every resource.
+ */
+export const MAX_THREAD_REPLIES = 40;
+
+/**
+ * The report's thread: one reply per violating resource (errors first), at most
+ * MAX_THREAD_REPLIES, then one reply that says how many more there are.
+ */
+export function renderThread(violations: readonly Violation[]): RenderedMessage[] {
+  const groups = byResource(violations);
+  const shown = groups.slice(0, MAX_THREAD_REPLIES).map(([name, vs]) => renderResource(name, vs));
+  const more = groups.length - shown.length;
+  if (more <= 0) return shown;
+  const text = `…and ${more} more resource${more === 1 ? '' : 's'} with violations: the email report lists every one, and \`npx warden policy check\` shows them for a pipeline definition.`;
+  return [...shown, { text, blocks: [section(text)] }];
 }
 
 /** The thread reply for one resource: each violation with how to fix it. */
 export function renderResource(name: string, violations: readonly Violation[]): RenderedMessage {
   const lines = violations.map((v) => `${ICON[v.severity]} \`${v.ruleId}\`${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` · stage ${esc(v.stage)}` : ''}: ${esc(v.message)}`);
   return { text: `${name}: ${violations.length} violation(s)`, blocks: [section(`*${esc(name)}*\n${lines.join('\n')}`)] };
+}
+
+/**
+ * The same report by email: the headline as subject (SNS: one line, at most 100 characters), each
+ * violating resource with its violations, and what was closed or reopened.
+ *
+ * @example renderReportEmail(input, topicArn).subject // '[pipeline-warden] Pipeline policy: daily audit'
+ */
+export function renderReportEmail(input: ReportInput, topicArn: string): Email {
+  const resources = byResource(input.violations).map(([name, vs]) => `${name}\n${vs.map((v) => `  ${v.severity} ${v.ruleId}${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` (stage ${v.stage})` : ''}: ${v.message}`).join('\n')}`);
+  const actions = input.actions.length ? [`Stage transitions:\n${input.actions.map((a) => `  ${actionLine(a, 'plain')}`).join('\n')}`] : [];
+  const body = [renderReport(input).text, ...resources, ...actions].join('\n\n');
+  const subject = clip(`[pipeline-warden] Pipeline policy: ${input.what}`, 100).replace(/[\r\n\t]+/g, ' ');
+  return { topicArn, subject, body: `${body}\n\n-- \nSent by pipeline-warden. Policy: config/policy.yml; destinations: governance.report in config/warden.yml.\n` };
 }
 
 /** Action id of the break-glass button; the Slack endpoint routes `bypass:` to the governance flow. */
@@ -84,7 +121,7 @@ export function renderFreezeActions(actions: readonly TransitionAction[], breakG
   });
   // Slack: at most 25 elements in an actions block; ids must be unique within a message.
   const actionBlocks = chunk(buttons, 25).map((elements, i) => ({ type: 'actions', block_id: `bypass-${i}`, elements: elements.map((e, j) => ({ ...e, action_id: `${BYPASS_ACTION}:${i * 25 + j}` })) }));
-  return { text: 'pipeline-warden changed stage transitions', blocks: [section(actions.map(actionLine).join('\n')), ...actionBlocks] };
+  return { text: 'pipeline-warden changed stage transitions', blocks: [section(actions.map((a) => actionLine(a)).join('\n')), ...actionBlocks] };
 }
 
 function confirmation(pipeline: string, stage: string, freeze: string): SlackBlock {
