@@ -203,6 +203,17 @@ function rollbackResourcesOf(config) {
   };
 }
 
+/**
+ * ssm:GetCalendarState resources: the config's governance.changeCalendars (a name is a document of
+ * this account and region, an ARN a calendar shared from elsewhere). None: a name nobody can have
+ * (IAM refuses an empty Resource list).
+ */
+function changeCalendarResourcesOf(config) {
+  const calendars = (config.governance && config.governance.changeCalendars) || [];
+  const names = calendars.length ? [...new Set(calendars)].sort() : ['pipeline-warden-no-change-calendar'];
+  return names.map((c) => (c.startsWith('arn:') ? c : { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/${c}` }));
+}
+
 module.exports = {
   // The governance policy rides along in every bundle's `define`: one esbuild setting serves all
   // functions, and only the governance function reads WARDEN_EMBEDDED_POLICY (esbuild drops it elsewhere).
@@ -240,6 +251,8 @@ module.exports = {
   rollbackApplicationResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).applications,
   /** codepipeline resources of the rollback guards: each pipeline and its guarded stage. */
   rollbackPipelineResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).pipelines,
+  /** ssm:GetCalendarState resources: the change calendars governance reads (see changeCalendarResourcesOf). */
+  changeCalendarResources: async (ctx) => changeCalendarResourcesOf(await configFromParams(ctx)),
   publishTopicResources: async (ctx) => [{ Ref: 'NotificationsTopic' }, ...topicArnsOf(await configFromParams(ctx))],
   // For tests and the CLI: the same functions without osls.
   loadConfig,
@@ -249,5 +262,6 @@ module.exports = {
   topicArnsOf,
   approvalResourcesOf,
   rollbackResourcesOf,
+  changeCalendarResourcesOf,
   InvalidConfigError,
 };

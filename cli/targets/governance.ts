@@ -1,8 +1,9 @@
 /**
- * The governance rules in replay: CloudTrail changes to pipelines and projects, and published
- * package versions, run through the real governance code with recording ports. Definitions come from
- * the world file's `pipelines` (get-pipeline output, as for notify); the `governance` section adds
- * stage transitions, CodeBuild projects and change calendars.
+ * The governance rules in replay: CloudTrail changes to pipelines and projects, published package
+ * versions, and stage starts (they end break-glass bypasses; replay has none, so they do nothing),
+ * run through the real governance code with recording ports. Definitions come from the world
+ * file's `pipelines` (get-pipeline output, as for notify); the `governance` section adds stage
+ * transitions, CodeBuild projects and change calendars.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,7 @@ export const governanceTargets: ReplayTargetFactory = (shared) => {
   return [
     { pattern: 'governance-cloudtrail.pattern.json', run },
     { pattern: 'package-trigger.pattern.json', run },
+    { pattern: 'governance-stage-started.pattern.json', run },
   ];
 };
 
@@ -88,6 +90,8 @@ function replayGovernanceDeps(shared: ReplayShared): GovernanceDeps {
     records: {
       list: async () => [...records.values()],
       put: async (r) => void records.set(`${r.pipeline}/${r.stage}`, r),
+      // One replay run at a time: nothing can claim a stage between its plan and its apply.
+      claim: async (r) => (records.set(`${r.pipeline}/${r.stage}`, r), true),
       remove: async (p, s) => void records.delete(`${p}/${s}`),
     },
     slack: shared.recorder.slack,

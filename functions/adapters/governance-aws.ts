@@ -17,7 +17,7 @@ import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } 
 import type { ChangeCalendarsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecord, TransitionRecordsPort } from '../app/governance/deps';
 import { PermanentError } from '../core/errors';
 import { BuildProjectSchema, PipelineDefinitionSchema, type BuildProject } from '../core/governance/definitions';
-import { callAws } from './aws-errors';
+import { callAws, classifyAwsError } from './aws-errors';
 
 const call = callAws;
 
@@ -128,6 +128,18 @@ export function createDynamoTransitionRecords(options: { readonly client: Dynamo
     async put(record) {
       // No expiry: a closed transition stays ours for as long as it stays closed.
       await call('DynamoDB (transitions)', () => client.send(new PutCommand({ TableName: tableName, Item: { pk: RECORDS_PK, sk: `${record.pipeline}#${record.stage}`, record } })));
+    },
+    async claim(record, seen) {
+      const condition = seen
+        ? { ConditionExpression: '#r.disabledAt = :at AND #r.#state = :state AND #r.reason = :reason', ExpressionAttributeNames: { '#r': 'record', '#state': 'state' }, ExpressionAttributeValues: { ':at': seen.disabledAt, ':state': seen.state, ':reason': seen.reason } }
+        : { ConditionExpression: 'attribute_not_exists(pk)' };
+      try {
+        await client.send(new PutCommand({ TableName: tableName, Item: { pk: RECORDS_PK, sk: `${record.pipeline}#${record.stage}`, record }, ...condition }));
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        throw classifyAwsError('DynamoDB (transitions)', error);
+      }
     },
     async remove(pipeline, stage) {
       await call('DynamoDB (transitions)', () => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: RECORDS_PK, sk: `${pipeline}#${stage}` } })));

@@ -12,7 +12,10 @@ import { customRules } from '../../config/custom-rules';
 import { parsePolicy } from '../../functions/core/governance/policy-schema';
 import { asArray, getAtt, iamStatements, serverlessPackage, zipEntries, type Json, type Packaged } from '../support/package';
 
-const { loadPolicy } = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as { loadPolicy(file: string): unknown };
+const { loadPolicy, changeCalendarResourcesOf } = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as {
+  loadPolicy(file: string): unknown;
+  changeCalendarResourcesOf(config: unknown): Json[];
+};
 
 let packaged: Packaged;
 beforeAll(async () => {
@@ -30,7 +33,8 @@ describe('packaged governance', () => {
     expect(resource('GovernanceAuditSchedule')).toMatchObject({ ScheduleExpression: 'cron(0 6 * * ? *)', Targets: [{ Input: '{"warden":"audit"}' }] });
     expect(resource('GovernanceFreezeSchedule')).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', Targets: [{ Input: '{"warden":"tick"}' }] });
     const queuePolicy = asArray<Json>(resource('EventsQueuePolicy').PolicyDocument.Statement).find((s) => s.Sid === 'EventBridgeRulesOnly')!;
-    for (const id of ['GovernanceChangeRule', 'PackageTriggerRule', 'GovernanceAuditSchedule', 'GovernanceFreezeSchedule']) {
+    expect(resource('GovernanceStageStartedRule').EventPattern).toEqual(pattern('governance-stage-started.pattern.json'));
+    for (const id of ['GovernanceChangeRule', 'PackageTriggerRule', 'GovernanceAuditSchedule', 'GovernanceFreezeSchedule', 'GovernanceStageStartedRule']) {
       const [target] = resource(id).Targets as Json[];
       expect(target, id).toMatchObject({ Arn: getAtt('GovernanceLambdaFunction'), RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 }, DeadLetterConfig: { Arn: getAtt('EventsDeadLetterQueue') } });
       expect(queuePolicy.Condition.ArnEquals['aws:SourceArn'], id).toContainEqual(getAtt(id));
@@ -46,6 +50,8 @@ describe('packaged governance', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.GovernPipelines.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:*' });
     expect(bySid.GovernanceRecords.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['GOVERNANCE#*', 'AUDIT#*'] } });
+    // config/warden.yml names no change calendar: a document nobody can have, not document/*.
+    expect(bySid.ReadChangeCalendars.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/pipeline-warden-no-change-calendar' }]);
   });
 
   it('embeds the validated policy in the bundle, without a YAML parser', () => {
@@ -69,6 +75,15 @@ describe('packaged governance', () => {
     expect(asyncConfig).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: getAtt('EventsDeadLetterQueue') } } });
     const statements = iamStatements(packaged.template).filter(({ where }) => where.startsWith('GovernanceRole/')).map(({ statement }) => statement);
     expect(statements.find((s) => s.Sid === 'OwnLogGroup')?.Resource).toEqual(getAtt('GovernanceLogGroup'));
+  });
+});
+
+describe('change calendar resources', () => {
+  it('are the calendars the config names: a name in this account and region, an ARN as it is', () => {
+    expect(changeCalendarResourcesOf({ governance: { changeCalendars: ['release-calendar', 'arn:aws:ssm:eu-west-1:111122223333:document/org-freeze', 'release-calendar'] } })).toEqual([
+      'arn:aws:ssm:eu-west-1:111122223333:document/org-freeze',
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:document/release-calendar' },
+    ]);
   });
 });
 

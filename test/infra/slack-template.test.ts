@@ -51,6 +51,7 @@ describe('packaged Slack interactivity endpoint', () => {
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(Object.keys(bySid).sort()).toEqual([
       'Approvals',
+      'BreakGlassChangeCalendars',
       'BreakGlassPipelines',
       'BreakGlassRecords',
       'DecideApprovals',

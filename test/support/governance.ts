@@ -44,9 +44,10 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
   const audits: Array<Record<string, unknown>> = [];
   const calls: Array<{ call: string; input: Record<string, unknown> }> = [];
   const recorder = createRecorder({});
-  const change = (key: string, state: Omit<TransitionState, 'stage' | 'lastChangedAt'>) => {
-    const stage = transitions.get(key)!.stage;
-    transitions.set(key, { stage, ...state, lastChangedAt: now.toISOString() });
+  // As in CodePipeline, changing a transition leaves the stage's latest execution as it was.
+  const change = (key: string, state: Omit<TransitionState, 'stage' | 'lastChangedAt' | 'latestExecutionId'>) => {
+    const { stage, latestExecutionId } = transitions.get(key)!;
+    transitions.set(key, { stage, ...state, lastChangedAt: now.toISOString(), ...(latestExecutionId ? { latestExecutionId } : {}) });
   };
   const deps: GovernanceDeps = {
     config: options.config,
@@ -76,6 +77,12 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
     records: {
       list: async () => [...records.values()],
       put: async (r) => void records.set(`${r.pipeline}/${r.stage}`, r),
+      claim: async (r, seen) => {
+        const held = records.get(`${r.pipeline}/${r.stage}`);
+        const same = seen ? held?.disabledAt === seen.disabledAt && held.state === seen.state && held.reason === seen.reason : held === undefined;
+        if (same) records.set(`${r.pipeline}/${r.stage}`, r);
+        return same;
+      },
       remove: async (p, s) => void records.delete(`${p}/${s}`),
     },
     bypasses: {

@@ -1,8 +1,9 @@
 /**
  * Break-glass during a change freeze: a person the freeze names lets one execution into a closed
- * production stage, from the button on the freeze's Slack message. The bypass holds until an
- * execution has gone into the stage (or an hour has passed); the next tick closes the stage again.
- * Granting and using it are audited.
+ * production stage, from the button on the freeze's Slack message. The stage opens at once; when an
+ * execution enters it (its STARTED event, bypass-entered.ts) it closes again; a bypass nobody used
+ * ends after an hour (the tick). Granting, using and expiring are audited. A second click while the
+ * bypass holds changes nothing.
  */
 import { activeFreezes } from '../../core/governance/freeze';
 import { BYPASS_ACTION } from '../../core/governance/report';
@@ -10,7 +11,7 @@ import { bypassHolds, stageKey } from '../../core/governance/enforcement';
 import { evaluatePolicy } from '../../core/governance/evaluate';
 import * as z from '../../core/zod';
 import type { GovernanceDeps } from './deps';
-import { reconcile } from './run';
+import { apply, evaluationContext, plan } from './reconcile';
 
 export interface BypassClick {
   readonly actionId: string;
@@ -23,38 +24,64 @@ export type BypassOutcome = { readonly kind: 'done'; readonly text: string } | {
 const Value = z.object({ pipeline: z.string(), stage: z.string(), freeze: z.string() });
 const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
 
-export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps): Promise<BypassOutcome> {
-  if (!click.actionId.startsWith(BYPASS_ACTION)) return { kind: 'ignored' };
-  let raw: unknown;
+/** The button's value, if it is one of ours. */
+function parseValue(click: BypassClick): z.infer<typeof Value> | undefined {
+  if (!click.actionId.startsWith(BYPASS_ACTION)) return undefined;
   try {
-    raw = JSON.parse(click.value);
+    const parsed = Value.safeParse(JSON.parse(click.value));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    return { kind: 'ignored' };
+    return undefined;
   }
-  const parsed = Value.safeParse(raw);
-  if (!parsed.success || !deps.bypasses) return { kind: 'ignored' };
-  const { pipeline, stage, freeze: freezeName } = parsed.data;
-  const now = deps.now();
-  const freeze = activeFreezes(deps.config.governance?.freezes ?? [], now).find((f) => f.name === freezeName);
-  if (!freeze) return { kind: 'refused', ephemeral: `Freeze "${freezeName}" is not on now: there is nothing to lift. Nothing changed.` };
+}
+
+/** Why this person may not lift this freeze now; undefined when they may. */
+async function refusal(user: string, freezeName: string, deps: GovernanceDeps): Promise<string | undefined> {
+  const freeze = activeFreezes(deps.config.governance?.freezes ?? [], deps.now()).find((f) => f.name === freezeName);
+  if (!freeze) return `Freeze "${freezeName}" is not on now: there is nothing to lift. Nothing changed.`;
   const approvers = freeze.breakGlass?.approvers ?? [];
-  const groups = (await deps.directory?.groupsOf(click.user.id, approvers)) ?? [];
-  if (!approvers.includes(click.user.id) && groups.length === 0) {
-    return { kind: 'refused', ephemeral: approvers.length ? `You may not lift freeze "${freezeName}". Break-glass approvers: ${approvers.map(mention).join(', ')}. Nothing changed.` : `Freeze "${freezeName}" allows no break-glass. Nothing changed.` };
-  }
+  if (!approvers.length) return `Freeze "${freezeName}" allows no break-glass. Nothing changed.`;
+  if (approvers.includes(user) || ((await deps.directory?.groupsOf(user, approvers)) ?? []).length > 0) return undefined;
+  return `You may not lift freeze "${freezeName}". Break-glass approvers: ${approvers.map(mention).join(', ')}. Nothing changed.`;
+}
+
+export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps): Promise<BypassOutcome> {
+  const value = parseValue(click);
+  if (!value || !deps.bypasses) return { kind: 'ignored' };
+  const { pipeline, stage, freeze: freezeName } = value;
+  const refused = await refusal(click.user.id, freezeName, deps);
+  if (refused) return { kind: 'refused', ephemeral: refused };
+  const now = deps.now();
+  const done = { kind: 'done', text: `Lifted for one execution of ${pipeline} into ${stage}.` } as const;
   const state = (await deps.pipelines.transitions(pipeline)).find((s) => s.stage === stage);
   const existing = (await deps.bypasses.list()).find((b) => b.pipeline === pipeline && b.stage === stage);
-  if (existing && bypassHolds(existing, state, now)) return { kind: 'refused', ephemeral: `${mention(existing.by)} already let one execution into ${stage} of ${pipeline} at ${existing.at}; it has not gone in yet. Nothing changed.` };
+  if (existing && bypassHolds(existing, state, now)) {
+    // The same person clicking twice gets the same answer; anyone else learns who granted it.
+    if (existing.by === click.user.id) return done;
+    return { kind: 'refused', ephemeral: `${mention(existing.by)} already let one execution into ${stage} of ${pipeline} at ${existing.at}; it has not gone in yet. Nothing changed.` };
+  }
+
+  // Decide with the freeze lifted before recording anything: an enforced rule, another freeze or a
+  // closed change calendar may keep the stage closed, and then break-glass would let nobody in.
+  const definition = await deps.pipelines.get(pipeline);
+  if (!definition) return { kind: 'refused', ephemeral: `Pipeline ${pipeline} no longer exists. Nothing changed.` };
+  const violations = evaluatePolicy({ pipelines: [definition] }, deps.policy, evaluationContext(deps));
+  const planned = await plan({ definitions: [definition], violations, lifted: [`${stageKey(pipeline, stage)}#${freezeName}`] }, deps);
+  const still = planned.wanted.get(stageKey(pipeline, stage));
+  if (still) return { kind: 'refused', ephemeral: `${stage} of ${pipeline} stays closed without freeze "${freezeName}" too: ${still.join('; ')}. Break-glass lifts only the freeze. Nothing changed.` };
 
   const at = now.toISOString();
   await deps.bypasses.put({ pipeline, stage, freeze: freezeName, by: click.user.id, at, ...(state?.latestExecutionId ? { latestExecutionId: state.latestExecutionId } : {}) });
   await deps.bypasses.audit({ pipeline, stage, freeze: freezeName, event: 'granted', by: click.user.id, at });
   // Open it now: the execution waiting at the closed transition goes in without waiting for the tick.
-  const definition = await deps.pipelines.get(pipeline);
-  if (definition) await reconcile([definition], evaluatePolicy({ pipelines: [definition] }, deps.policy, { customRules: deps.customRules }), deps);
-  const text = `🔓 ${mention(click.user.id)} lifted freeze "${freezeName}" for one execution into ${stage} of ${pipeline} (until one goes in, at most an hour); then it closes again.`;
+  await apply(planned, deps);
+  await announce(click, { pipeline, stage, freezeName }, deps);
+  return done;
+}
+
+async function announce(click: BypassClick, what: { pipeline: string; stage: string; freezeName: string }, deps: GovernanceDeps): Promise<void> {
+  const text = `🔓 ${mention(click.user.id)} lifted freeze "${what.freezeName}" for one execution into ${what.stage} of ${what.pipeline} (until one goes in, at most an hour); it closes again as soon as one has.`;
   const channel = deps.config.governance?.report?.slack?.channel;
   if (channel) await deps.slack.postMessage({ channel, text: text.replace(/<[@!][^>]+>/g, click.user.name ?? click.user.id), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
-  deps.logger.info('break-glass granted', { pipeline, stage, freeze: freezeName, by: click.user.id, key: stageKey(pipeline, stage) });
-  return { kind: 'done', text: `Lifted for one execution of ${pipeline} into ${stage}.` };
+  deps.logger.info('break-glass granted', { pipeline: what.pipeline, stage: what.stage, freeze: what.freezeName, by: click.user.id });
 }

@@ -42,6 +42,12 @@ export interface ChangeCalendarsPort {
 export interface TransitionRecordsPort {
   list(): Promise<TransitionRecord[]>;
   put(record: TransitionRecord): Promise<void>;
+  /**
+   * Writes the record of a disable unless another run changed this stage's record since `seen`
+   * was read (undefined: there was none then). false: another run got there first and makes the
+   * call itself, so concurrent runs close a stage once.
+   */
+  claim(record: TransitionRecord, seen: TransitionRecord | undefined): Promise<boolean>;
   remove(pipeline: string, stage: string): Promise<void>;
 }
 
@@ -50,7 +56,8 @@ export interface BypassesPort {
   list(): Promise<Bypass[]>;
   put(bypass: Bypass): Promise<void>;
   remove(pipeline: string, stage: string): Promise<void>;
-  audit(entry: { readonly pipeline: string; readonly stage: string; readonly freeze: string; readonly event: 'granted' | 'used' | 'expired'; readonly by?: string; readonly at: string }): Promise<void>;
+  /** `used` names the execution that went in, when it is known. */
+  audit(entry: { readonly pipeline: string; readonly stage: string; readonly freeze: string; readonly event: 'granted' | 'used' | 'expired'; readonly by?: string; readonly executionId?: string; readonly at: string }): Promise<void>;
 }
 
 export interface GovernanceDeps {

@@ -4,10 +4,11 @@
  */
 import { approvalsProblems } from './approvals-checks';
 import { governanceProblems } from './governance';
+import { governanceCronProblems } from './governance-checks';
 import { rollbackProblems } from './rollback';
 import type { Config } from './schema';
 
-const CHECKS: ReadonlyArray<(config: Config) => string[]> = [approvalsProblems, rollbackProblems, governanceProblems];
+const CHECKS: ReadonlyArray<(config: Config) => string[]> = [approvalsProblems, rollbackProblems, governanceProblems, governanceCronProblems];
 
 /** Every problem, each with its path; [] for a config that may be deployed. */
 export function crossCheck(config: Config): string[] {

@@ -1,6 +1,7 @@
 /**
  * What woke the governance function: a pipeline or project created or changed (CloudTrail), the
- * daily audit or the freeze tick (schedule inputs), or a package version published (CodeArtifact).
+ * daily audit or the freeze tick (schedule inputs), an execution entering a stage (break-glass), or
+ * a package version published (CodeArtifact).
  */
 import * as z from '../zod';
 
@@ -9,6 +10,8 @@ export type GovernanceTrigger =
   | { readonly kind: 'audit' }
   | { readonly kind: 'tick' }
   | { readonly kind: 'package'; readonly event: PackagePublished }
+  /** An execution entered a stage: a break-glass bypass of that stage has been used. */
+  | { readonly kind: 'stage-started'; readonly pipeline: string; readonly stage: string; readonly executionId: string }
   | { readonly kind: 'ignored'; readonly why: string };
 
 const CloudTrail = z.object({
@@ -32,9 +35,18 @@ const PackageEvent = z.object({
     packageName: z.string(),
     packageVersion: z.string(),
     packageVersionState: z.string(),
+    /** `statusChanged: false` on a Published version: assets or metadata added to it (a Maven JAR), not a new release. */
+    changes: z.optional(z.object({ statusChanged: z.optional(z.boolean()) })),
+    /** The same for every delivery of one change (EventBridge may deliver twice). */
+    eventDeduplicationId: z.optional(z.string()),
   }),
 });
 export type PackagePublished = z.infer<typeof PackageEvent>;
+
+const StageStarted = z.object({
+  'detail-type': z.literal('CodePipeline Stage Execution State Change'),
+  detail: z.object({ pipeline: z.string(), stage: z.optional(z.string()), state: z.string(), 'execution-id': z.string() }),
+});
 
 const Schedule = z.object({ warden: z.enum(['audit', 'tick']) });
 
@@ -46,8 +58,10 @@ export function governanceTrigger(raw: unknown): GovernanceTrigger {
   if (schedule.success) return { kind: schedule.data.warden };
   const trail = CloudTrail.safeParse(raw);
   if (trail.success) return change(trail.data.detail);
+  const stage = StageStarted.safeParse(raw);
+  if (stage.success) return stageStarted(stage.data.detail);
   const pkg = PackageEvent.safeParse(raw);
-  if (pkg.success) return pkg.data.detail.packageVersionState === 'Published' ? { kind: 'package', event: pkg.data } : { kind: 'ignored', why: `package version ${pkg.data.detail.packageVersionState}` };
+  if (pkg.success) return published(pkg.data);
   return { kind: 'ignored', why: 'not a governance event' };
 }
 
@@ -64,4 +78,18 @@ function change(detail: z.infer<typeof CloudTrail>['detail']): GovernanceTrigger
     return typeof name === 'string' ? { kind: 'change', pipelines: [], projects: [name] } : { kind: 'ignored', why: `${detail.eventName} without a project name` };
   }
   return { kind: 'ignored', why: `${detail.eventSource} ${detail.eventName} is not a change we check` };
+}
+
+/** A version that became Published now; the rule sends only these, this is the same check for replay and direct invokes. */
+function published(event: PackagePublished): GovernanceTrigger {
+  const d = event.detail;
+  if (d.packageVersionState !== 'Published') return { kind: 'ignored', why: `package version ${d.packageVersionState}` };
+  if (d.changes?.statusChanged === false) return { kind: 'ignored', why: 'package version already Published: assets or metadata changed, not a new release' };
+  return { kind: 'package', event };
+}
+
+function stageStarted(d: z.infer<typeof StageStarted>['detail']): GovernanceTrigger {
+  if (d.state !== 'STARTED') return { kind: 'ignored', why: `stage ${d.state}` };
+  if (!d.stage) return { kind: 'ignored', why: 'stage event without a stage name' };
+  return { kind: 'stage-started', pipeline: d.pipeline, stage: d.stage, executionId: d['execution-id'] };
 }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { handleBypassClick } from '../../../functions/app/governance/bypass';
+import { requestToken } from '../../../functions/app/governance/packages';
 import { runGovernance } from '../../../functions/app/governance/run';
 import { governanceTrigger } from '../../../functions/core/governance/trigger';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
@@ -147,7 +148,7 @@ describe('a package version published', () => {
   const published = (namespace: string | null, name: string) => ({
     version: '0',
     id: '73f03fec-a137-971e-6ac6-07c8ffffffff',
-    'detail-type': 'CodeArtifact Package Version State Change',
+    'detail-type': 'CodeArtifact Package Version State Change' as const,
     source: 'aws.codeartifact',
     account: '123456789012',
     time: '2026-11-23T10:00:00Z',
@@ -156,15 +157,18 @@ describe('a package version published', () => {
   });
   const triggers = 'codeartifact:\n  triggers:\n    - domain: acme\n      repositories: ["shared-*"]\n      namespaces: ["@acme"]\n      pipelines: [orders-service, MyFirstPipeline]';
 
-  it('starts the pipelines wired to it, once per event (the event id is the client request token)', async () => {
+  it('starts the pipelines wired to it, once per event (a client request token per change and pipeline)', async () => {
     const w = governanceWorld({ config: governanceConfig(REPORT, triggers), policy: ENFORCED, pipelines: [fixturePipeline('orders-service.json')], now: '2026-11-23T10:00:00Z' });
     const first = await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
     await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
+    const orders = requestToken(published('acme', 'money'), 'orders-service');
+    const first_ = requestToken(published('acme', 'money'), 'MyFirstPipeline');
+    expect(orders).not.toBe(first_);
     expect(w.calls.filter((c) => c.call === 'codepipeline.startPipelineExecution')).toEqual([
-      { call: 'codepipeline.startPipelineExecution', input: { name: 'orders-service', clientRequestToken: '73f03fec-a137-971e-6ac6-07c8ffffffff' } },
-      { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: '73f03fec-a137-971e-6ac6-07c8ffffffff' } },
-      { call: 'codepipeline.startPipelineExecution', input: { name: 'orders-service', clientRequestToken: '73f03fec-a137-971e-6ac6-07c8ffffffff' } },
-      { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: '73f03fec-a137-971e-6ac6-07c8ffffffff' } },
+      { call: 'codepipeline.startPipelineExecution', input: { name: 'orders-service', clientRequestToken: orders } },
+      { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: first_ } },
+      { call: 'codepipeline.startPipelineExecution', input: { name: 'orders-service', clientRequestToken: orders } },
+      { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: first_ } },
     ]);
     expect(first.summary).toBe('📦 acme/money 3.4.0 was published to acme/shared-npm: started orders-service (execution exec-1), MyFirstPipeline (execution exec-2)');
     expect((await runGovernance(governanceTrigger(published('other', 'money')), w.deps)).summary).toBe('other/money 3.4.0: no pipeline is wired to it');

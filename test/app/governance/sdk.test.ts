@@ -18,9 +18,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createChangeCalendarsPort, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../../../functions/adapters/governance-aws';
+import { createDynamoBypasses } from '../../../functions/adapters/break-glass-store';
 import { createRecorder } from '../../../functions/adapters/recording';
+import { handleBypassClick } from '../../../functions/app/governance/bypass';
 import type { GovernanceDeps } from '../../../functions/app/governance/deps';
 import { runGovernance } from '../../../functions/app/governance/run';
 import { governanceTrigger } from '../../../functions/core/governance/trigger';
@@ -42,8 +45,11 @@ afterAll(() => dynamo.stop());
 
 /** CodePipeline's inbound transitions, changed by the calls the code makes. */
 let transitions: Map<string, { enabled: boolean; disabledReason?: string; lastChangedAt?: Date }>;
+/** Each stage's latest execution (GetPipelineState `latestExecution`). */
+let latest: Map<string, string>;
 beforeEach(() => {
   transitions = new Map();
+  latest = new Map();
   codepipeline.reset();
   codebuild.reset();
   codepipeline.on(ListPipelinesCommand).resolves({ pipelines: Object.keys(pipelines).map((name) => ({ name })) });
@@ -54,7 +60,10 @@ beforeEach(() => {
   });
   codepipeline.on(GetPipelineStateCommand).callsFake(({ name }: { name: Name }) => ({
     pipelineName: name,
-    stageStates: pipelines[name].stages.map((s) => ({ stageName: s.name, inboundTransitionState: transitions.get(`${name}/${s.name}`) ?? { enabled: true } })),
+    stageStates: pipelines[name].stages.map((s) => {
+      const execution = latest.get(`${name}/${s.name}`);
+      return { stageName: s.name, inboundTransitionState: transitions.get(`${name}/${s.name}`) ?? { enabled: true }, ...(execution ? { latestExecution: { pipelineExecutionId: execution, status: 'InProgress' as const } } : {}) };
+    }),
   }));
   codepipeline.on(DisableStageTransitionCommand).callsFake(({ pipelineName, stageName, reason }: { pipelineName: string; stageName: string; reason: string }) => {
     transitions.set(`${pipelineName}/${stageName}`, { enabled: false, disabledReason: reason, lastChangedAt: new Date() });
@@ -128,5 +137,47 @@ describe('governance on the AWS SDK', () => {
   it('a pipeline deleted after its event is skipped, not an error', async () => {
     const d = await deps();
     expect((await runGovernance(governanceTrigger(updatePipeline('deleted-since')), d)).summary).toBe('change to deleted-since: 0 checked, 0 violation(s), 0 transition change(s)');
+  });
+});
+
+describe('break-glass on the AWS SDK', () => {
+  const FREEZE = 'report: { slack: { channel: C0GOVERN01 } }\nfreezes:\n  - name: release-freeze\n    from: "2026-11-23T00:00"\n    to: "2026-11-30T00:00"\n    pipelines: ["orders-*"]\n    breakGlass: { approvers: [U0RELEASE1] }';
+  const stageStarted = (executionId: string) => ({
+    'detail-type': 'CodePipeline Stage Execution State Change',
+    source: 'aws.codepipeline',
+    detail: { pipeline: 'orders-service', stage: 'Prod-eu-west-1', state: 'STARTED', 'execution-id': executionId },
+  });
+
+  it('the tick closes, an approver opens for one execution, its STARTED event closes again; all audited in the table', async () => {
+    const tableName = `governance-${(table += 1)}`;
+    await dynamo.createTable(tableName);
+    const now = () => new Date('2026-11-23T10:00:00Z');
+    const d: GovernanceDeps = {
+      ...(await deps('- id: pipeline-type-v2')),
+      config: governanceConfig(FREEZE),
+      records: createDynamoTransitionRecords({ client: dynamo.doc, tableName }),
+      bypasses: createDynamoBypasses({ client: dynamo.doc, tableName, now }),
+      now,
+    };
+    latest.set('orders-service/Prod-eu-west-1', 'exec-before');
+    await runGovernance({ kind: 'tick' }, d);
+    expect(transitions.get('orders-service/Prod-eu-west-1')).toMatchObject({ enabled: false, disabledReason: 'pipeline-warden - freeze release-freeze until 2026-11-30 00.00 UTC' });
+
+    const value = JSON.stringify({ pipeline: 'orders-service', stage: 'Prod-eu-west-1', freeze: 'release-freeze' });
+    expect(await handleBypassClick({ actionId: 'bypass:grant:0', value, user: { id: 'U0RELEASE1' } }, d)).toMatchObject({ kind: 'done' });
+    expect(transitions.get('orders-service/Prod-eu-west-1')?.enabled).toBe(true);
+
+    latest.set('orders-service/Prod-eu-west-1', 'exec-let-in');
+    await runGovernance(governanceTrigger(stageStarted('exec-let-in')), d);
+    await runGovernance(governanceTrigger(stageStarted('exec-let-in')), d); // redelivered
+    expect(transitions.get('orders-service/Prod-eu-west-1')?.enabled).toBe(false);
+    expect(codepipeline).toHaveReceivedCommandTimes(DisableStageTransitionCommand, 2);
+    expect(codepipeline).toHaveReceivedCommandTimes(EnableStageTransitionCommand, 1);
+    const audit = await dynamo.doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'AUDIT#orders-service' } }));
+    expect(audit.Items?.map((i) => i['entry'])).toEqual([
+      expect.objectContaining({ event: 'granted', by: 'U0RELEASE1' }),
+      expect.objectContaining({ event: 'used', executionId: 'exec-let-in' }),
+    ]);
+    expect(await d.bypasses!.list()).toEqual([]);
   });
 });

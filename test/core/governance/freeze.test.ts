@@ -21,6 +21,12 @@ describe('localInstant', () => {
     ['2026-12-01T09:00', 'UTC', '2026-12-01T09:00:00.000Z'],
     // 02:30 on 29 March 2026 does not exist in Berlin (clocks jump 02:00 → 03:00): it moves forward.
     ['2026-03-29T02:30', 'Europe/Berlin', '2026-03-29T01:30:00.000Z'],
+    // 02:30 on 4 October 2026 does not exist in Sydney either (southern spring: 02:00 → 03:00): 03:30 AEDT.
+    ['2026-10-04T02:30', 'Australia/Sydney', '2026-10-03T16:30:00.000Z'],
+    // A local time that happens twice (clocks go back) is its first occurrence, still on summer time.
+    ['2026-10-25T02:30', 'Europe/Berlin', '2026-10-25T00:30:00.000Z'], // 02:30 CEST, not 02:30 CET
+    ['2026-11-01T01:30', 'America/New_York', '2026-11-01T05:30:00.000Z'], // 01:30 EDT, not EST
+    ['2026-04-05T02:30', 'Australia/Sydney', '2026-04-04T15:30:00.000Z'], // 02:30 AEDT, not AEST
   ])('%s in %s is %s', (local, tz, expected) => {
     expect(localInstant(local, tz).toISOString()).toBe(expected);
   });
