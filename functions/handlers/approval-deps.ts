@@ -1,10 +1,8 @@
 /** Wiring of the approval functions (events, steps, Slack clicks): real adapters from the environment. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApprovalPipelinePort } from '../adapters/approvals-pipeline';
 import { createDynamoApprovalStore } from '../adapters/approvals-store';
 import { createDynamoCardStore } from '../adapters/dynamo-store';
@@ -15,6 +13,7 @@ import { getSlackToken } from '../adapters/slack-token';
 import { createEmailPort } from '../adapters/sns';
 import type { ApprovalDeps } from '../app/approvals/deps';
 import { picomatchGlobs } from '../core/glob-picomatch';
+import { cardsTable } from './cards-table';
 import { embeddedConfig } from './embedded-config';
 import { env } from './env';
 
@@ -25,8 +24,7 @@ const SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 1_00
 /** Approval functions are not on the notify hot path: picomatch compiles the policies' globs at start. */
 export async function buildApprovalDeps(logger: Logger): Promise<ApprovalDeps> {
   const config = embeddedConfig();
-  const tableName = env('TABLE_NAME');
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const { tableName, doc } = cardsTable();
   const token = await getSlackToken(config.slack.tokenParameter);
   return {
     config,

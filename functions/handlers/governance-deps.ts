@@ -2,10 +2,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { customRules } from '../../config/custom-rules';
 import { createDynamoBypasses } from '../adapters/break-glass-store';
 import { createChangeCalendarsPort, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../adapters/governance-aws';
@@ -16,6 +14,7 @@ import { createEmailPort } from '../adapters/sns';
 import type { GovernanceDeps } from '../app/governance/deps';
 import { ConfigError } from '../core/errors';
 import { validatePolicy, type Policy } from '../core/governance/policy';
+import { cardsTable } from './cards-table';
 import { embeddedConfig } from './embedded-config';
 import { env } from './env';
 
@@ -33,8 +32,7 @@ export function embeddedPolicy(source = typeof WARDEN_EMBEDDED_POLICY === 'undef
 
 export async function buildGovernanceDeps(logger: Logger): Promise<GovernanceDeps> {
   const config = embeddedConfig();
-  const tableName = env('TABLE_NAME');
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const { tableName, doc } = cardsTable();
   const token = await getSlackToken(config.slack.tokenParameter);
   return {
     config,

@@ -2,7 +2,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoCardStore } from '../adapters/dynamo-store';
 import { createIdempotencyConfig } from '../adapters/idempotency';
 import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort } from '../adapters/ports';
@@ -13,6 +12,7 @@ import type { RecordDeps } from '../app/process-record';
 import { ConfigError } from '../core/errors';
 import type { Config } from '../core/config/schema';
 import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../core/glob';
+import { cardsTable } from './cards-table';
 import { embeddedConfig } from './embedded-config';
 import { env } from './env';
 import { onFirstUse } from './on-first-use';
@@ -60,13 +60,14 @@ const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_00
 
 export async function buildRecordDeps(logger: Logger): Promise<RecordDeps> {
   const config = embeddedConfig();
-  const tableName = env('TABLE_NAME');
   env('DEAD_LETTER_QUEUE_URL'); // checked at start, used on first dead letter
+  // One DynamoDB client for the card store and the idempotency records.
   const dynamo = new DynamoDBClient({});
+  const { tableName, doc } = cardsTable(dynamo);
   const notifyDeps = {
     config,
     globs: embeddedGlobs(config),
-    store: createDynamoCardStore({ client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }), tableName }),
+    store: createDynamoCardStore({ client: doc, tableName }),
     // Short retries: the function has 60 s, and SQS retries the record later anyway (README, Delivery).
     slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger }),
     email: lazyEmail,

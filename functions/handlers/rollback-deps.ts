@@ -2,10 +2,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoCardStore } from '../adapters/dynamo-store';
 import { createExecutionsPort } from '../adapters/executions';
 import { createRollbackDeployPort } from '../adapters/rollback-codedeploy';
@@ -17,6 +15,7 @@ import { createEmailPort } from '../adapters/sns';
 import type { RollbackDeps } from '../app/rollback/deps';
 import type { StarterDeps } from '../app/rollback/start';
 import { picomatchGlobs } from '../core/glob-picomatch';
+import { cardsTable } from './cards-table';
 import { embeddedConfig } from './embedded-config';
 import { env } from './env';
 
@@ -32,8 +31,7 @@ export function buildStarterDeps(): StarterDeps {
 /** The steps are not on a hot path: picomatch compiles the routes' globs at start. */
 export async function buildRollbackDeps(logger: Logger): Promise<RollbackDeps> {
   const config = embeddedConfig();
-  const tableName = env('TABLE_NAME');
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const { tableName, doc } = cardsTable();
   return {
     config,
     glob: picomatchGlobs(),

@@ -3,8 +3,7 @@
  * and the routes features plug in by action id prefix (`buildRoutes`).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEphemeralPort } from '../adapters/slack-ephemeral';
 import { createDynamoSlackRequests } from '../adapters/slack-requests';
 import { verifySlackSignature } from '../adapters/slack-signature';
@@ -15,7 +14,7 @@ import { approvalRoute } from '../app/approvals/route';
 import { handleBypassClick } from '../app/governance/bypass';
 import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
 import type { Config } from '../core/config/schema';
-import { ConfigError } from '../core/errors';
+import { cardsTable } from './cards-table';
 import { embeddedConfig } from './embedded-config';
 import { onFirstUse } from './on-first-use';
 
@@ -59,18 +58,13 @@ export interface SlackActionsDepsOptions {
   readonly configJson?: string;
 }
 
-/** The config the bundle was built with (embedded-config.ts). */
-export const slackActionsConfig = embeddedConfig;
-
 /**
  * Nothing here calls AWS: the signing secret is read on the first request (and cached), the bot
  * token on the first message to a person, the table on the first valid request.
  */
 export async function buildSlackActionsDeps(logger: Logger, options: SlackActionsDepsOptions = {}): Promise<SlackActionsDeps> {
-  const config = slackActionsConfig(options.configJson);
-  const tableName = process.env['TABLE_NAME'];
-  if (!tableName) throw new ConfigError(['environment variable TABLE_NAME is not set']);
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const config = embeddedConfig(options.configJson);
+  const { tableName, doc: dynamo } = cardsTable();
   const slackToken = () => getSlackToken(config.slack.tokenParameter);
   const routes = await (options.routes ?? buildRoutes)({ config, logger, tableName, dynamo, slackToken });
   return {
