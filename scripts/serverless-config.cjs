@@ -50,27 +50,37 @@ function loadParseConfig() {
 }
 
 /**
- * Reads and validates a config file. Throws InvalidConfigError listing every problem.
- * @param {string} configPath absolute, or relative to the project
+ * Reads and validates a file once per path (every `${file(...)}` export reads it); a file found
+ * invalid throws InvalidConfigError listing every problem, printed in full only the first time.
  */
-function loadConfig(configPath) {
-  const file = path.resolve(PROJECT_DIR, configPath);
+function loadValidated(filePath, { kind, cache, parse }) {
+  const file = path.resolve(PROJECT_DIR, filePath);
   const cached = cache.get(file);
   if (cached) return cached;
+  const where = path.relative(PROJECT_DIR, file);
   let text;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InvalidConfigError(path.relative(PROJECT_DIR, file), [`cannot read the file: ${error.message}`]);
+    throw new InvalidConfigError(where, [`cannot read the file: ${error.message}`], { kind });
   }
-  const result = loadParseConfig()(text);
+  const result = parse(text);
   if (!result.ok) {
     const repeated = reported.has(file);
     reported.add(file);
-    throw new InvalidConfigError(path.relative(PROJECT_DIR, file), result.problems, { repeated });
+    throw new InvalidConfigError(where, result.problems, { repeated, kind });
   }
-  cache.set(file, result.config);
-  return result.config;
+  const value = kind === 'policy' ? result.policy : result.config;
+  cache.set(file, value);
+  return value;
+}
+
+/**
+ * Reads and validates a config file. Throws InvalidConfigError listing every problem.
+ * @param {string} configPath absolute, or relative to the project
+ */
+function loadConfig(configPath) {
+  return loadValidated(configPath, { kind: 'config', cache, parse: (text) => loadParseConfig()(text) });
 }
 
 const DEFAULT_POLICY = 'config/policy.yml';
@@ -82,20 +92,11 @@ const policies = new Map();
  * custom rules (config/custom-rules.ts) as `warden policy check`. Throws listing every problem.
  */
 function loadPolicy(policyPath) {
-  const file = path.resolve(PROJECT_DIR, policyPath);
-  const cached = policies.get(file);
-  if (cached) return cached;
-  let text;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InvalidConfigError(path.relative(PROJECT_DIR, file), [`cannot read the file: ${error.message}`], { kind: 'policy' });
-  }
-  const { customRules } = loadTs('../config/custom-rules.ts');
-  const result = loadTs('../functions/core/governance/policy-schema.ts').parsePolicy(text, { customRules });
-  if (!result.ok) throw new InvalidConfigError(path.relative(PROJECT_DIR, file), result.problems, { kind: 'policy' });
-  policies.set(file, result.policy);
-  return result.policy;
+  return loadValidated(policyPath, {
+    kind: 'policy',
+    cache: policies,
+    parse: (text) => loadTs('../functions/core/governance/policy-schema.ts').parsePolicy(text, { customRules: loadTs('../config/custom-rules.ts').customRules }),
+  });
 }
 
 async function policyFromParams({ resolveVariable }) {
