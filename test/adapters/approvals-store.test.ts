@@ -1,12 +1,12 @@
 /** Approvals and their audit trail in the cards table, against a real DynamoDB API (dynalite). */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoApprovalStore, createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/adapters/approvals-store';
 import { buildRequest } from '../../functions/core/approvals/request';
 import { initialState, type Approval } from '../../functions/core/approvals/types';
 import { ApprovalPolicySchema } from '../../functions/core/config/approvals';
 import { CardConflictError } from '../../functions/core/errors';
-import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { useLocalDynamo } from '../support/local-dynamo';
 
 const ref = { pipeline: 'payments-api', executionId: 'e-1', stage: 'Production', action: 'Approve', account: '123456789012', region: 'eu-west-1' };
 const approval: Approval = {
@@ -14,15 +14,10 @@ const approval: Approval = {
   state: initialState(),
 };
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  await dynamo.createTable('approvals-test');
-});
-afterAll(() => dynamo.stop());
+const localDynamo = useLocalDynamo('approvals-test');
 
 describe.each([
-  ['dynamodb', () => createDynamoApprovalStore({ client: dynamo.doc, tableName: 'approvals-test', now: () => new Date('2026-11-23T10:00:00Z') })],
+  ['dynamodb', () => createDynamoApprovalStore({ client: localDynamo().doc, tableName: 'approvals-test', now: () => new Date('2026-11-23T10:00:00Z') })],
   ['memory', () => createMemoryApprovalStore()],
 ])('%s approval store', (_name, create: () => ApprovalStorePort) => {
   it('writes version by version and refuses a stale write, as two clicks at once would', async () => {
@@ -40,12 +35,12 @@ describe.each([
 
 describe('audit trail', () => {
   it('keeps one item per decision under the pipeline, in time order, with who, what, comment and when; a retried write is idempotent', async () => {
-    const store = createDynamoApprovalStore({ client: dynamo.doc, tableName: 'approvals-test', now: () => new Date('2026-11-23T10:00:00Z') });
+    const store = createDynamoApprovalStore({ client: localDynamo().doc, tableName: 'approvals-test', now: () => new Date('2026-11-23T10:00:00Z') });
     const entry = { approvalKey: 'k', pipeline: 'audit-p', executionId: 'e-1', stage: 'Production', action: 'Approve', decision: 'approve' as const, via: 'slack' as const, slackUserId: 'U0LEAD0001', who: 'lee', comment: 'ok', at: '2026-11-23T11:00:00.000Z' };
     await store.audit(entry);
     await store.audit(entry);
     await store.audit({ ...entry, decision: 'approved', at: '2026-11-23T11:00:00.000Z' });
-    const items = (await dynamo.doc.send(new ScanCommand({ TableName: 'approvals-test' }))).Items!.filter((i) => i['pk'] === 'AUDIT#audit-p');
+    const items = (await localDynamo().doc.send(new ScanCommand({ TableName: 'approvals-test' }))).Items!.filter((i) => i['pk'] === 'AUDIT#audit-p');
     expect(items.map((i) => i['sk'])).toEqual(['2026-11-23T11:00:00.000Z#k#U0LEAD0001#approve', '2026-11-23T11:00:00.000Z#k#U0LEAD0001#approved']);
     expect(items[0]!['entry']).toEqual(entry);
     expect(items[0]!['expiresAt']).toBe(Date.parse('2026-11-23T10:00:00Z') / 1000 + 365 * 86_400);

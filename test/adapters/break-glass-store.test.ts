@@ -1,19 +1,14 @@
 /** Break-glass bypasses and their audit entries in the cards table, against a real DynamoDB API (dynalite). */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoBypasses } from '../../functions/adapters/break-glass-store';
-import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { useLocalDynamo } from '../support/local-dynamo';
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  await dynamo.createTable('break-glass');
-});
-afterAll(() => dynamo.stop());
+const localDynamo = useLocalDynamo('break-glass');
 
 describe('break-glass store', () => {
   it('keeps one bypass per stage, lists them, removes them; audit entries sit beside the approvals\' under AUDIT#<pipeline>', async () => {
-    const store = createDynamoBypasses({ client: dynamo.doc, tableName: 'break-glass', now: () => new Date('2026-11-23T10:00:00Z') });
+    const store = createDynamoBypasses({ client: localDynamo().doc, tableName: 'break-glass', now: () => new Date('2026-11-23T10:00:00Z') });
     const bypass = { pipeline: 'orders-service', stage: 'Prod', freeze: 'year-end', by: 'U0RELEASE1', at: '2026-11-23T10:00:00.000Z', latestExecutionId: 'exec-1' };
     await store.put(bypass);
     await store.put({ ...bypass, by: 'U0OTHER0001' }); // the same stage again replaces it
@@ -24,7 +19,7 @@ describe('break-glass store', () => {
 
     await store.audit({ pipeline: 'orders-service', stage: 'Prod', freeze: 'year-end', event: 'granted', by: 'U0RELEASE1', at: '2026-11-23T10:00:00.000Z' });
     await store.audit({ pipeline: 'orders-service', stage: 'Prod', freeze: 'year-end', event: 'used', at: '2026-11-23T10:07:00.000Z' });
-    const audit = await dynamo.doc.send(new QueryCommand({ TableName: 'break-glass', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'AUDIT#orders-service' } }));
+    const audit = await localDynamo().doc.send(new QueryCommand({ TableName: 'break-glass', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'AUDIT#orders-service' } }));
     expect(audit.Items?.map((i) => [i['sk'], (i['entry'] as { by?: string }).by])).toEqual([
       ['2026-11-23T10:00:00.000Z#bypass#Prod#granted', 'U0RELEASE1'],
       ['2026-11-23T10:07:00.000Z#bypass#Prod#used', undefined],

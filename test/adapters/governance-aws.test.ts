@@ -22,11 +22,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createChangeCalendarsPort, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../../functions/adapters/governance-aws';
 import type { TransitionRecord } from '../../functions/app/governance/deps';
 import { PermanentError, RetryableError } from '../../functions/core/errors';
-import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { useLocalDynamo } from '../support/local-dynamo';
 
 const cp = mockClient(CodePipelineClient);
 const cb = mockClient(CodeBuildClient);
@@ -155,24 +155,19 @@ describe('change calendars port', () => {
 });
 
 describe('transition records (dynalite)', () => {
-  let dynamo: LocalDynamo;
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-    await dynamo.createTable('governance-records');
-  });
-  afterAll(() => dynamo.stop());
+  const localDynamo = useLocalDynamo('governance-records');
   const record = (pipeline: string, stage: string, state: TransitionRecord['state'] = 'disabled'): TransitionRecord => ({ pipeline, stage, reason: 'pipeline-warden - rule production-approval', disabledAt: '2026-11-23T09:00:00.000Z', state });
 
   it('puts, lists, overwrites and removes one item per pipeline stage, only under GOVERNANCE#TRANSITIONS', async () => {
-    const records = createDynamoTransitionRecords({ client: dynamo.doc, tableName: 'governance-records' });
+    const records = createDynamoTransitionRecords({ client: localDynamo().doc, tableName: 'governance-records' });
     // A neighbour in the same table (a bypass, an audit entry) is never listed as a record.
-    await dynamo.doc.send(new PutCommand({ TableName: 'governance-records', Item: { pk: 'GOVERNANCE#BYPASSES', sk: 'payments-api#Production', bypass: {} } }));
+    await localDynamo().doc.send(new PutCommand({ TableName: 'governance-records', Item: { pk: 'GOVERNANCE#BYPASSES', sk: 'payments-api#Production', bypass: {} } }));
     expect(await records.list()).toEqual([]);
     await records.put(record('payments-api', 'Production'));
     await records.put(record('orders-service', 'Prod-eu-west-1'));
     await records.put(record('payments-api', 'Production', 'released'));
     expect(new Set(await records.list())).toEqual(new Set([record('payments-api', 'Production', 'released'), record('orders-service', 'Prod-eu-west-1')]));
-    const keys = (await dynamo.doc.send(new ScanCommand({ TableName: 'governance-records' }))).Items!.map((i) => `${i['pk']} ${i['sk']}`).sort();
+    const keys = (await localDynamo().doc.send(new ScanCommand({ TableName: 'governance-records' }))).Items!.map((i) => `${i['pk']} ${i['sk']}`).sort();
     expect(keys).toEqual(['GOVERNANCE#BYPASSES payments-api#Production', 'GOVERNANCE#TRANSITIONS orders-service#Prod-eu-west-1', 'GOVERNANCE#TRANSITIONS payments-api#Production']);
     await records.remove('payments-api', 'Production');
     await records.remove('payments-api', 'Production');
@@ -180,7 +175,7 @@ describe('transition records (dynalite)', () => {
   });
 
   it('a table that is not there is a permanent error', async () => {
-    const records = createDynamoTransitionRecords({ client: dynamo.doc, tableName: 'no-such-table' });
+    const records = createDynamoTransitionRecords({ client: localDynamo().doc, tableName: 'no-such-table' });
     await expect(records.list()).rejects.toBeInstanceOf(PermanentError);
   });
 });

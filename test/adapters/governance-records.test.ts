@@ -5,23 +5,18 @@
  */
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoTransitionRecords } from '../../functions/adapters/governance-aws';
 import type { TransitionRecord } from '../../functions/app/governance/deps';
 import { PermanentError, RetryableError } from '../../functions/core/errors';
-import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { useLocalDynamo } from '../support/local-dynamo';
 
 const TABLE = 'governance-claims';
 const record = (disabledAt: string, reason = 'pipeline-warden - rule production-approval', state: TransitionRecord['state'] = 'disabled'): TransitionRecord => ({ pipeline: 'payments-api', stage: 'Production', reason, disabledAt, state });
 
 describe('transition records: claim (dynalite)', () => {
-  let dynamo: LocalDynamo;
-  beforeAll(async () => {
-    dynamo = await startLocalDynamo();
-    await dynamo.createTable(TABLE);
-  });
-  afterAll(() => dynamo.stop());
-  const store = () => createDynamoTransitionRecords({ client: dynamo.doc, tableName: TABLE });
+  const localDynamo = useLocalDynamo(TABLE);
+  const store = () => createDynamoTransitionRecords({ client: localDynamo().doc, tableName: TABLE });
 
   it('of two runs that saw no record, only the first claims the stage', async () => {
     const records = store();
@@ -50,8 +45,8 @@ describe('transition records: claim (dynalite)', () => {
   it('other failures are ours: throttling retryable, a missing table permanent', async () => {
     const throttled = mockClient(DynamoDBDocumentClient);
     throttled.on(PutCommand).rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
-    await expect(createDynamoTransitionRecords({ client: DynamoDBDocumentClient.from(dynamo.doc), tableName: TABLE }).claim(record('x'), undefined)).rejects.toBeInstanceOf(RetryableError);
+    await expect(createDynamoTransitionRecords({ client: DynamoDBDocumentClient.from(localDynamo().doc), tableName: TABLE }).claim(record('x'), undefined)).rejects.toBeInstanceOf(RetryableError);
     throttled.restore();
-    await expect(createDynamoTransitionRecords({ client: dynamo.doc, tableName: 'no-such-table' }).claim(record('x'), undefined)).rejects.toBeInstanceOf(PermanentError);
+    await expect(createDynamoTransitionRecords({ client: localDynamo().doc, tableName: 'no-such-table' }).claim(record('x'), undefined)).rejects.toBeInstanceOf(PermanentError);
   });
 });

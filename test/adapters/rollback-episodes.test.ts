@@ -1,22 +1,17 @@
 /** Rollback episodes in the cards table, against a real DynamoDB API (dynalite), and the memory twin. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoEpisodeStore, createMemoryEpisodeStore, type EpisodeStorePort } from '../../functions/adapters/rollback-episodes';
 import { cooldownCutoff } from '../../functions/core/rollback/episode';
-import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { useLocalDynamo } from '../support/local-dynamo';
 
 const HOUR = 3_600_000;
 const episode = (at: string, execution: string) => ({ at, alarm: 'web-frontend-5xx', alarmTime: at, execution, action: 'redeploy' });
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  await dynamo.createTable('episodes-test');
-});
-afterAll(() => dynamo.stop());
+const localDynamo = useLocalDynamo('episodes-test');
 
 describe.each([
-  ['dynamodb', () => createDynamoEpisodeStore({ client: dynamo.doc, tableName: 'episodes-test' })],
+  ['dynamodb', () => createDynamoEpisodeStore({ client: localDynamo().doc, tableName: 'episodes-test' })],
   ['memory', () => createMemoryEpisodeStore()],
 ])('%s episode store', (_name, create: () => EpisodeStorePort) => {
   it('one claim per cooldown: a second execution is held, its own retry is not, and after the cooldown anyone may', async () => {
@@ -35,8 +30,8 @@ describe.each([
 });
 
 it('stores the episode under ROLLBACK#<target> with a TTL', async () => {
-  const store = createDynamoEpisodeStore({ client: dynamo.doc, tableName: 'episodes-test' });
+  const store = createDynamoEpisodeStore({ client: localDynamo().doc, tableName: 'episodes-test' });
   await store.claim('pipeline/web/Deploy', episode('2026-11-23T10:30:00.000Z', 'x'), cooldownCutoff(new Date('2026-11-23T10:30:00Z'), HOUR));
-  const item = (await dynamo.doc.send(new GetCommand({ TableName: 'episodes-test', Key: { pk: 'ROLLBACK#pipeline/web/Deploy', sk: 'EPISODE' } }))).Item;
+  const item = (await localDynamo().doc.send(new GetCommand({ TableName: 'episodes-test', Key: { pk: 'ROLLBACK#pipeline/web/Deploy', sk: 'EPISODE' } }))).Item;
   expect(item).toMatchObject({ at: '2026-11-23T10:30:00.000Z', execution: 'x', expiresAt: Date.parse('2026-11-23T10:30:00Z') / 1000 + 30 * 86_400 });
 });

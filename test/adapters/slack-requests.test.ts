@@ -1,24 +1,19 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoSlackRequests, createMemorySlackRequests, REPLAY_TTL_SECONDS, requestKey, type SlackRequestsPort } from '../../functions/adapters/slack-requests';
 import { MAX_SKEW_SECONDS } from '../../functions/adapters/slack-signature';
 import { PermanentError, RetryableError } from '../../functions/core/errors';
-import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { useLocalDynamo } from '../support/local-dynamo';
 
 const NOW = new Date('2026-11-23T06:00:00Z');
 const SIG = 'a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503';
 const later = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  await dynamo.createTable('cards-requests');
-});
-afterAll(() => dynamo?.stop());
+const localDynamo = useLocalDynamo('cards-requests');
 
 /** The same contract for the DynamoDB store (against dynalite) and the in-memory one (`npm run dev`). */
 describe.each<[string, () => SlackRequestsPort]>([
-  ['dynamo', () => createDynamoSlackRequests({ client: dynamo.doc, tableName: 'cards-requests' })],
+  ['dynamo', () => createDynamoSlackRequests({ client: localDynamo().doc, tableName: 'cards-requests' })],
   ['memory', () => createMemorySlackRequests()],
 ])('%s request store', (_name, make) => {
   it('accepts a signature once, then reports every copy as replayed', async () => {
@@ -45,8 +40,8 @@ describe.each<[string, () => SlackRequestsPort]>([
 
 describe('dynamo request store', () => {
   it('writes SLACK-REQUEST#<signature> with a TTL past the five-minute window', async () => {
-    await createDynamoSlackRequests({ client: dynamo.doc, tableName: 'cards-requests' }).claim('ttl-check', NOW);
-    const { Item } = await dynamo.doc.send(new GetCommand({ TableName: 'cards-requests', Key: requestKey('ttl-check') }));
+    await createDynamoSlackRequests({ client: localDynamo().doc, tableName: 'cards-requests' }).claim('ttl-check', NOW);
+    const { Item } = await localDynamo().doc.send(new GetCommand({ TableName: 'cards-requests', Key: requestKey('ttl-check') }));
     expect(Item).toEqual({ pk: 'SLACK-REQUEST#ttl-check', sk: 'REQUEST', expiresAt: Math.floor(NOW.getTime() / 1000) + REPLAY_TTL_SECONDS });
     // Accepted at `now` means a timestamp ≥ now − 5 min, which verifies until ≤ now + 10 min.
     expect(REPLAY_TTL_SECONDS).toBeGreaterThanOrEqual(2 * MAX_SKEW_SECONDS);
@@ -57,14 +52,14 @@ describe('dynamo request store', () => {
       ({ send: async () => { throw Object.assign(new Error('boom'), { name, $metadata: { httpStatusCode: status } }); } }) as unknown as DynamoDBDocumentClient;
     const throttled = createDynamoSlackRequests({ client: failing('ProvisionedThroughputExceededException', 400), tableName: 't' });
     await expect(throttled.claim('x', NOW)).rejects.toBeInstanceOf(RetryableError);
-    const missing = createDynamoSlackRequests({ client: dynamo.doc, tableName: 'no-such-table' });
+    const missing = createDynamoSlackRequests({ client: localDynamo().doc, tableName: 'no-such-table' });
     await expect(missing.claim('x', NOW)).rejects.toBeInstanceOf(PermanentError);
   });
 
   it('never writes over an item that is there (a card, a link or an earlier request)', async () => {
-    await dynamo.doc.send(new PutCommand({ TableName: 'cards-requests', Item: { ...requestKey('preexisting'), note: 'keep' } }));
-    expect(await createDynamoSlackRequests({ client: dynamo.doc, tableName: 'cards-requests' }).claim('preexisting', NOW)).toBe('replayed');
-    const { Item } = await dynamo.doc.send(new GetCommand({ TableName: 'cards-requests', Key: requestKey('preexisting') }));
+    await localDynamo().doc.send(new PutCommand({ TableName: 'cards-requests', Item: { ...requestKey('preexisting'), note: 'keep' } }));
+    expect(await createDynamoSlackRequests({ client: localDynamo().doc, tableName: 'cards-requests' }).claim('preexisting', NOW)).toBe('replayed');
+    const { Item } = await localDynamo().doc.send(new GetCommand({ TableName: 'cards-requests', Key: requestKey('preexisting') }));
     expect(Item?.['note']).toBe('keep');
   });
 });

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll } from 'vitest';
 import { tableDefinition } from '../../functions/adapters/dynamo-store';
 
 export interface LocalDynamo {
@@ -50,6 +51,27 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       client.destroy();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
+  };
+}
+
+/**
+ * A local DynamoDB with these tables for the enclosing test file (or describe block): started
+ * before its tests, stopped after them.
+ *
+ * @example
+ * const dynamo = useLocalDynamo('cards');
+ * it('…', async () => { const store = createDynamoCardStore({ client: dynamo().doc, tableName: 'cards' }); });
+ */
+export function useLocalDynamo(...tables: string[]): () => LocalDynamo {
+  let local: LocalDynamo | undefined;
+  beforeAll(async () => {
+    local = await startLocalDynamo();
+    for (const table of tables) await local.createTable(table);
+  });
+  afterAll(() => local?.stop());
+  return () => {
+    if (!local) throw new Error('useLocalDynamo: the local DynamoDB is not started (use it inside tests)');
+    return local;
   };
 }
 
