@@ -42,7 +42,7 @@ describe('packaged approvals', () => {
   });
 
   it('grants codepipeline reads and PutApprovalResult only on what the approval policies name', () => {
-    const bySid = Object.fromEntries(iamStatements(packaged.template).filter(({ where }) => where.startsWith('ApprovalRole/')).map(({ statement }) => [statement.Sid, statement]));
+    const bySid = Object.fromEntries(iamStatements(packaged.template).filter(({ where }) => where.startsWith('ApprovalStepsRole/')).map(({ statement }) => [statement.Sid, statement]));
     // config/warden.yml: payments-* / Production, and a catch-all policy (every pipeline of the account).
     expect(bySid.DecideApprovals).toEqual({ Sid: 'DecideApprovals', Effect: 'Allow', Action: 'codepipeline:PutApprovalResult', Resource: [sub('*/*/*'), sub('payments-*/Production/*')] });
     expect(asArray(bySid.ReadApprovalPipelines.Resource)).toEqual([sub('*'), sub('payments-*')]);

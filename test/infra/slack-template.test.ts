@@ -40,6 +40,14 @@ describe('packaged Slack interactivity endpoint', () => {
     expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
   });
 
+  it('throttles the public endpoint and caps its concurrency, so a flood cannot starve the other functions', () => {
+    expect(t.Resources.HttpApiStage!.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 });
+    expect(t.Resources.SlackActionsLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(5);
+    // No other function reserves concurrency: they share the rest of the account's pool.
+    const reserved = ofType(t, 'AWS::Lambda::Function').filter(([, fn]) => fn.ReservedConcurrentExecutions !== undefined);
+    expect(reserved.map(([id]) => id)).toEqual(['SlackActionsLambdaFunction']);
+  });
+
   it('runs slackActions on nodejs24.x arm64 with a short timeout, its own role and the table', () => {
     const fn = t.Resources.SlackActionsLambdaFunction!.Properties;
     expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 10, MemorySize: 512, Role: getAtt('SlackActionsRole') });
