@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { parseConfig } from '../functions/core/config/parse';
 import type { ConfigResult } from '../functions/core/config/validate';
+import { parseConfigFully } from './config-problems';
 
-/** Reads and validates a config file; a missing file is one problem, not a stack trace. */
-export function readConfigFile(file: string): ConfigResult {
-  let text: string;
+/** Reads a file for a command; a missing file is one problem naming it, not a stack trace. */
+export function readTextFile(file: string): { ok: true; text: string } | { ok: false; problem: string } {
   try {
-    text = readFileSync(file, 'utf8');
+    return { ok: true, text: readFileSync(file, 'utf8') };
   } catch (error) {
-    return { ok: false, problems: [`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`] };
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (code ?? String(error));
+    return { ok: false, problem: `cannot read (${why})` };
   }
-  return parseConfig(text);
+}
+
+/** Reads and validates a config file, reporting every problem (schema and cross-section) at once. */
+export function readConfigFile(file: string): ConfigResult {
+  const read = readTextFile(file);
+  if (!read.ok) return { ok: false, problems: [`${file}: ${read.problem}`] };
+  return parseConfigFully(read.text);
 }

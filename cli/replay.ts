@@ -2,18 +2,21 @@
  * `warden replay`: real events through the deployed stack's own rule patterns, record handler and
  * hot path, with recording adapters: what would be posted and done, and nothing sent.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createMemoryCardStore } from '../functions/adapters/memory-store';
 import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/adapters/recording';
 import type { Config } from '../functions/core/config/schema';
+import { parseDuration } from '../functions/core/duration';
 import { matchesPattern } from '../functions/core/pattern/matcher';
 import { createLocalMachines } from './local-machines';
 import { createScheduler } from './local-sfn';
 import { TARGETS } from './targets';
 import { readConfigFile } from './config-file';
-import { parseDuration } from './duration';
 import { collectEventFiles, loadRulePatterns, type EventFile } from './files';
+import { liveReads } from './live-reads';
+import { readWorldFile } from './world-file';
 import { printHuman, printSummary } from './replay-print';
+import { UsageError } from './usage';
 
 export interface ReplayOptions {
   readonly configFile: string;
@@ -37,17 +40,9 @@ export interface ReplayedEvent {
 
 /** Exit code: 0 when every event was read, 1 when one was rejected or matched no rule, 2 on bad usage. */
 export async function replay(options: ReplayOptions): Promise<number> {
-  const config = readConfigFile(options.configFile);
-  if (!config.ok) {
-    options.out.write(`${options.configFile}: invalid configuration\n${config.problems.map((p) => `  ${p}\n`).join('')}`);
-    return 2;
-  }
-  if (options.paths.length === 0) throw new Error('replay needs at least one event file or folder');
-  if (options.at !== undefined && Number.isNaN(Date.parse(options.at))) throw new Error(`--at: not an ISO time: ${options.at}`);
-  const advanceMs = options.advance === undefined ? 0 : parseDuration(options.advance, '--advance');
-  const world = options.worldFile ? (JSON.parse(readFileSync(options.worldFile, 'utf8')) as World) : {};
-  const live = options.aws ? await liveReads() : undefined;
-  const results = await replayEvents(collectEventFiles(options.paths), { config: config.config, world, at: options.at, advanceMs, live });
+  const { config, world, advanceMs, files } = prepare(options);
+  const live = options.aws ? liveReads() : undefined;
+  const results = await replayEvents(files, { config, world, at: options.at, advanceMs, live });
   for (const result of results) {
     if (options.json) {
       if (result.error) options.out.write(`${JSON.stringify({ event: result.event, error: result.error })}\n`);
@@ -60,6 +55,27 @@ export async function replay(options: ReplayOptions): Promise<number> {
   return results.some((r) => r.error) ? 1 : 0;
 }
 
+/**
+ * Everything replay needs from its options and files, or a UsageError listing every problem at
+ * once (config, world file, clock options, event paths), each naming its file or option.
+ */
+function prepare(options: ReplayOptions): { config: Config; world: World; advanceMs: number; files: EventFile[] } {
+  const config = readConfigFile(options.configFile);
+  const world = options.worldFile ? readWorldFile(options.worldFile) : ({ ok: true, world: {} } as const);
+  const advance = options.advance === undefined ? 0 : parseDuration(options.advance);
+  const missing = options.paths.filter((p) => !existsSync(p));
+  const problems = [
+    ...(config.ok ? [] : [`${options.configFile}: invalid configuration`, ...config.problems.map((p) => `  ${p}`)]),
+    ...(world.ok ? [] : world.problems),
+    ...(options.at !== undefined && Number.isNaN(Date.parse(options.at)) ? [`--at: not an ISO time: ${JSON.stringify(options.at)} (example: 2026-11-23T14:00:00Z)`] : []),
+    ...(advance === undefined ? [`--advance: not a duration: ${JSON.stringify(options.advance)} (examples: 30h, 90m, 2d, 1h30m)`] : []),
+    ...(options.paths.length === 0 ? ['at least one event file or folder is needed'] : []),
+    ...missing.map((p) => `${p}: no such event file or folder`),
+  ];
+  if (problems.length > 0 || !config.ok || !world.ok || advance === undefined) throw new UsageError(problems);
+  return { config: config.config, world: world.world, advanceMs: advance, files: collectEventFiles(options.paths) };
+}
+
 interface ReplayContext {
   readonly config: Config;
   readonly world: World;
@@ -67,17 +83,6 @@ interface ReplayContext {
   /** How long the clock runs on after the last event (timers: reminders, deadlines, polling). */
   readonly advanceMs?: number;
   readonly live?: LiveReads;
-}
-
-/** The account's read APIs with the default credential chain; nothing here can write. */
-async function liveReads(): Promise<LiveReads> {
-  const [{ CloudWatchLogsClient }, { CodePipelineClient }, { createBuildLogsPort }, { createPipelinesPort }] = await Promise.all([
-    import('@aws-sdk/client-cloudwatch-logs'),
-    import('@aws-sdk/client-codepipeline'),
-    import('../functions/adapters/build-logs'),
-    import('../functions/adapters/codepipeline'),
-  ]);
-  return { logs: createBuildLogsPort(new CloudWatchLogsClient({})), pipelines: createPipelinesPort(new CodePipelineClient({})) };
 }
 
 /**

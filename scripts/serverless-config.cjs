@@ -9,9 +9,10 @@
  * `config/warden.yml`, relative to the project). A `--config` option cannot be used: osls already owns
  * `--config`/`-c` (the path of serverless.yml itself) and rejects options it does not know.
  *
- * The file is validated with the same `parseConfig` as `warden validate` (loaded from TypeScript
+ * The file is validated as `warden validate` does (cli/config-problems.ts, loaded from TypeScript
  * through tsx), so an invalid config fails `serverless package` with every problem and its path,
- * instead of failing in Lambda at the first event.
+ * printed once, instead of failing in Lambda at the first event. A stage that would make a
+ * physical name too long is refused the same way (cli/stage-names.ts).
  */
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
@@ -21,16 +22,11 @@ const DEFAULT_CONFIG = 'config/warden.yml';
 
 /** @type {Map<string, object>} validated config per absolute path: every export reads it once. */
 const cache = new Map();
-/** Files already reported invalid: the problems are printed once, not once per `${file(...)}`. */
-const reported = new Set();
 
+/** Problems that stop the package: a title and every problem, one per line. */
 class InvalidConfigError extends Error {
-  constructor(file, problems, { repeated = false, kind = 'config' } = {}) {
-    super(
-      repeated
-        ? `Invalid pipeline-warden ${kind} ${file} (its ${problems.length} problem(s) are listed once in this output)`
-        : `Invalid pipeline-warden ${kind} ${file}: ${problems.length} problem(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+  constructor(title, problems) {
+    super(`${title}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'InvalidConfigError';
     this.problems = problems;
     // osls prints the stack of a failed variable source; the JS frames would only bury the problems.
@@ -44,14 +40,14 @@ function loadTs(file) {
   return tsxRequire(file, __filename);
 }
 
-/** The TypeScript `parseConfig`, the same as `warden validate` uses. */
+/** The same reading as `warden validate`: schema problems and the checks across sections, in one pass. */
 function loadParseConfig() {
-  return loadTs('../functions/core/config/parse.ts').parseConfig;
+  return loadTs('../cli/config-problems.ts').parseConfigFully;
 }
 
 /**
  * Reads and validates a file once per path (every `${file(...)}` export reads it); a file found
- * invalid throws InvalidConfigError listing every problem, printed in full only the first time.
+ * invalid throws InvalidConfigError listing every problem.
  */
 function loadValidated(filePath, { kind, cache, parse }) {
   const file = path.resolve(PROJECT_DIR, filePath);
@@ -62,14 +58,10 @@ function loadValidated(filePath, { kind, cache, parse }) {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InvalidConfigError(where, [`cannot read the file: ${error.message}`], { kind });
+    throw new InvalidConfigError(`Invalid pipeline-warden ${kind} ${where}`, [`cannot read the file: ${error.message}`]);
   }
   const result = parse(text);
-  if (!result.ok) {
-    const repeated = reported.has(file);
-    reported.add(file);
-    throw new InvalidConfigError(where, result.problems, { repeated, kind });
-  }
+  if (!result.ok) throw new InvalidConfigError(`Invalid pipeline-warden ${kind} ${where}`, result.problems);
   const value = kind === 'policy' ? result.policy : result.config;
   cache.set(file, value);
   return value;
@@ -106,6 +98,39 @@ async function policyFromParams({ resolveVariable }) {
 async function configFromParams({ resolveVariable }) {
   const configPath = await resolveVariable(`param:config, '${DEFAULT_CONFIG}'`);
   return loadConfig(configPath);
+}
+
+/** Stages already found to fit every physical name of the stack. */
+const fittingStages = new Set();
+
+/**
+ * Refuses a stage that makes a physical name longer than AWS allows (cli/stage-names.ts), with
+ * each name and its limit: CloudFormation would only fail half-way through the deployment.
+ */
+async function checkStage({ resolveVariable }) {
+  const stage = String(await resolveVariable('sls:stage'));
+  if (fittingStages.has(stage)) return;
+  const { problems, longest } = loadTs('../cli/stage-names.ts').stageNameProblems(PROJECT_DIR, stage);
+  if (problems.length) throw new InvalidConfigError(`Stage "${stage}" (${stage.length} characters) is too long: at most ${longest} fit every name of the stack`, problems);
+  fittingStages.add(stage);
+}
+
+/**
+ * An export for osls. osls calls every `${file(...)}` of serverless.yml, collects each failure and
+ * prints them all, each wrapped in "Cannot resolve variable at …": one invalid config made twenty
+ * copies. So the first failure prints its problems once and ends the process with status 1.
+ */
+function resolver(resolve) {
+  return async (ctx) => {
+    try {
+      await checkStage(ctx);
+      return await resolve(ctx);
+    } catch (error) {
+      if (!(error instanceof InvalidConfigError)) throw error;
+      process.stderr.write(`\nError:\n${error.message}\n`);
+      return process.exit(1);
+    }
+  };
 }
 
 /** `secretsmanager:<name>`: a secret by name, as functions/adapters/slack-token.ts reads it. */
@@ -215,7 +240,8 @@ function changeCalendarResourcesOf(config) {
   return names.map((c) => (c.startsWith('arn:') ? c : { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/${c}` }));
 }
 
-module.exports = {
+/** Each `${file(./scripts/serverless-config.cjs):<name>}` of serverless.yml and infra/*.yml. */
+const resolvers = {
   // The governance policy rides along in every bundle's `define`: one esbuild setting serves all
   // functions, and only the governance function reads WARDEN_EMBEDDED_POLICY (esbuild drops it elsewhere).
   esbuildDefine: async (ctx) => ({ ...esbuildDefineOf(await configFromParams(ctx)), WARDEN_EMBEDDED_POLICY: embeddedLiteral(await policyFromParams(ctx)) }),
@@ -246,7 +272,6 @@ module.exports = {
   approvalPipelineResources: async (ctx) => approvalResourcesOf(await configFromParams(ctx)).pipelines,
   /** codepipeline:PutApprovalResult resources of the approval policies. */
   approvalActionResources: async (ctx) => approvalResourcesOf(await configFromParams(ctx)).actions,
-  /** sns:Publish resources: the stack's topic plus every topic the routes name. */
   /** codedeploy resources of the rollback guards (deployment groups, their applications). */
   rollbackDeploymentGroupResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).deploymentGroups,
   rollbackApplicationResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).applications,
@@ -254,7 +279,12 @@ module.exports = {
   rollbackPipelineResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).pipelines,
   /** ssm:GetCalendarState resources: the change calendars governance reads (see changeCalendarResourcesOf). */
   changeCalendarResources: async (ctx) => changeCalendarResourcesOf(await configFromParams(ctx)),
+  /** sns:Publish resources: the stack's topic plus every topic the routes name. */
   publishTopicResources: async (ctx) => [{ Ref: 'NotificationsTopic' }, ...topicArnsOf(await configFromParams(ctx))],
+};
+
+module.exports = {
+  ...Object.fromEntries(Object.entries(resolvers).map(([name, resolve]) => [name, resolver(resolve)])),
   // For tests and the CLI: the same functions without osls.
   loadConfig,
   loadPolicy,

@@ -127,7 +127,7 @@ export const customRules = [
     ],
     ['a config named but missing', () => ['policy', 'check', '--config', 'config/nope.yml', FIXTURES], [/^config\/nope\.yml: invalid config$/, /^ {2}config\/nope\.yml: cannot read/]],
     ['a rules file without rules', () => ['policy', 'check', '--rules', write(tempDir(), 'rules.ts', 'export const customRules = [{ id: "x" }];\n'), FIXTURES], [/rules\.ts: customRules\[0\] is not a rule: use defineRule/]],
-    ['an unknown option', () => ['policy', 'check', '--strict', FIXTURES], [/^warden: Unknown option '--strict'/]],
+    ['an unknown option', () => ['policy', 'check', '--strict', FIXTURES], [/^warden policy: unknown option --strict$/]],
   ])('exits 2 on %s, saying why', (_name, args, expected) => {
     const { code, stdout, stderr } = warden(...args());
     expect(code).toBe(2);

@@ -142,9 +142,10 @@ describe('warden validate', () => {
     expect(stdout).toContain('routes[0].match.pipelinez: unknown key');
   });
 
-  it('says how to use it when the command is unknown', () => {
+  it('names the command it does not know, and where usage is', () => {
     const { code, stderr } = warden('frobnicate');
     expect(code).toBe(2);
-    expect(stderr).toContain('usage:');
+    expect(stderr).toContain('warden: unknown command "frobnicate"');
+    expect(stderr).toContain('warden --help');
   });
 });

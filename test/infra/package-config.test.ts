@@ -27,11 +27,11 @@ afterAll(() => {
 });
 
 /** `serverless package` offline; resolves with its exit code and everything it printed. */
-function serverlessPackage(extraArgs: string[]): Promise<{ code: number; output: string }> {
+function serverlessPackage(extraArgs: string[], stage = 'ci'): Promise<{ code: number; output: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'warden-package-'));
   outDirs.push(dir);
   const bin = path.join(PROJECT_DIR, 'node_modules/.bin/serverless');
-  const args = ['120', process.execPath, bin, 'package', '--stage', 'ci', '--package', dir, ...extraArgs];
+  const args = ['120', process.execPath, bin, 'package', '--stage', stage, '--package', dir, ...extraArgs];
   const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
   return new Promise((resolve) => {
     execFile('timeout', args, { cwd: PROJECT_DIR, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -51,12 +51,25 @@ describe('serverless package with an invalid config', () => {
     expect(problems.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('fails and prints every problem with its path', async () => {
+  it('fails with status 1 and prints every problem with its path, once', async () => {
     const { code, output } = await serverlessPackage([`--param=config=${INVALID_FIXTURE}`]);
-    expect(code).not.toBe(0);
-    expect(code).not.toBe(124); // not the timeout
-    expect(output).toContain(`Invalid pipeline-warden config ${INVALID_FIXTURE}`);
-    for (const problem of expected.ok ? [] : expected.problems) expect(output).toContain(problem);
+    expect(code).toBe(1);
+    const occurrences = (text: string) => output.split(text).length - 1;
+    const problems = expected.ok ? [] : expected.problems;
+    expect(output).toContain(`Invalid pipeline-warden config ${INVALID_FIXTURE}: ${problems.length} problems\n`);
+    expect(occurrences(`Invalid pipeline-warden config ${INVALID_FIXTURE}`)).toBe(1);
+    for (const problem of problems) expect(occurrences(`  - ${problem}\n`)).toBe(1);
+    // osls's own wrapping of each failed `${file(...)}`, once per variable, is gone.
+    expect(output).not.toContain('Cannot resolve variable');
+  }, 150_000);
+
+  it('refuses a stage that makes a physical name longer than AWS allows, with the name and the limit', async () => {
+    const stage = 'feature-very-long-branch-name-1234';
+    const { code, output } = await serverlessPackage([], stage);
+    expect(code).toBe(1);
+    expect(output).toContain(`Stage "${stage}" (34 characters) is too long: at most 33 fit every name of the stack: 1 problem\n`);
+    expect(output).toContain(`  - stage "${stage}": Lambda function name pipeline-warden-${stage}-approvalEvents is 65 characters; AWS allows 64\n`);
+    expect(output).not.toContain('Cannot resolve variable');
   }, 150_000);
 
   it('fails on a config file that does not exist', async () => {

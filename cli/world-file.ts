@@ -1,0 +1,67 @@
+/**
+ * The `--world` file of `warden replay` (README.md, "Testing a configuration with replay"):
+ * validated like the config, strict where a typo would silently answer nothing (an unknown section
+ * or key), every problem with the file's name and its path. Lenient only where AWS output is
+ * copied in as is (get-pipeline, get-deployment, batch-get-projects: `looseObject` schemas).
+ *
+ * The replay targets parse the sections they read again (cli/targets/approval.ts, governance.ts,
+ * functions/adapters/rollback-world.ts); the schemas here mirror theirs.
+ */
+import { RollbackWorldSection } from '../functions/adapters/rollback-world';
+import type { World } from '../functions/adapters/recording';
+import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/core/governance/definitions';
+import { formatIssue } from '../functions/core/issues';
+import * as z from '../functions/core/zod';
+import { readTextFile } from './config-file';
+
+const Decided = z.strictObject({ status: z.enum(['Approved', 'Rejected']), at: z.iso.datetime({ offset: true }), by: z.optional(z.string()), summary: z.optional(z.string()) });
+const ApprovalWorld = z.strictObject({
+  trigger: z.optional(z.string()),
+  revision: z.optional(z.strictObject({ id: z.optional(z.string()), summary: z.optional(z.string()), url: z.optional(z.string()) })),
+  parallel: z.optional(z.boolean()),
+  decided: z.optional(Decided),
+});
+const Transition = z.object({ stage: z.string(), enabled: z.boolean(), disabledReason: z.optional(z.string()), lastChangedAt: z.optional(z.string()), latestExecutionId: z.optional(z.string()) });
+
+export const WorldFileSchema = z.strictObject({
+  /** Free text for people reading the file. */
+  description: z.optional(z.string()),
+  /** Build logs by log group, then stream: `{ "/aws/codebuild/app": { "<uuid>": ["line", ...] } }`. */
+  logs: z.optional(z.record(z.string(), z.record(z.string(), z.array(z.string())))),
+  /** Pipeline definitions by name, as `aws codepipeline get-pipeline --name X` prints them. */
+  pipelines: z.optional(z.record(z.string(), GetPipelineOutputSchema)),
+  /** Keyed `<pipeline>/<stage>/<action>`, or `<pipeline>/<execution-id>/<stage>/<action>` for one execution. */
+  approvals: z.optional(z.record(z.string(), ApprovalWorld)),
+  /** Slack's directory: user ids → emails, user group ids → member ids. */
+  slack: z.optional(z.strictObject({ users: z.optional(z.record(z.string(), z.string())), groups: z.optional(z.record(z.string(), z.array(z.string()))) })),
+  rollback: z.optional(RollbackWorldSection),
+  governance: z.optional(
+    z.strictObject({
+      transitions: z.optional(z.record(z.string(), z.array(Transition))),
+      projects: z.optional(z.array(BuildProjectSchema)),
+      calendars: z.optional(z.record(z.string(), z.enum(['OPEN', 'CLOSED']))),
+    }),
+  ),
+});
+
+export type WorldFileResult = { readonly ok: true; readonly world: World } | { readonly ok: false; readonly problems: readonly string[] };
+
+/**
+ * The world as written in the file (not the parsed copy: the targets apply their own defaults), or
+ * every problem, each starting with the file's name.
+ *
+ * @example readWorldFile('w.json') // { ok: false, problems: ['w.json: pipelinez: unknown key'] }
+ */
+export function readWorldFile(file: string): WorldFileResult {
+  const read = readTextFile(file);
+  if (!read.ok) return { ok: false, problems: [`${file}: ${read.problem}`] };
+  let value: unknown;
+  try {
+    value = JSON.parse(read.text);
+  } catch (error) {
+    return { ok: false, problems: [`${file}: not JSON: ${(error as Error).message}`] };
+  }
+  const result = WorldFileSchema.safeParse(value, { reportInput: true });
+  if (!result.success) return { ok: false, problems: result.error.issues.flatMap(formatIssue).map((p) => `${file}: ${p}`) };
+  return { ok: true, world: value as World };
+}
