@@ -45,9 +45,11 @@ export function policyCheck(options: PolicyCheckOptions): number {
   try {
     const customRules = [...registeredRules, ...(options.rulesFile ? loadRulesFile(options.rulesFile) : [])];
     const policy = readPolicy(options.policyFile, customRules);
-    const isGuardedByRollback = guardedByRollback(readConfig(options.configFile));
+    const config = readConfig(options.configFile);
+    const isGuardedByRollback = guardedByRollback(config);
+    const context = { customRules, isGuardedByRollback, ...(config ? { productionStages: config.productionStages } : {}) };
     const files = readDefinitionFiles(options.paths);
-    const violations = files.flatMap(({ file, subjects }) => evaluatePolicy(subjects, policy, { customRules, isGuardedByRollback }).map((v) => ({ file, ...v })));
+    const violations = files.flatMap(({ file, subjects }) => evaluatePolicy(subjects, policy, context).map((v) => ({ file, ...v })));
     const resources = files.reduce((n, { subjects }) => n + subjects.pipelines.length + subjects.projects.length + subjects.packages.length, 0);
     (options.json ? printJson : printHuman)(violations, resources, options.out);
     return violations.some((v) => v.severity === 'error') ? 1 : 0;

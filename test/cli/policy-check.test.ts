@@ -54,6 +54,16 @@ describe('warden policy check', () => {
     expect(lines.slice(0, -1).every((line) => typeof line['message'] === 'string')).toBe(true);
   });
 
+  it('--config: production stages are the config\'s one list, as in the deployed stack', () => {
+    const dir = tempDir();
+    const config = write(dir, 'warden.yml', 'version: 1\nproductionStages: ["release"]\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n');
+    const withDefault = warden('policy', 'check', '--json', `${FIXTURES}/pipelines/MyFirstPipeline.json`);
+    const withConfig = warden('policy', 'check', '--json', '--config', config, `${FIXTURES}/pipelines/MyFirstPipeline.json`);
+    expect(withDefault.stdout).toContain('"ruleId":"production-approval"');
+    expect(withConfig.stderr).toBe('');
+    expect(withConfig.stdout).not.toContain('"ruleId":"production-approval"');
+  });
+
   it('exits 0 when nothing is wrong', () => {
     const { code, stdout } = warden('policy', 'check', `${FIXTURES}/pipelines/payments-api.json`, `${FIXTURES}/packages/acme-ui-kit.json`);
     expect(code).toBe(0);
@@ -115,6 +125,11 @@ export const customRules = [
       'an invalid policy, every problem with its path',
       () => ['policy', 'check', '--policy', write(tempDir(), 'policy.yml', 'version: 1\nrules:\n  - id: production-approval\n    scope: { pipelines: [] }\n  - id: codebuild-logging\n    mode: enforce\n'), FIXTURES],
       [/policy\.yml: invalid policy, 2 problems$/, /^ {2}rules\[0\]\.scope\.pipelines: list is empty/, /^ {2}rules\[1\]\.mode: enforce acts on pipelines only/],
+    ],
+    [
+      'a policy with production stages of its own (they moved to the config)',
+      () => ['policy', 'check', '--policy', write(tempDir(), 'policy.yml', 'version: 1\nproductionStages: ["Prod*"]\nrules:\n  - id: production-approval\n'), FIXTURES],
+      [/policy\.yml: invalid policy, 1 problem$/, /^ {2}productionStages: moved to the config: productionStages in config\/warden\.yml \(top level\) is the one list .*--config FILE/],
     ],
     ['a policy file that is missing', () => ['policy', 'check', '--policy', 'config/nope.yml', FIXTURES], [/^config\/nope\.yml: cannot read the policy file \(ENOENT\)$/]],
     ['a definition file that is missing', () => ['policy', 'check', `${FIXTURES}/pipelines/nope.json`], [/^test\/fixtures\/governance\/pipelines\/nope\.json: cannot read the definition file \(ENOENT\)$/]],

@@ -36,10 +36,14 @@ export async function definitionsOf(names: readonly string[], deps: GovernanceDe
   return found.filter((d): d is PipelineDefinition => d !== undefined);
 }
 
-/** Custom rules, and which stages the config's rollback guards watch (the alarm rule accepts them). */
+/** Custom rules, the config's production stages, and which stages its rollback guards watch (the alarm rule accepts them). */
 export function evaluationContext(deps: GovernanceDeps): EvaluationContext {
   const guarded = new Set((deps.config.rollback?.guards ?? []).flatMap((g) => (g.pipeline ? [stageKey(g.pipeline.name, g.pipeline.stage)] : [])));
-  return { customRules: deps.customRules, isGuardedByRollback: (pipeline: string, stage: string) => guarded.has(stageKey(pipeline, stage)) };
+  return {
+    customRules: deps.customRules,
+    productionStages: deps.config.productionStages,
+    isGuardedByRollback: (pipeline: string, stage: string) => guarded.has(stageKey(pipeline, stage)),
+  };
 }
 
 export interface Plan {
@@ -123,7 +127,7 @@ async function closures(definitions: readonly PipelineDefinition[], violations: 
     const name = definition.name;
     const rules = governance?.enforce === false ? [] : violations.filter((v) => v.mode === 'enforce' && v.resource.kind === 'pipeline' && v.resource.name === name).map((v) => `rule ${v.ruleId}`);
     const frozen = freezes.filter((f) => !f.pipelines || f.pipelines.some((p) => glob(p)(name)));
-    for (const stage of protectedStages(definition, deps.policy)) {
+    for (const stage of protectedStages(definition, deps.config.productionStages)) {
       const key = stageKey(name, stage);
       const stageFreezes = frozen.filter((f) => !holding.has(`${key}#${f.name}`));
       const causes = [...new Set([...rules, ...stageFreezes.map((f) => `freeze ${f.name} until ${localTime(f.end, f.timezone)}`), ...closedCalendars])];

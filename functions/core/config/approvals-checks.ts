@@ -4,6 +4,7 @@
  */
 import picomatch from 'picomatch';
 import { parseDuration } from '../duration';
+import { isProductionStage } from '../production';
 import type { ApprovalPolicy } from './approvals';
 import type { Config } from './schema';
 
@@ -14,7 +15,7 @@ import type { Config } from './schema';
 export function approvalsProblems(config: Config): string[] {
   const approvals = config.approvals;
   if (!approvals) return [];
-  return approvals.policies.flatMap((policy, i) => policyProblems(policy, `approvals.policies[${i}]`, approvals.productionStages));
+  return approvals.policies.flatMap((policy, i) => policyProblems(policy, `approvals.policies[${i}]`, config.productionStages));
 }
 
 function policyProblems(policy: ApprovalPolicy, at: string, productionStages: readonly string[]): string[] {
@@ -43,7 +44,6 @@ function productionStageRisk(stages: readonly string[] | undefined, productionSt
   if (!stages) return 'it matches every stage, production stages included';
   const wildcard = stages.find((stage) => picomatch.scan(stage).isGlob);
   if (wildcard) return `stage pattern "${wildcard}" could match a production stage (auto-approval needs exact stage names)`;
-  const isProduction = picomatch([...productionStages], { dot: true });
-  const production = stages.find((stage) => isProduction(stage));
-  return production ? `stage "${production}" is a production stage (approvals.productionStages)` : undefined;
+  const production = stages.find((stage) => isProductionStage(stage, productionStages));
+  return production ? `stage "${production}" is a production stage (productionStages)` : undefined;
 }

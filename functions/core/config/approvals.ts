@@ -5,6 +5,7 @@
  */
 import { DURATION_PATTERN } from '../duration';
 import * as z from '../zod';
+import { MOVED_APPROVALS_KEY } from './production-stages';
 
 const globs = z.array(z.string().check(z.minLength(1, 'empty pattern'))).check(z.minLength(1, 'list is empty; omit the key to match any'));
 const duration = z.string().check(z.regex(DURATION_PATTERN, 'must be a duration such as 30m, 4h, 2d or 1d12h'));
@@ -37,11 +38,9 @@ export const ApprovalPolicySchema = z.strictObject({
 });
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
 
-const DEFAULT_PRODUCTION_STAGES = ['*prod*', '*Prod*', '*PROD*', '*live*', '*Live*'];
-
 export const ApprovalsSchema = z.strictObject({
-  /** Stage names that are production: a policy that could auto-approve one is refused. */
-  productionStages: z._default(globs, DEFAULT_PRODUCTION_STAGES),
+  /** Moved to the top-level `productionStages`: a problem with its path, never silently ignored. */
+  productionStages: z.optional(z.never(MOVED_APPROVALS_KEY)),
   policies: z.array(ApprovalPolicySchema).check(z.minLength(1, 'at least one policy')),
 });
 export type ApprovalsConfig = z.infer<typeof ApprovalsSchema>;

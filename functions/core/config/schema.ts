@@ -7,6 +7,7 @@
 import * as z from '../zod';
 import { ApprovalsSchema } from './approvals';
 import { CodeArtifactSchema, GovernanceSchema } from './governance';
+import { DEFAULT_PRODUCTION_STAGES, ProductionStagesSchema } from './production-stages';
 import { RollbackSchema } from './rollback';
 
 /** How much of a run reaches a destination. */
@@ -84,6 +85,8 @@ export const ConfigSchema = z.strictObject({
     { slackLevel: 'status-changes', emailLevel: 'failures', logLines: 30 },
   ),
   routes: z.array(RouteSchema).check(nonEmpty('at least one route')),
+  /** The stage names that are production, for approvals, governance and rollback alike (README, "Production stages"). */
+  productionStages: z._default(ProductionStagesSchema, () => [...DEFAULT_PRODUCTION_STAGES]),
   approvals: z.optional(ApprovalsSchema),
   rollback: z.optional(RollbackSchema),
   governance: z.optional(GovernanceSchema),

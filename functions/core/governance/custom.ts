@@ -42,7 +42,7 @@ export interface Finding {
 
 /** What a rule may ask of the policy and the deployment around it; everything else is its input. */
 export interface RuleHelpers {
-  /** Whether the policy calls this stage name a production stage (`productionStages`). */
+  /** Whether the config calls this stage name a production stage (its `productionStages`, case-insensitive). */
   isProductionStage(stage: string): boolean;
   /** True when the config maps a rollback alarm to this stage (see EvaluationContext). */
   isGuardedByRollback(pipeline: string, stage: string): boolean;

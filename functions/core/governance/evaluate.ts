@@ -4,6 +4,7 @@
  */
 import type { GlobCompiler } from '../glob';
 import { picomatchGlobs } from '../glob-picomatch';
+import { productionStageTest } from '../production';
 import type { AnyRule, CustomRule, Finding, RuleHelpers, RuleKind } from './custom';
 import type { BuildProject, PackageSubject, PipelineDefinition } from './definitions';
 import { PolicyError } from './errors';
@@ -25,6 +26,8 @@ export interface Violation {
 }
 
 export interface EvaluationContext {
+  /** The config's `productionStages` (the one list approvals and rollback read too); its default when absent. */
+  productionStages?: readonly string[];
   /** true when the config maps a rollback alarm to this stage */
   isGuardedByRollback?(pipeline: string, stage: string): boolean;
   /** The custom rules the policy may name (config/custom-rules.ts). */
@@ -49,7 +52,7 @@ export interface EvaluationSubject {
 export function evaluatePolicy(subject: EvaluationSubject, policy: Policy, context: EvaluationContext = {}): Violation[] {
   const registry = ruleRegistry(context.customRules);
   if (registry.problems.length) throw new PolicyError(registry.problems.join('; '));
-  const helpers = helpersFor(policy, context);
+  const helpers = helpersFor(context);
   return policy.rules
     .filter((rule) => rule.enabled)
     .flatMap((rule) => {
@@ -62,28 +65,24 @@ export function evaluatePolicy(subject: EvaluationSubject, policy: Policy, conte
 }
 
 /**
- * The production stages of a pipeline under the policy (the ones whose inbound transition enforcement and freezes disable).
+ * The production stages of a pipeline (the ones whose inbound transition enforcement and freezes
+ * disable), under the config's `productionStages`.
  *
- * @example protectedStages(pipeline, policy) // ['Production']
+ * @example protectedStages(pipeline, config.productionStages) // ['Production']
  */
-export function protectedStages(pipeline: PipelineDefinition, policy: Policy): string[] {
-  const isProduction = anyGlob(policy.productionStages, picomatchGlobs());
-  return pipeline.stages.map((stage) => stage.name).filter(isProduction);
+export function protectedStages(pipeline: PipelineDefinition, productionStages: readonly string[]): string[] {
+  const isProduction = productionStageTest(productionStages);
+  return pipeline.stages.map((stage) => stage.name).filter((name) => isProduction(name));
 }
 
-function helpersFor(policy: Policy, context: EvaluationContext): RuleHelpers {
+function helpersFor(context: EvaluationContext): RuleHelpers {
   const glob = context.globs ?? picomatchGlobs();
   const isGuarded = context.isGuardedByRollback?.bind(context);
   return {
-    isProductionStage: anyGlob(policy.productionStages, glob),
+    isProductionStage: productionStageTest(context.productionStages),
     isGuardedByRollback: (pipeline, stage) => isGuarded?.(pipeline, stage) ?? false,
     glob,
   };
-}
-
-function anyGlob(patterns: readonly string[], glob: GlobCompiler): (name: string) => boolean {
-  const tests = patterns.map(glob);
-  return (name) => tests.some((test) => test(name));
 }
 
 function runRule(definition: AnyRule, rule: PolicyRule, params: unknown, subject: EvaluationSubject, helpers: RuleHelpers): Violation[] {

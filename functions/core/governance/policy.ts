@@ -7,6 +7,7 @@
  * This module has no YAML parser, so a Lambda can re-check its embedded policy (JSON) without one;
  * `parsePolicy` (policy-schema.ts) adds the YAML.
  */
+import { PRODUCTION_STAGES_SETTING } from '../config/production-stages';
 import { formatIssue, formatPath } from '../issues';
 import * as z from '../zod';
 import { RULE_ID_PATTERN, type AnyRule, type CustomRule, type RuleKind } from './custom';
@@ -56,13 +57,16 @@ export const PolicyRuleSchema = z.strictObject({
 });
 export type PolicyRule = z.infer<typeof PolicyRuleSchema>;
 
-/** Stage names that count as production when the policy does not say (globs, case-sensitive). */
-export const DEFAULT_PRODUCTION_STAGES = ['{Prod,prod,PROD}*', '*{-,_}{prod,Prod,PROD}', '*{-,_}{production,Production,PRODUCTION}'];
+/**
+ * The policy has no production stages of its own: a second list would disagree with the one
+ * approvals and rollback read. `warden policy check --config FILE` and the stack take it from the config.
+ */
+const MOVED_POLICY_KEY = `moved to the config: ${PRODUCTION_STAGES_SETTING} is the one list approvals, governance and rollback share (warden policy check reads it with --config FILE); delete it here`;
 
 export const PolicySchema = z.strictObject({
   version: z.literal(1, 'must be 1'),
-  /** Stage names that are production (globs): the stages rules guard and enforcement and freezes close. */
-  productionStages: z._default(globs, DEFAULT_PRODUCTION_STAGES),
+  /** Refused with a pointer to the config's `productionStages`, never silently ignored. */
+  productionStages: z.optional(z.never(MOVED_POLICY_KEY)),
   rules: z.array(PolicyRuleSchema).check(z.minLength(1, 'at least one rule')),
 });
 export type Policy = z.infer<typeof PolicySchema>;

@@ -64,7 +64,7 @@ describe('approvals config', () => {
   it.each([
     ['every stage', '', /approve is refused: it matches every stage, production stages included/],
     ['a stage glob', 'match: { stages: ["Stag*"] }', /stage pattern "Stag\*" could match a production stage/],
-    ['a production stage by name', 'match: { stages: [Production] }', /stage "Production" is a production stage \(approvals.productionStages\)/],
+    ['a production stage by name', 'match: { stages: [Production] }', /stage "Production" is a production stage \(productionStages\)/],
     ['a stage the config calls production', 'match: { stages: [Live] }', /stage "Live" is a production stage/],
   ])('refuses a deadline that would auto-approve: %s', (_name, match, problem) => {
     const result = config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    onDeadline: approve\n    ${match}`);

@@ -1,6 +1,7 @@
 /** evaluatePolicy around the rules: scope, enabled, severity and mode, custom rules, errors; protectedStages. */
 import { describe, expect, it } from 'vitest';
 import { customRules, noGithubV1Source } from '../../../config/custom-rules';
+import { DEFAULT_PRODUCTION_STAGES } from '../../../functions/core/config/production-stages';
 import { defineRule } from '../../../functions/core/governance/custom';
 import { PolicyError } from '../../../functions/core/governance/errors';
 import { evaluatePolicy, protectedStages } from '../../../functions/core/governance/evaluate';
@@ -67,7 +68,7 @@ describe('evaluatePolicy', () => {
     expect(noGithubV1Source.check(pipeline('payments-api'), undefined, { isProductionStage: () => false, isGuardedByRollback: () => false, glob: () => () => false })).toEqual([]);
   });
 
-  it('gives custom rules the policy’s production stages and the rollback mapping', () => {
+  it('gives custom rules the config’s production stages and the rollback mapping', () => {
     const seen: string[] = [];
     const probe = defineRule({
       id: 'probe',
@@ -78,8 +79,8 @@ describe('evaluatePolicy', () => {
         return [];
       },
     });
-    const context = { customRules: [probe], isGuardedByRollback: (_p: string, s: string) => s === 'Beta' };
-    evaluatePolicy({ pipelines: [pipeline('MyFirstPipeline')] }, policyOf([{ id: 'probe' }], { productionStages: ['Beta'] }, context), context);
+    const context = { customRules: [probe], productionStages: ['Beta'], isGuardedByRollback: (_p: string, s: string) => s === 'Beta' };
+    evaluatePolicy({ pipelines: [pipeline('MyFirstPipeline')] }, policyOf([{ id: 'probe' }], {}, context), context);
     expect(seen).toEqual(['Source:false:false', 'Beta:true:true', 'Prod:false:false']);
   });
 
@@ -102,13 +103,13 @@ describe('evaluatePolicy', () => {
 });
 
 describe('protectedStages', () => {
-  it.each<[string, string, Record<string, unknown>, string[]]>([
-    ['payments-api', 'payments-api', {}, ['Production']],
-    ['the AWS CLI example', 'MyFirstPipeline', {}, ['Prod']],
-    ['a region-suffixed stage', 'orders-service', {}, ['Prod-eu-west-1']],
-    ['the policy’s own stage names', 'MyFirstPipeline', { productionStages: ['Beta', 'Prod'] }, ['Beta', 'Prod']],
-    ['no stage matches', 'payments-api', { productionStages: ['Live*'] }, []],
-  ])('%s', (_name, file, extra, expected) => {
-    expect(protectedStages(pipeline(file), policyOf([{ id: 'pipeline-type-v2' }], extra))).toEqual(expected);
+  it.each<[string, string, readonly string[], string[]]>([
+    ['payments-api', 'payments-api', DEFAULT_PRODUCTION_STAGES, ['Production']],
+    ['the AWS CLI example', 'MyFirstPipeline', DEFAULT_PRODUCTION_STAGES, ['Prod']],
+    ['a region-suffixed stage', 'orders-service', DEFAULT_PRODUCTION_STAGES, ['Prod-eu-west-1']],
+    ['the config’s own stage names', 'MyFirstPipeline', ['Beta', 'Prod'], ['Beta', 'Prod']],
+    ['no stage matches', 'payments-api', ['Live*'], []],
+  ])('%s', (_name, file, productionStages, expected) => {
+    expect(protectedStages(pipeline(file), productionStages)).toEqual(expected);
   });
 });

@@ -71,14 +71,15 @@ describe('production-approval', () => {
       { deployCategories: ['Deploy', 'Invoke'] },
       [expect.stringContaining('[Prod] production stage Prod:')],
     ],
-    ['a stage the policy does not call production', variant('MyFirstPipeline', (p) => (stage(p, 'Prod').name = 'Live')), {}, []],
+    ['a stage the config does not call production', variant('MyFirstPipeline', (p) => (stage(p, 'Prod').name = 'Delivery')), {}, []],
+    ['a Live stage: production by the default', variant('MyFirstPipeline', (p) => (stage(p, 'Prod').name = 'Live')), {}, [expect.stringMatching(/^\[Live\] production stage Live: /)]],
   ])('%s', (_name, subject, params, expected) => {
     expect(findings({ id: 'production-approval', params }, { pipelines: [subject] })).toEqual(expected);
   });
 
-  it('uses the policy’s productionStages', () => {
+  it('uses the config’s productionStages', () => {
     const live = variant('MyFirstPipeline', (p) => (stage(p, 'Prod').name = 'Live'));
-    expect(findings({ id: 'production-approval' }, { pipelines: [live] }, {}, { productionStages: ['Live', 'Beta'] })).toEqual([
+    expect(findings({ id: 'production-approval' }, { pipelines: [live] }, { productionStages: ['Live', 'Beta'] })).toEqual([
       expect.stringMatching(/^\[Beta\] production stage Beta: .*; add a Manual approval action .* to Beta with runOrder 1 and move its deploy actions to runOrder 2, or make a manual approval the last action of stage Source$/),
       expect.stringMatching(/^\[Live\] production stage Live: /),
     ]);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { customRules } from '../../../config/custom-rules';
 import { defineRule } from '../../../functions/core/governance/custom';
-import { DEFAULT_PRODUCTION_STAGES, parsePolicy, validatePolicy } from '../../../functions/core/governance/policy-schema';
+import { parsePolicy, validatePolicy } from '../../../functions/core/governance/policy-schema';
 import * as z from '../../../functions/core/zod';
 
 const SHIPPED = readFileSync(path.resolve(__dirname, '../../../config/policy.yml'), 'utf8');
@@ -42,7 +42,6 @@ describe('parsePolicy', () => {
       ok: true,
       policy: {
         version: 1,
-        productionStages: DEFAULT_PRODUCTION_STAGES,
         rules: [
           { id: 'approval-timeout', rule: 'approval-timeout', enabled: true, severity: 'error', mode: 'report', scope: {}, params: { max: '3d', productionOnly: false } },
           { id: 'payments-timeout', rule: 'approval-timeout', enabled: true, severity: 'error', mode: 'report', scope: { pipelines: ['payments-*'] }, params: { max: '12h', productionOnly: false } },
@@ -79,7 +78,11 @@ describe('parsePolicy', () => {
   it.each([
     ['no rules', 'version: 1\nrules: []', ['rules: at least one rule']],
     ['a wrong version, no rules key', 'version: 2', ['version: must be 1', 'rules: required']],
-    ['empty production stages', 'version: 1\nproductionStages: []\nrules: [{ id: pipeline-type-v2 }]', ['productionStages: list is empty; omit the key to match any']],
+    [
+      'production stages of its own (the config holds the one list)',
+      'version: 1\nproductionStages: ["Prod*"]\nrules: [{ id: pipeline-type-v2 }]',
+      ['productionStages: moved to the config: productionStages in config/warden.yml (top level) is the one list approvals, governance and rollback share (warden policy check reads it with --config FILE); delete it here'],
+    ],
     ['YAML that does not parse', 'version: 1\nrules: [', [expect.stringMatching(/^yaml: /)]],
   ])('reports %s', (_name, text, expected) => {
     expect(problemsOf(text)).toEqual(expected);
