@@ -240,6 +240,33 @@ function changeCalendarResourcesOf(config) {
   return names.map((c) => (c.startsWith('arn:') ? c : { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:document/${c}` }));
 }
 
+/**
+ * Break-glass from Slack (the `bypass:` route) re-opens a production stage a freeze closed: the
+ * pipelines of the freezes that have break-glass approvers, and their production stages
+ * (`<pipeline>/<stage>`, the resource type of Disable/EnableStageTransition). undefined when no
+ * freeze has break-glass approvers: then the Slack endpoint gets none of these permissions.
+ *
+ * IAM ARNs only know `*` and `?`, match case-sensitively and cannot exclude. So a production-stage
+ * glob widens: `!` exclusions are dropped, other glob syntax becomes `?` (one character class) or
+ * `*`; and matching, which is case-insensitive in the config, is granted for the spellings stage
+ * names use: lower, Capitalized and UPPER (`*prod*`, `*Prod*`, `*PROD*`). A stage spelled otherwise
+ * (`pRoD`) is refused by IAM: break-glass fails closed there.
+ */
+function breakGlassResourcesOf(config) {
+  const freezes = ((config.governance && config.governance.freezes) || []).filter((f) => f.breakGlass && f.breakGlass.approvers.length > 0);
+  if (freezes.length === 0) return undefined;
+  const iam = (glob) => (/^[A-Za-z0-9.@\-_*?]+$/.test(glob) ? glob : '*');
+  const stageGlob = (glob) => glob.replace(/\[[^\]]*\]/g, '?').replace(/\{[^}]*\}/g, '*');
+  const spellings = (glob) => [glob.toLowerCase(), glob.toLowerCase().replace(/[a-z]/, (c) => c.toUpperCase()), glob.toUpperCase()];
+  const stages = [...new Set(config.productionStages.filter((g) => !g.startsWith('!')).map(stageGlob).map(iam).flatMap(spellings))];
+  const pipelines = [...new Set(freezes.flatMap((f) => (f.pipelines || ['*']).map(iam)))].sort();
+  const arn = (suffix) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${suffix}` });
+  return { pipelines: pipelines.map(arn), stages: pipelines.flatMap((p) => stages.map((stage) => arn(`${p}/${stage}`))) };
+}
+
+// The policy is not created then (its Condition is false); IAM still wants a well-formed resource.
+const NO_BREAK_GLASS = { pipelines: ['arn:aws:codepipeline:::pipeline-warden-no-break-glass'], stages: ['arn:aws:codepipeline:::pipeline-warden-no-break-glass/none'] };
+
 /** Each `${file(./scripts/serverless-config.cjs):<name>}` of serverless.yml and infra/*.yml. */
 const resolvers = {
   // The governance policy rides along in every bundle's `define`: one esbuild setting serves all
@@ -279,6 +306,11 @@ const resolvers = {
   rollbackPipelineResources: async (ctx) => rollbackResourcesOf(await configFromParams(ctx)).pipelines,
   /** ssm:GetCalendarState resources: the change calendars governance reads (see changeCalendarResourcesOf). */
   changeCalendarResources: async (ctx) => changeCalendarResourcesOf(await configFromParams(ctx)),
+  /** 'true' when some freeze has break-glass approvers: the condition of the Slack endpoint's break-glass policy. */
+  breakGlassEnabled: async (ctx) => String(breakGlassResourcesOf(await configFromParams(ctx)) !== undefined),
+  /** The pipelines and production stages break-glass may re-open (see breakGlassResourcesOf). */
+  breakGlassPipelineResources: async (ctx) => (breakGlassResourcesOf(await configFromParams(ctx)) ?? NO_BREAK_GLASS).pipelines,
+  breakGlassStageResources: async (ctx) => (breakGlassResourcesOf(await configFromParams(ctx)) ?? NO_BREAK_GLASS).stages,
   /** sns:Publish resources: the stack's topic plus every topic the routes name. */
   publishTopicResources: async (ctx) => [{ Ref: 'NotificationsTopic' }, ...topicArnsOf(await configFromParams(ctx))],
 };
@@ -294,5 +326,6 @@ module.exports = {
   approvalResourcesOf,
   rollbackResourcesOf,
   changeCalendarResourcesOf,
+  breakGlassResourcesOf,
   InvalidConfigError,
 };

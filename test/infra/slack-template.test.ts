@@ -11,6 +11,7 @@ import { asArray, getAtt, iamStatements, ofType, serverlessPackage, zipEntries, 
 
 const serverlessConfig = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as {
   signingSecretIamStatement(ctx: { resolveVariable(v: string): Promise<unknown> }): Promise<Json>;
+  breakGlassResourcesOf(config: Json): { pipelines: Json[]; stages: Json[] } | undefined;
 };
 
 /** Actions that change something (a statement granting one must name its resources). */
@@ -24,7 +25,8 @@ describe('packaged Slack interactivity endpoint', () => {
   beforeAll(async () => {
     packaged = await serverlessPackage([]);
     t = packaged.template;
-    statements = iamStatements(t).filter((s) => s.where.startsWith('SlackActionsRole/')).map((s) => s.statement);
+    // The role's own policy, and the break-glass policy attached to it.
+    statements = iamStatements(t).filter((s) => /^SlackActions(Role\/|BreakGlassPolicy$)/.test(s.where)).map((s) => s.statement);
   });
 
   it('routes POST /slack/actions of an HTTP API to slackActions with payload format 2.0', () => {
@@ -62,6 +64,7 @@ describe('packaged Slack interactivity endpoint', () => {
       'BreakGlassChangeCalendars',
       'BreakGlassPipelines',
       'BreakGlassRecords',
+      'BreakGlassStages',
       'DecideApprovals',
       'OwnLogGroup',
       'ReadApprovalPipelines',
@@ -93,6 +96,36 @@ describe('packaged Slack interactivity endpoint', () => {
     expect(bySid.ReadSlackToken.Action).toEqual(['ssm:GetParameter']);
   });
 
+  it('grants break-glass only when a freeze has break-glass approvers, on its pipelines and their production stages', () => {
+    expect(t.Conditions?.SlackBreakGlass).toEqual({ 'Fn::Equals': ['true', 'true'] });
+    const policy = t.Resources.SlackActionsBreakGlassPolicy as Json;
+    expect(policy.Condition).toBe('SlackBreakGlass');
+    expect(policy.Properties.Roles).toEqual([{ Ref: 'SlackActionsRole' }]);
+    const bySid = Object.fromEntries(asArray<Json>(policy.Properties.PolicyDocument.Statement).map((s) => [s.Sid, s]));
+    const sub = (suffix: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${suffix}` });
+    // config/warden.yml: year-end (every pipeline) and payments-weekend (payments-*) have break-glass approvers.
+    expect(bySid.BreakGlassPipelines.Resource).toEqual([sub('*'), sub('payments-*')]);
+    const stages = asArray<Json>(bySid.BreakGlassStages.Resource).map((r) => r['Fn::Sub'].split(':').pop());
+    expect(stages).toContain('payments-*/*Prod*');
+    expect(stages).toContain('*/LIVE*');
+    expect(stages.every((stage: string) => /^(\*|payments-\*)\/./.test(stage) && stage.split('/')[1] !== '*')).toBe(true);
+    // No statement of the role itself touches stage transitions.
+    const own = iamStatements(t).filter((s) => s.where.startsWith('SlackActionsRole/')).flatMap((s) => asArray<string>(s.statement.Action));
+    expect(own.filter((a) => /StageTransition|GetPipeline$/.test(a))).toEqual([]);
+  });
+
+  it('names no break-glass resource without a freeze that has approvers, and widens production-stage globs only as IAM must', () => {
+    expect(serverlessConfig.breakGlassResourcesOf({ productionStages: ['*prod*'], governance: { freezes: [{ name: 'f' }] } })).toBeUndefined();
+    expect(serverlessConfig.breakGlassResourcesOf({ productionStages: ['*prod*'] })).toBeUndefined();
+    const granted = serverlessConfig.breakGlassResourcesOf({
+      productionStages: ['*[-_.]live', 'release-{eu,us}', '!*pre-prod*'],
+      governance: { freezes: [{ pipelines: ['web', 'api-{a,b}'], breakGlass: { approvers: ['U0LEAD0001'] } }] },
+    })!;
+    const last = (r: Json) => r['Fn::Sub'].split(':').pop();
+    expect(granted.pipelines.map(last)).toEqual(['*', 'web']);
+    expect(granted.stages.map(last)).toEqual(['*/*?live', '*/*?Live', '*/*?LIVE', '*/release-*', '*/Release-*', '*/RELEASE-*', 'web/*?live', 'web/*?Live', 'web/*?LIVE', 'web/release-*', 'web/Release-*', 'web/RELEASE-*']);
+  });
+
   it('grants no write on "*", and writes to the table only under a leading-key condition', () => {
     for (const s of statements) {
       const writes = asArray<string>(s.Action).filter((action) => WRITE_ACTION.test(action));
@@ -118,7 +151,7 @@ describe('packaged Slack interactivity endpoint', () => {
     const file = path.join(dir, 'warden.yml');
     writeFileSync(file, 'version: 1\nslack: { signingSecretParameter: "secretsmanager:pipeline-warden/slack" }\nroutes:\n  - slack: { channels: [C0TEAM0001] }\n');
     try {
-      expect(await serverlessConfig.signingSecretIamStatement({ resolveVariable: async () => file })).toEqual({
+      expect(await serverlessConfig.signingSecretIamStatement({ resolveVariable: async (v: string) => (v === 'sls:stage' ? 'ci' : file) })).toEqual({
         Sid: 'ReadSlackSigningSecret',
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue'],

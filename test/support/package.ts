@@ -15,6 +15,7 @@ export type Json = Record<string, any>;
 export interface Template {
   Resources: Record<string, { Type: string; Properties: Json; DependsOn?: string | string[] }>;
   Outputs: Record<string, Json>;
+  Conditions?: Record<string, Json>;
 }
 export interface Packaged {
   template: Template;
