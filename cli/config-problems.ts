@@ -4,7 +4,7 @@
  * fixed the schema problems met a second list. Here, when the schema fails, the sections that do
  * parse (and, inside a section, its list items that do) are cross-checked too.
  */
-import { parseDocument } from 'yaml';
+import { parseYaml } from '../functions/core/config/yaml';
 import { crossCheck } from '../functions/core/config/cross-checks';
 import { parseConfig } from '../functions/core/config/parse';
 import { ConfigSchema, type Config } from '../functions/core/config/schema';
@@ -23,9 +23,9 @@ const isRecord = (value: unknown): value is Raw => typeof value === 'object' && 
 export function parseConfigFully(text: string): ConfigResult {
   const result = parseConfig(text);
   if (result.ok) return result;
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) return result;
-  const value: unknown = doc.toJS();
+  const yaml = parseYaml(text);
+  if (!yaml.ok) return result;
+  const value: unknown = yaml.value;
   if (!isRecord(value) || ConfigSchema.safeParse(value).success) return result; // the problems already are the cross-checks'
   const salvaged = salvage(value);
   let more: string[];

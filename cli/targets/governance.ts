@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { customRules } from '../../config/custom-rules';
 import type { GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/app/governance/deps';
+import { createMemoryDoneRecords } from '../../functions/adapters/governance-memory';
 import { runGovernance } from '../../functions/app/governance/run';
 import { BuildProjectSchema, PipelineDefinitionSchema, type PipelineDefinition } from '../../functions/core/governance/definitions';
 import { parsePolicy } from '../../functions/core/governance/policy-schema';
@@ -94,6 +95,8 @@ function replayGovernanceDeps(shared: ReplayShared): GovernanceDeps {
       claim: async (r) => (records.set(`${r.pipeline}/${r.stage}`, r), true),
       remove: async (p, s) => void records.delete(`${p}/${s}`),
     },
+    // Shared by every event of the run: a duplicate in the replayed files does nothing, as deployed.
+    done: createMemoryDoneRecords(() => shared.clock.now()),
     slack: shared.recorder.slack,
     email: shared.recorder.email,
     defaultTopicArn: shared.defaultTopicArn,

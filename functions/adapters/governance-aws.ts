@@ -14,10 +14,12 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { GetCalendarStateCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ChangeCalendarsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecord, TransitionRecordsPort } from '../app/governance/deps';
+import type { ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecord, TransitionRecordsPort } from '../app/governance/deps';
 import { PermanentError } from '../core/errors';
 import { BuildProjectSchema, PipelineDefinitionSchema, type BuildProject } from '../core/governance/definitions';
 import { callAws, classifyAwsError } from './aws-errors';
+import { DONE_TTL_SECONDS } from '../app/governance/once';
+import { TTL_ATTRIBUTE } from './dynamo-store';
 
 const call = callAws;
 
@@ -143,6 +145,37 @@ export function createDynamoTransitionRecords(options: { readonly client: Dynamo
     },
     async remove(pipeline, stage) {
       await call('DynamoDB (transitions)', () => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: RECORDS_PK, sk: `${pipeline}#${stage}` } })));
+    },
+  };
+}
+
+/**
+ * Side effects done (`GOVERNANCE#DONE#<key>` in the cards table, within the governance role's
+ * `GOVERNANCE#*` leading keys): a conditional put records one before it is made, as `claim` does
+ * for a closed stage, so of any number of deliveries, concurrent or not, one makes it.
+ */
+export function createDynamoDoneRecords(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly now?: () => Date }): DoneRecordsPort {
+  const { client, tableName } = options;
+  const now = options.now ?? (() => new Date());
+  const key = (done: string) => ({ pk: `GOVERNANCE#DONE#${done}`, sk: 'done' });
+  return {
+    async claim(done) {
+      const at = now();
+      const seconds = Math.floor(at.getTime() / 1000);
+      const Item = { ...key(done), at: at.toISOString(), [TTL_ATTRIBUTE]: seconds + DONE_TTL_SECONDS };
+      try {
+        // DynamoDB deletes expired items days later: one past its expiry is no longer a record.
+        await client.send(
+          new PutCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now', ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': seconds } }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        throw classifyAwsError('DynamoDB (done)', error);
+      }
+    },
+    async release(done) {
+      await call('DynamoDB (done)', () => client.send(new DeleteCommand({ TableName: tableName, Key: key(done) })));
     },
   };
 }

@@ -6,7 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { customRules } from '../../config/custom-rules';
 import { createDynamoBypasses } from '../adapters/break-glass-store';
-import { createChangeCalendarsPort, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../adapters/governance-aws';
+import { createChangeCalendarsPort, createDynamoDoneRecords, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../adapters/governance-aws';
 import { createSlackPort } from '../adapters/slack';
 import { createSlackDirectory } from '../adapters/slack-directory';
 import { getSlackToken } from '../adapters/slack-token';
@@ -42,6 +42,7 @@ export async function buildGovernanceDeps(logger: Logger): Promise<GovernanceDep
     projects: createGovernanceProjectsPort(new CodeBuildClient({})),
     calendars: createChangeCalendarsPort(new SSMClient({})),
     records: createDynamoTransitionRecords({ client: doc, tableName }),
+    done: createDynamoDoneRecords({ client: doc, tableName }),
     bypasses: createDynamoBypasses({ client: doc, tableName }),
     directory: createSlackDirectory({ token }),
     slack: createSlackPort({ token, logger }),

@@ -69,7 +69,7 @@ describe('governance handler', () => {
     const answer = await handler(updatePipeline('MyFirstPipeline'), lambdaContext());
     await handler(updatePipeline('MyFirstPipeline'), lambdaContext());
     expect(factory).toHaveBeenCalledTimes(1);
-    expect(vi.mocked(runGovernance).mock.calls[0]![0]).toEqual({ kind: 'change', pipelines: ['MyFirstPipeline'], projects: [] });
+    expect(vi.mocked(runGovernance).mock.calls[0]![0]).toEqual({ kind: 'change', pipelines: ['MyFirstPipeline'], projects: [], eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5e' });
     expect(vi.mocked(runGovernance).mock.calls[0]![1]).toBe(w.deps);
     // MyFirstPipeline's Prod has no approval, and the rule is enforced: closed once, not twice.
     expect(answer).toEqual({ summary: 'change to MyFirstPipeline: 1 checked, 1 violation(s), 1 transition change(s)' });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createMemoryDoneRecords } from '../../functions/adapters/governance-memory';
 import { createRecorder } from '../../functions/adapters/recording';
 import type { Bypass, GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/app/governance/deps';
 import { parseConfig } from '../../functions/core/config/parse';
@@ -44,6 +45,7 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
   const audits: Array<Record<string, unknown>> = [];
   const calls: Array<{ call: string; input: Record<string, unknown> }> = [];
   const recorder = createRecorder({});
+  const done = createMemoryDoneRecords(() => now);
   // As in CodePipeline, changing a transition leaves the stage's latest execution as it was.
   const change = (key: string, state: Omit<TransitionState, 'stage' | 'lastChangedAt' | 'latestExecutionId'>) => {
     const { stage, latestExecutionId } = transitions.get(key)!;
@@ -85,6 +87,7 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
       },
       remove: async (p, s) => void records.delete(`${p}/${s}`),
     },
+    done,
     bypasses: {
       list: async () => [...bypasses.values()],
       put: async (b) => void bypasses.set(`${b.pipeline}/${b.stage}`, b),
@@ -106,6 +109,7 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
     calls,
     recorder,
     records,
+    done,
     bypasses,
     audits,
     transitions,

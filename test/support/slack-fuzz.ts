@@ -97,7 +97,7 @@ export async function fuzzSlackActions(options: FuzzOptions): Promise<FuzzReport
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same cases on every machine. */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -110,9 +110,9 @@ function random(seed: number) {
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   return { next, int, pick };
 }
-type Rng = ReturnType<typeof random>;
+export type Rng = ReturnType<typeof random>;
 
-const UNICODE = ['é', 'ß', '承認', '🚀', '👩🏽‍💻', '\u202e', '\u0000', '\ud800', '\udfff', '\ufeff', '\u2028', 'ﷺ', '𝕏', '\n', '"', '\\', '&', '=', '+', '%', '%25', '%zz'];
+export const UNICODE = ['é', 'ß', '承認', '🚀', '👩🏽‍💻', '\u202e', '\u0000', '\ud800', '\udfff', '\ufeff', '\u2028', 'ﷺ', '𝕏', '\n', '"', '\\', '&', '=', '+', '%', '%25', '%zz'];
 const OTHER_TYPES = ['view_submission', 'view_closed', 'shortcut', 'message_action', 'interactive_message', 'block_suggestion', 'dialog_submission', '', 'BLOCK_ACTIONS', 'block_actions '];
 /** Values no path of REQUIRED_PATHS accepts (`{}` is left out: it is a valid empty `state.values`). */
 const WRONG_VALUES: readonly unknown[] = [0, -1, 1.5, true, false, [], ['x'], 1e308, { nested: [] }];
@@ -120,7 +120,7 @@ const WRONG_VALUES: readonly unknown[] = [0, -1, 1.5, true, false, [], ['x'], 1e
 const REQUIRED_PATHS = [['type'], ['user'], ['user', 'id'], ['actions'], ['actions', 0], ['actions', 0, 'action_id'], ['actions', 0, 'value'], ['channel', 'id'], ['message', 'ts'], ['state', 'values']] as const;
 const PREFIXES = ['approval:', 'bypass:', 'approval', 'Approval:', 'x:', '', 'approval:approve', 'approval:reject'];
 
-function text(rng: Rng, length: number, alphabet?: readonly string[]): string {
+export function text(rng: Rng, length: number, alphabet?: readonly string[]): string {
   let out = '';
   // Long strings repeat a random kilobyte: drawing every character of 250 000 would slow the run down.
   while (out.length < Math.min(length, 1_024)) out += alphabet ? rng.pick(alphabet) : String.fromCharCode(32 + rng.int(95));

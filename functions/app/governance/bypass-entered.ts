@@ -6,6 +6,7 @@
  */
 import { evaluatePolicy } from '../../core/governance/evaluate';
 import type { GovernanceTrigger } from '../../core/governance/trigger';
+import { clip, esc, MAX_FALLBACK_TEXT } from '../../core/render/format';
 import type { GovernanceDeps } from './deps';
 import { evaluationContext, reconcile } from './reconcile';
 
@@ -29,8 +30,8 @@ export async function bypassEntered(trigger: StageStarted, deps: GovernanceDeps)
   const { actions } = definition ? await reconcile([definition], evaluatePolicy({ pipelines: [definition] }, deps.policy, evaluationContext(deps)), deps) : { actions: [] };
 
   const channel = deps.config.governance?.report?.slack?.channel;
-  const text = `🔒 Execution ${executionId} went into ${stage} of ${pipeline} under break-glass (freeze "${bypass.freeze}", granted by <@${bypass.by}>); the stage is closed again.`;
-  if (channel) await deps.slack.postMessage({ channel, text: text.replace(/<@([^>]+)>/g, '$1'), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+  const text = `🔒 Execution ${esc(executionId)} went into ${esc(stage)} of ${esc(pipeline)} under break-glass (freeze "${esc(bypass.freeze)}", granted by <@${esc(bypass.by)}>); the stage is closed again.`;
+  if (channel) await deps.slack.postMessage({ channel, text: clip(text.replace(/<@([^>]+)>/g, '$1'), MAX_FALLBACK_TEXT), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }] });
   deps.logger.info('break-glass used', { pipeline, stage, freeze: bypass.freeze, executionId, by: bypass.by });
   return { summary: `${pipeline}/${stage}: break-glass used by execution ${executionId}; ${actions.length} transition change(s)` };
 }

@@ -10,6 +10,7 @@ import { BYPASS_ACTION } from '../../core/governance/report';
 import { bypassHolds, stageKey } from '../../core/governance/enforcement';
 import { evaluatePolicy } from '../../core/governance/evaluate';
 import * as z from '../../core/zod';
+import { clip, esc, MAX_FALLBACK_TEXT } from '../../core/render/format';
 import type { GovernanceDeps } from './deps';
 import { apply, evaluationContext, plan } from './reconcile';
 
@@ -80,8 +81,8 @@ export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps
 }
 
 async function announce(click: BypassClick, what: { pipeline: string; stage: string; freezeName: string }, deps: GovernanceDeps): Promise<void> {
-  const text = `🔓 ${mention(click.user.id)} lifted freeze "${what.freezeName}" for one execution into ${what.stage} of ${what.pipeline} (until one goes in, at most an hour); it closes again as soon as one has.`;
+  const text = `🔓 ${mention(click.user.id)} lifted freeze "${esc(what.freezeName)}" for one execution into ${esc(what.stage)} of ${esc(what.pipeline)} (until one goes in, at most an hour); it closes again as soon as one has.`;
   const channel = deps.config.governance?.report?.slack?.channel;
-  if (channel) await deps.slack.postMessage({ channel, text: text.replace(/<[@!][^>]+>/g, click.user.name ?? click.user.id), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+  if (channel) await deps.slack.postMessage({ channel, text: clip(text.replace(/<[@!][^>]+>/g, esc(click.user.name ?? click.user.id)), MAX_FALLBACK_TEXT), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }] });
   deps.logger.info('break-glass granted', { pipeline: what.pipeline, stage: what.stage, freeze: what.freezeName, by: click.user.id });
 }

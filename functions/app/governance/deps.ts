@@ -51,6 +51,18 @@ export interface TransitionRecordsPort {
   remove(pipeline: string, stage: string): Promise<void>;
 }
 
+/**
+ * Side effects already done, by key: each is recorded (a conditional write) before it is done, so a
+ * duplicate delivery of an event finds the record and does nothing again. Records expire after
+ * EventBridge's and Lambda's retry windows.
+ */
+export interface DoneRecordsPort {
+  /** Records `key`: true when this call recorded it (do the side effect now), false when it was done before (a duplicate). */
+  claim(key: string): Promise<boolean>;
+  /** Forgets `key` after its side effect failed, so the retry of the event does it. */
+  release(key: string): Promise<void>;
+}
+
 /** Break-glass bypasses, and the audit trail of granting and using them. */
 export interface BypassesPort {
   list(): Promise<Bypass[]>;
@@ -68,6 +80,8 @@ export interface GovernanceDeps {
   readonly projects: GovernanceProjectsPort;
   readonly calendars: ChangeCalendarsPort;
   readonly records: TransitionRecordsPort;
+  /** Reports, emails and pipeline starts already done for an event: duplicates repeat none. */
+  readonly done: DoneRecordsPort;
   /** Break-glass during freezes; without it no bypass can be granted. */
   readonly bypasses?: BypassesPort;
   /** Slack user groups, for break-glass approvers given as groups. */

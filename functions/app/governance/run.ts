@@ -11,6 +11,7 @@ import { renderFreezeActions, renderReport, renderReportEmail, renderThread } fr
 import type { GovernanceTrigger } from '../../core/governance/trigger';
 import { bypassEntered } from './bypass-entered';
 import type { GovernanceDeps } from './deps';
+import { once } from './once';
 import { startTriggeredPipelines } from './packages';
 import { definitionsOf, evaluationContext, reconcile } from './reconcile';
 
@@ -27,7 +28,7 @@ export async function runGovernance(trigger: GovernanceTrigger, deps: Governance
     case 'package':
       return startTriggeredPipelines(trigger.event, deps);
     case 'change':
-      return check({ what: `change to ${[...trigger.pipelines, ...trigger.projects].join(', ')}`, pipelines: trigger.pipelines, projects: trigger.projects, quietWhenClean: true }, deps);
+      return check({ what: `change to ${[...trigger.pipelines, ...trigger.projects].join(', ')}`, pipelines: trigger.pipelines, projects: trigger.projects, quietWhenClean: true, eventId: trigger.eventId }, deps);
     case 'audit':
       return check({ what: 'daily audit', pipelines: await deps.pipelines.list(), projects: await deps.projects.list(), quietWhenClean: false }, deps);
     case 'tick':
@@ -43,6 +44,8 @@ interface CheckScope {
   readonly projects: readonly string[];
   /** A change that violates nothing and changes nothing is not announced; the daily audit always is. */
   readonly quietWhenClean: boolean;
+  /** The event's id: its report and emails go out once, however often it is delivered. */
+  readonly eventId?: string | undefined;
 }
 
 async function check(scope: CheckScope, deps: GovernanceDeps): Promise<GovernanceResult> {
@@ -51,7 +54,7 @@ async function check(scope: CheckScope, deps: GovernanceDeps): Promise<Governanc
   const violations = evaluatePolicy({ pipelines: definitions, projects }, deps.policy, evaluationContext(deps));
   const { actions } = await reconcile(definitions, violations, deps);
   const checked = definitions.length + projects.length;
-  if (!(scope.quietWhenClean && violations.length === 0 && actions.length === 0)) await report({ what: scope.what, checked, violations, actions }, deps);
+  if (!(scope.quietWhenClean && violations.length === 0 && actions.length === 0)) await report({ what: scope.what, checked, violations, actions }, scope.eventId, deps);
   return { summary: `${scope.what}: ${checked} checked, ${violations.length} violation(s), ${actions.length} transition change(s)`, violations, actions };
 }
 
@@ -79,14 +82,20 @@ async function anythingClosesNow(deps: GovernanceDeps): Promise<boolean> {
   return states.includes('CLOSED');
 }
 
-async function report(input: Parameters<typeof renderReport>[0], deps: GovernanceDeps): Promise<void> {
-  const top = await post(renderReport(input), deps);
+/**
+ * The report in Slack (with its thread) and by email, each recorded as done before it is sent when
+ * the event has an id: a duplicate delivery sends none again, a retry after a failure sends only
+ * what had not gone out. The thread follows the report it belongs to, so it is not recorded apart.
+ */
+async function report(input: Parameters<typeof renderReport>[0], eventId: string | undefined, deps: GovernanceDeps): Promise<void> {
+  const key = (what: string) => (eventId === undefined ? undefined : `change#${eventId}#${what}`);
+  const top = await once(key('slack'), () => post(renderReport(input), deps), deps);
   const channel = deps.config.governance?.report?.slack?.channel;
   if (top && channel) {
     for (const reply of renderThread(input.violations)) await deps.slack.postMessage({ channel, threadTs: top, ...reply });
   }
   for (const topic of deps.config.governance?.report?.email?.topics ?? []) {
-    await deps.email.publish(renderReportEmail(input, topic === 'default' ? deps.defaultTopicArn : topic));
+    await once(key(`email#${topic}`), () => deps.email.publish(renderReportEmail(input, topic === 'default' ? deps.defaultTopicArn : topic)), deps);
   }
 }
 

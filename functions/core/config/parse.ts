@@ -1,6 +1,6 @@
-import { parseDocument } from 'yaml';
 import { crossCheck } from './cross-checks';
 import { validateConfig, type ConfigResult } from './validate';
+import { parseYaml } from './yaml';
 
 /**
  * Parses and validates a YAML (or JSON) configuration, reporting every problem with its path.
@@ -10,11 +10,10 @@ import { validateConfig, type ConfigResult } from './validate';
  * // { ok: false, problems: ['routes: at least one route'] }
  */
 export function parseConfig(text: string): ConfigResult {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    return { ok: false, problems: doc.errors.map((e) => `yaml: ${e.message.split('\n')[0] ?? e.message}`) };
-  }
-  const result = validateConfig(doc.toJS());
+  // Syntax errors, and alias errors and alias bombs, are problems with their path, not a throw.
+  const yaml = parseYaml(text);
+  if (!yaml.ok) return { ok: false, problems: yaml.problems };
+  const result = validateConfig(yaml.value);
   if (!result.ok) return result;
   const problems = crossCheck(result.config);
   return problems.length ? { ok: false, problems } : result;

@@ -3,7 +3,7 @@
  * which stays free of the YAML parser for the Lambda bundles: import validatePolicy from there in
  * a handler, and from here anywhere.
  */
-import { parseDocument } from 'yaml';
+import { parseYaml } from '../config/yaml';
 import { validatePolicy, type PolicyOptions, type PolicyResult } from './policy';
 
 export * from './policy';
@@ -16,9 +16,7 @@ export * from './policy';
  * // { ok: false, problems: ['rules[0].scope.pipelines: list is empty; omit the key to match any'] }
  */
 export function parsePolicy(text: string, options: PolicyOptions = {}): PolicyResult {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    return { ok: false, problems: doc.errors.map((e) => `yaml: ${e.message.split('\n')[0] ?? e.message}`) };
-  }
-  return validatePolicy(doc.toJS(), options);
+  const yaml = parseYaml(text);
+  if (!yaml.ok) return { ok: false, problems: yaml.problems };
+  return validatePolicy(yaml.value, options);
 }

@@ -4,7 +4,7 @@
  */
 import type { Email } from '../render/email';
 import type { RenderedMessage } from '../render/slack-card';
-import { clip, esc } from '../render/format';
+import { clip, esc, plainFallback } from '../render/format';
 import type { SlackBlock } from '../render/blocks';
 import type { TransitionAction } from './enforcement';
 import type { Violation } from './evaluate';
@@ -55,15 +55,21 @@ export function actionLine(a: TransitionAction, format: 'mrkdwn' | 'plain' = 'mr
  */
 export function renderReport(input: ReportInput): RenderedMessage {
   const groups = byResource(input.violations);
-  const errors = input.violations.filter((v) => v.severity === 'error').length;
-  const headline =
-    groups.length === 0
-      ? `✅ Pipeline policy · ${input.what}: all ${input.checked} resources comply`
-      : `${errors ? '⛔' : '⚠️'} Pipeline policy · ${input.what}: ${groups.length} of ${input.checked} resources violate it (${errors} error${errors === 1 ? '' : 's'}, ${input.violations.length - errors} other)`;
+  const headline = reportHeadline(input);
   const blocks: SlackBlock[] = [section(`*${esc(headline)}*`)];
-  if (groups.length) blocks.push(section(groups.map(([name, vs]) => `${ICON[worst(vs)]} ${esc(name)}: ${vs.map((v) => `\`${v.ruleId}\``).join(', ')}`).join('\n')));
+  if (groups.length) blocks.push(section(groups.map(([name, vs]) => `${ICON[worst(vs)]} ${esc(name)}: ${vs.map((v) => `\`${esc(v.ruleId)}\``).join(', ')}`).join('\n')));
   if (input.actions.length) blocks.push(section(input.actions.map((a) => actionLine(a)).join('\n')));
-  return { text: headline, blocks };
+  // `text` is read as mrkdwn too (notifications): escaped like the blocks.
+  return { text: plainFallback(headline), blocks };
+}
+
+/** The report's one line, as plain text (names as they are: escape it for Slack). */
+function reportHeadline(input: ReportInput): string {
+  const groups = byResource(input.violations);
+  const errors = input.violations.filter((v) => v.severity === 'error').length;
+  return groups.length === 0
+    ? `✅ Pipeline policy · ${input.what}: all ${input.checked} resources comply`
+    : `${errors ? '⛔' : '⚠️'} Pipeline policy · ${input.what}: ${groups.length} of ${input.checked} resources violate it (${errors} error${errors === 1 ? '' : 's'}, ${input.violations.length - errors} other)`;
 }
 
 /**
@@ -87,8 +93,8 @@ export function renderThread(violations: readonly Violation[]): RenderedMessage[
 
 /** The thread reply for one resource: each violation with how to fix it. */
 export function renderResource(name: string, violations: readonly Violation[]): RenderedMessage {
-  const lines = violations.map((v) => `${ICON[v.severity]} \`${v.ruleId}\`${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` · stage ${esc(v.stage)}` : ''}: ${esc(v.message)}`);
-  return { text: `${name}: ${violations.length} violation(s)`, blocks: [section(`*${esc(name)}*\n${lines.join('\n')}`)] };
+  const lines = violations.map((v) => `${ICON[v.severity]} \`${esc(v.ruleId)}\`${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` · stage ${esc(v.stage)}` : ''}: ${esc(v.message)}`);
+  return { text: plainFallback(`${name}: ${violations.length} violation(s)`), blocks: [section(`*${esc(name)}*\n${lines.join('\n')}`)] };
 }
 
 /**
@@ -100,7 +106,7 @@ export function renderResource(name: string, violations: readonly Violation[]): 
 export function renderReportEmail(input: ReportInput, topicArn: string): Email {
   const resources = byResource(input.violations).map(([name, vs]) => `${name}\n${vs.map((v) => `  ${v.severity} ${v.ruleId}${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` (stage ${v.stage})` : ''}: ${v.message}`).join('\n')}`);
   const actions = input.actions.length ? [`Stage transitions:\n${input.actions.map((a) => `  ${actionLine(a, 'plain')}`).join('\n')}`] : [];
-  const body = [renderReport(input).text, ...resources, ...actions].join('\n\n');
+  const body = [reportHeadline(input), ...resources, ...actions].join('\n\n');
   const subject = clip(`[pipeline-warden] Pipeline policy: ${input.what}`, 100).replace(/[\r\n\t]+/g, ' ');
   return { topicArn, subject, body: `${body}\n\n-- \nSent by pipeline-warden. Policy: config/policy.yml; destinations: governance.report in config/warden.yml.\n` };
 }

@@ -6,7 +6,8 @@
 import * as z from '../zod';
 
 export type GovernanceTrigger =
-  | { readonly kind: 'change'; readonly pipelines: readonly string[]; readonly projects: readonly string[] }
+  /** `eventId`: CloudTrail's id of the call (else EventBridge's), the same on every delivery: what a duplicate is known by. */
+  | { readonly kind: 'change'; readonly pipelines: readonly string[]; readonly projects: readonly string[]; readonly eventId?: string }
   | { readonly kind: 'audit' }
   | { readonly kind: 'tick' }
   | { readonly kind: 'package'; readonly event: PackagePublished }
@@ -15,8 +16,10 @@ export type GovernanceTrigger =
   | { readonly kind: 'ignored'; readonly why: string };
 
 const CloudTrail = z.object({
+  id: z.optional(z.string()),
   'detail-type': z.literal('AWS API Call via CloudTrail'),
   detail: z.object({
+    eventID: z.optional(z.string()),
     eventSource: z.string(),
     eventName: z.string(),
     errorCode: z.optional(z.string()),
@@ -57,7 +60,11 @@ export function governanceTrigger(raw: unknown): GovernanceTrigger {
   const schedule = Schedule.safeParse(raw);
   if (schedule.success) return { kind: schedule.data.warden };
   const trail = CloudTrail.safeParse(raw);
-  if (trail.success) return change(trail.data.detail);
+  if (trail.success) {
+    const trigger = change(trail.data.detail);
+    const eventId = trail.data.detail.eventID ?? trail.data.id;
+    return trigger.kind === 'change' && eventId ? { ...trigger, eventId } : trigger;
+  }
   const stage = StageStarted.safeParse(raw);
   if (stage.success) return stageStarted(stage.data.detail);
   const pkg = PackageEvent.safeParse(raw);

@@ -9,7 +9,7 @@ import { viewOf } from '../card/view';
 import type { RunCard } from '../card/types';
 import { isTerminal } from '../card/outcome';
 import type { Subject } from '../events/observation';
-import { clip, consoleUrl, esc, ICON, link, shortId, when, WORD } from './format';
+import { clip, consoleUrl, esc, fallbackText, ICON, link, shortId, when, WORD } from './format';
 
 export interface RenderedMessage {
   /** Fallback text: notifications, screen readers, and the terminal replay. */
@@ -35,7 +35,7 @@ export function renderCard(card: RunCard, level: Level): RenderedMessage {
   // Every part is a function of the facts (no "updated at" stamp), so equal facts render equal blocks
   // and a channel is updated exactly when what it shows changes.
   const blocks = [section(`${ICON[view.outcome]} ${headline}`), ...(lines.length ? [section(lines.join('\n'))] : []), context([...facts, timing(card.run.kind, view)])];
-  return { text: plain(headline), blocks };
+  return { text: fallbackText(headline), blocks };
 }
 
 interface Body {
@@ -45,7 +45,7 @@ interface Body {
 }
 
 function body(card: RunCard, view: CardView, level: Level): Body {
-  const where = `${card.subject.account} · ${card.subject.region}`;
+  const where = esc(`${card.subject.account} · ${card.subject.region}`);
   switch (card.run.kind) {
     case 'pipeline':
       return pipelineBody(card, view, level, where);
@@ -67,7 +67,7 @@ function pipelineBody(card: RunCard, view: CardView, level: Level, where: string
   const executionId = lastSegment(card.run.key);
   const trigger = view.pipeline?.trigger ? [`trigger: ${esc(view.pipeline.trigger)}`] : [];
   return {
-    headline: `*${link(consoleUrl.pipelineExecution(s, executionId), s.pipeline ?? 'pipeline')}* ${WORD[view.outcome]} · execution \`${shortId(executionId)}\``,
+    headline: `*${link(consoleUrl.pipelineExecution(s, executionId), s.pipeline ?? 'pipeline')}* ${WORD[view.outcome]} · execution \`${esc(shortId(executionId))}\``,
     lines: [
       ...view.stages.flatMap((stage) => stageLines(stage, level)),
       ...view.builds.filter((b) => b.outcome === 'failed').map((b) => buildLine(s, b)),
@@ -177,14 +177,4 @@ function instanceLine(d: DeploymentView): string {
   return (Object.entries(d.instances) as [keyof typeof WORD, number][])
     .map(([outcome, n]) => `${n} instance${n === 1 ? '' : 's'} ${WORD[outcome]}`)
     .join(', ');
-}
-
-/** mrkdwn → plain text for the notification fallback. */
-export function plain(mrkdwn: string): string {
-  return mrkdwn
-    .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
-    .replace(/[*_`]/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 }

@@ -5,9 +5,8 @@
 import type { FactRecord, RunCard } from '../card/types';
 import { viewOf } from '../card/view';
 import { buildKey } from '../events/normalize';
-import { clip, consoleUrl, esc, ICON, link } from './format';
+import { clip, consoleUrl, esc, fallbackText, ICON, link } from './format';
 import type { RenderedMessage } from './slack-card';
-import { plain } from './slack-card';
 import type { SlackBlock } from './blocks';
 
 export interface FailureDetail {
@@ -28,7 +27,7 @@ export function renderFailure(card: RunCard, failure: FactRecord, detail: Failur
   if (reason) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`> ${esc(reason).replace(/\n/g, '\n> ')}`, 3000) } });
   if (detail.logLines.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(detail.logLines) } });
   if (links.length) blocks.push({ type: 'context', elements: links.map((text) => ({ type: 'mrkdwn', text })) });
-  return { text: plain(title), blocks };
+  return { text: fallbackText(title), blocks };
 }
 
 /** Slack's section text is at most 3,000 characters: keep the last lines that fit. */

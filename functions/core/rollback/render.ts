@@ -5,7 +5,7 @@
  */
 import type { Email } from '../render/email';
 import type { SlackBlock } from '../render/blocks';
-import { clip, consoleUrl, esc, link, when } from '../render/format';
+import { clip, consoleUrl, esc, link, plainFallback, when } from '../render/format';
 import { blocksToText } from '../render/text';
 import { describeAction } from './decide';
 import type { Progress } from './progress';
@@ -101,17 +101,19 @@ export function renderRollback(r: RollbackReport, stage: 'started' | 'ended'): R
   const body = facts(r).map(([label, value]) => `*${label}:* ${value}`).join('\n');
   const mode = r.decision?.kind === 'notify' && r.decision.wouldHave ? `would have ${describeAction(r.decision.wouldHave)}` : r.decision && isAction(r.decision) ? 'acted' : 'reported only';
   const blocks: SlackBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } },
+    // The headline names the alarm and the target as they are: escaped here, like every value from an event.
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(title)}*`, 3000) } },
     { type: 'section', text: { type: 'mrkdwn', text: clip(body, 2900) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `pipeline-warden rollback · guard ${esc(r.guard)} · ${esc(mode)}` }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`pipeline-warden rollback · guard ${esc(r.guard)} · ${esc(mode)}`, 3000) }] },
   ];
-  return { text: blocksToText([blocks[0]!], { urls: false }), blocks };
+  return { text: plainFallback(title), blocks };
 }
 
 /** The email, sent once the rollback has ended (or was not done). */
 export function renderRollbackEmail(r: RollbackReport, topicArn: string): Email {
   const message = renderRollback(r, 'ended');
-  const subject = clip(`[pipeline-warden] ${message.text}`, 100).replace(/[\r\n\t]+/g, ' ');
+  // An email is plain text: the subject is the headline itself, not Slack's escaped fallback.
+  const subject = clip(`[pipeline-warden] ${headline(r, 'ended')}`, 100).replace(/[\r\n\t]+/g, ' ');
   const body = `${blocksToText(message.blocks, { urls: true })}\n\n-- \nSent by pipeline-warden. Rollback guards: config/warden.yml (rollback).\n`;
   return { topicArn, subject, body };
 }

@@ -157,19 +157,18 @@ describe('a package version published', () => {
   });
   const triggers = 'codeartifact:\n  triggers:\n    - domain: acme\n      repositories: ["shared-*"]\n      namespaces: ["@acme"]\n      pipelines: [orders-service, MyFirstPipeline]';
 
-  it('starts the pipelines wired to it, once per event (a client request token per change and pipeline)', async () => {
+  it('starts the pipelines wired to it once per package version (recorded first; a client request token per change and pipeline as well)', async () => {
     const w = governanceWorld({ config: governanceConfig(REPORT, triggers), policy: ENFORCED, pipelines: [fixturePipeline('orders-service.json')], now: '2026-11-23T10:00:00Z' });
     const first = await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
-    await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
+    const again = await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
     const orders = requestToken(published('acme', 'money'), 'orders-service');
     const first_ = requestToken(published('acme', 'money'), 'MyFirstPipeline');
     expect(orders).not.toBe(first_);
     expect(w.calls.filter((c) => c.call === 'codepipeline.startPipelineExecution')).toEqual([
       { call: 'codepipeline.startPipelineExecution', input: { name: 'orders-service', clientRequestToken: orders } },
       { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: first_ } },
-      { call: 'codepipeline.startPipelineExecution', input: { name: 'orders-service', clientRequestToken: orders } },
-      { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: first_ } },
     ]);
+    expect(again.summary).toBe('acme/money 3.4.0: already started orders-service, MyFirstPipeline (a duplicate delivery): nothing done');
     expect(first.summary).toBe('📦 acme/money 3.4.0 was published to acme/shared-npm: started orders-service (execution exec-1), MyFirstPipeline (execution exec-2)');
     expect((await runGovernance(governanceTrigger(published('other', 'money')), w.deps)).summary).toBe('other/money 3.4.0: no pipeline is wired to it');
   });

@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createChangeCalendarsPort, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../../../functions/adapters/governance-aws';
+import { createChangeCalendarsPort, createDynamoDoneRecords, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../../../functions/adapters/governance-aws';
 import { createDynamoBypasses } from '../../../functions/adapters/break-glass-store';
 import { createRecorder } from '../../../functions/adapters/recording';
 import { handleBypassClick } from '../../../functions/app/governance/bypass';
@@ -90,6 +90,7 @@ async function deps(policy = '- id: production-approval\n  mode: enforce\n- id: 
     projects: createGovernanceProjectsPort(new CodeBuildClient({ region: 'eu-west-1' })),
     calendars: createChangeCalendarsPort(new SSMClient({ region: 'eu-west-1' })),
     records: createDynamoTransitionRecords({ client: dynamo.doc, tableName }),
+    done: createDynamoDoneRecords({ client: dynamo.doc, tableName }),
     slack: recorder.slack,
     email: recorder.email,
     defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',

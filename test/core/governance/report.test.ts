@@ -49,7 +49,8 @@ describe('renderReport', () => {
       actions: [disable('a&b')],
     });
     const [, list, actions] = blocksOf(message);
-    expect(message.text).toContain('change to <web>');
+    // The fallback text is read as mrkdwn too (notifications): escaped like the blocks.
+    expect(message.text).toContain('change to &lt;web&gt;');
     expect(blocksOf(message)[0]?.text?.text).toContain('change to &lt;web&gt;');
     expect(list?.text?.text).toBe('⛔ pipeline a&amp;b: `production-approval`, `pipeline-type-v2`\n⚠️ pipeline z-warn: `approval-timeout`');
     expect(actions?.text?.text).toBe('🔒 closed the way into *Prod* of *a&amp;b* (pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin)');
