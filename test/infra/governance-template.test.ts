@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customRules } from '../../config/custom-rules';
 import { parsePolicy } from '../../functions/core/governance/policy-schema';
+import { governanceTrigger } from '../../functions/core/governance/trigger';
 import { asArray, getAtt, iamStatements, serverlessPackage, zipEntries, type Json, type Packaged } from '../support/package';
 
 const { loadPolicy, changeCalendarResourcesOf } = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as {
@@ -30,7 +31,11 @@ describe('packaged governance', () => {
   it('sends pipeline/project changes, published packages, the daily audit and the freeze tick to governance, with retries and the DLQ', () => {
     expect(resource('GovernanceChangeRule').EventPattern).toEqual(pattern('governance-cloudtrail.pattern.json'));
     expect(resource('PackageTriggerRule').EventPattern).toEqual(pattern('package-trigger.pattern.json'));
-    expect(resource('GovernanceAuditSchedule')).toMatchObject({ ScheduleExpression: 'cron(0 6 * * ? *)', Targets: [{ Input: '{"warden":"audit"}' }] });
+    expect(resource('GovernanceAuditSchedule')).toMatchObject({ ScheduleExpression: 'cron(0 6 * * ? *)', Targets: [{ InputTransformer: { InputPathsMap: { id: '$.id' } } }] });
+    // EventBridge fills a JSON template's placeholders with JSON values: the scheduled event's id as a string.
+    const { InputTemplate } = (resource('GovernanceAuditSchedule').Targets as Json[])[0]!.InputTransformer;
+    const input = JSON.parse(InputTemplate.replace('<id>', JSON.stringify('89bd6d1f-1e9d-4d62-a9b2-5ae6a4b1c1d2')));
+    expect(governanceTrigger(input)).toEqual({ kind: 'audit', eventId: '89bd6d1f-1e9d-4d62-a9b2-5ae6a4b1c1d2' });
     expect(resource('GovernanceFreezeSchedule')).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', Targets: [{ Input: '{"warden":"tick"}' }] });
     const queuePolicy = asArray<Json>(resource('EventsQueuePolicy').PolicyDocument.Statement).find((s) => s.Sid === 'EventBridgeRulesOnly')!;
     expect(resource('GovernanceStageStartedRule').EventPattern).toEqual(pattern('governance-stage-started.pattern.json'));

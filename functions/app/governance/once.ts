@@ -15,7 +15,7 @@ export const DONE_TTL_SECONDS = 2 * 86_400;
  * Runs `effect` unless `key` was done before; undefined for a duplicate (logged). Without a key
  * (an event with no id) the effect runs.
  *
- * @example await once('change#1a2b…#slack', () => post(report), deps) // the post's result, or undefined the second time
+ * @example await once('report#1a2b…#slack', () => post(report), deps) // the post's result, or undefined the second time
  */
 export async function once<T>(key: string | undefined, effect: () => Promise<T>, deps: Pick<GovernanceDeps, 'done' | 'logger'>): Promise<T | undefined> {
   if (key === undefined) return effect();

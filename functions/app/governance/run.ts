@@ -30,7 +30,7 @@ export async function runGovernance(trigger: GovernanceTrigger, deps: Governance
     case 'change':
       return check({ what: `change to ${[...trigger.pipelines, ...trigger.projects].join(', ')}`, pipelines: trigger.pipelines, projects: trigger.projects, quietWhenClean: true, eventId: trigger.eventId }, deps);
     case 'audit':
-      return check({ what: 'daily audit', pipelines: await deps.pipelines.list(), projects: await deps.projects.list(), quietWhenClean: false }, deps);
+      return check({ what: 'daily audit', pipelines: await deps.pipelines.list(), projects: await deps.projects.list(), quietWhenClean: false, eventId: trigger.eventId }, deps);
     case 'tick':
       return tick(deps);
     case 'stage-started':
@@ -88,7 +88,7 @@ async function anythingClosesNow(deps: GovernanceDeps): Promise<boolean> {
  * what had not gone out. The thread follows the report it belongs to, so it is not recorded apart.
  */
 async function report(input: Parameters<typeof renderReport>[0], eventId: string | undefined, deps: GovernanceDeps): Promise<void> {
-  const key = (what: string) => (eventId === undefined ? undefined : `change#${eventId}#${what}`);
+  const key = (what: string) => (eventId === undefined ? undefined : `report#${eventId}#${what}`);
   const top = await once(key('slack'), () => post(renderReport(input), deps), deps);
   const channel = deps.config.governance?.report?.slack?.channel;
   if (top && channel) {

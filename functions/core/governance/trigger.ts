@@ -8,7 +8,8 @@ import * as z from '../zod';
 export type GovernanceTrigger =
   /** `eventId`: CloudTrail's id of the call (else EventBridge's), the same on every delivery: what a duplicate is known by. */
   | { readonly kind: 'change'; readonly pipelines: readonly string[]; readonly projects: readonly string[]; readonly eventId?: string }
-  | { readonly kind: 'audit' }
+  /** `eventId`: the scheduled event's id (the rule's input transformer passes it), so a duplicate delivery reports once. */
+  | { readonly kind: 'audit'; readonly eventId?: string }
   | { readonly kind: 'tick' }
   | { readonly kind: 'package'; readonly event: PackagePublished }
   /** An execution entered a stage: a break-glass bypass of that stage has been used. */
@@ -51,14 +52,14 @@ const StageStarted = z.object({
   detail: z.object({ pipeline: z.string(), stage: z.optional(z.string()), state: z.string(), 'execution-id': z.string() }),
 });
 
-const Schedule = z.object({ warden: z.enum(['audit', 'tick']) });
+const Schedule = z.object({ warden: z.enum(['audit', 'tick']), id: z.optional(z.string().check(z.minLength(1))) });
 
 /**
  * @example governanceTrigger({ warden: 'audit' }) // { kind: 'audit' }
  */
 export function governanceTrigger(raw: unknown): GovernanceTrigger {
   const schedule = Schedule.safeParse(raw);
-  if (schedule.success) return { kind: schedule.data.warden };
+  if (schedule.success) return schedule.data.warden === 'audit' && schedule.data.id ? { kind: 'audit', eventId: schedule.data.id } : { kind: schedule.data.warden };
   const trail = CloudTrail.safeParse(raw);
   if (trail.success) {
     const trigger = change(trail.data.detail);

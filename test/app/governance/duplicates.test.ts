@@ -81,6 +81,18 @@ describe.each([
     expect(results.slice(1).map((r) => r.summary)).toEqual(Array(2).fill('acme/money 3.4.0: already started orders-service, MyFirstPipeline (a duplicate delivery): nothing done'));
   });
 
+  it("the daily audit (its input carries the scheduled event's id): one report a day, however often delivered", async () => {
+    const w = world(await fresh());
+    const audit = (id: string) => ({ warden: 'audit', id });
+    await deliver(audit('sched-2026-11-23'), w.deps);
+    const once = w.reports();
+    expect(once).toBeGreaterThan(0);
+    expect(w.emails()).toBe(1);
+    await deliver(audit('sched-2026-11-24'), w.deps, 1);
+    expect(w.reports()).toBe(2 * once);
+    expect(w.emails()).toBe(2);
+  });
+
   it('three deliveries at the same time: still one of each', async () => {
     const w = world(await fresh());
     await deliver(PUBLISHED, w.deps, 3, true);
