@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { readJsonTree } from '../test/support/shared';
+import { AWS_EVENTS_DIR, readJsonTree } from '../test/support/fixtures';
 import { collectEventFiles } from '../cli/files';
 import { replayEvents } from '../cli/replay';
 import { tally } from '../cli/replay-print';
@@ -97,9 +97,9 @@ function hotPath(): void {
   console.log('\n## Hot path, in-process, one core');
   const supported = new Set<string>(Object.values(DetailType));
   const ours = (e: unknown) => supported.has(String((e as Record<string, unknown>)['detail-type']));
-  const shared = readJsonTree(path.join(ROOT, '../shared/events')).map(([, e]) => e).filter(ours);
+  const real = readJsonTree(AWS_EVENTS_DIR).map(([, e]) => e).filter(ours);
   const scenarios = collectEventFiles([path.join(ROOT, 'events/samples')]).map((f) => f.event).filter(ours);
-  const events = sampleEvents([...shared, ...scenarios], 12_000);
+  const events = sampleEvents([...real, ...scenarios], 12_000);
   const cards = new Map<string, RunCard>();
   // The pure part of the hot path: what a Lambda does per event besides waiting on DynamoDB and Slack.
   const handle = (raw: unknown) => {
@@ -112,7 +112,7 @@ function hotPath(): void {
   };
   const baseline = stats(timeEach(events.length, (i) => JSON.parse(JSON.stringify(events[i]))));
   const hot = stats(timeEach(events.length, (i) => handle(events[i])));
-  console.log(`${events.length} events cycled from ${shared.length} real events (../shared/events) and ${scenarios.length} scenario events (events/samples), ${cards.size} runs`);
+  console.log(`${events.length} events cycled from ${real.length} real events (test/fixtures/aws-events) and ${scenarios.length} scenario events (events/samples), ${cards.size} runs`);
   console.log(`parse→normalize→merge→route→render: median ${(hot.median * 1000).toFixed(1)} µs, p99 ${(hot.p99 * 1000).toFixed(1)} µs, ${Math.round(1000 / hot.mean)} events/s (target ≥ 5,000/s)`);
   console.log(`baseline JSON round trip: median ${(baseline.median * 1000).toFixed(1)} µs → ratio ${(hot.median / baseline.median).toFixed(1)}× median, ${(hot.p99 / baseline.p99).toFixed(1)}× p99`);
 }

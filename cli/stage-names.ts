@@ -2,7 +2,7 @@
  * Whether a stage name keeps every physical name of the stack within AWS's limits. The stage goes
  * into the names (`pipeline-warden-<stage>-approvalEvents`), and a name too long fails only in
  * CloudFormation, half-way through a deployment; `serverless package` refuses it instead
- * (scripts/serverless-config.cjs). The names are read from serverless.yml and infra/*.yml, as osls
+ * (infra/packaging/osls.ts). The names are read from serverless.yml and infra/*.yml, as osls
  * builds them, so a new function or queue is checked without a list to keep up to date.
  */
 import { readdirSync, readFileSync } from 'node:fs';

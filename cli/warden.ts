@@ -1,6 +1,6 @@
 /**
- * `warden replay | validate | policy check | redrive`: the command-line face of pipeline-warden (contract in
- * DESIGN.md, "Contracts other tools rely on"). Exit codes: 0 done, 1 the command found problems,
+ * `warden replay | validate | policy check | redrive`: the command-line face of pipeline-warden (every command and
+ * option in README.md, "Testing a configuration with replay" and "Governance"). Exit codes: 0 done, 1 the command found problems,
  * 2 the command was used wrongly (the problem and its usage on stderr).
  */
 import { parseArgs } from 'node:util';

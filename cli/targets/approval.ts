@@ -113,6 +113,13 @@ function recordingPipeline(shared: ReplayShared, approvals: Record<string, z.inf
       if (!d) return { status: 'InProgress', token: `replay-token-${ref.executionId.slice(0, 8)}` };
       return { status: d.status === 'Approved' ? 'Succeeded' : 'Failed', ...(d.summary ? { summary: d.summary } : {}), ...(d.by ? { by: d.by } : {}) };
     },
+    async attempts(ref) {
+      calls.push({ call: 'codepipeline.listActionExecutions', input: { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } } });
+      // The world has no retried stages: one attempt per execution.
+      const d = decision(ref);
+      const status = !d ? 'InProgress' : d.status === 'Approved' ? 'Succeeded' : 'Failed';
+      return [{ actionExecutionId: `replay-${ref.executionId.slice(0, 8)}-1`, status, ...(d?.summary ? { summary: d.summary } : {}), ...(d?.by ? { by: d.by } : {}) }];
+    },
     async putResult(ref, { token, status, summary }) {
       calls.push({ call: 'codepipeline.putApprovalResult', input: { pipelineName: ref.pipeline, stageName: ref.stage, actionName: ref.action, result: { status, summary }, token } });
       if (decision(ref)) return 'already-completed';

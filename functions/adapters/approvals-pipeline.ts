@@ -6,8 +6,9 @@ import {
   GetPipelineCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
-  ListActionExecutionsCommand,
+  paginateListActionExecutions,
   PutApprovalResultCommand,
+  type ActionExecutionDetail,
   type CodePipelineClient,
 } from '@aws-sdk/client-codepipeline';
 import type { ApprovalRef } from '../core/approvals/types';
@@ -37,9 +38,21 @@ export interface ApprovalStatusInfo {
 
 export type PutResultOutcome = 'recorded' | 'already-completed' | 'invalid-token';
 
+/** One run (attempt) of the approval action in a pipeline execution: a retried stage runs it again. */
+export interface ApprovalAttempt extends Omit<ApprovalStatusInfo, 'token'> {
+  readonly actionExecutionId: string;
+  readonly startedAt?: string;
+}
+
 export interface ApprovalPipelinePort {
   describe(ref: ApprovalRef): Promise<ApprovalDescription>;
+  /**
+   * Where this attempt of the approval stands (`ref.actionExecutionId`; without one, the action's
+   * latest run). `unknown` when CodePipeline shows no such run: the caller retries, never concludes.
+   */
   status(ref: ApprovalRef, parallel: boolean): Promise<ApprovalStatusInfo>;
+  /** Every run of the action in the pipeline execution, newest first (ListActionExecutions). */
+  attempts(ref: ApprovalRef): Promise<readonly ApprovalAttempt[]>;
   /**
    * `codepipeline.putApprovalResult` with the current token. An approval already decided, or a
    * token that is no longer valid (the action ended), is an expected outcome, not an error: the
@@ -74,7 +87,12 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
       };
     },
     async status(ref, parallel) {
-      return parallel ? parallelStatus(client, ref) : queuedStatus(client, ref);
+      // QUEUED and SUPERSEDED pipelines: the token is only in GetPipelineState, while the attempt is the stage's latest.
+      const latest = parallel ? undefined : await stateStatus(client, ref);
+      return latest ?? historyStatus(client, ref, parallel);
+    },
+    async attempts(ref) {
+      return (await actionRuns(client, ref)).map((run) => ({ actionExecutionId: run.actionExecutionId ?? '', ...statusOf(run, false), ...(run.startTime ? { startedAt: run.startTime.toISOString() } : {}) })).filter((a) => a.actionExecutionId);
     },
     async putResult(ref, { token, status, summary }) {
       try {
@@ -89,13 +107,13 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
   };
 }
 
-/** QUEUED and SUPERSEDED pipelines: the stage's latest execution must be ours, else ours is over. */
-async function queuedStatus(client: CodePipelineClient, ref: ApprovalRef): Promise<ApprovalStatusInfo> {
+/** The attempt as GetPipelineState shows it, when it is the stage's latest run of the action; else undefined. */
+async function stateStatus(client: CodePipelineClient, ref: ApprovalRef): Promise<ApprovalStatusInfo | undefined> {
   const state = await call(() => client.send(new GetPipelineStateCommand({ name: ref.pipeline })), `GetPipelineState ${ref.pipeline}`);
   const stage = state.stageStates?.find((s) => s.stageName === ref.stage);
-  if (stage?.latestExecution?.pipelineExecutionId !== ref.executionId) return { status: 'unknown' };
+  if (stage?.latestExecution?.pipelineExecutionId !== ref.executionId) return undefined;
   const latest = stage.actionStates?.find((a) => a.actionName === ref.action)?.latestExecution;
-  if (!latest) return { status: 'unknown' };
+  if (!latest || (ref.actionExecutionId && latest.actionExecutionId !== ref.actionExecutionId)) return undefined;
   return {
     status: asStatus(latest.status),
     ...(latest.token ? { token: latest.token } : {}),
@@ -104,20 +122,34 @@ async function queuedStatus(client: CodePipelineClient, ref: ApprovalRef): Promi
   };
 }
 
-async function parallelStatus(client: CodePipelineClient, ref: ApprovalRef): Promise<ApprovalStatusInfo> {
-  const out = await call(
-    () => client.send(new ListActionExecutionsCommand({ pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } })),
-    `ListActionExecutions ${ref.executionId}`,
-  );
-  const action = out.actionExecutionDetails?.find((a) => a.stageName === ref.stage && a.actionName === ref.action);
-  if (!action) return { status: 'unknown' };
-  const result = action.output?.executionResult;
+/**
+ * The attempt from the execution's action history: PARALLEL pipelines (the token is the run's
+ * externalExecutionId), and runs the stage has moved past (a newer execution, or a retried stage).
+ */
+async function historyStatus(client: CodePipelineClient, ref: ApprovalRef, parallel: boolean): Promise<ApprovalStatusInfo> {
+  const runs = await actionRuns(client, ref);
+  const run = ref.actionExecutionId ? runs.find((r) => r.actionExecutionId === ref.actionExecutionId) : runs[0];
+  return run ? statusOf(run, parallel) : { status: 'unknown' };
+}
+
+function statusOf(run: ActionExecutionDetail, parallel: boolean): ApprovalStatusInfo {
+  const result = run.output?.executionResult;
   return {
-    status: asStatus(action.status),
-    ...(result?.externalExecutionId ? { token: result.externalExecutionId } : {}),
+    status: asStatus(run.status),
+    ...(parallel && result?.externalExecutionId ? { token: result.externalExecutionId } : {}),
     ...(result?.externalExecutionSummary ? { summary: result.externalExecutionSummary } : {}),
-    ...(action.updatedBy ? { by: action.updatedBy } : {}),
+    ...(run.updatedBy ? { by: run.updatedBy } : {}),
   };
+}
+
+/** This action's runs in the pipeline execution, newest first. */
+async function actionRuns(client: CodePipelineClient, ref: ApprovalRef): Promise<ActionExecutionDetail[]> {
+  const runs: ActionExecutionDetail[] = [];
+  const pages = paginateListActionExecutions({ client }, { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } });
+  await call(async () => {
+    for await (const page of pages) runs.push(...(page.actionExecutionDetails ?? []).filter((a) => a.stageName === ref.stage && a.actionName === ref.action));
+  }, `ListActionExecutions ${ref.executionId}`);
+  return runs.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
 }
 
 function asStatus(status: string | undefined): ApprovalActionStatus {

@@ -20,6 +20,8 @@ export interface AuditEntry {
   readonly approvalKey: string;
   readonly pipeline: string;
   readonly executionId: string;
+  /** The attempt (CodePipeline's action execution id): a retried stage's approval is audited apart. */
+  readonly actionExecutionId?: string;
   readonly stage: string;
   readonly action: string;
   readonly decision: 'approve' | 'reject' | 'approved' | 'rejected';

@@ -5,12 +5,10 @@
  */
 import { PermanentError, RetryableError } from '../core/errors';
 import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { secretRefOf, type SecretRef } from './secret-ref';
 
 /** Seconds a fetched value is reused; a rotated one is picked up within this. */
 const MAX_AGE_SECONDS = 300;
-/** `arn:aws:secretsmanager:…` in every partition (aws, aws-cn, aws-us-gov). */
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:/;
-const SECRET_PREFIX = 'secretsmanager:';
 /** What SSM and Secrets Manager call a parameter or secret that does not exist. */
 const NOT_FOUND = new Set(['ParameterNotFound', 'ParameterVersionNotFound', 'ResourceNotFoundException']);
 
@@ -29,17 +27,18 @@ export interface SecretValueRef {
  * @throws RetryableError when the store is throttling or unreachable.
  */
 export async function readSecretValue({ ref, what, jsonKeys }: SecretValueRef): Promise<string> {
-  const fromSecret = SECRET_ARN.test(ref) || ref.startsWith(SECRET_PREFIX);
-  const raw = await fetchValue(ref, fromSecret, what);
-  return fromSecret ? inJson(raw, ref, what, jsonKeys) : raw;
+  const secret = secretRefOf(ref);
+  const raw = await fetchValue(secret, ref, what);
+  return secret.store === 'secretsmanager' ? inJson(raw, ref, what, jsonKeys) : raw;
 }
 
-async function fetchValue(ref: string, fromSecret: boolean, what: string): Promise<string> {
+async function fetchValue({ store, id }: SecretRef, ref: string, what: string): Promise<string> {
   try {
-    const value = fromSecret
-      ? // Loaded on demand: a deployment reads from one of the two stores, never both.
-        await (await import('@aws-lambda-powertools/parameters/secrets')).getSecret(ref.startsWith(SECRET_PREFIX) ? ref.slice(SECRET_PREFIX.length) : ref, { maxAge: MAX_AGE_SECONDS })
-      : await (await import('@aws-lambda-powertools/parameters/ssm')).getParameter(ref, { decrypt: true, maxAge: MAX_AGE_SECONDS });
+    const value =
+      store === 'secretsmanager'
+        ? // Loaded on demand: a deployment reads from one of the two stores, never both.
+          await (await import('@aws-lambda-powertools/parameters/secrets')).getSecret(id, { maxAge: MAX_AGE_SECONDS })
+        : await (await import('@aws-lambda-powertools/parameters/ssm')).getParameter(id, { decrypt: true, maxAge: MAX_AGE_SECONDS });
     if (value === undefined) throw new PermanentError(`${what} ${ref} not found`);
     return typeof value === 'string' ? value : new TextDecoder().decode(value);
   } catch (error) {

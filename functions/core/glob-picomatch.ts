@@ -19,7 +19,7 @@ export function picomatchGlobs(): GlobCompiler {
 
 /**
  * The regular expressions picomatch builds for every glob of a configuration, as JSON; embedded in
- * the Lambda bundle at package time (scripts/serverless-config.cjs).
+ * the Lambda bundle at package time (infra/packaging/define.ts).
  *
  * @example compileGlobs(config)['payments-*'] // { source: '^(?:^(?:payments\\-[^/]*?)$)$', flags: '' }
  */

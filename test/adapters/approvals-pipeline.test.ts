@@ -50,8 +50,37 @@ describe('approval pipeline port', () => {
       stageStates: [{ stageName: 'Production', latestExecution: { pipelineExecutionId: executionId, status: 'InProgress' as const }, actionStates: [{ actionName: 'ApproveRelease', latestExecution: { status: 'InProgress' as const, token: 'tok-9' } }] }],
     });
     cp.on(GetPipelineStateCommand).resolvesOnce(state('exec-1')).resolvesOnce(state('exec-2'));
+    cp.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
     expect(await port().status(ref, false)).toEqual({ status: 'InProgress', token: 'tok-9' });
+    // The stage runs another execution and the history has no run of ours: unknown (retried), never "rejected".
     expect(await port().status(ref, false)).toEqual({ status: 'unknown' });
+  });
+
+  it('reads an attempt the stage moved past (a newer execution, a retried stage) from ListActionExecutions: status, summary, who decided (issue 10)', async () => {
+    const attempt = { ...ref, actionExecutionId: 'ae-1' };
+    cp.on(GetPipelineStateCommand).resolves({
+      stageStates: [{ stageName: 'Production', latestExecution: { pipelineExecutionId: 'exec-1', status: 'InProgress' }, actionStates: [{ actionName: 'ApproveRelease', latestExecution: { actionExecutionId: 'ae-2', status: 'InProgress', token: 'tok-2' } }] }],
+    });
+    cp.on(ListActionExecutionsCommand).resolves({
+      actionExecutionDetails: [
+        { stageName: 'Production', actionName: 'ApproveRelease', actionExecutionId: 'ae-2', status: 'InProgress', startTime: new Date('2026-11-23T12:00:00Z') },
+        {
+          stageName: 'Production',
+          actionName: 'ApproveRelease',
+          actionExecutionId: 'ae-1',
+          status: 'Failed',
+          startTime: new Date('2026-11-23T10:00:00Z'),
+          updatedBy: 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Ops_1a2b/erin@example.com',
+          output: { executionResult: { externalExecutionSummary: 'not this week' } },
+        },
+      ],
+    });
+    expect(await port().status(attempt, false)).toEqual({ status: 'Failed', summary: 'not this week', by: 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Ops_1a2b/erin@example.com' });
+    expect(await port().status({ ...ref, actionExecutionId: 'ae-2' }, false)).toEqual({ status: 'InProgress', token: 'tok-2' });
+    expect((await port().attempts(ref)).map((a) => [a.actionExecutionId, a.status])).toEqual([
+      ['ae-2', 'InProgress'],
+      ['ae-1', 'Failed'],
+    ]);
   });
 
   it('in PARALLEL mode, uses the action execution\'s externalExecutionId as the token (ListActionExecutions)', async () => {

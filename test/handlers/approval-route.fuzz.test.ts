@@ -4,7 +4,7 @@
  * payload may reach PutApprovalResult, and the open approval stays untouched. A well-formed click by
  * an approver on the same endpoint then does decide it, so the route is really wired.
  */
-import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineStateCommand, ListActionExecutionsCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,10 @@ describe('approval route fuzz', () => {
   it('10 000 signed random payloads decide nothing; an approver\'s click does', async () => {
     codepipeline.reset();
     codepipeline.on(GetPipelineStateCommand).resolves({
-      stageStates: [{ stageName: REF.stage, latestExecution: { pipelineExecutionId: REF.executionId, status: 'InProgress' }, actionStates: [{ actionName: REF.action, latestExecution: { status: 'InProgress', token: 'live-token' } }] }],
+      stageStates: [{ stageName: REF.stage, latestExecution: { pipelineExecutionId: REF.executionId, status: 'InProgress' }, actionStates: [{ actionName: REF.action, latestExecution: { actionExecutionId: REF.actionExecutionId, status: 'InProgress', token: 'live-token' } }] }],
+    });
+    codepipeline.on(ListActionExecutionsCommand).resolves({
+      actionExecutionDetails: [{ pipelineExecutionId: REF.executionId, stageName: REF.stage, actionName: REF.action, actionExecutionId: REF.actionExecutionId, status: 'InProgress' }],
     });
     codepipeline.on(PutApprovalResultCommand).resolves({ approvedAt: new Date() });
     const pipeline = createApprovalPipelinePort(new CodePipelineClient({ region: REF.region }));

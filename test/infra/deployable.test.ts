@@ -183,7 +183,9 @@ describe.each(Object.entries(CONFIGS))('the stack packaged with %s', (_name, arg
       ApprovalStepsRole: ['APPROVAL#*', 'AUDIT#*'],
       RollbackStepsRole: ['ROLLBACK#*'],
       GovernanceRole: ['AUDIT#*', 'GOVERNANCE#*'],
-      SlackActionsRole: ['APPROVAL#*', 'AUDIT#*', 'GOVERNANCE#*', 'SLACK-REQUEST#*'],
+      SlackActionsRole: ['APPROVAL#*', 'AUDIT#*', 'SLACK-REQUEST#*'],
+      // Break-glass records, in the policy attached only when a freeze has break-glass approvers.
+      SlackActionsBreakGlassPolicy: ['AUDIT#*', 'GOVERNANCE#*'],
     });
   });
 

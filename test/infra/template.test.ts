@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../functions/core/pattern/matcher';
 import { asArray, getAtt, iamStatements, ofType, PROJECT_DIR, serverlessPackage, zipEntries, type Json, type Packaged, type Template } from '../support/package';
-import { readJsonTree, SHARED_DIR } from '../support/shared';
+import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../support/fixtures';
 
 const serverlessConfig = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as {
   loadConfig(file: string): WardenConfig;
@@ -266,7 +266,7 @@ describe('packaged stack', () => {
   });
 });
 
-describe('rule patterns and the real sample events (../shared/events)', () => {
+describe('rule patterns and the real sample events (test/fixtures/aws-events)', () => {
   /** Family each sample directory belongs to; samples listed in NO_FAMILY must match no rule. */
   const FAMILY_OF_DIR: Record<string, Family | undefined> = {
     codepipeline: 'codepipeline',
@@ -281,7 +281,7 @@ describe('rule patterns and the real sample events (../shared/events)', () => {
     'cloudtrail/devops-dashboard-codecommit-gitpush.json',
     'notifications/codepipeline-guide-manual-approval-sns-message.json', // an SNS message, not an event
   ]);
-  const samples = readJsonTree(path.join(SHARED_DIR, 'events'));
+  const samples = readJsonTree(AWS_EVENTS_DIR);
 
   it('finds the samples', () => {
     expect(samples.length).toBeGreaterThanOrEqual(17);
@@ -297,8 +297,8 @@ describe('rule patterns and the real sample events (../shared/events)', () => {
   it('has a sample for every family but CodeArtifact; the CodeArtifact guide\'s example matches only its rule', () => {
     const covered = new Set(samples.map(([file]) => FAMILY_OF_DIR[file.split(path.sep)[0]!]));
     expect(FAMILY_NAMES.filter((f) => !covered.has(f))).toEqual(['codeartifact']);
-    // No real CodeArtifact event is in ../shared/events: the user guide's example, copied in test/fixtures/aws-docs.
-    const guide = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/aws-docs/codeartifact-guide-package-published.json'), 'utf8')) as unknown;
+    // No real CodeArtifact event is in test/fixtures/aws-events: the user guide's example, copied in test/fixtures/aws-docs.
+    const guide = JSON.parse(readFileSync(path.join(AWS_DOCS_DIR, 'codeartifact-guide-package-published.json'), 'utf8')) as unknown;
     expect(FAMILY_NAMES.filter((family) => matchesPattern(pattern(family), guide))).toEqual(['codeartifact']);
   });
 });

@@ -33,7 +33,7 @@ describe('approval state machine', () => {
     expect(texts(w)).toEqual(['Approval needed: payments-api › Production › ApproveRelease']);
     await w.clock.advanceTo(hours(1));
     expect(await click(w, 'U0LEAD0001', 'approve', 'looks good')).toEqual({ kind: 'done', text: 'approved by <@U0LEAD0001>' });
-    expect(w.pipeline.puts).toEqual([expect.objectContaining({ status: 'Approved', token: 'token-1', summary: 'Approved in Slack via pipeline-warden by u0lead0001: "looks good"' })]);
+    expect(w.pipeline.puts).toEqual([expect.objectContaining({ status: 'Approved', token: 'token-1', summary: 'Approved by u0lead0001 (U0LEAD0001) from Slack via pipeline-warden: "looks good"' })]);
     expect(w.calls('slack.chat.update').at(-1)?.input['text']).toBe('Approved: payments-api › Production › ApproveRelease');
     expect(w.calls('sfn.stopExecution')).toHaveLength(1);
     await w.clock.advanceTo(hours(48));
@@ -50,7 +50,7 @@ describe('approval state machine', () => {
     const w = await started();
     await w.clock.advanceTo(hours(2));
     expect(await click(w, 'U0LEAD0001', 'reject', 'not today')).toMatchObject({ kind: 'done' });
-    expect(w.pipeline.puts).toEqual([expect.objectContaining({ status: 'Rejected', summary: 'Rejected in Slack via pipeline-warden by u0lead0001: "not today"' })]);
+    expect(w.pipeline.puts).toEqual([expect.objectContaining({ status: 'Rejected', summary: 'Rejected by u0lead0001 (U0LEAD0001) from Slack via pipeline-warden: "not today"' })]);
     expect((await w.machines.finish())[0]?.result.status).toBe('ABORTED');
   });
 
@@ -117,6 +117,47 @@ describe('approval state machine', () => {
     expect(w.calls('sfn.startExecution')).toHaveLength(2);
     expect(texts(w)).toHaveLength(1);
     expect(await w.machines.finish()).toHaveLength(1);
+  });
+
+  // The first attempt ends at its deadline: the local scheduler miscounts a stopped execution's sleep
+  // (cli/local-sfn.ts, reported), and a deadline ends the timer without a stop.
+  it('a retried stage\'s approval is its own approval: a new card and timer, its click decides the new attempt, the audit tells the attempts apart (issue 10)', async () => {
+    const w = await started();
+    await w.clock.advanceTo(hours(25));
+    // RetryStageExecution after the rejection: the same pipeline execution runs the approval action again.
+    w.pipeline.retryStage();
+    expect(await w.send(approvalEvent('STARTED', hours(25).toISOString()))).toBe('started');
+    expect(texts(w).filter((t) => t.startsWith('Approval needed'))).toHaveLength(2);
+    const names = w.calls('sfn.startExecution').map((c) => String(c.input['name']));
+    expect(new Set(names).size).toBe(2);
+    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+    const retried = approvalKey({ ...REF, actionExecutionId: 'ae-2' });
+    const answer = await handleApprovalClick({ actionId: APPROVAL_ACTIONS.approve, value: retried, user: { id: 'U0LEAD0001', name: 'lee' } }, w.deps);
+    expect(answer).toEqual({ kind: 'done', text: 'approved by <@U0LEAD0001>' });
+    expect(w.pipeline.puts.map((p) => [p.status, p.token])).toEqual([
+      ['Rejected', 'token-1'],
+      ['Approved', 'token-2'],
+    ]);
+    expect(w.approvals.audits.map((a) => [a.actionExecutionId, a.decision, a.via])).toEqual([
+      ['ae-1', 'rejected', 'deadline'],
+      ['ae-2', 'approve', 'slack'],
+      ['ae-2', 'approved', 'slack'],
+    ]);
+    expect((await w.machines.finish()).map((r) => r.result.status)).toEqual(['SUCCEEDED', 'ABORTED']);
+  });
+
+  it('a retried stage\'s approval gets its own reminders and deadline (issue 10)', async () => {
+    const w = await started();
+    await w.clock.advanceTo(hours(25));
+    w.pipeline.retryStage();
+    await w.send(approvalEvent('STARTED', hours(25).toISOString()));
+    await w.clock.advanceTo(hours(55));
+    expect(texts(w).filter((t) => t.startsWith('🔔'))).toHaveLength(10);
+    expect(w.pipeline.puts.map((p) => [p.status, p.token, p.at])).toEqual([
+      ['Rejected', 'token-1', hours(24).toISOString()],
+      ['Rejected', 'token-2', hours(49).toISOString()],
+    ]);
+    expect((await w.machines.finish()).map((r) => r.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
   });
 
   it('a click after the deadline decided changes nothing and says why', async () => {

@@ -6,7 +6,8 @@
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
 import { createScheduler } from '../../cli/local-sfn';
 import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../functions/adapters/approvals-pipeline';
-import { createMemoryApprovalStore } from '../../functions/adapters/approvals-store';
+import { createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/adapters/approvals-store';
+import type { ApprovalRef } from '../../functions/core/approvals/types';
 import { createMemoryCardStore } from '../../functions/adapters/memory-store';
 import { createRecorder } from '../../functions/adapters/recording';
 import type { ApprovalDeps } from '../../functions/app/approvals/deps';
@@ -18,7 +19,7 @@ import { parseEvent } from '../../functions/core/events/parse';
 import { picomatchGlobs } from '../../functions/core/glob-picomatch';
 
 export const START = '2026-11-23T10:00:00Z';
-export const REF = { pipeline: 'payments-api', executionId: '9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10', stage: 'Production', action: 'ApproveRelease', account: '123456789012', region: 'eu-west-1' };
+export const REF = { pipeline: 'payments-api', executionId: '9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10', stage: 'Production', action: 'ApproveRelease', account: '123456789012', region: 'eu-west-1', actionExecutionId: 'ae-1' };
 
 export function approvalConfig(policy: string): Config {
   const parsed = parseConfig(`version: 1
@@ -56,45 +57,86 @@ export function approvalEvent(state: string, time: string, summary?: string): un
   };
 }
 
-/** CodePipeline's side of one approval: open until a result is put or it is decided "in the console". */
-export function fakePipeline(now: () => Date, options: { trigger?: string; timeoutMinutes?: number; parallel?: boolean } = {}) {
-  const puts: Array<{ status: string; summary: string; token: string; at: string }> = [];
-  let console: { status: 'Succeeded' | 'Failed'; at: number; by: string } | undefined;
-  const current = (): ApprovalStatusInfo => {
-    if (puts[0]) return { status: puts[0].status === 'Approved' ? 'Succeeded' : 'Failed', summary: puts[0].summary };
-    if (console && console.at <= now().getTime()) return { status: console.status, by: console.by };
-    return { status: 'InProgress', token: 'token-1' };
+interface FakeAttempt {
+  readonly id: string;
+  readonly token: string;
+  put?: { status: string; summary: string; token: string; at: string };
+  console?: { status: 'Succeeded' | 'Failed'; at: number; by: string; summary?: string };
+}
+
+/**
+ * CodePipeline's side of one approval action: open until a result is put with the attempt's token,
+ * or it is decided "in the console". `retryStage()` runs the action again (RetryStageExecution): a
+ * new attempt with its own action execution id and token. `latencyMs` makes every call take that
+ * long, as the API does, so concurrent workers interleave between reading and writing.
+ */
+export function fakePipeline(now: () => Date, options: { trigger?: string; timeoutMinutes?: number; parallel?: boolean; latencyMs?: number } = {}) {
+  const attempts: FakeAttempt[] = [{ id: 'ae-1', token: 'token-1' }];
+  /** Every PutApprovalResult call, accepted or not. */
+  const putCalls: Array<{ status: string; summary: string; token: string; at: string }> = [];
+  const wait = () => (options.latencyMs ? new Promise((resolve) => setTimeout(resolve, options.latencyMs)) : Promise.resolve());
+  const info = (a: FakeAttempt): ApprovalStatusInfo => {
+    if (a.put) return { status: a.put.status === 'Approved' ? 'Succeeded' : 'Failed', summary: a.put.summary, by: 'arn:aws:sts::123456789012:assumed-role/warden-approvals/warden' };
+    if (a.console && a.console.at <= now().getTime()) return { status: a.console.status, by: a.console.by, ...(a.console.summary ? { summary: a.console.summary } : {}) };
+    return { status: 'InProgress', token: a.token };
   };
+  const attemptOf = (ref: ApprovalRef) => (ref.actionExecutionId ? attempts.find((a) => a.id === ref.actionExecutionId) : attempts.at(-1));
   const port: ApprovalPipelinePort = {
     async describe() {
       return { parallel: options.parallel ?? false, ...(options.trigger ? { trigger: options.trigger } : {}), ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}), revision: { id: 'abc1234567', summary: 'Add refunds' } };
     },
-    async status() {
-      return current();
+    async status(ref) {
+      await wait();
+      const a = attemptOf(ref);
+      return a ? info(a) : { status: 'unknown' };
+    },
+    async attempts() {
+      await wait();
+      return [...attempts].reverse().map((a) => {
+        const { token: _token, ...rest } = info(a);
+        return { actionExecutionId: a.id, ...rest };
+      });
     },
     async putResult(_ref, input) {
-      if (current().status !== 'InProgress') return 'already-completed';
-      puts.push({ ...input, at: now().toISOString() });
+      await wait();
+      putCalls.push({ ...input, at: now().toISOString() });
+      const a = attempts.find((x) => x.token === input.token);
+      if (!a) return 'invalid-token';
+      if (info(a).status !== 'InProgress') return 'already-completed';
+      a.put = { ...input, at: now().toISOString() };
       return 'recorded';
     },
   };
-  return { port, puts, decideInConsole: (status: 'Succeeded' | 'Failed', at: string, by = 'arn:aws:iam::123456789012:user/erin') => (console = { status, at: Date.parse(at), by }) };
+  return {
+    port,
+    /** The results CodePipeline accepted, in order (every attempt). */
+    get puts() {
+      return attempts.flatMap((a) => (a.put ? [a.put] : []));
+    },
+    putCalls,
+    retryStage: () => attempts.push({ id: `ae-${attempts.length + 1}`, token: `token-${attempts.length + 1}` }),
+    decideInConsole: (status: 'Succeeded' | 'Failed', at: string, by = 'arn:aws:iam::123456789012:user/erin', summary?: string) => {
+      const latest = attempts.at(-1)!;
+      latest.console = { status, at: Date.parse(at), by, ...(summary ? { summary } : {}) };
+    },
+  };
 }
 
 export function approvalWorld(
   config: Config,
-  options: Parameters<typeof fakePipeline>[1] & { users?: Record<string, string>; groups?: Record<string, string[]>; pipeline?: ApprovalPipelinePort } = {},
+  options: Parameters<typeof fakePipeline>[1] & { users?: Record<string, string>; groups?: Record<string, string[]>; pipeline?: ApprovalPipelinePort; approvals?: ApprovalStorePort } = {},
 ) {
   const clock = createScheduler(START);
   const recorder = createRecorder({}, undefined, { event: () => undefined, now: () => clock.now() });
   const machines = createLocalMachines({ clock, recorder, currentEvent: () => 'test' });
   const pipeline = fakePipeline(() => clock.now(), options);
+  /** The approvals, unless the test brings its own store (e.g. on a local DynamoDB). */
   const approvals = createMemoryApprovalStore();
   const deps: ApprovalDeps = {
     config,
     glob: picomatchGlobs(),
     pipeline: options.pipeline ?? pipeline.port,
-    approvals,
+    approvals: options.approvals ?? approvals,
     cards: createMemoryCardStore(),
     slack: recorder.slack,
     email: recorder.email,

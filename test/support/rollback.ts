@@ -48,7 +48,7 @@ ${guard.replace(/^/gm, '      ')}
   return parsed.config;
 }
 
-/** A CloudWatch Alarm State Change, shaped like ../shared/events/cloudwatch/cw-guide-single-metric-alarm-ok-to-alarm.json. */
+/** A CloudWatch Alarm State Change, shaped like test/fixtures/aws-events/cloudwatch/cw-guide-single-metric-alarm-ok-to-alarm.json. */
 export function alarmEvent(name: string, time: string, value = 'ALARM'): Record<string, unknown> {
   return {
     version: '0',

@@ -8,7 +8,8 @@ import type { Approval, ApprovalState } from '../../core/approvals/types';
 import { CardConflictError } from '../../core/errors';
 import type { ApprovalDeps } from './deps';
 
-const ATTEMPTS = 5;
+/** Each conflict means another writer got through: enough for every approver clicking at once, and the timer. */
+const ATTEMPTS = 10;
 
 /**
  * Applies `change` to the stored approval under optimistic locking, reloading on a conflict (a click

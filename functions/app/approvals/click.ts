@@ -1,12 +1,15 @@
 /**
  * A click on the approval card's Approve or Reject button. The person is checked against the
  * policy before anything changes; a refusal is an ephemeral message saying why, and nothing else.
+ * The vote is judged again on the stored approval inside its conditional write, so clicks at the
+ * same moment each see the votes before theirs: the one that completes the quorum also claims the
+ * decision, and only it sends the result to CodePipeline.
  */
 import { APPROVAL_ACTIONS, principalName } from '../../core/approvals/render';
-import { castVote, resultSummary } from '../../core/approvals/votes';
-import type { Decision, Outcome } from '../../core/approvals/types';
+import { castVote, personName, resultSummary, type Voter, type VoteVerdict } from '../../core/approvals/votes';
+import type { Approval, ApprovalState, Claim, Decision } from '../../core/approvals/types';
 import { showApprovalCard, updateApproval } from './cards';
-import { finish, submitResult } from './decide';
+import { completeClaim, newClaimId } from './decide';
 import type { ApprovalDeps } from './deps';
 
 export interface ApprovalClick {
@@ -21,55 +24,74 @@ export interface ApprovalClick {
 export type ClickOutcome = { readonly kind: 'done'; readonly text: string } | { readonly kind: 'refused'; readonly ephemeral: string } | { readonly kind: 'ignored' };
 
 const DECISIONS: Readonly<Record<string, Decision>> = { [APPROVAL_ACTIONS.approve]: 'approve', [APPROVAL_ACTIONS.reject]: 'reject' };
+const UNKNOWN = 'This approval is not known to pipeline-warden (it may have expired). Nothing changed.';
 
 export async function handleApprovalClick(click: ApprovalClick, deps: ApprovalDeps): Promise<ClickOutcome> {
   const decision = DECISIONS[click.actionId];
   if (!decision) return { kind: 'ignored' };
   const stored = await deps.approvals.get(click.value);
-  if (!stored) return { kind: 'refused', ephemeral: 'This approval is not known to pipeline-warden (it may have expired). Nothing changed.' };
-  const approval = stored.approval;
-  const groups = await deps.directory.groupsOf(click.user.id, approval.request.approvers);
+  if (!stored) return { kind: 'refused', ephemeral: UNKNOWN };
+  const groups = await deps.directory.groupsOf(click.user.id, stored.approval.request.approvers);
   const now = deps.now();
   const comment = click.comment?.trim().slice(0, 300) || undefined;
-  const verdict = castVote(approval, { userId: click.user.id, ...(click.user.name ? { userName: click.user.name } : {}), groups }, decision, comment, now);
+  const voter: Voter = { userId: click.user.id, ...(click.user.name ? { userName: click.user.name } : {}), groups };
+  let verdict: VoteVerdict = castVote(stored.approval, voter, decision, comment, now);
+  // A refusal changes nothing: no write at all.
   if (!verdict.ok) return { kind: 'refused', ephemeral: verdict.reason };
 
-  if (!verdict.decided) {
+  const claimId = newClaimId();
+  const saved = await updateApproval(click.value, deps, (a) => {
+    verdict = castVote(a, voter, decision, comment, now);
+    return verdict.ok ? withClaim(a, verdict, { id: claimId, voter, comment, now }) : undefined;
+  });
+  if (!saved) return { kind: 'refused', ephemeral: UNKNOWN };
+  const final = verdict as VoteVerdict;
+  if (!final.ok) return { kind: 'refused', ephemeral: final.reason };
+  if (!final.resumes) await audit(click, saved, decision, now, deps, comment);
+  const claim = saved.state.claim;
+  if (!final.decided || claim?.id !== claimId) {
     // A first approval of two: recorded and shown; CodePipeline hears nothing yet.
-    const saved = await updateApproval(click.value, deps, (a) => {
-      const again = castVote(a, { userId: click.user.id, groups }, decision, comment, now);
-      return again.ok ? again.state : undefined;
-    });
-    await audit(click, saved?.request ?? approval.request, decision, now, deps, comment);
     await showApprovalCard(click.value, deps);
-    return { kind: 'done', text: verdict.progress };
+    return { kind: 'done', text: final.progress };
   }
-
-  const decided = { ...approval, state: verdict.state };
-  const status = verdict.decided === 'approved' ? 'Approved' : 'Rejected';
-  const sent = await submitResult(decided, { status, summary: resultSummary(decided, verdict.decided) }, deps);
-  if (sent.kind === 'decided-elsewhere') {
-    await finish(click.value, sent.outcome, deps);
-    return { kind: 'refused', ephemeral: `This approval was already ${sent.outcome.status} outside Slack${sent.outcome.by ? ` by ${principalName(sent.outcome.by)}` : ''}. Your ${decision} was not recorded.` };
+  const outcome = await completeClaim(click.value, saved, claim, deps);
+  if (outcome.via === 'elsewhere') {
+    return { kind: 'refused', ephemeral: `This approval was already ${outcome.status} outside Slack${outcome.by ? ` by ${principalName(outcome.by)}` : ''}. Your ${decision} was not recorded.` };
   }
-  await updateApproval(click.value, deps, (a) => ({ ...a.state, votes: verdict.state.votes }));
-  await audit(click, approval.request, decision, now, deps, comment);
-  const outcome: Outcome = { status: verdict.decided, via: 'slack', at: now.toISOString(), summary: resultSummary(decided, verdict.decided) };
-  await finish(click.value, outcome, deps, { slackUserId: click.user.id, ...(comment ? { comment } : {}) });
-  return { kind: 'done', text: verdict.progress };
+  return { kind: 'done', text: final.progress };
 }
 
-async function audit(click: ApprovalClick, r: { pipeline: string; executionId: string; stage: string; action: string }, decision: Decision, now: Date, deps: ApprovalDeps, comment?: string) {
+/** The state to store for an accepted vote: when it decides, with the claim to send the decision. */
+function withClaim(a: Approval, verdict: Extract<VoteVerdict, { ok: true }>, by: { id: string; voter: Voter; comment: string | undefined; now: Date }): ApprovalState {
+  if (!verdict.decided) return verdict.state;
+  const at = by.now.toISOString();
+  const claim: Claim = verdict.resumes
+    ? { ...verdict.resumes, id: by.id, at }
+    : {
+        id: by.id,
+        status: verdict.decided,
+        via: 'slack',
+        summary: resultSummary({ ...a, state: verdict.state }, verdict.decided),
+        at,
+        slackUserId: by.voter.userId,
+        ...(by.comment ? { comment: by.comment } : {}),
+      };
+  return { ...verdict.state, claim };
+}
+
+async function audit(click: ApprovalClick, approval: Approval, decision: Decision, now: Date, deps: ApprovalDeps, comment?: string) {
+  const r = approval.request;
   await deps.approvals.audit({
     approvalKey: click.value,
     pipeline: r.pipeline,
     executionId: r.executionId,
+    ...(r.actionExecutionId ? { actionExecutionId: r.actionExecutionId } : {}),
     stage: r.stage,
     action: r.action,
     decision,
     via: 'slack',
     slackUserId: click.user.id,
-    ...(click.user.name ? { who: click.user.name } : {}),
+    who: personName({ userId: click.user.id, ...(click.user.name ? { userName: click.user.name } : {}) }),
     ...(comment ? { comment } : {}),
     at: now.toISOString(),
   });

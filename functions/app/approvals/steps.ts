@@ -8,7 +8,7 @@ import { prepareApproval, type StepResult } from './prepare';
 import { tickApproval } from './tick';
 
 const text = z.string().check(z.minLength(1));
-const Ref = z.object({ pipeline: text, executionId: text, stage: text, action: text, account: z.string(), region: text });
+const Ref = z.object({ pipeline: text, executionId: text, stage: text, action: text, account: z.string(), region: text, actionExecutionId: z.optional(text) });
 
 export const StepPayload = z.discriminatedUnion('step', [
   z.object({ step: z.literal('prepare'), input: z.object({ ref: Ref, startedAt: z.iso.datetime({ offset: true }), executionArn: z.optional(z.string()) }) }),

@@ -5,7 +5,8 @@
  */
 import { nextApprovalStep, remindersCoveredBy } from '../../core/approvals/steps';
 import { postTimerMessage, updateApproval } from './cards';
-import { applyDeadline, elsewhere, finish } from './decide';
+import { RetryableError } from '../../core/errors';
+import { applyDeadline, elsewhere, finish, resumeClaim } from './decide';
 import type { ApprovalDeps } from './deps';
 import { schedule, type StepResult } from './prepare';
 
@@ -18,11 +19,16 @@ export async function tickApproval(key: string, deps: ApprovalDeps): Promise<Ste
   if (step.kind === 'done' || step.kind === 'wait') return schedule(key, deps);
 
   const current = await deps.pipeline.status(approval.request, approval.request.parallel);
-  if (current.status !== 'InProgress' && current.status !== 'unknown') {
+  // Unreadable is not decided: a step that cannot see the approval tries again (the state machine's Retry).
+  if (current.status === 'unknown') throw new RetryableError(`approval ${key}: CodePipeline shows no such action execution (yet); retrying`);
+  if (current.status !== 'InProgress') {
     await finish(key, elsewhere(current.status, now, current.summary, current.by), deps, { stopTimer: false });
     return { key, done: true };
   }
   switch (step.kind) {
+    case 'resume':
+      await resumeClaim(key, deps);
+      break;
     case 'remind':
       await postTimerMessage(approval, { kind: 'remind', number: step.number }, deps);
       await updateApproval(key, deps, (a) => ({ ...a.state, reminders: Math.max(a.state.reminders, step.number) }));
@@ -35,7 +41,7 @@ export async function tickApproval(key: string, deps: ApprovalDeps): Promise<Ste
       if (approval.request.onDeadline === 'notify') {
         await postTimerMessage(approval, { kind: 'deadline' }, deps);
         await updateApproval(key, deps, (a) => ({ ...a.state, deadlineHandled: true, reminders: remindersCoveredBy(a, now) }));
-      } else if ((await applyDeadline(key, approval, deps)).via === 'deadline') {
+      } else if ((await applyDeadline(key, approval, deps))?.via === 'deadline') {
         // Said only once CodePipeline took the result: a decision that raced the deadline wins silently.
         await postTimerMessage(approval, { kind: 'deadline' }, deps);
       }

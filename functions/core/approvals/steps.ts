@@ -2,7 +2,7 @@
  * What the approval timer does next: remind, escalate, apply the deadline, or sleep until one of
  * those is due. Pure: the approval and the clock are parameters, so every branch is a table row.
  */
-import type { Approval } from './types';
+import { CLAIM_LEASE_MS, claimIsLive, type Approval } from './types';
 
 /**
  * Reminders stop after this many: a Standard execution keeps at most 25,000 history events, and a
@@ -13,6 +13,8 @@ export const MAX_REMINDERS = 24;
 export type ApprovalStep =
   | { readonly kind: 'done'; readonly why: 'decided' | 'action-expired' }
   | { readonly kind: 'deadline' }
+  /** A decision was claimed but its worker stopped before CodePipeline heard it: finish it. */
+  | { readonly kind: 'resume' }
   | { readonly kind: 'escalate' }
   | { readonly kind: 'remind'; readonly number: number }
   | { readonly kind: 'wait'; readonly until: string };
@@ -35,6 +37,7 @@ export function nextApprovalStep(approval: Approval, now: Date): ApprovalStep {
   const t = now.getTime();
   if (state.status !== 'pending') return { kind: 'done', why: 'decided' };
   if (t >= ms(request.actionExpiresAt)) return { kind: 'done', why: 'action-expired' };
+  if (state.claim) return claimIsLive(state.claim, now) ? { kind: 'wait', until: new Date(ms(state.claim.at) + CLAIM_LEASE_MS).toISOString() } : { kind: 'resume' };
   if (!state.deadlineHandled && t >= ms(request.deadline)) return { kind: 'deadline' };
   const escalation = request.escalateAt !== undefined && !state.escalated ? ms(request.escalateAt) : undefined;
   if (escalation !== undefined && t >= escalation) return { kind: 'escalate' };

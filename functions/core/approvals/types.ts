@@ -12,10 +12,17 @@ export interface ApprovalRef {
   readonly action: string;
   readonly account: string;
   readonly region: string;
+  /**
+   * The attempt: CodePipeline's action execution id. A stage retried after a rejection
+   * (`RetryStageExecution`) runs the action again in the same pipeline execution, as a new
+   * action execution: a new approval with its own card, timer, votes and audit entries.
+   */
+  readonly actionExecutionId?: string;
 }
 
-/** `pipeline/<execution>/<stage>/<action>`: unique per approval request of a region and account. */
-export const approvalKey = (ref: ApprovalRef): string => [ref.account, ref.region, ref.pipeline, ref.executionId, ref.stage, ref.action].join('/');
+/** `<account>/<region>/<pipeline>/<execution>/<stage>/<action>[/<action execution>]`: unique per approval attempt. */
+export const approvalKey = (ref: ApprovalRef): string =>
+  [ref.account, ref.region, ref.pipeline, ref.executionId, ref.stage, ref.action, ...(ref.actionExecutionId ? [ref.actionExecutionId] : [])].join('/');
 
 /** Who started or committed the run, as far as CodePipeline tells. */
 export interface Initiator {
@@ -81,9 +88,32 @@ export interface Outcome {
   readonly by?: string;
 }
 
+/**
+ * The right to send the decision to CodePipeline, taken by exactly one worker in the same
+ * conditional write that completes the quorum (or applies the deadline). A claim older than
+ * `CLAIM_LEASE_MS` whose worker never finished may be taken over.
+ */
+export interface Claim {
+  readonly id: string;
+  readonly status: 'approved' | 'rejected';
+  readonly via: 'slack' | 'deadline';
+  readonly summary: string;
+  readonly at: string;
+  /** For a Slack decision: the person whose vote decided, and their comment. */
+  readonly slackUserId?: string;
+  readonly comment?: string;
+}
+
+/** How long a claim holds before another worker may finish the decision it stands for. */
+export const CLAIM_LEASE_MS = 60_000;
+
+export const claimIsLive = (claim: Claim | undefined, now: Date): boolean => claim !== undefined && now.getTime() - Date.parse(claim.at) < CLAIM_LEASE_MS;
+
 export interface ApprovalState {
   readonly status: ApprovalStatus;
   readonly votes: readonly Vote[];
+  /** Set while a decision is being sent to CodePipeline (see Claim). */
+  readonly claim?: Claim;
   readonly outcome?: Outcome;
   readonly reminders: number;
   readonly escalated: boolean;

@@ -2,7 +2,7 @@
  * A click on Approve or Reject, judged against the policy: may this person decide, and what does
  * their vote make of the approval. Pure; group membership is resolved by the caller.
  */
-import type { Approval, ApprovalState, Decision, Vote } from './types';
+import { claimIsLive, type Approval, type ApprovalState, type Claim, type Decision, type Vote } from './types';
 
 export interface Voter {
   readonly userId: string;
@@ -13,7 +13,14 @@ export interface Voter {
 
 export type VoteVerdict =
   | { readonly ok: false; readonly reason: string }
-  | { readonly ok: true; readonly state: ApprovalState; readonly decided?: 'approved' | 'rejected'; readonly progress: string };
+  | {
+      readonly ok: true;
+      readonly state: ApprovalState;
+      readonly decided?: 'approved' | 'rejected';
+      readonly progress: string;
+      /** A decision whose worker stopped before CodePipeline heard it (a claim past its lease): this click finishes it. */
+      readonly resumes?: Claim;
+    };
 
 const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
 
@@ -28,6 +35,11 @@ export function castVote(approval: Approval, voter: Voter, decision: Decision, c
   const allowed = request.approvers.includes(voter.userId) || voter.groups.some((g) => request.approvers.includes(g));
   if (!allowed) {
     return { ok: false, reason: `You are not an approver under policy "${request.policy}". Approvers: ${request.approvers.map(mention).join(', ')}. Nothing changed.` };
+  }
+  if (state.claim) {
+    // Another click (or the deadline) already decided: one worker sends it, nobody adds a vote to it.
+    if (claimIsLive(state.claim, now)) return { ok: false, reason: `This approval is already being ${state.claim.status} (${claimWho(state.claim)}). Nothing changed.` };
+    return { ok: true, state, decided: state.claim.status, progress: `${state.claim.status} (${claimWho(state.claim)})`, resumes: state.claim };
   }
   // Rejecting one's own run is always allowed: stopping a change is never the risk self-review guards against.
   if (decision === 'approve' && !request.allowSelfApproval && request.initiator.slackUserId === voter.userId) {
@@ -45,10 +57,28 @@ export function castVote(approval: Approval, voter: Voter, decision: Decision, c
   return { ok: true, state: { ...state, votes }, progress: `${approvers.size} of ${request.required} approvals` };
 }
 
-/** The summary CodePipeline records with the result (PutApprovalResult `summary`, at most 512 characters). */
+const claimWho = (claim: Claim) => (claim.via === 'deadline' ? 'the deadline passed' : `by ${mention(claim.slackUserId ?? '')}`);
+
+/**
+ * A person as the record names them: the display name (anyone can edit it) always with the Slack
+ * user id (which nobody can), e.g. `Jane Doe (U0123ABCD)`.
+ */
+export const personName = (v: Pick<Vote, 'userId' | 'userName'>): string => (v.userName ? `${v.userName} (${v.userId})` : v.userId);
+
+/** The people whose votes made the decision, e.g. `Jane Doe (U0123ABCD) and Lee (U0LEE0001)`. */
+export function deciders(approval: Approval, decided: 'approved' | 'rejected'): string {
+  return approval.state.votes.filter((v) => v.decision === (decided === 'approved' ? 'approve' : 'reject')).map(personName).join(' and ');
+}
+
+/**
+ * The summary CodePipeline records with the result (PutApprovalResult `summary`, at most 512 characters).
+ *
+ * @example resultSummary(approval, 'approved') // 'Approved by Jane Doe (U0123ABCD) from Slack via pipeline-warden: "looks good"'
+ */
 export function resultSummary(approval: Approval, decided: 'approved' | 'rejected'): string {
   const votes = approval.state.votes.filter((v) => v.decision === (decided === 'approved' ? 'approve' : 'reject'));
-  const who = votes.map((v) => `${v.userName ?? v.userId}${v.comment ? `: "${v.comment}"` : ''}`).join('; ');
-  const text = `${decided === 'approved' ? 'Approved' : 'Rejected'} in Slack via pipeline-warden by ${who}`;
+  const commented = votes.filter((v) => v.comment);
+  const comments = commented.length === 1 && votes.length === 1 ? `: "${commented[0]?.comment}"` : commented.length ? `: ${commented.map((v) => `${v.userId} "${v.comment}"`).join('; ')}` : '';
+  const text = `${decided === 'approved' ? 'Approved' : 'Rejected'} by ${deciders(approval, decided)} from Slack via pipeline-warden${comments}`;
   return text.length <= 512 ? text : `${text.slice(0, 511)}…`;
 }

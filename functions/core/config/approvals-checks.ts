@@ -6,6 +6,7 @@ import picomatch from 'picomatch';
 import { parseDuration } from '../duration';
 import { isProductionStage } from '../production';
 import type { ApprovalPolicy } from './approvals';
+import { DURATION_LIMITS, durationProblem } from './duration-limits';
 import type { Config } from './schema';
 
 /**
@@ -27,13 +28,35 @@ function policyProblems(policy: ApprovalPolicy, at: string, productionStages: re
   if (policy.escalateAfter !== undefined && ms(policy.escalateAfter) >= ms(policy.deadline)) {
     problems.push(`${at}.escalateAfter: ${policy.escalateAfter} is not before the deadline (${policy.deadline}): nobody would be called in`);
   }
-  if (ms(policy.remindEvery) < 15 * 60_000) problems.push(`${at}.remindEvery: at least 15m (reminders more often than that are noise)`);
-  if (ms(policy.deadline) < 5 * 60_000) problems.push(`${at}.deadline: at least 5m (CodePipeline's shortest approval timeout)`);
+  problems.push(...durationProblems(policy, at));
+  const short = votersShortfall(policy);
+  if (short) problems.push(`${at}.required: ${short}`);
   if (policy.onDeadline === 'approve') {
     const risky = productionStageRisk(policy.match.stages, productionStages);
     if (risky) problems.push(`${at}.onDeadline: approve is refused: ${risky}. Use reject or notify, or narrow match.stages to stages that are not production`);
   }
   return problems;
+}
+
+/** Each duration within its bounds (duration-limits.ts); a deadline past CodePipeline's 60 days never comes. */
+function durationProblems(policy: ApprovalPolicy, at: string): string[] {
+  return [
+    durationProblem(`${at}.remindEvery`, policy.remindEvery, DURATION_LIMITS.remindEvery),
+    policy.escalateAfter === undefined ? undefined : durationProblem(`${at}.escalateAfter`, policy.escalateAfter, DURATION_LIMITS.escalateAfter),
+    durationProblem(`${at}.deadline`, policy.deadline, DURATION_LIMITS.approvalDeadline),
+  ].filter((problem): problem is string => problem !== undefined);
+}
+
+/**
+ * Why `required` distinct approvals can never be given, or undefined when they can. A user group
+ * (S…) may hold any number of people; each user id (U…, W…) is one person, however often listed.
+ * Only approvers vote (escalateTo people are called in, not allowed to decide).
+ */
+function votersShortfall(policy: Pick<ApprovalPolicy, 'approvers' | 'required'>): string | undefined {
+  if (policy.approvers.some((id) => id.startsWith('S'))) return undefined;
+  const people = new Set(policy.approvers).size;
+  if (people >= policy.required) return undefined;
+  return `${policy.required} but only ${people} approver${people === 1 ? '' : 's'} can vote: add approvers or a user group`;
 }
 
 /**

@@ -3,8 +3,9 @@
  * act, change freezes (with break-glass), and pipelines started by new package versions.
  * The rules themselves are in the policy file (config/policy.yml). Documented in the README.
  */
-import { DURATION_PATTERN, parseDuration } from '../duration';
+import { DURATION_PATTERN, formatDuration } from '../duration';
 import * as z from '../zod';
+import { DURATION_LIMITS, durationProblem, FREEZE_YEARS, outsideLimit } from './duration-limits';
 import type { Config } from './schema';
 
 const nonEmpty = (message: string) => z.minLength(1, message);
@@ -98,7 +99,8 @@ export type CodeArtifactConfig = z.infer<typeof CodeArtifactSchema>;
 
 /**
  * Problems a schema cannot see: two freezes with one name, a one-off window that ends before it
- * starts, an empty duration. Cron expressions are checked with croner in governance-checks.ts.
+ * starts or in another century, a duration too short to be seen or too long to be meant. Cron
+ * expressions are checked with croner in governance-checks.ts.
  */
 export function governanceProblems(config: Config): string[] {
   const freezes = config.governance?.freezes ?? [];
@@ -107,8 +109,27 @@ export function governanceProblems(config: Config): string[] {
   freezes.forEach((f, i) => {
     if (seen.has(f.name)) problems.push(`governance.freezes[${i}].name: "${f.name}" is already the name of another freeze`);
     seen.add(f.name);
-    if (f.from && f.to && f.to <= f.from) problems.push(`governance.freezes[${i}].to: ${f.to} is not after from (${f.from})`);
-    if (f.duration !== undefined && !((parseDuration(f.duration) ?? 0) >= 5 * 60_000)) problems.push(`governance.freezes[${i}].duration: at least 5m (the freeze tick runs every 5 minutes: a shorter window could fall between two ticks)`);
+    problems.push(...windowProblems(f, `governance.freezes[${i}]`));
   });
   return problems;
+}
+
+/** A recurring window's duration, or a one-off window's dates and length, within their bounds (duration-limits.ts). */
+function windowProblems(f: Freeze, at: string): string[] {
+  if (f.duration !== undefined) {
+    const problem = durationProblem(`${at}.duration`, f.duration, DURATION_LIMITS.freezeWindow);
+    return problem ? [problem] : [];
+  }
+  if (f.from === undefined || f.to === undefined) return [];
+  const { from, to } = f;
+  const years = ([['from', from], ['to', to]] as const).flatMap(([key, text]) => {
+    const year = Number(text.slice(0, 4));
+    return year >= FREEZE_YEARS.min && year <= FREEZE_YEARS.max ? [] : [`${at}.${key}: year ${year} is outside ${FREEZE_YEARS.min}-${FREEZE_YEARS.max}`];
+  });
+  if (years.length > 0) return years;
+  // Wall-clock length in the window's own time zone: a DST change moves it by an hour at most.
+  const span = Date.parse(`${to}Z`) - Date.parse(`${from}Z`);
+  if (!(span > 0)) return [`${at}.to: ${to} is not after from (${from})`];
+  const problem = outsideLimit(span, DURATION_LIMITS.freezeWindow);
+  return problem ? [`${at}.to: the window from ${from} lasts ${formatDuration(span)}: ${problem}`] : [];
 }

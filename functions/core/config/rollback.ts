@@ -6,6 +6,7 @@
  */
 import { DURATION_PATTERN, parseDuration } from '../duration';
 import * as z from '../zod';
+import { DURATION_LIMITS, durationProblem } from './duration-limits';
 import type { Config } from './schema';
 
 const duration = z.string().check(z.regex(DURATION_PATTERN, 'must be a duration such as 30m, 4h, 2d or 1d12h'));
@@ -95,8 +96,6 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...seen.values()];
 }
 
-const MIN_BAKE_WINDOW_MS = 60_000;
-
 /**
  * Problems a schema cannot see. A target guarded twice is refused: the two guards' bake windows,
  * modes and cooldowns would disagree about one rollback (list every alarm in one guard instead).
@@ -104,7 +103,7 @@ const MIN_BAKE_WINDOW_MS = 60_000;
 export function rollbackProblems(config: Config): string[] {
   const section = config.rollback;
   if (!section) return [];
-  const problems: string[] = [];
+  const problems = writtenDurationProblems(section, 'rollback');
   const owners = new Map<string, number>();
   section.guards.forEach((guard, i) => {
     const at = `rollback.guards[${i}]`;
@@ -118,8 +117,15 @@ export function rollbackProblems(config: Config): string[] {
       if (first === undefined) owners.set(target, i);
       else problems.push(`${at}.${key}: ${target} is already guarded by rollback.guards[${first}]: list all its alarms in one guard`);
     }
-    const bake = parseDuration(guard.bakeWindow ?? section.bakeWindow) ?? 0;
-    if (bake < MIN_BAKE_WINDOW_MS) problems.push(`${at}.bakeWindow: at least 1m (alarms need a datapoint or two after a deployment)`);
+    problems.push(...writtenDurationProblems(guard, at));
   });
   return problems;
+}
+
+/** The bake window and cooldown where they are written: the section's defaults, or a guard's own. */
+function writtenDurationProblems(durations: { bakeWindow?: string; cooldown?: string }, at: string): string[] {
+  return [
+    durations.bakeWindow === undefined ? undefined : durationProblem(`${at}.bakeWindow`, durations.bakeWindow, DURATION_LIMITS.bakeWindow),
+    durations.cooldown === undefined ? undefined : durationProblem(`${at}.cooldown`, durations.cooldown, DURATION_LIMITS.cooldown),
+  ].filter((problem): problem is string => problem !== undefined);
 }

@@ -53,7 +53,7 @@ const pipelineDetail = z.object({
 });
 
 const stageDetail = z.extend(pipelineDetail, {
-  // The AWS sample of this detail-type has no `stage` (see shared/events/SOURCES.md).
+  // The AWS sample of this detail-type has no `stage` (see test/fixtures/aws-events/SOURCES.md).
   stage: z.optional(text),
 });
 

@@ -46,6 +46,20 @@ describe('approval clicks', () => {
     await w.machines.finish();
   });
 
+  it('the audit trail names each person by display name and Slack user id, and the decision by everyone who made it (issue 10)', async () => {
+    const w = await world();
+    const named = (user: string, name: string) => handleApprovalClick({ actionId: APPROVAL_ACTIONS.approve, value: KEY, user: { id: user, name } }, w.deps);
+    await named('U0LEAD0001', 'Jane Doe');
+    await named('U0OTHER001', 'Lee');
+    expect(w.approvals.audits.map((a) => [a.decision, a.who, a.slackUserId])).toEqual([
+      ['approve', 'Jane Doe (U0LEAD0001)', 'U0LEAD0001'],
+      ['approve', 'Lee (U0OTHER001)', 'U0OTHER001'],
+      ['approved', 'Jane Doe (U0LEAD0001) and Lee (U0OTHER001)', 'U0OTHER001'],
+    ]);
+    expect(w.pipeline.puts[0]?.summary).toBe('Approved by Jane Doe (U0LEAD0001) and Lee (U0OTHER001) from Slack via pipeline-warden');
+    await w.machines.finish();
+  });
+
   it('a click that races a console decision is told the approval was already decided, and nothing is put', async () => {
     const w = await world();
     w.pipeline.decideInConsole('Failed', START);

@@ -46,7 +46,28 @@ describe('castVote', () => {
     expect(castVote(after, voter('U0LEAD0001'), 'approve', undefined, NOW)).toEqual({ ok: false, reason: 'You already approved. A second, different approver is needed. Nothing changed.' });
     const second = castVote(after, voter('U0OTHER001', ['S0LEADS001']), 'approve', undefined, NOW);
     expect(second).toMatchObject({ ok: true, decided: 'approved', progress: 'approved by <@U0LEAD0001> and <@U0OTHER001>' });
-    if (second.ok) expect(resultSummary({ ...a, state: second.state }, 'approved')).toBe('Approved in Slack via pipeline-warden by U0LEAD0001: "ok"; U0OTHER001');
+    if (second.ok) expect(resultSummary({ ...a, state: second.state }, 'approved')).toBe('Approved by U0LEAD0001 and U0OTHER001 from Slack via pipeline-warden: U0LEAD0001 "ok"');
+  });
+
+  it('names each person in the summary CodePipeline keeps by display name and Slack user id, which nobody can edit (issue 10)', () => {
+    const a = approval({ required: 2 });
+    const first = castVote(a, { userId: 'U0LEAD0001', userName: 'Jane Doe', groups: [] }, 'approve', 'looks good', NOW);
+    if (!first.ok) throw new Error(first.reason);
+    expect(resultSummary({ ...a, state: first.state }, 'approved')).toBe('Approved by Jane Doe (U0LEAD0001) from Slack via pipeline-warden: "looks good"');
+    // A display name dressed up as someone else still carries the real user id.
+    const second = castVote({ ...a, state: first.state }, { userId: 'U0OTHER001', userName: 'Jane Doe (U0LEAD0001)', groups: ['S0LEADS001'] }, 'approve', undefined, NOW);
+    if (!second.ok) throw new Error(second.reason);
+    expect(resultSummary({ ...a, state: second.state }, 'approved')).toBe('Approved by Jane Doe (U0LEAD0001) and Jane Doe (U0LEAD0001) (U0OTHER001) from Slack via pipeline-warden: U0LEAD0001 "looks good"');
+  });
+
+  it('while another click holds the decision, refuses every vote; once that claim is past its lease, an approver\'s click finishes it', () => {
+    const a = approval({});
+    const claim = { id: 'c-1', status: 'approved' as const, via: 'slack' as const, summary: 's', at: NOW.toISOString(), slackUserId: 'U0LEAD0001' };
+    const held = { ...a, state: { ...a.state, claim } };
+    expect(castVote(held, voter('U0OTHER001', ['S0LEADS001']), 'reject', undefined, NOW)).toEqual({ ok: false, reason: 'This approval is already being approved (by <@U0LEAD0001>). Nothing changed.' });
+    const later = new Date(NOW.getTime() + 61_000);
+    expect(castVote(held, voter('U0STRANGER'), 'approve', undefined, later)).toMatchObject({ ok: false });
+    expect(castVote(held, voter('U0OTHER001', ['S0LEADS001']), 'reject', undefined, later)).toMatchObject({ ok: true, decided: 'approved', resumes: claim });
   });
 
   it('refuses every vote once the approval is decided', () => {

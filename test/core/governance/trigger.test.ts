@@ -1,6 +1,6 @@
 /**
  * What woke the governance function, from real event shapes: CloudTrail API calls (a real GitPush
- * from ../shared/events and the project's UpdatePipeline sample), the schedule inputs, CodeArtifact
+ * from test/fixtures/aws-events and the project's UpdatePipeline sample), the schedule inputs, CodeArtifact
  * package events (the AWS guide's Published example), and what it must ignore.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { governanceTrigger } from '../../../functions/core/governance/trigger';
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { detail: Record<string, unknown> };
 const UPDATE = json('events/samples/04-governance-pipeline-changed/01-update-pipeline.json');
 const PUBLISHED = json('test/fixtures/aws-docs/codeartifact-guide-package-published.json');
-const GIT_PUSH = json('../shared/events/cloudtrail/devops-dashboard-codecommit-gitpush.json');
+const GIT_PUSH = json('test/fixtures/aws-events/cloudtrail/devops-dashboard-codecommit-gitpush.json');
 const CHANGE_PATTERN = json('events/governance-cloudtrail.pattern.json');
 const PACKAGE_PATTERN = json('events/package-trigger.pattern.json');
 
@@ -24,7 +24,7 @@ const trail = (source: string, eventSource: string, eventName: string, requestPa
 describe('governanceTrigger', () => {
   it('an UpdatePipeline event is a change to the pipeline it names (the request carries the definition; GetPipeline is read anyway)', () => {
     expect(matchesPattern(CHANGE_PATTERN, UPDATE)).toBe(true);
-    expect(governanceTrigger(UPDATE)).toEqual({ kind: 'change', pipelines: ['payments-api'], projects: [] });
+    expect(governanceTrigger(UPDATE)).toEqual({ kind: 'change', pipelines: ['payments-api'], projects: [], eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5e' });
   });
 
   it.each([
@@ -33,7 +33,7 @@ describe('governanceTrigger', () => {
     ['UpdateProject', trail('aws.codebuild', 'codebuild.amazonaws.com', 'UpdateProject', { name: 'web-build', environment: { privilegedMode: true } }), { kind: 'change', pipelines: [], projects: ['web-build'] }],
   ])('%s is a change to what it names, and the deployed rule sends it', (_name, event, expected) => {
     expect(matchesPattern(CHANGE_PATTERN, event)).toBe(true);
-    expect(governanceTrigger(event)).toEqual(expected);
+    expect(governanceTrigger(event)).toEqual({ ...expected, eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5e' });
   });
 
   it.each([

@@ -3,27 +3,27 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type EventPattern, InvalidPatternError, matchesPattern, validatePattern } from '../../../functions/core/pattern/matcher';
-import { readJsonTree, SHARED_DIR } from '../../support/shared';
+import { AWS_EVENTS_DIR, EVENTBRIDGE_PATTERNS_DIR, readJsonTree } from '../../support/fixtures';
 
-const SharedCase = z.object({
+const PatternCase = z.object({
   pattern: z.record(z.string(), z.unknown()),
   event: z.record(z.string(), z.unknown()),
   match: z.boolean(),
   source: z.string(),
 });
 
-const shared = readJsonTree(path.join(SHARED_DIR, 'patterns')).map(([file, raw]) => [file, SharedCase.parse(raw)] as const);
+const corpus = readJsonTree(EVENTBRIDGE_PATTERNS_DIR).map(([file, raw]) => [file, PatternCase.parse(raw)] as const);
 
-describe('the shared EventBridge pattern corpus (../shared/patterns)', () => {
+describe('the real EventBridge pattern corpus (test/fixtures/eventbridge-patterns)', () => {
   it('is there (a missing folder must not pass silently)', () => {
-    expect(shared.length).toBeGreaterThan(50);
+    expect(corpus.length).toBeGreaterThan(50);
   });
 
-  it.each(shared)('%s', (_file, testCase) => {
+  it.each(corpus)('%s', (_file, testCase) => {
     expect(matchesPattern(testCase.pattern, testCase.event)).toBe(testCase.match);
   });
 
-  it.each(shared)('%s has a pattern that validates', (_file, testCase) => {
+  it.each(corpus)('%s has a pattern that validates', (_file, testCase) => {
     expect(validatePattern(testCase.pattern)).toEqual([]);
   });
 });
@@ -44,7 +44,7 @@ function envelope(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 function realEvent(file: string): Record<string, unknown> {
-  return z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(path.join(SHARED_DIR, 'events', file), 'utf8')));
+  return z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(path.join(AWS_EVENTS_DIR, file), 'utf8')));
 }
 
 const approvalStarted = realEvent('codepipeline/aws-to-slack-action-approval-started.json');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { matchesPattern, validatePattern } from '../../../functions/core/pattern/matcher';
-import { readJsonTree, SHARED_DIR } from '../../support/shared';
+import { AWS_EVENTS_DIR, readJsonTree } from '../../support/fixtures';
 
 /** serverless.yml loads these same files with `${file(...)}`, so a broken one would fail the deploy. */
 const EVENTS_DIR = path.resolve(__dirname, '../../../events');
@@ -12,7 +12,7 @@ const SAMPLES_DIR = path.join(EVENTS_DIR, 'samples');
 const files = existsSync(EVENTS_DIR) ? readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.pattern.json')).sort() : [];
 const patterns = files.map((file) => [file, JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as unknown] as const);
 const knownEvents = [
-  ...readJsonTree(path.join(SHARED_DIR, 'events')),
+  ...readJsonTree(AWS_EVENTS_DIR),
   ...(existsSync(SAMPLES_DIR) ? readJsonTree(SAMPLES_DIR) : []),
 ];
 
@@ -29,6 +29,6 @@ describe("the project's EventBridge patterns (events/*.pattern.json)", () => {
   it.each(patterns)('%s matches at least one real or sample event', (_file, pattern) => {
     const valid = z.record(z.string(), z.unknown()).parse(pattern);
     const matched = knownEvents.filter(([, event]) => matchesPattern(valid, event)).map(([name]) => name);
-    expect(matched.length, 'no event in ../shared/events or events/samples matches it').toBeGreaterThan(0);
+    expect(matched.length, 'no event in test/fixtures/aws-events or events/samples matches it').toBeGreaterThan(0);
   });
 });

@@ -1,13 +1,13 @@
-/** Alarm events as the rollback reads them (real shapes from ../shared/events/cloudwatch), and which guards they name. */
+/** Alarm events as the rollback reads them (real shapes from test/fixtures/aws-events/cloudwatch), and which guards they name. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alarmOf, guardedTargets } from '../../../functions/core/rollback/alarm';
 import { parseConfig } from '../../../functions/core/config/parse';
 import { picomatchGlobs } from '../../../functions/core/glob-picomatch';
-import { SHARED_DIR } from '../../support/shared';
+import { AWS_EVENTS_DIR } from '../../support/fixtures';
 
-const sample = (name: string) => JSON.parse(readFileSync(path.join(SHARED_DIR, 'events/cloudwatch', name), 'utf8')) as Record<string, any>;
+const sample = (name: string) => JSON.parse(readFileSync(path.join(AWS_EVENTS_DIR, 'cloudwatch', name), 'utf8')) as Record<string, any>;
 
 describe('alarmOf', () => {
   it('reads the CloudWatch guide\'s OK → ALARM event: time normalized, reason, the metric as a person reads it', () => {

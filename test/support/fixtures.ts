@@ -1,8 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** `../shared` beside the project: real AWS events and EventBridge pattern cases (read-only). */
-export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
+/** Real AWS events copied into the project, one folder per service; provenance in its SOURCES.md. */
+export const AWS_EVENTS_DIR = path.resolve(__dirname, '../fixtures/aws-events');
+
+/** Real EventBridge event-pattern cases (`pattern`, `event`, `match`); provenance in its README.md. */
+export const EVENTBRIDGE_PATTERNS_DIR = path.resolve(__dirname, '../fixtures/eventbridge-patterns');
+
+/** The AWS documentation's own examples (the CodeArtifact event the real events lack). */
+export const AWS_DOCS_DIR = path.resolve(__dirname, '../fixtures/aws-docs');
 
 /** Every `*.json` file below `dir`, recursively, as `[relativePath, parsedJson]`. */
 export function readJsonTree(dir: string): Array<[string, unknown]> {

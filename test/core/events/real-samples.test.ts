@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyCard, merge } from '../../../functions/core/card/merge';
 import { EventRejectedError } from '../../../functions/core/errors';
@@ -8,15 +7,15 @@ import { DetailType } from '../../../functions/core/events/schemas';
 import { renderEmail } from '../../../functions/core/render/email';
 import { renderCard } from '../../../functions/core/render/slack-card';
 import { blocksToText } from '../../../functions/core/render/text';
-import { readJsonTree, SHARED_DIR } from '../../support/shared';
+import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../../support/fixtures';
 
-// The shared real events, and the AWS documentation's CodeArtifact example (shared/ has none).
-const samples = [...readJsonTree(path.join(SHARED_DIR, 'events')), ...readJsonTree(path.resolve(__dirname, '../../fixtures/aws-docs'))];
+// The real events, and the AWS documentation's CodeArtifact example (the real events have none).
+const samples = [...readJsonTree(AWS_EVENTS_DIR), ...readJsonTree(AWS_DOCS_DIR)];
 const supported = new Set<string>(Object.values(DetailType));
 const ours = samples.filter(([, e]) => supported.has((e as Record<string, string>)['detail-type'] ?? ''));
 const others = samples.filter(([, e]) => !supported.has((e as Record<string, string>)['detail-type'] ?? ''));
 
-describe('every real sample (../shared/events and test/fixtures/aws-docs)', () => {
+describe('every real sample (test/fixtures/aws-events and test/fixtures/aws-docs)', () => {
   it('is there (a missing folder must not pass silently)', () => {
     expect(ours.length).toBeGreaterThanOrEqual(13);
   });
