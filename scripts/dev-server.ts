@@ -49,8 +49,11 @@ export const devRoutes = (shared: DevRouteShared): Readonly<Record<string, Inter
 };
 
 const SAMPLE_APPROVAL = 'events/samples/07-approval-deadline/02-action-approve-started.json';
-/** The approval a click must name (button `value`) in dev: the sample's. */
-export const DEV_APPROVAL_KEY = '123456789012/eu-west-1/payments-api/9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10/Production/ApproveRelease';
+/**
+ * The approval a click must name (button `value`) in dev: the sample's first attempt (replay names an
+ * attempt `replay-<first 8 of the execution id>-1`, as ListActionExecutions would give its id).
+ */
+export const DEV_APPROVAL_KEY = '123456789012/eu-west-1/payments-api/9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10/Production/ApproveRelease/replay-9a7c4e21-1';
 
 /** Replays the sample approval's start, so there is an approval to decide; what that posted is not printed. */
 async function openSampleApproval(recorder: Recorder): Promise<ApprovalDeps> {
