@@ -13,14 +13,8 @@ import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/core/g
 import { formatIssue } from '../functions/core/issues';
 import * as z from '../functions/core/zod';
 import { readTextFile } from './config-file';
+import { ApprovalWorld } from './targets/approval';
 
-const Decided = z.strictObject({ status: z.enum(['Approved', 'Rejected']), at: z.iso.datetime({ offset: true }), by: z.optional(z.string()), summary: z.optional(z.string()) });
-const ApprovalWorld = z.strictObject({
-  trigger: z.optional(z.string()),
-  revision: z.optional(z.strictObject({ id: z.optional(z.string()), summary: z.optional(z.string()), url: z.optional(z.string()) })),
-  parallel: z.optional(z.boolean()),
-  decided: z.optional(Decided),
-});
 const Transition = z.object({ stage: z.string(), enabled: z.boolean(), disabledReason: z.optional(z.string()), lastChangedAt: z.optional(z.string()), latestExecutionId: z.optional(z.string()) });
 
 export const WorldFileSchema = z.strictObject({

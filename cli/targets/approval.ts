@@ -19,7 +19,8 @@ import { replayStateMachineArn } from '../local-machines';
 import type { ReplayShared, ReplayTargetFactory } from './types';
 
 const Decided = z.strictObject({ status: z.enum(['Approved', 'Rejected']), at: z.iso.datetime({ offset: true }), by: z.optional(z.string()), summary: z.optional(z.string()) });
-const ApprovalWorld = z.strictObject({
+/** An approval as a world file describes it (also what `warden replay --world` validates). */
+export const ApprovalWorld = z.strictObject({
   /** What started the run (`triggerDetail`), e.g. an SSO session ARN ending in the person's email. */
   trigger: z.optional(z.string()),
   revision: z.optional(z.strictObject({ id: z.optional(z.string()), summary: z.optional(z.string()), url: z.optional(z.string()) })),
