@@ -5,12 +5,13 @@
  */
 import type { ApprovalPipelinePort } from '../../functions/adapters/approvals-pipeline';
 import { createMemoryApprovalStore } from '../../functions/adapters/approvals-store';
+import type { CommitsPort } from '../../functions/adapters/codecommit';
 import type { SlackDirectoryPort } from '../../functions/adapters/slack-directory';
 import type { ApprovalDeps } from '../../functions/app/approvals/deps';
 import { onApprovalEvent } from '../../functions/app/approvals/events';
 import { runApprovalStep } from '../../functions/app/approvals/steps';
 import type { ApprovalRef } from '../../functions/core/approvals/types';
-import { EventRejectedError } from '../../functions/core/errors';
+import { EventRejectedError, PermanentError } from '../../functions/core/errors';
 import { parseEvent } from '../../functions/core/events/parse';
 import { picomatchGlobs } from '../../functions/core/glob-picomatch';
 import { formatIssue } from '../../functions/core/issues';
@@ -23,6 +24,10 @@ const Decided = z.strictObject({ status: z.enum(['Approved', 'Rejected']), at: z
 export const ApprovalWorld = z.strictObject({
   /** What started the run (`triggerDetail`), e.g. an SSO session ARN ending in the person's email. */
   trigger: z.optional(z.string()),
+  /** CodePipeline's `triggerType` (StartPipelineExecution, Webhook, CloudWatchEvent, ...). */
+  triggerType: z.optional(z.string()),
+  /** The run builds a CodeCommit commit: its repository, id and the author's email in Git (GetCommit). */
+  codeCommit: z.optional(z.strictObject({ repository: z.string(), commitId: z.string(), authorEmail: z.optional(z.string()) })),
   revision: z.optional(z.strictObject({ id: z.optional(z.string()), summary: z.optional(z.string()), url: z.optional(z.string()) })),
   parallel: z.optional(z.boolean()),
   /** Decided outside Slack (console, CLI) at that time. */
@@ -53,6 +58,7 @@ export function replayApprovalDeps(shared: ReplayShared): ApprovalDeps {
     slack: shared.recorder.slack,
     email: shared.recorder.email,
     directory: worldDirectory(world.slack),
+    commits: worldCommits(shared, world.approvals),
     executions: shared.machines.port,
     stateMachineArn,
     defaultTopicArn: shared.defaultTopicArn,
@@ -106,6 +112,8 @@ function recordingPipeline(shared: ReplayShared, approvals: Record<string, z.inf
         parallel: w?.parallel ?? false,
         ...(w?.revision ? { revision: w.revision } : {}),
         ...(w?.trigger ? { trigger: w.trigger } : {}),
+        ...(w?.triggerType ? { triggerType: w.triggerType } : {}),
+        ...(w?.codeCommit ? { codeCommit: { repository: w.codeCommit.repository, commitId: w.codeCommit.commitId } } : {}),
       };
     },
     async status(ref, parallel) {
@@ -126,6 +134,18 @@ function recordingPipeline(shared: ReplayShared, approvals: Record<string, z.inf
       if (decision(ref)) return 'already-completed';
       decided.set(`${ref.executionId}/${where(ref)}`, { status, at: shared.clock.now().toISOString(), summary });
       return 'recorded';
+    },
+  };
+}
+
+/** CodeCommit as the world's approvals describe their commits; a commit the world does not name is not found. */
+function worldCommits(shared: ReplayShared, approvals: Record<string, z.infer<typeof ApprovalWorld>>): CommitsPort {
+  return {
+    async author(repository, commitId) {
+      shared.recorder.calls.push({ call: 'codecommit.getCommit', input: { repositoryName: repository, commitId } });
+      const commit = Object.values(approvals).find((w) => w.codeCommit?.repository === repository && w.codeCommit.commitId === commitId)?.codeCommit;
+      if (!commit) throw new PermanentError(`CodeCommit GetCommit ${repository}@${commitId}: CommitIdDoesNotExistException: not in the world file`);
+      return commit.authorEmail ? { email: commit.authorEmail } : {};
     },
   };
 }

@@ -9,7 +9,9 @@ import {
   paginateListActionExecutions,
   PutApprovalResultCommand,
   type ActionExecutionDetail,
+  type ArtifactRevision,
   type CodePipelineClient,
+  type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
 import type { ApprovalRef } from '../core/approvals/types';
 import { callAws, classifyAwsError } from './aws-errors';
@@ -23,6 +25,10 @@ export interface ApprovalDescription {
   readonly revision?: { readonly id?: string; readonly summary?: string; readonly url?: string };
   /** `triggerDetail` of the execution: the IAM principal, webhook or rule that started it. */
   readonly trigger?: string;
+  /** `triggerType`: StartPipelineExecution, Webhook, CloudWatchEvent, PollForSourceChanges, ... */
+  readonly triggerType?: string;
+  /** The commit the run builds, when its source is a CodeCommit action: its author counts as a starter. */
+  readonly codeCommit?: { readonly repository: string; readonly commitId: string };
 }
 
 /** CodePipeline's own status names for an action execution. */
@@ -84,6 +90,8 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
         parallel: definition.pipeline?.executionMode === 'PARALLEL',
         ...(revision ? { revision: { id: revision.revisionId, summary: revision.revisionSummary, url: revision.revisionUrl } } : {}),
         ...(execution.pipelineExecution?.trigger?.triggerDetail ? { trigger: execution.pipelineExecution.trigger.triggerDetail } : {}),
+        ...(execution.pipelineExecution?.trigger?.triggerType ? { triggerType: execution.pipelineExecution.trigger.triggerType } : {}),
+        ...codeCommitSource(definition.pipeline?.stages ?? [], execution.pipelineExecution?.artifactRevisions ?? []),
       };
     },
     async status(ref, parallel) {
@@ -105,6 +113,21 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
       }
     },
   };
+}
+
+/**
+ * The first CodeCommit source action's repository and the commit this execution took from it: the
+ * artifact revision whose name is one of the action's output artifacts.
+ */
+function codeCommitSource(stages: readonly StageDeclaration[], revisions: readonly ArtifactRevision[]): Pick<ApprovalDescription, 'codeCommit'> {
+  for (const action of stages.flatMap((stage) => stage.actions ?? [])) {
+    const repository = action.configuration?.['RepositoryName'];
+    if (action.actionTypeId?.category !== 'Source' || action.actionTypeId.provider !== 'CodeCommit' || !repository) continue;
+    const outputs = new Set((action.outputArtifacts ?? []).map((a) => a.name));
+    const commitId = revisions.find((r) => r.name && outputs.has(r.name))?.revisionId;
+    if (commitId) return { codeCommit: { repository, commitId } };
+  }
+  return {};
 }
 
 /** The attempt as GetPipelineState shows it, when it is the stage's latest run of the action; else undefined. */

@@ -1,10 +1,12 @@
 /** Wiring of the approval functions (events, steps, Slack clicks): real adapters from the environment. */
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createApprovalPipelinePort } from '../adapters/approvals-pipeline';
 import { createDynamoApprovalStore } from '../adapters/approvals-store';
+import { createCommitsPort } from '../adapters/codecommit';
 import { createDynamoCardStore } from '../adapters/dynamo-store';
 import { createExecutionsPort } from '../adapters/executions';
 import { createSlackPort } from '../adapters/slack';
@@ -35,6 +37,7 @@ export async function buildApprovalDeps(logger: Logger): Promise<ApprovalDeps> {
     slack: createSlackPort({ token, retryConfig: SLACK_RETRIES, logger }),
     email: createEmailPort(new SNSClient({})),
     directory: createSlackDirectory({ token }),
+    commits: createCommitsPort(new CodeCommitClient({})),
     executions: createExecutionsPort(new SFNClient({})),
     stateMachineArn: process.env['APPROVAL_STATE_MACHINE_ARN'] ?? '',
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),

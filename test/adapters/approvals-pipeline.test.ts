@@ -42,6 +42,33 @@ describe('approval pipeline port', () => {
       parallel: false,
       revision: { id: 'abc123', summary: 'Add refunds', url: 'https://example.com/c/abc123' },
       trigger: 'arn:aws:sts::123456789012:assumed-role/Deployer/dana@example.com',
+      triggerType: 'StartPipelineExecution',
+    });
+  });
+
+  it('names the CodeCommit commit the run builds: the revision of the CodeCommit source action\'s output artifact (issue 10)', async () => {
+    const definition = structuredClone(world.pipelines['payments-api']);
+    definition.pipeline.stages.unshift({
+      name: 'Source',
+      actions: [
+        { name: 'Docs', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'S3', version: '1' }, configuration: { S3Bucket: 'docs', S3ObjectKey: 'docs.zip' }, outputArtifacts: [{ name: 'DocsArtifact' }] },
+        { name: 'Code', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, configuration: { RepositoryName: 'payments', BranchName: 'main' }, outputArtifacts: [{ name: 'SourceArtifact' }] },
+      ],
+    });
+    cp.on(GetPipelineCommand).resolves(definition);
+    cp.on(GetPipelineExecutionCommand).resolves({
+      pipelineExecution: {
+        pipelineExecutionId: 'exec-1',
+        artifactRevisions: [
+          { name: 'DocsArtifact', revisionId: 'v7' },
+          { name: 'SourceArtifact', revisionId: '7e9fd3091b2c4d5e6f708192a3b4c5d6e7f80912', revisionSummary: 'Add refunds' },
+        ],
+        trigger: { triggerType: 'CloudWatchEvent', triggerDetail: 'arn:aws:events:eu-west-1:123456789012:rule/codepipeline-payments-main' },
+      },
+    });
+    expect(await port().describe(ref)).toMatchObject({
+      codeCommit: { repository: 'payments', commitId: '7e9fd3091b2c4d5e6f708192a3b4c5d6e7f80912' },
+      triggerType: 'CloudWatchEvent',
     });
   });
 

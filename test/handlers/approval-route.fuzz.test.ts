@@ -28,7 +28,7 @@ describe('approval route fuzz', () => {
     });
     codepipeline.on(PutApprovalResultCommand).resolves({ approvedAt: new Date() });
     const pipeline = createApprovalPipelinePort(new CodePipelineClient({ region: REF.region }));
-    const w = approvalWorld(approvalConfig('- name: prod\n  approvers: [U0LEAD0001]'), { pipeline: { ...pipeline, describe: async () => ({ parallel: false }) } });
+    const w = approvalWorld(approvalConfig('- name: prod\n  approvers: [U0LEAD0001]\n  whenStarterUnknown: any-approver'), { pipeline: { ...pipeline, describe: async () => ({ parallel: false }) } });
     await w.send(approvalEvent('STARTED', START));
     const routes = { 'approval:': approvalRoute(async () => w.deps) };
 

@@ -47,6 +47,8 @@ describe('packaged approvals', () => {
     expect(bySid.DecideApprovals).toEqual({ Sid: 'DecideApprovals', Effect: 'Allow', Action: 'codepipeline:PutApprovalResult', Resource: [sub('*/*/*'), sub('payments-*/Production/*')] });
     expect(asArray(bySid.ReadApprovalPipelines.Resource)).toEqual([sub('*'), sub('payments-*')]);
     expect(bySid.StopApprovalTimers.Resource['Fn::Sub']).toMatch(/:execution:pipeline-warden-ci-approval:\*$/);
+    // The CodeCommit author counts as a starter (issue 10): read-only, one call, this account's repositories.
+    expect(bySid.ReadCommitAuthors).toEqual({ Sid: 'ReadCommitAuthors', Effect: 'Allow', Action: 'codecommit:GetCommit', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:*' } });
   });
 
   it('narrows to exact names, widens globs IAM cannot express, and grants nothing real without policies', () => {

@@ -15,6 +15,7 @@ const texts = (w: ReturnType<typeof approvalWorld>) => w.calls('slack.chat.postM
 
 const ONE_APPROVER = `- name: prod
   approvers: [U0LEAD0001]
+  whenStarterUnknown: any-approver
   remindEvery: 4h
   deadline: 24h`;
 

@@ -7,6 +7,7 @@ import { createLocalMachines, replayStateMachineArn } from '../../cli/local-mach
 import { createScheduler } from '../../cli/local-sfn';
 import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../functions/adapters/approvals-pipeline';
 import { createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/adapters/approvals-store';
+import type { CommitsPort } from '../../functions/adapters/codecommit';
 import type { ApprovalRef } from '../../functions/core/approvals/types';
 import { createMemoryCardStore } from '../../functions/adapters/memory-store';
 import { createRecorder } from '../../functions/adapters/recording';
@@ -14,6 +15,7 @@ import type { ApprovalDeps } from '../../functions/app/approvals/deps';
 import { onApprovalEvent } from '../../functions/app/approvals/events';
 import { runApprovalStep } from '../../functions/app/approvals/steps';
 import { parseConfig } from '../../functions/core/config/parse';
+import { PermanentError } from '../../functions/core/errors';
 import type { Config } from '../../functions/core/config/schema';
 import { parseEvent } from '../../functions/core/events/parse';
 import { picomatchGlobs } from '../../functions/core/glob-picomatch';
@@ -21,7 +23,8 @@ import { picomatchGlobs } from '../../functions/core/glob-picomatch';
 export const START = '2026-11-23T10:00:00Z';
 export const REF = { pipeline: 'payments-api', executionId: '9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10', stage: 'Production', action: 'ApproveRelease', account: '123456789012', region: 'eu-west-1', actionExecutionId: 'ae-1' };
 
-export function approvalConfig(policy: string): Config {
+/** A config with these approval policies (YAML list items), and `approvals:` keys beside them such as `trustedRoles: [...]`. */
+export function approvalConfig(policy: string, approvalsKeys = ''): Config {
   const parsed = parseConfig(`version: 1
 routes:
   - match: { pipelines: ["payments-*"] }
@@ -30,6 +33,7 @@ routes:
 approvals:
   policies:
 ${policy.replace(/^/gm, '    ')}
+${approvalsKeys.replace(/^/gm, '  ')}
 `);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   return parsed.config;
@@ -70,7 +74,7 @@ interface FakeAttempt {
  * new attempt with its own action execution id and token. `latencyMs` makes every call take that
  * long, as the API does, so concurrent workers interleave between reading and writing.
  */
-export function fakePipeline(now: () => Date, options: { trigger?: string; timeoutMinutes?: number; parallel?: boolean; latencyMs?: number } = {}) {
+export function fakePipeline(now: () => Date, options: { trigger?: string; triggerType?: string; codeCommit?: { repository: string; commitId: string }; timeoutMinutes?: number; parallel?: boolean; latencyMs?: number } = {}) {
   const attempts: FakeAttempt[] = [{ id: 'ae-1', token: 'token-1' }];
   /** Every PutApprovalResult call, accepted or not. */
   const putCalls: Array<{ status: string; summary: string; token: string; at: string }> = [];
@@ -83,7 +87,14 @@ export function fakePipeline(now: () => Date, options: { trigger?: string; timeo
   const attemptOf = (ref: ApprovalRef) => (ref.actionExecutionId ? attempts.find((a) => a.id === ref.actionExecutionId) : attempts.at(-1));
   const port: ApprovalPipelinePort = {
     async describe() {
-      return { parallel: options.parallel ?? false, ...(options.trigger ? { trigger: options.trigger } : {}), ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}), revision: { id: 'abc1234567', summary: 'Add refunds' } };
+      return {
+        parallel: options.parallel ?? false,
+        ...(options.trigger ? { trigger: options.trigger } : {}),
+        ...(options.triggerType ? { triggerType: options.triggerType } : {}),
+        ...(options.codeCommit ? { codeCommit: options.codeCommit } : {}),
+        ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),
+        revision: { id: options.codeCommit?.commitId ?? 'abc1234567', summary: 'Add refunds' },
+      };
     },
     async status(ref) {
       await wait();
@@ -124,7 +135,7 @@ export function fakePipeline(now: () => Date, options: { trigger?: string; timeo
 
 export function approvalWorld(
   config: Config,
-  options: Parameters<typeof fakePipeline>[1] & { users?: Record<string, string>; groups?: Record<string, string[]>; pipeline?: ApprovalPipelinePort; approvals?: ApprovalStorePort } = {},
+  options: Parameters<typeof fakePipeline>[1] & { users?: Record<string, string>; groups?: Record<string, string[]>; pipeline?: ApprovalPipelinePort; approvals?: ApprovalStorePort; commits?: CommitsPort } = {},
 ) {
   const clock = createScheduler(START);
   const recorder = createRecorder({}, undefined, { event: () => undefined, now: () => clock.now() });
@@ -143,6 +154,11 @@ export function approvalWorld(
     directory: {
       groupsOf: async (user, groups) => groups.filter((g) => options.groups?.[g]?.includes(user)),
       userIdByEmail: async (email) => options.users?.[email],
+    },
+    commits: options.commits ?? {
+      author: async () => {
+        throw new PermanentError('CodeCommit GetCommit: no commits in this world');
+      },
     },
     executions: machines.port,
     stateMachineArn: replayStateMachineArn('approval'),

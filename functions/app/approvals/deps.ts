@@ -1,6 +1,7 @@
 /** What the approval flow needs from the outside world; wired in functions/handlers/approval-deps.ts. */
 import type { ApprovalPipelinePort } from '../../adapters/approvals-pipeline';
 import type { ApprovalStorePort } from '../../adapters/approvals-store';
+import type { CommitsPort } from '../../adapters/codecommit';
 import type { ExecutionsPort } from '../../adapters/executions';
 import type { CardStorePort, EmailPort, SlackPort } from '../../adapters/ports';
 import type { SlackDirectoryPort } from '../../adapters/slack-directory';
@@ -23,6 +24,8 @@ export interface ApprovalDeps {
   readonly slack: SlackPort;
   readonly email: EmailPort;
   readonly directory: SlackDirectoryPort;
+  /** CodeCommit: the author of the commit a run builds, a starter too. */
+  readonly commits: CommitsPort;
   readonly executions: ExecutionsPort;
   readonly stateMachineArn: string;
   readonly defaultTopicArn: string;

@@ -5,8 +5,10 @@
  */
 import { policyFor, buildRequest } from '../../core/approvals/request';
 import { nextApprovalStep } from '../../core/approvals/steps';
-import { approvalKey, initialState, type ApprovalRef, type Initiator } from '../../core/approvals/types';
-import { CardConflictError } from '../../core/errors';
+import type { ApprovalDescription } from '../../adapters/approvals-pipeline';
+import { starterOf } from '../../core/approvals/starter';
+import { approvalKey, initialState, type ApprovalRef, type CommitAuthor, type Initiator } from '../../core/approvals/types';
+import { CardConflictError, PermanentError } from '../../core/errors';
 import { destinationsFor } from '../../core/routing';
 import type { Subject } from '../../core/events/observation';
 import { emailApproval, showApprovalCard } from './cards';
@@ -25,8 +27,6 @@ export interface StepResult {
   readonly done: boolean;
   readonly wakeAt?: string;
 }
-
-const EMAIL_IN_PRINCIPAL = /[/:]([^/:\s]+@[^/:\s]+\.[A-Za-z]{2,})$/;
 
 export async function prepareApproval(input: ApprovalInput, deps: ApprovalDeps): Promise<StepResult> {
   const { ref } = input;
@@ -53,7 +53,7 @@ export async function prepareApproval(input: ApprovalInput, deps: ApprovalDeps):
       ...(described.revision ? { revision: described.revision } : {}),
       ...(described.reviewUrl ? { reviewUrl: described.reviewUrl } : {}),
       ...(described.customData ? { customData: described.customData } : {}),
-      initiator: await initiatorOf(described.trigger, deps),
+      initiator: await initiatorOf(described, deps),
       channels,
       topics: [...new Set(routes.email.map((e) => e.topic))],
       parallel: described.parallel,
@@ -87,13 +87,39 @@ async function runThreads(ref: ApprovalRef, deps: ApprovalDeps): Promise<Record<
 }
 
 /**
- * Who started the run, and their Slack user when the trigger names an email (an SSO or federated
- * session such as `…:assumed-role/AWSReservedSSO_Dev_1a2b/alice@example.com`). A webhook or an IAM
- * user without an email cannot be mapped: the README says so.
+ * Who started the run and who authored its CodeCommit commit, each with their Slack user, and why
+ * any of them cannot be known (starter.ts: a session name counts only for trusted roles). An
+ * author is matched by the email in Git; a commit that cannot be read leaves its author unknown.
  */
-async function initiatorOf(trigger: string | undefined, deps: ApprovalDeps): Promise<Initiator> {
-  const email = trigger?.match(EMAIL_IN_PRINCIPAL)?.[1];
-  if (!email) return trigger ? { trigger } : {};
-  const slackUserId = await deps.directory.userIdByEmail(email);
-  return { ...(trigger ? { trigger } : {}), email, ...(slackUserId ? { slackUserId } : {}) };
+async function initiatorOf(described: ApprovalDescription, deps: ApprovalDeps): Promise<Initiator> {
+  const unknown: string[] = [];
+  const starter = starterOf({ detail: described.trigger, type: described.triggerType }, deps.config.approvals?.trustedRoles ?? [], deps.glob);
+  const starterUser = 'email' in starter ? await deps.directory.userIdByEmail(starter.email) : undefined;
+  if ('unknown' in starter) unknown.push(`who started the run is unknown (${starter.unknown})`);
+  else if (!starterUser) unknown.push(`no Slack user has the email ${starter.email} of who started the run`);
+  const commit = described.codeCommit ? await commitAuthorOf(described.codeCommit, deps, unknown) : undefined;
+  return {
+    ...(described.trigger ? { trigger: described.trigger } : {}),
+    ...('email' in starter ? { email: starter.email } : {}),
+    ...(starterUser ? { slackUserId: starterUser } : {}),
+    ...(unknown.length ? { unknown: unknown.join('; ') } : {}),
+    ...(commit ? { commit } : {}),
+  };
+}
+
+async function commitAuthorOf(source: { repository: string; commitId: string }, deps: ApprovalDeps, unknown: string[]): Promise<CommitAuthor> {
+  const short = source.commitId.slice(0, 8);
+  let email: string | undefined;
+  try {
+    email = (await deps.commits.author(source.repository, source.commitId)).email;
+  } catch (error) {
+    // Throttling and outages are retried by the state machine; a commit we may not read is reported, not fatal.
+    if (!(error instanceof PermanentError)) throw error;
+    deps.logger.warn('commit author unreadable', { repository: source.repository, commitId: source.commitId, error: error.message });
+    unknown.push(`the author of commit ${short} could not be read from CodeCommit`);
+    return source;
+  }
+  const slackUserId = email ? await deps.directory.userIdByEmail(email) : undefined;
+  if (!slackUserId) unknown.push(email ? `no Slack user has the email ${email} of the author of commit ${short}` : `commit ${short} names no author email`);
+  return { ...source, ...(email ? { email } : {}), ...(slackUserId ? { slackUserId } : {}) };
 }

@@ -37,13 +37,35 @@ function deadlineLine(r: ApprovalRequest): string {
   return `${when(r.deadline)} (${formatDuration(Date.parse(r.deadline) - Date.parse(r.startedAt))} after the start), ${outcome}${r.deadlineCapped ? ' · capped by the action\'s CodePipeline timeout' : ''}`;
 }
 
+/**
+ * The approvers, how many must agree, and who is excluded: only the people that were actually
+ * identified (the trusted starter, the CodeCommit author), never a claim beyond what was checked.
+ */
+function whoMayApprove(r: ApprovalRequest): string {
+  const { initiator } = r;
+  const unknown = esc(clip(initiator.unknown ?? 'who started the run is unknown', 300));
+  const parts = [mentions(r.approvers)];
+  if (r.required === 2) parts.push(r.requiredBecause === 'starter-unknown' ? `2 different approvers, because ${unknown}` : '2 different approvers');
+  if (!r.allowSelfApproval) {
+    const excluded = [
+      initiator.slackUserId ? `${mention(initiator.slackUserId)} (started the run)` : undefined,
+      initiator.commit?.slackUserId ? `${mention(initiator.commit.slackUserId)} (authored ${esc(shortId(initiator.commit.commitId))})` : undefined,
+    ].filter((who): who is string => who !== undefined);
+    if (excluded.length) parts.push(`not ${excluded.join(' or ')}`);
+    const someoneUnknown = initiator.slackUserId === undefined || initiator.unknown !== undefined;
+    // A policy that already needs two says why it matters; one that accepts a single approver says so (approvals stored before the setting carry no reason).
+    if (someoneUnknown && r.requiredBecause !== 'starter-unknown') parts.push(r.required === 2 ? unknown : `${unknown}; any approver may decide${initiator.unknown ? ' (whenStarterUnknown: any-approver)' : ''}`);
+  }
+  return parts.join(' · ');
+}
+
 /** The facts people decide on: the same in Slack and in the email. */
 export function approvalFacts(r: ApprovalRequest): Array<[string, string]> {
   const facts: Array<[string, string | undefined]> = [
     ['Revision', revisionLine(r)],
     ['Review', r.reviewUrl ? link(r.reviewUrl, r.reviewUrl) : undefined],
     ['Notes', r.customData ? esc(clip(r.customData, 500)) : undefined],
-    ['Who may approve', `${mentions(r.approvers)}${r.required === 2 ? ' · 2 different approvers' : ''}${r.allowSelfApproval ? '' : ' · not the person who started the run'}`],
+    ['Who may approve', whoMayApprove(r)],
     ['Deadline', deadlineLine(r)],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== undefined);
@@ -96,7 +118,8 @@ export function renderApprovalCard(approval: Approval): RenderedMessage {
     ...statusBlocks(approval),
     context(`Execution ${link(consoleApprovalUrl(r), shortId(r.executionId))} · started ${when(r.startedAt)} · policy "${esc(r.policy)}"`),
   ];
-  return { text: `${head}: ${r.pipeline} › ${r.stage} › ${r.action}`, blocks };
+  // The fallback text (notifications, screen readers) escaped like the blocks, and short.
+  return { text: clip(`${head}: ${title(r)}`, 300), blocks };
 }
 
 export type TimerMessage = { kind: 'remind'; number: number } | { kind: 'escalate' } | { kind: 'deadline' };

@@ -44,12 +44,17 @@ export function buildRequest(facts: RequestFacts): ApprovalRequest {
   const wanted = plus(startedAt, durationMs(policy.deadline));
   const latest = plus(actionExpiresAt, -DEADLINE_MARGIN_MS);
   const capped = Date.parse(wanted) > Date.parse(latest);
+  // Fail closed: when who started (or committed) the run cannot be told, they must never be able to decide alone.
+  const { initiator } = facts;
+  const starterUnknown = !policy.allowSelfApproval && policy.whenStarterUnknown === 'two-approvers' && (initiator.slackUserId === undefined || initiator.unknown !== undefined);
+  const required = starterUnknown ? 2 : policy.required;
   return {
     ...facts.ref,
     startedAt,
     policy: policy.name,
     approvers: policy.approvers,
-    required: policy.required,
+    required,
+    ...(starterUnknown && policy.required < 2 ? { requiredBecause: 'starter-unknown' as const } : {}),
     allowSelfApproval: policy.allowSelfApproval,
     remindEveryMs: durationMs(policy.remindEvery),
     ...(policy.escalateAfter && policy.escalateTo ? { escalateAt: plus(startedAt, durationMs(policy.escalateAfter)), escalateTo: policy.escalateTo } : {}),

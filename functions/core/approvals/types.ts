@@ -24,12 +24,28 @@ export interface ApprovalRef {
 export const approvalKey = (ref: ApprovalRef): string =>
   [ref.account, ref.region, ref.pipeline, ref.executionId, ref.stage, ref.action, ...(ref.actionExecutionId ? [ref.actionExecutionId] : [])].join('/');
 
-/** Who started or committed the run, as far as CodePipeline tells. */
+/**
+ * Who started or committed the run, as far as it can be trusted (starter.ts). Approvals stored
+ * before `unknown` and `commit` existed carry only `trigger`, `email` and `slackUserId`.
+ */
 export interface Initiator {
-  /** What CodePipeline says started the run (`arn:aws:sts::…:assumed-role/Deployer/alice@example.com`, a webhook, ...). */
+  /** What CodePipeline says started the run (`arn:aws:sts::…:assumed-role/AWSReservedSSO_Dev_1a2b/alice@example.com`, a webhook, ...). */
   readonly trigger?: string;
+  /** The person who started the run, when the trigger names one that can be trusted. */
   readonly email?: string;
   /** The Slack user with that email, when Slack knows one. */
+  readonly slackUserId?: string;
+  /** Why the person who started the run cannot be known (no trusted email, or no Slack user with it). */
+  readonly unknown?: string;
+  /** The CodeCommit commit the run builds (GetCommit): its author counts as a starter too. */
+  readonly commit?: CommitAuthor;
+}
+
+export interface CommitAuthor {
+  readonly repository: string;
+  readonly commitId: string;
+  /** The author's email as configured in Git. */
+  readonly email?: string;
   readonly slackUserId?: string;
 }
 
@@ -38,7 +54,10 @@ export interface ApprovalRequest extends ApprovalRef {
   readonly startedAt: string;
   readonly policy: string;
   readonly approvers: readonly string[];
+  /** Distinct approvals needed: the policy's, or 2 when the starter is unknown and self-approval is forbidden. */
   readonly required: 1 | 2;
+  /** Set when `required` is 2 only because who started the run cannot be known (policy `whenStarterUnknown: two-approvers`). */
+  readonly requiredBecause?: 'starter-unknown';
   readonly allowSelfApproval: boolean;
   readonly remindEveryMs: number;
   readonly escalateAt?: string;

@@ -2,7 +2,7 @@
  * A click on Approve or Reject, judged against the policy: may this person decide, and what does
  * their vote make of the approval. Pure; group membership is resolved by the caller.
  */
-import { claimIsLive, type Approval, type ApprovalState, type Claim, type Decision, type Vote } from './types';
+import { claimIsLive, type Approval, type ApprovalState, type Claim, type Decision, type Initiator, type Vote } from './types';
 
 export interface Voter {
   readonly userId: string;
@@ -42,9 +42,8 @@ export function castVote(approval: Approval, voter: Voter, decision: Decision, c
     return { ok: true, state, decided: state.claim.status, progress: `${state.claim.status} (${claimWho(state.claim)})`, resumes: state.claim };
   }
   // Rejecting one's own run is always allowed: stopping a change is never the risk self-review guards against.
-  if (decision === 'approve' && !request.allowSelfApproval && request.initiator.slackUserId === voter.userId) {
-    return { ok: false, reason: `You started or committed this run (${request.initiator.email ?? request.initiator.trigger ?? 'CodePipeline trigger'}), and policy "${request.policy}" does not allow self-approval. Another approver must decide. Nothing changed.` };
-  }
+  const own = decision === 'approve' && !request.allowSelfApproval ? ownership(request.initiator, voter.userId) : undefined;
+  if (own) return { ok: false, reason: `${own}, and policy "${request.policy}" does not allow self-approval. Another approver must decide. Nothing changed.` };
   if (state.votes.some((v) => v.userId === voter.userId && v.decision === decision)) {
     const next = decision === 'approve' && request.required === 2 ? ' A second, different approver is needed.' : '';
     return { ok: false, reason: `You already ${decision === 'approve' ? 'approved' : 'rejected'}.${next} Nothing changed.` };
@@ -55,6 +54,18 @@ export function castVote(approval: Approval, voter: Voter, decision: Decision, c
   const approvers = new Set(votes.filter((v) => v.decision === 'approve').map((v) => v.userId));
   if (approvers.size >= request.required) return { ok: true, state: { ...state, votes }, decided: 'approved', progress: `approved by ${[...approvers].map(mention).join(' and ')}` };
   return { ok: true, state: { ...state, votes }, progress: `${approvers.size} of ${request.required} approvals` };
+}
+
+/**
+ * What ties this person to the run, in the words of exactly what was checked: the trusted starter
+ * (CodePipeline's trigger) and the CodeCommit commit's author; undefined when neither is them.
+ */
+function ownership(initiator: Initiator, userId: string): string | undefined {
+  const ties = [
+    initiator.slackUserId === userId ? `started this run (${initiator.email ?? initiator.trigger ?? 'CodePipeline trigger'})` : undefined,
+    initiator.commit?.slackUserId === userId ? `authored commit ${initiator.commit.commitId.slice(0, 8)} in CodeCommit repository ${initiator.commit.repository}${initiator.commit.email ? ` (${initiator.commit.email})` : ''}` : undefined,
+  ].filter((tie): tie is string => tie !== undefined);
+  return ties.length ? `You ${ties.join(' and ')}` : undefined;
 }
 
 const claimWho = (claim: Claim) => (claim.via === 'deadline' ? 'the deadline passed' : `by ${mention(claim.slackUserId ?? '')}`);

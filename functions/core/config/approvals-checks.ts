@@ -31,6 +31,11 @@ function policyProblems(policy: ApprovalPolicy, at: string, productionStages: re
   problems.push(...durationProblems(policy, at));
   const short = votersShortfall(policy);
   if (short) problems.push(`${at}.required: ${short}`);
+  else if (unknownStarterShortfall(policy)) {
+    problems.push(
+      `${at}.whenStarterUnknown: two-approvers (the default) needs 2 distinct approvers when who started the run cannot be known, but only 1 approver can vote: add an approver or a user group, or set whenStarterUnknown: any-approver`,
+    );
+  }
   if (policy.onDeadline === 'approve') {
     const risky = productionStageRisk(policy.match.stages, productionStages);
     if (risky) problems.push(`${at}.onDeadline: approve is refused: ${risky}. Use reject or notify, or narrow match.stages to stages that are not production`);
@@ -57,6 +62,11 @@ function votersShortfall(policy: Pick<ApprovalPolicy, 'approvers' | 'required'>)
   const people = new Set(policy.approvers).size;
   if (people >= policy.required) return undefined;
   return `${policy.required} but only ${people} approver${people === 1 ? '' : 's'} can vote: add approvers or a user group`;
+}
+
+/** Whether fail-closed four-eyes (two approvers when the starter is unknown) could never be met. */
+function unknownStarterShortfall(policy: ApprovalPolicy): boolean {
+  return !policy.allowSelfApproval && policy.whenStarterUnknown === 'two-approvers' && votersShortfall({ approvers: policy.approvers, required: 2 }) !== undefined;
 }
 
 /**

@@ -53,7 +53,7 @@ describe('concurrent votes on DynamoDB (issue 10)', () => {
   });
 
   it('three simultaneous decisive clicks send one PutApprovalResult, not three; the others are told it is already being decided', async () => {
-    const w = await started('- name: prod\n  approvers: [U0LEAD0001, U0OTHER001, U0THIRD001]', 'payments-race-three');
+    const w = await started('- name: prod\n  approvers: [U0LEAD0001, U0OTHER001, U0THIRD001]\n  whenStarterUnknown: any-approver', 'payments-race-three');
     const key = approvalKey({ ...REF, pipeline: 'payments-race-three' });
     const answers = await clickAll(w, key, ['U0LEAD0001', 'U0OTHER001', 'U0THIRD001']);
     expect(w.pipeline.putCalls).toHaveLength(1);
@@ -67,7 +67,7 @@ describe('concurrent votes on DynamoDB (issue 10)', () => {
   });
 
   it('an approval and a rejection at the same moment: exactly one result reaches CodePipeline, and the card records that one', async () => {
-    const w = await started('- name: prod\n  approvers: [U0LEAD0001, U0OTHER001]', 'payments-race-mixed');
+    const w = await started('- name: prod\n  approvers: [U0LEAD0001, U0OTHER001]\n  whenStarterUnknown: any-approver', 'payments-race-mixed');
     const key = approvalKey({ ...REF, pipeline: 'payments-race-mixed' });
     await Promise.all([clickAll(w, key, ['U0LEAD0001'], 'approve'), clickAll(w, key, ['U0OTHER001'], 'reject')]);
     expect(w.pipeline.putCalls).toHaveLength(1);

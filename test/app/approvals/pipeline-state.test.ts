@@ -14,7 +14,7 @@ import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../
 
 const KEY = approvalKey(REF);
 const DEADLINE = new Date(Date.parse(START) + 24 * 3_600_000);
-const POLICY = '- name: prod\n  approvers: [U0LEAD0001]\n  deadline: 24h';
+const POLICY = '- name: prod\n  approvers: [U0LEAD0001]\n  whenStarterUnknown: any-approver\n  deadline: 24h';
 const ERIN = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Ops_1a2b/erin@example.com';
 
 async function started(options: Parameters<typeof approvalWorld>[1] = {}) {

@@ -30,6 +30,7 @@ ${productionStages ? `productionStages: ${productionStages}\n` : ''}approvals:
     - name: auto
       match: { stages: [${stage}] }
       approvers: [U0LEAD0001]
+      whenStarterUnknown: any-approver
       onDeadline: approve
 `;
 }

@@ -28,7 +28,7 @@ describe('castVote', () => {
 
   it.each([
     ['not an approver', {}, voter('U0STRANGER'), 'approve', /not an approver under policy "prod". Approvers: <@U0LEAD0001>, <@U0DANA0001>, <!subteam\^S0LEADS001>/],
-    ['self-approval', {}, voter('U0DANA0001'), 'approve', /You started or committed this run \(dana@example.com\), and policy "prod" does not allow self-approval/],
+    ['self-approval', {}, voter('U0DANA0001'), 'approve', /You started this run \(dana@example.com\), and policy "prod" does not allow self-approval/],
     ['self-approval through a group', {}, voter('U0DANA0001', ['S0LEADS001']), 'approve', /does not allow self-approval/],
   ] as const)('refuses: %s, and changes nothing', (_name, policy, who, decision, reason) => {
     const a = approval(policy);

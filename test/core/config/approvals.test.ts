@@ -25,6 +25,7 @@ describe('approvals config', () => {
       approvers: ['U0LEAD0001', 'S0LEADS001'],
       required: 2,
       allowSelfApproval: false,
+      whenStarterUnknown: 'two-approvers',
       remindEvery: '4h',
       escalateAfter: '8h',
       escalateTo: ['S0ONCALL01'],
@@ -57,7 +58,7 @@ describe('approvals config', () => {
     ['escalation after the deadline', 'escalateAfter: 2d\n    escalateTo: [S0ONCALL01]', 'approvals.policies[0].escalateAfter: 2d is not before the deadline (24h): nobody would be called in'],
     ['reminders every minute', 'remindEvery: 1m', 'approvals.policies[0].remindEvery: at least 15m (reminders more often than that are noise)'],
   ])('refuses %s', (_name, extra, problem) => {
-    const result = config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    ${extra}`);
+    const result = config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    whenStarterUnknown: any-approver\n    ${extra}`);
     expect(!result.ok && result.problems).toEqual([problem]);
   });
 
@@ -67,12 +68,12 @@ describe('approvals config', () => {
     ['a production stage by name', 'match: { stages: [Production] }', /stage "Production" is a production stage \(productionStages\)/],
     ['a stage the config calls production', 'match: { stages: [Live] }', /stage "Live" is a production stage/],
   ])('refuses a deadline that would auto-approve: %s', (_name, match, problem) => {
-    const result = config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    onDeadline: approve\n    ${match}`);
+    const result = config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    whenStarterUnknown: any-approver\n    onDeadline: approve\n    ${match}`);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems[0]).toMatch(problem);
   });
 
   it('allows auto-approval only for stages named exactly, none of them production', () => {
-    expect(config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    onDeadline: approve\n    match: { stages: [Staging, QA] }`).ok).toBe(true);
+    expect(config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    whenStarterUnknown: any-approver\n    onDeadline: approve\n    match: { stages: [Staging, QA] }`).ok).toBe(true);
   });
 });

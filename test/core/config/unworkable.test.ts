@@ -37,6 +37,19 @@ describe('approvals that cannot collect their votes', () => {
     expect(policy(`${approvers}\nrequired: 2`)).toEqual([]);
   });
 
+  const FAIL_CLOSED =
+    'approvals.policies[0].whenStarterUnknown: two-approvers (the default) needs 2 distinct approvers when who started the run cannot be known, but only 1 approver can vote: add an approver or a user group, or set whenStarterUnknown: any-approver';
+  it.each([
+    ['one user, self-approval forbidden (the default)', 'approvers: [U0LEAD0001]', [FAIL_CLOSED]],
+    ['one user listed twice', 'approvers: [U0LEAD0001, U0LEAD0001]', [FAIL_CLOSED]],
+    ['one user, and the policy says one approver may decide an unknown starter', 'approvers: [U0LEAD0001]\nwhenStarterUnknown: any-approver', []],
+    ['one user, self-approval allowed', 'approvers: [U0LEAD0001]\nallowSelfApproval: true', []],
+    ['two users', 'approvers: [U0LEAD0001, U0OTHER001]', []],
+    ['a user group', 'approvers: [S0LEADS001]', []],
+  ])('four eyes when the starter is unknown (issue 10): %s', (_name, body, problems) => {
+    expect(policy(body)).toEqual(problems);
+  });
+
   it('escalateTo people do not count: they are called in, they do not vote', () => {
     expect(policy('approvers: [U0LEAD0001]\nrequired: 2\nescalateAfter: 8h\nescalateTo: [S0ONCALL01]')).toEqual([
       'approvals.policies[0].required: 2 but only 1 approver can vote: add approvers or a user group',
@@ -52,15 +65,15 @@ describe('approval durations within what CodePipeline allows', () => {
     ['reminders rarer than any approval lives', 'remindEvery: 61d\ndeadline: 1d', `approvals.policies[0].remindEvery: at most 60d (${NO_APPROVAL_WAITS}, so no reminder would go out)`],
     ['an escalation at the start', 'escalateAfter: 0m\nescalateTo: [S0ONCALL01]', 'approvals.policies[0].escalateAfter: at least 1m (calling them in at the start is not an escalation: list them as approvers instead)'],
   ])('refuses %s', (_name, extra, problem) => {
-    expect(policy(`approvers: [U0LEAD0001]\n${extra}`)).toEqual([problem]);
+    expect(policy(`approvers: [S0LEADS001]\n${extra}`)).toEqual([problem]);
   });
 
   it('accepts the longest deadline CodePipeline allows, and reminders as rare as it', () => {
-    expect(policy('approvers: [U0LEAD0001]\ndeadline: 60d\nremindEvery: 60d\nescalateAfter: 59d\nescalateTo: [S0ONCALL01]')).toEqual([]);
+    expect(policy('approvers: [S0LEADS001]\ndeadline: 60d\nremindEvery: 60d\nescalateAfter: 59d\nescalateTo: [S0ONCALL01]')).toEqual([]);
   });
 
   it('refuses an escalation past 60 days however the deadline is set', () => {
-    expect(policy('approvers: [U0LEAD0001]\ndeadline: 90d\nescalateAfter: 70d\nescalateTo: [S0ONCALL01]')).toEqual([
+    expect(policy('approvers: [S0LEADS001]\ndeadline: 90d\nescalateAfter: 70d\nescalateTo: [S0ONCALL01]')).toEqual([
       `approvals.policies[0].escalateAfter: at most 60d (${NO_APPROVAL_WAITS}, so nobody would be called in)`,
       `approvals.policies[0].deadline: at most 60d (${NO_APPROVAL_WAITS})`,
     ]);

@@ -1,0 +1,27 @@
+/**
+ * CodeCommit for approvals: the author of the commit a run builds (GetCommit), who counts as a
+ * starter of the run when a policy forbids self-approval.
+ */
+import { type CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
+import { callAws } from './aws-errors';
+
+export interface CommitAuthorInfo {
+  /** The author's email as configured in Git; undefined when the commit names none. */
+  readonly email?: string;
+  readonly name?: string;
+}
+
+export interface CommitsPort {
+  /** The author of a commit; throws RetryableError or PermanentError (no such commit, no permission). */
+  author(repository: string, commitId: string): Promise<CommitAuthorInfo>;
+}
+
+export function createCommitsPort(client: CodeCommitClient): CommitsPort {
+  return {
+    async author(repository, commitId) {
+      const out = await callAws(`CodeCommit GetCommit ${repository}@${commitId}`, () => client.send(new GetCommitCommand({ repositoryName: repository, commitId })));
+      const author = out.commit?.author;
+      return { ...(author?.email ? { email: author.email } : {}), ...(author?.name ? { name: author.name } : {}) };
+    },
+  };
+}
