@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ConfigResult } from '../functions/core/config/validate';
+import type { ConfigResult } from '../functions/kernel/config/validate';
 import { parseConfigFully } from './config-problems';
 
 /** Reads a file for a command; a missing file is one problem naming it, not a stack trace. */

@@ -4,12 +4,12 @@
  * fixed the schema problems met a second list. Here, when the schema fails, the sections that do
  * parse (and, inside a section, its list items that do) are cross-checked too.
  */
-import { parseYaml } from '../functions/core/config/yaml';
-import { crossCheck } from '../functions/core/config/cross-checks';
-import { parseConfig } from '../functions/core/config/parse';
-import { ConfigSchema, type Config } from '../functions/core/config/schema';
-import type { ConfigResult } from '../functions/core/config/validate';
-import type * as z from '../functions/core/zod';
+import { parseYaml } from '../functions/kernel/config/yaml';
+import { crossCheck } from '../functions/kernel/config/cross-checks';
+import { parseConfig } from '../functions/kernel/config/parse';
+import { ConfigSchema, type Config } from '../functions/kernel/config/schema';
+import type { ConfigResult } from '../functions/kernel/config/validate';
+import type * as z from '../functions/kernel/zod';
 
 type Raw = Record<string, unknown>;
 const isRecord = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);

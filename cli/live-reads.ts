@@ -9,8 +9,8 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { createBuildLogsPort } from '../functions/adapters/build-logs';
-import { createPipelinesPort } from '../functions/adapters/codepipeline';
-import type { LiveReads } from '../functions/adapters/recording';
+import { createPipelinesPort } from '../functions/shared/codepipeline';
+import type { LiveReads } from '../functions/shared/recording';
 
 export function liveReads(): LiveReads {
   return { logs: createBuildLogsPort(new CloudWatchLogsClient({})), pipelines: createPipelinesPort(new CodePipelineClient({})) };

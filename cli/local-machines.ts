@@ -3,9 +3,9 @@
  * virtual clock. Starting one records `sfn.startExecution` and, as Step Functions does for a name
  * already used, starts nothing for a duplicate; stopping one records `sfn.stopExecution`.
  */
-import type { ExecutionsPort } from '../functions/adapters/executions';
-import type { Recorder } from '../functions/adapters/recording';
-import { startLocal, type LocalExecution, type LocalHandler, type LocalRunResult, type Scheduler } from './local-sfn';
+import type { ExecutionsPort } from '../functions/shared/executions';
+import type { Recorder } from '../functions/shared/recording';
+import { startLocal, type LocalExecution, type LocalHandler, type LocalRunResult, type Scheduler } from '../tools/step-functions/local-sfn';
 
 export interface LocalMachine {
   /** The ASL file serverless.yml deploys for this machine. */

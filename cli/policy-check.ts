@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { customRules as registeredRules } from '../config/custom-rules';
-import { guardedStages } from '../functions/core/config/rollback';
-import type { Config } from '../functions/core/config/schema';
+import { guardedStages } from '../functions/kernel/config/rollback';
+import type { Config } from '../functions/kernel/config/schema';
 import { RULE_KINDS, type CustomRule } from '../functions/core/governance/custom';
 import { readDefinitions, type Subjects } from '../functions/core/governance/definitions';
 import { evaluatePolicy, type Violation } from '../functions/core/governance/evaluate';

@@ -1,7 +1,7 @@
 /** Replay output as a person reads it: each Slack message and email, and a closing tally. */
-import type { SlackBlock } from '../functions/core/render/blocks';
-import { blocksToText } from '../functions/core/render/text';
-import type { RecordedCall } from '../functions/adapters/recording';
+import type { SlackBlock } from '../functions/kernel/render/blocks';
+import { blocksToText } from '../functions/kernel/render/text';
+import type { RecordedCall } from '../functions/shared/recording';
 import type { ReplayedEvent } from './replay';
 
 const bar = (text: string) =>

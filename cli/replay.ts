@@ -3,13 +3,13 @@
  * hot path, with recording adapters: what would be posted and done, and nothing sent.
  */
 import { existsSync } from 'node:fs';
-import { createMemoryCardStore } from '../functions/adapters/memory-store';
-import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/adapters/recording';
-import type { Config } from '../functions/core/config/schema';
-import { parseDuration } from '../functions/core/duration';
-import { matchesPattern } from '../functions/core/pattern/matcher';
+import { createMemoryCardStore } from '../functions/shared/memory-store';
+import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/shared/recording';
+import type { Config } from '../functions/kernel/config/schema';
+import { parseDuration } from '../functions/kernel/duration';
+import { matchesPattern } from '../tools/event-pattern/matcher';
 import { createLocalMachines } from './local-machines';
-import { createScheduler } from './local-sfn';
+import { createScheduler } from '../tools/step-functions/local-sfn';
 import { TARGETS } from './targets';
 import { readConfigFile } from './config-file';
 import { collectEventFiles, loadRulePatterns, type EventFile } from './files';

@@ -8,10 +8,10 @@
  * functions/adapters/rollback-world.ts); the schemas here mirror theirs.
  */
 import { RollbackWorldSection } from '../functions/adapters/rollback-world';
-import type { World } from '../functions/adapters/recording';
+import type { World } from '../functions/shared/recording';
 import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/core/governance/definitions';
-import { formatIssue } from '../functions/core/issues';
-import * as z from '../functions/core/zod';
+import { formatIssue } from '../functions/kernel/issues';
+import * as z from '../functions/kernel/zod';
 import { readTextFile } from './config-file';
 import { ApprovalWorld } from './targets/approval';
 

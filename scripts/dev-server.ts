@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createRecorder, type Recorder } from '../functions/adapters/recording';
+import { createRecorder, type Recorder } from '../functions/shared/recording';
 import { createMemorySlackRequests } from '../functions/adapters/slack-requests';
 import { verifySlackSignature } from '../functions/adapters/slack-signature';
 import type { SlackActionsDeps } from '../functions/app/slack-actions/handle-request';
@@ -23,14 +23,14 @@ import { createRouter, type InteractionRoute } from '../functions/app/slack-acti
 import { readFileSync } from 'node:fs';
 import { readConfigFile } from '../cli/config-file';
 import { createLocalMachines } from '../cli/local-machines';
-import { createScheduler } from '../cli/local-sfn';
+import { createScheduler } from '../tools/step-functions/local-sfn';
 import { replayApprovalDeps } from '../cli/targets/approval';
-import { createMemoryCardStore } from '../functions/adapters/memory-store';
-import type { World } from '../functions/adapters/recording';
+import { createMemoryCardStore } from '../functions/shared/memory-store';
+import type { World } from '../functions/shared/recording';
 import type { ApprovalDeps } from '../functions/app/approvals/deps';
 import { onApprovalEvent } from '../functions/app/approvals/events';
 import { approvalRoute } from '../functions/app/approvals/route';
-import { parseEvent } from '../functions/core/events/parse';
+import { parseEvent } from '../functions/kernel/events/parse';
 
 /** What dry-run routes build on: record calls in `recorder.calls` instead of making them. */
 export interface DevRouteShared {

@@ -6,16 +6,16 @@
 import type { ApprovalPipelinePort } from '../../functions/adapters/approvals-pipeline';
 import { createMemoryApprovalStore } from '../../functions/adapters/approvals-store';
 import type { CommitsPort } from '../../functions/adapters/codecommit';
-import type { SlackDirectoryPort } from '../../functions/adapters/slack-directory';
+import type { SlackDirectoryPort } from '../../functions/shared/slack-directory';
 import type { ApprovalDeps } from '../../functions/app/approvals/deps';
 import { onApprovalEvent } from '../../functions/app/approvals/events';
 import { runApprovalStep } from '../../functions/app/approvals/steps';
 import type { ApprovalRef } from '../../functions/core/approvals/types';
-import { EventRejectedError, PermanentError } from '../../functions/core/errors';
-import { parseEvent } from '../../functions/core/events/parse';
-import { picomatchGlobs } from '../../functions/core/glob-picomatch';
-import { formatIssue } from '../../functions/core/issues';
-import * as z from '../../functions/core/zod';
+import { EventRejectedError, PermanentError } from '../../functions/kernel/errors';
+import { parseEvent } from '../../functions/kernel/events/parse';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { formatIssue } from '../../functions/kernel/issues';
+import * as z from '../../functions/kernel/zod';
 import { replayStateMachineArn } from '../local-machines';
 import type { ReplayShared, ReplayTargetFactory } from './types';
 

@@ -14,8 +14,8 @@ import { runGovernance } from '../../functions/app/governance/run';
 import { BuildProjectSchema, PipelineDefinitionSchema, type PipelineDefinition } from '../../functions/core/governance/definitions';
 import { parsePolicy } from '../../functions/core/governance/policy-schema';
 import { governanceTrigger } from '../../functions/core/governance/trigger';
-import { formatIssue } from '../../functions/core/issues';
-import * as z from '../../functions/core/zod';
+import { formatIssue } from '../../functions/kernel/issues';
+import * as z from '../../functions/kernel/zod';
 import { PROJECT_ROOT } from '../files';
 import type { ReplayShared, ReplayTargetFactory } from './types';
 

@@ -2,7 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { notifyEvent } from '../../functions/app/notify-event';
 import { processRecord } from '../../functions/app/process-record';
-import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import type { ReplayTargetFactory } from './types';
 
 const NOTIFY_PATTERNS = ['codepipeline', 'codebuild', 'codedeploy', 'codeartifact', 'alarm'].map((family) => `${family}.pattern.json`);

@@ -9,8 +9,8 @@ import { createWorldRollbackPorts, parseRollbackWorld } from '../../functions/ad
 import type { RollbackDeps } from '../../functions/app/rollback/deps';
 import { onAlarmEvent } from '../../functions/app/rollback/start';
 import { runRollbackStep } from '../../functions/app/rollback/steps';
-import { EventRejectedError } from '../../functions/core/errors';
-import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import { EventRejectedError } from '../../functions/kernel/errors';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { replayStateMachineArn } from '../local-machines';
 import type { ReplayTargetFactory } from './types';
 

@@ -2,10 +2,10 @@
  * Replay targets: what each EventBridge rule of the stack hands its events to (the notify queue, a
  * state machine starter, the governance function), run in dry-run with recording adapters.
  */
-import type { CardStorePort } from '../../functions/adapters/ports';
-import type { Recorder, World } from '../../functions/adapters/recording';
-import type { Config } from '../../functions/core/config/schema';
-import type { Scheduler } from '../local-sfn';
+import type { CardStorePort } from '../../functions/kernel/ports';
+import type { Recorder, World } from '../../functions/shared/recording';
+import type { Config } from '../../functions/kernel/config/schema';
+import type { Scheduler } from '../../tools/step-functions/local-sfn';
 import type { LocalMachines } from '../local-machines';
 
 export interface ReplayShared {

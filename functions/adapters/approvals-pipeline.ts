@@ -14,7 +14,7 @@ import {
   type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
 import type { ApprovalRef } from '../core/approvals/types';
-import { callAws, classifyAwsError } from './aws-errors';
+import { callAws, classifyAwsError } from '../shared/aws-errors';
 
 export interface ApprovalDescription {
   readonly customData?: string;

@@ -6,9 +6,9 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Approval } from '../core/approvals/types';
-import { CardConflictError, PermanentError } from '../core/errors';
-import { callAws, classifyAwsError } from './aws-errors';
-import { TTL_ATTRIBUTE } from './dynamo-store';
+import { CardConflictError, PermanentError } from '../kernel/errors';
+import { callAws, classifyAwsError } from '../shared/aws-errors';
+import { TTL_ATTRIBUTE } from '../shared/dynamo-store';
 
 export interface StoredApproval {
   readonly approval: Approval;

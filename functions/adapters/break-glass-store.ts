@@ -6,8 +6,8 @@
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BypassesPort } from '../app/governance/deps';
 import type { Bypass } from '../core/governance/enforcement';
-import { callAws } from './aws-errors';
-import { TTL_ATTRIBUTE } from './dynamo-store';
+import { callAws } from '../shared/aws-errors';
+import { TTL_ATTRIBUTE } from '../shared/dynamo-store';
 
 const PK = 'GOVERNANCE#BYPASSES';
 /** A bypass is gone within an hour (used or expired); the item lingers a day at most. */

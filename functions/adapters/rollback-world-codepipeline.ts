@@ -1,5 +1,5 @@
 /** CodePipeline as the world file describes it (see rollback-world.ts): reads answered, writes simulated. */
-import { PermanentError } from '../core/errors';
+import { PermanentError } from '../kernel/errors';
 import type { StageExecution, StageTarget } from '../core/rollback/types';
 import type { RollbackPipelinePort } from './rollback-codepipeline';
 import type { WorldContext, WorldStageExecution } from './rollback-world';

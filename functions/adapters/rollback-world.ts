@@ -6,10 +6,10 @@
  * for `rollbackTakes` and ends `rollbackResult`. Times are read against the replay clock: an entry
  * that completes after "now" is still in progress.
  */
-import { formatIssue } from '../core/issues';
-import * as z from '../core/zod';
-import { parseDuration, DURATION_PATTERN } from '../core/duration';
-import type { RecordedCall } from './recording';
+import { formatIssue } from '../kernel/issues';
+import * as z from '../kernel/zod';
+import { parseDuration, DURATION_PATTERN } from '../kernel/duration';
+import type { RecordedCall } from '../shared/recording';
 import { createWorldDeployPort } from './rollback-world-codedeploy';
 import { createWorldPipelinePort } from './rollback-world-codepipeline';
 import type { RollbackDeployPort } from './rollback-codedeploy';

@@ -7,17 +7,17 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createApprovalPipelinePort } from '../adapters/approvals-pipeline';
 import { createDynamoApprovalStore } from '../adapters/approvals-store';
 import { createCommitsPort } from '../adapters/codecommit';
-import { createDynamoCardStore } from '../adapters/dynamo-store';
-import { createExecutionsPort } from '../adapters/executions';
-import { createSlackPort } from '../adapters/slack';
-import { createSlackDirectory } from '../adapters/slack-directory';
-import { getSlackToken } from '../adapters/slack-token';
-import { createEmailPort } from '../adapters/sns';
+import { createDynamoCardStore } from '../shared/dynamo-store';
+import { createExecutionsPort } from '../shared/executions';
+import { createSlackPort } from '../shared/slack';
+import { createSlackDirectory } from '../shared/slack-directory';
+import { getSlackToken } from '../shared/slack-token';
+import { createEmailPort } from '../shared/sns';
 import type { ApprovalDeps } from '../app/approvals/deps';
-import { picomatchGlobs } from '../core/glob-picomatch';
-import { cardsTable } from './cards-table';
-import { embeddedConfig } from './embedded-config';
-import { env } from './env';
+import { picomatchGlobs } from '../kernel/glob-picomatch';
+import { cardsTable } from '../shared/cards-table';
+import { embeddedConfig } from '../shared/embedded-config';
+import { env } from '../shared/env';
 
 
 // Short Slack retries: a click must be answered within Slack's 3 seconds; a timer step is retried by Step Functions.

@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { ApprovalDeps } from '../app/approvals/deps';
 import { runApprovalStep } from '../app/approvals/steps';
 import { buildApprovalDeps } from './approval-deps';
-import { onFirstUse } from './on-first-use';
+import { onFirstUse } from '../shared/on-first-use';
 
 export function createApprovalStepsHandler(factory: (logger: Logger) => Promise<ApprovalDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
   const deps = onFirstUse(() => factory(logger));

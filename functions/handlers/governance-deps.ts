@@ -7,16 +7,16 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { customRules } from '../../config/custom-rules';
 import { createDynamoBypasses } from '../adapters/break-glass-store';
 import { createChangeCalendarsPort, createDynamoDoneRecords, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../adapters/governance-aws';
-import { createSlackPort } from '../adapters/slack';
-import { createSlackDirectory } from '../adapters/slack-directory';
-import { getSlackToken } from '../adapters/slack-token';
-import { createEmailPort } from '../adapters/sns';
+import { createSlackPort } from '../shared/slack';
+import { createSlackDirectory } from '../shared/slack-directory';
+import { getSlackToken } from '../shared/slack-token';
+import { createEmailPort } from '../shared/sns';
 import type { GovernanceDeps } from '../app/governance/deps';
-import { ConfigError } from '../core/errors';
+import { ConfigError } from '../kernel/errors';
 import { validatePolicy, type Policy } from '../core/governance/policy';
-import { cardsTable } from './cards-table';
-import { embeddedConfig } from './embedded-config';
-import { env } from './env';
+import { cardsTable } from '../shared/cards-table';
+import { embeddedConfig } from '../shared/embedded-config';
+import { env } from '../shared/env';
 
 // Replaced at bundle time by esbuild `define`: config/policy.yml as `serverless package` validated it.
 declare const WARDEN_EMBEDDED_POLICY: string | undefined;

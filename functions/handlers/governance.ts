@@ -10,7 +10,7 @@ import type { GovernanceDeps } from '../app/governance/deps';
 import { runGovernance } from '../app/governance/run';
 import { governanceTrigger } from '../core/governance/trigger';
 import { buildGovernanceDeps } from './governance-deps';
-import { onFirstUse } from './on-first-use';
+import { onFirstUse } from '../shared/on-first-use';
 
 export function createGovernanceHandler(factory: (logger: Logger) => Promise<GovernanceDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
   const deps = onFirstUse(() => factory(logger));

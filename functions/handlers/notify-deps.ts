@@ -2,20 +2,20 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoCardStore } from '../adapters/dynamo-store';
+import { createDynamoCardStore } from '../shared/dynamo-store';
 import { createIdempotencyConfig } from '../adapters/idempotency';
-import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort } from '../adapters/ports';
-import { createSlackPort } from '../adapters/slack';
-import { getSlackToken } from '../adapters/slack-token';
+import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort } from '../kernel/ports';
+import { createSlackPort } from '../shared/slack';
+import { getSlackToken } from '../shared/slack-token';
 import { notifyEvent } from '../app/notify-event';
 import type { RecordDeps } from '../app/process-record';
-import { ConfigError } from '../core/errors';
-import type { Config } from '../core/config/schema';
-import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../core/glob';
-import { cardsTable } from './cards-table';
-import { embeddedConfig } from './embedded-config';
-import { env } from './env';
-import { onFirstUse } from './on-first-use';
+import { ConfigError } from '../kernel/errors';
+import type { Config } from '../kernel/config/schema';
+import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../kernel/glob';
+import { cardsTable } from '../shared/cards-table';
+import { embeddedConfig } from '../shared/embedded-config';
+import { env } from '../shared/env';
+import { onFirstUse } from '../shared/on-first-use';
 
 // Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
 // compiled (see core/glob.ts). The config itself: embedded-config.ts.
@@ -35,7 +35,7 @@ export function embeddedGlobs(config: Config, source = typeof WARDEN_EMBEDDED_GL
 // Adapters, and their SDK clients, load on first use: most invocations never fail a build, email,
 // dead-letter an event or meet a CodeDeploy action, and each SDK client costs tens of milliseconds of cold start.
 const email = onFirstUse(async () => {
-  const [{ SNSClient }, { createEmailPort }] = await Promise.all([import('@aws-sdk/client-sns'), import('../adapters/sns')]);
+  const [{ SNSClient }, { createEmailPort }] = await Promise.all([import('@aws-sdk/client-sns'), import('../shared/sns')]);
   return createEmailPort(new SNSClient({}));
 });
 const logs = onFirstUse(async () => {
@@ -43,7 +43,7 @@ const logs = onFirstUse(async () => {
   return createBuildLogsPort(new CloudWatchLogsClient({}));
 });
 const pipelines = onFirstUse(async () => {
-  const [{ CodePipelineClient }, { createPipelinesPort }] = await Promise.all([import('@aws-sdk/client-codepipeline'), import('../adapters/codepipeline')]);
+  const [{ CodePipelineClient }, { createPipelinesPort }] = await Promise.all([import('@aws-sdk/client-codepipeline'), import('../shared/codepipeline')]);
   return createPipelinesPort(new CodePipelineClient({}));
 });
 const deadLetter = onFirstUse(async () => {

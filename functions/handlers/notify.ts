@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { processRecord, type RecordDeps } from '../app/process-record';
 import { buildRecordDeps } from './notify-deps';
-import { onFirstUse } from './on-first-use';
+import { onFirstUse } from '../shared/on-first-use';
 
 /**
  * The handler around a dependency factory (tests pass their own). The factory runs once per

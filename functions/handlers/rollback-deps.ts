@@ -4,20 +4,20 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createDynamoCardStore } from '../adapters/dynamo-store';
-import { createExecutionsPort } from '../adapters/executions';
+import { createDynamoCardStore } from '../shared/dynamo-store';
+import { createExecutionsPort } from '../shared/executions';
 import { createRollbackDeployPort } from '../adapters/rollback-codedeploy';
 import { createRollbackPipelinePort } from '../adapters/rollback-codepipeline';
 import { createDynamoEpisodeStore } from '../adapters/rollback-episodes';
-import { createSlackPort } from '../adapters/slack';
-import { getSlackToken } from '../adapters/slack-token';
-import { createEmailPort } from '../adapters/sns';
+import { createSlackPort } from '../shared/slack';
+import { getSlackToken } from '../shared/slack-token';
+import { createEmailPort } from '../shared/sns';
 import type { RollbackDeps } from '../app/rollback/deps';
 import type { StarterDeps } from '../app/rollback/start';
-import { picomatchGlobs } from '../core/glob-picomatch';
-import { cardsTable } from './cards-table';
-import { embeddedConfig } from './embedded-config';
-import { env } from './env';
+import { picomatchGlobs } from '../kernel/glob-picomatch';
+import { cardsTable } from '../shared/cards-table';
+import { embeddedConfig } from '../shared/embedded-config';
+import { env } from '../shared/env';
 
 
 // A step is retried by Step Functions: Slack's own retries stay short.

@@ -8,15 +8,15 @@ import { createEphemeralPort } from '../adapters/slack-ephemeral';
 import { createDynamoSlackRequests } from '../adapters/slack-requests';
 import { verifySlackSignature } from '../adapters/slack-signature';
 import { getSlackSigningSecret } from '../adapters/slack-signing-secret';
-import { getSlackToken } from '../adapters/slack-token';
+import { getSlackToken } from '../shared/slack-token';
 import type { SlackActionsDeps } from '../app/slack-actions/handle-request';
 import { approvalRoute } from '../app/approvals/route';
 import { handleBypassClick } from '../app/governance/bypass';
 import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
-import type { Config } from '../core/config/schema';
-import { cardsTable } from './cards-table';
-import { embeddedConfig } from './embedded-config';
-import { onFirstUse } from './on-first-use';
+import type { Config } from '../kernel/config/schema';
+import { cardsTable } from '../shared/cards-table';
+import { embeddedConfig } from '../shared/embedded-config';
+import { onFirstUse } from '../shared/on-first-use';
 
 /** What a feature's routes may build on; everything else they create themselves. */
 export interface RouteShared {

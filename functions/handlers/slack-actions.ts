@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { rawBody } from '../adapters/slack-signature';
 import { handleSlackRequest, type HttpAnswer, type SlackActionsDeps } from '../app/slack-actions/handle-request';
-import { onFirstUse } from './on-first-use';
+import { onFirstUse } from '../shared/on-first-use';
 import { buildSlackActionsDeps } from './slack-actions-deps';
 
 /**

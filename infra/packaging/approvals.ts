@@ -1,5 +1,5 @@
 /** IAM resources of the approval functions, from the config's approval policies. */
-import type { Config } from '../../functions/core/config/schema';
+import type { Config } from '../../functions/kernel/config/schema';
 import { codepipelineArn, iamGlob, orNone, uniqueSorted, type Sub } from './iam';
 
 /** A pipeline name nobody can have: granted when there is no approval policy. */

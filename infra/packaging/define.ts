@@ -1,5 +1,5 @@
 /** esbuild `define`: what every bundle embeds at package time. */
-import { compileGlobs } from '../../functions/core/glob-picomatch';
+import { compileGlobs } from '../../functions/kernel/glob-picomatch';
 
 /**
  * A value as the JS string literal of its JSON; `$` is written `\u0024` so osls never mistakes a

@@ -1,5 +1,5 @@
 /** The one failure of packaging: problems that stop `serverless package`. */
-import { PermanentError } from '../../functions/core/errors';
+import { PermanentError } from '../../functions/kernel/errors';
 
 /**
  * A title and every problem, one per line, as `serverless package` prints them.

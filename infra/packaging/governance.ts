@@ -1,5 +1,5 @@
 /** IAM resources of governance: the change calendars it reads, and what break-glass may re-open. */
-import type { Config } from '../../functions/core/config/schema';
+import type { Config } from '../../functions/kernel/config/schema';
 import { codepipelineArn, iamGlob, sub, uniqueSorted, type IamResource, type Sub } from './iam';
 
 /**

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfigFully } from '../../cli/config-problems';
 import { customRules } from '../../config/custom-rules';
-import type { Config } from '../../functions/core/config/schema';
+import type { Config } from '../../functions/kernel/config/schema';
 import { parsePolicy, type Policy } from '../../functions/core/governance/policy-schema';
 import { InvalidConfigError } from './errors';
 

@@ -5,7 +5,7 @@
  * `config/warden.yml`) and `--param="policy=…"` (default `config/policy.yml`). A `--config` option
  * cannot be used: osls already owns `--config`/`-c` (the path of serverless.yml itself).
  */
-import type { Config } from '../../functions/core/config/schema';
+import type { Config } from '../../functions/kernel/config/schema';
 import type { Policy } from '../../functions/core/governance/policy-schema';
 import { approvalResourcesOf } from './approvals';
 import { embeddedLiteral, esbuildDefineOf } from './define';

@@ -1,6 +1,6 @@
 /** IAM resources of the rollback functions, from the config's rollback guards. */
-import { guardedDeploymentGroups, guardedStages } from '../../functions/core/config/rollback';
-import type { Config } from '../../functions/core/config/schema';
+import { guardedDeploymentGroups, guardedStages } from '../../functions/kernel/config/rollback';
+import type { Config } from '../../functions/kernel/config/schema';
 import { codepipelineArn, orNone, sub, uniqueSorted, type Sub } from './iam';
 
 /** A name nobody can have: granted when no guard names a target of that kind. */

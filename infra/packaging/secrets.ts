@@ -1,9 +1,9 @@
 /**
  * The IAM statements that let functions read the Slack bot token and signing secret, from the
  * same reading of `slack.tokenParameter` / `slack.signingSecretParameter` as the Lambda adapter
- * (functions/adapters/secret-ref.ts): an SSM parameter or a Secrets Manager secret.
+ * (functions/shared/secret-ref.ts): an SSM parameter or a Secrets Manager secret.
  */
-import { secretRefOf } from '../../functions/adapters/secret-ref';
+import { secretRefOf } from '../../functions/shared/secret-ref';
 import { sub, type IamResource } from './iam';
 
 /**

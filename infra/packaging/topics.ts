@@ -1,5 +1,5 @@
 /** The SNS topics functions publish to. */
-import type { Config } from '../../functions/core/config/schema';
+import type { Config } from '../../functions/kernel/config/schema';
 
 /**
  * The SNS topics routes name explicitly, once each (`default` is the stack's own topic, granted separately).

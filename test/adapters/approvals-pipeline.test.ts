@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApprovalPipelinePort } from '../../functions/adapters/approvals-pipeline';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const cp = mockClient(CodePipelineClient);
 const world = JSON.parse(readFileSync(path.resolve(__dirname, '../../events/samples/samples.world.json'), 'utf8'));

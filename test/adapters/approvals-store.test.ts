@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createDynamoApprovalStore, createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/adapters/approvals-store';
 import { buildRequest } from '../../functions/core/approvals/request';
 import { initialState, type Approval } from '../../functions/core/approvals/types';
-import { ApprovalPolicySchema } from '../../functions/core/config/approvals';
-import { CardConflictError } from '../../functions/core/errors';
+import { ApprovalPolicySchema } from '../../functions/kernel/config/approvals';
+import { CardConflictError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const ref = { pipeline: 'payments-api', executionId: 'e-1', stage: 'Production', action: 'Approve', account: '123456789012', region: 'eu-west-1' };

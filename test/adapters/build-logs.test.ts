@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cleanLine, createBuildLogsPort } from '../../functions/adapters/build-logs';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const cwl = mockClient(CloudWatchLogsClient);
 const logs = createBuildLogsPort(new CloudWatchLogsClient({}));

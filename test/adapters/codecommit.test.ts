@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createCommitsPort } from '../../functions/adapters/codecommit';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const cc = mockClient(CodeCommitClient);
 const port = () => createCommitsPort(new CodeCommitClient({ region: 'eu-west-1' }));

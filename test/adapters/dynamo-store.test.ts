@@ -10,12 +10,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createDynamoCardStore, tableDefinition, TABLE_KEY_SCHEMA } from '../../functions/adapters/dynamo-store';
-import { createMemoryCardStore } from '../../functions/adapters/memory-store';
-import type { CardStorePort } from '../../functions/adapters/ports';
-import { emptyCard } from '../../functions/core/card/merge';
-import type { RunCard } from '../../functions/core/card/types';
-import { CardConflictError, PermanentError, RetryableError } from '../../functions/core/errors';
+import { createDynamoCardStore, tableDefinition, TABLE_KEY_SCHEMA } from '../../functions/shared/dynamo-store';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import type { CardStorePort } from '../../functions/kernel/ports';
+import { emptyCard } from '../../functions/kernel/card/merge';
+import type { RunCard } from '../../functions/kernel/card/types';
+import { CardConflictError, PermanentError, RetryableError } from '../../functions/kernel/errors';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 
 let dynamo: LocalDynamo;

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createChangeCalendarsPort, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../../functions/adapters/governance-aws';
 import type { TransitionRecord } from '../../functions/app/governance/deps';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const cp = mockClient(CodePipelineClient);

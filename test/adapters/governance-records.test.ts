@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDynamoTransitionRecords } from '../../functions/adapters/governance-aws';
 import type { TransitionRecord } from '../../functions/app/governance/deps';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const TABLE = 'governance-claims';

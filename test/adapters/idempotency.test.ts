@@ -6,9 +6,9 @@ import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDynamoCardStore } from '../../functions/adapters/dynamo-store';
+import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
 import { createIdempotencyConfig } from '../../functions/adapters/idempotency';
-import { emptyCard } from '../../functions/core/card/merge';
+import { emptyCard } from '../../functions/kernel/card/merge';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 
 let dynamo: LocalDynamo;

@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRollbackDeployPort, revisionOf } from '../../functions/adapters/rollback-codedeploy';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const cd = mockClient(CodeDeployClient);
 const port = () => createRollbackDeployPort(new CodeDeployClient({ region: 'eu-west-1' }));

@@ -16,7 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRollbackPipelinePort } from '../../functions/adapters/rollback-codepipeline';
-import { PermanentError } from '../../functions/core/errors';
+import { PermanentError } from '../../functions/kernel/errors';
 
 const cp = mockClient(CodePipelineClient);
 const port = () => createRollbackPipelinePort(new CodePipelineClient({ region: 'eu-west-1' }));

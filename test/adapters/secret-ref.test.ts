@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secretRefOf } from '../../functions/adapters/secret-ref';
+import { secretRefOf } from '../../functions/shared/secret-ref';
 
 describe('secretRefOf', () => {
   it.each([

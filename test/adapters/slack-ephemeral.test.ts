@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEphemeralPort } from '../../functions/adapters/slack-ephemeral';
-import { DeliveryError, PermanentError } from '../../functions/core/errors';
+import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
 import { startSlackServer, type SlackServer } from '../support/slack-server';
 
 let slack: SlackServer;

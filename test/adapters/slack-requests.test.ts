@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { describe, expect, it } from 'vitest';
 import { createDynamoSlackRequests, createMemorySlackRequests, REPLAY_TTL_SECONDS, requestKey, type SlackRequestsPort } from '../../functions/adapters/slack-requests';
 import { MAX_SKEW_SECONDS } from '../../functions/adapters/slack-signature';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const NOW = new Date('2026-11-23T06:00:00Z');

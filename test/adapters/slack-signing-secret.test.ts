@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getSlackSigningSecret } from '../../functions/adapters/slack-signing-secret';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const ssm = mockClient(SSMClient);
 const secrets = mockClient(SecretsManagerClient);

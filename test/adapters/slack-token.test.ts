@@ -4,8 +4,8 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { getSlackToken } from '../../functions/adapters/slack-token';
-import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { getSlackToken } from '../../functions/shared/slack-token';
+import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const ssm = mockClient(SSMClient);
 const secrets = mockClient(SecretsManagerClient);

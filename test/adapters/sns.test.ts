@@ -11,9 +11,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createEmailPort, snsSubject } from '../../functions/adapters/sns';
-import { isTransientAwsError } from '../../functions/adapters/aws-errors';
-import { DeliveryError, PermanentError } from '../../functions/core/errors';
+import { createEmailPort, snsSubject } from '../../functions/shared/sns';
+import { isTransientAwsError } from '../../functions/shared/aws-errors';
+import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden';

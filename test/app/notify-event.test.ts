@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryCardStore } from '../../functions/adapters/memory-store';
-import { createRecorder, type RecordedCall } from '../../functions/adapters/recording';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
 import { notifyEvent } from '../../functions/app/notify-event';
-import { picomatchGlobs } from '../../functions/core/glob-picomatch';
-import { PermanentError } from '../../functions/core/errors';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { PermanentError } from '../../functions/kernel/errors';
 import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
 
 const CONFIG = config(`

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { processRecord, type RecordDeps } from '../../functions/app/process-record';
-import { DeliveryError, EventRejectedError } from '../../functions/core/errors';
+import { DeliveryError, EventRejectedError } from '../../functions/kernel/errors';
 
 function deps(notify: RecordDeps['notify']) {
   const logger = { debug: vi.fn(), info: vi.fn(), error: vi.fn(), setCorrelationId: vi.fn() };

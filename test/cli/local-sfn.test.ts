@@ -4,7 +4,7 @@
  * refused before anything runs.
  */
 import { describe, expect, it } from 'vitest';
-import { createScheduler, createVirtualClock, runLocal, startLocal } from '../../cli/local-sfn';
+import { createScheduler, createVirtualClock, runLocal, startLocal } from '../../tools/step-functions/local-sfn';
 
 const machine = {
   StartAt: 'Sleep',

@@ -1,12 +1,12 @@
 /** Replay runs every event through the targets of every rule that matches it, as EventBridge would. */
 import { describe, expect, it } from 'vitest';
 import { createLocalMachines } from '../../cli/local-machines';
-import { createScheduler } from '../../cli/local-sfn';
+import { createScheduler } from '../../tools/step-functions/local-sfn';
 import { loadRulePatterns } from '../../cli/files';
 import { TARGETS } from '../../cli/targets';
 import type { ReplayShared } from '../../cli/targets/types';
-import { createMemoryCardStore } from '../../functions/adapters/memory-store';
-import { createRecorder } from '../../functions/adapters/recording';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createRecorder } from '../../functions/shared/recording';
 import { readConfigFile } from '../../cli/config-file';
 
 function shared(): ReplayShared {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/core/config/parse';
+import { parseConfig } from '../../functions/kernel/config/parse';
 
 const ROOT = path.resolve(__dirname, '../..');
 const warden = (...args: string[]) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingGlobs, precompiled } from '../../functions/core/glob';
-import { compileGlobs, picomatchGlobs } from '../../functions/core/glob-picomatch';
+import { missingGlobs, precompiled } from '../../functions/kernel/glob';
+import { compileGlobs, picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { config } from '../support/scenarios';
 
 const CFG = config(`

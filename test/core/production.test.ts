@@ -1,8 +1,8 @@
 /** One answer to "is this a production stage?": the default list, custom lists with exclusions, and the setting's validation. */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/core/config/parse';
-import { DEFAULT_PRODUCTION_STAGES } from '../../functions/core/config/production-stages';
-import { isProductionStage, productionStageTest } from '../../functions/core/production';
+import { parseConfig } from '../../functions/kernel/config/parse';
+import { DEFAULT_PRODUCTION_STAGES } from '../../functions/kernel/config/production-stages';
+import { isProductionStage, productionStageTest } from '../../functions/kernel/production';
 
 const config = (extra: string) => parseConfig(`version: 1\nroutes:\n  - slack: { channels: [C0PAYMENTS1] }\n${extra}`);
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/core/config/parse';
-import { ConfigError } from '../../functions/core/errors';
-import { compileGlobs } from '../../functions/core/glob-picomatch';
+import { parseConfig } from '../../functions/kernel/config/parse';
+import { ConfigError } from '../../functions/kernel/errors';
+import { compileGlobs } from '../../functions/kernel/glob-picomatch';
 import { embeddedConfig, embeddedGlobs } from '../../functions/handlers/notify-deps';
 
 describe('embeddedConfig (the config serverless package bakes into the bundle)', () => {

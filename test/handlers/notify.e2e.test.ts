@@ -5,11 +5,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDynamoCardStore } from '../../functions/adapters/dynamo-store';
-import { createRecorder } from '../../functions/adapters/recording';
-import { createSlackPort } from '../../functions/adapters/slack';
+import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
+import { createRecorder } from '../../functions/shared/recording';
+import { createSlackPort } from '../../functions/shared/slack';
 import { notifyEvent } from '../../functions/app/notify-event';
-import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import type { RecordDeps } from '../../functions/app/process-record';
 import { createHandler } from '../../functions/handlers/notify';
 import { startLocalDynamo } from '../support/local-dynamo';

@@ -7,12 +7,12 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { createMemoryCardStore } from '../../functions/adapters/memory-store';
-import { createRecorder, type RecordedCall } from '../../functions/adapters/recording';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
 import { notifyEvent } from '../../functions/app/notify-event';
 import { processRecord } from '../../functions/app/process-record';
-import { parseConfig } from '../../functions/core/config/parse';
-import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import { parseConfig } from '../../functions/kernel/config/parse';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { mentionsIn, mutate, random } from '../support/event-fuzz';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../support/fixtures';
 

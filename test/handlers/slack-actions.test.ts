@@ -19,7 +19,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COULD_NOT_RECORD } from '../../functions/app/slack-actions/handle-request';
 import type { InteractionContext, InteractionOutcome } from '../../functions/app/slack-actions/router';
-import { stateText } from '../../functions/core/slack/interaction';
+import { stateText } from '../../functions/kernel/slack/interaction';
 import { createHandler } from '../../functions/handlers/slack-actions';
 import { buildSlackActionsDeps } from '../../functions/handlers/slack-actions-deps';
 import { blockActions, formBody, lambdaContext, signedEvent, TEST_SIGNING_SECRET } from '../support/slack-requests';

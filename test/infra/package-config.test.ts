@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/core/config/parse';
+import { parseConfig } from '../../functions/kernel/config/parse';
 
 const PROJECT_DIR = path.resolve(__dirname, '../..');
 const INVALID_FIXTURE = 'test/fixtures/invalid-config.yml';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchesPattern } from '../../functions/core/pattern/matcher';
+import { matchesPattern } from '../../tools/event-pattern/matcher';
 import { asArray, getAtt, iamStatements, ofType, PROJECT_DIR, serverlessPackage, zipEntries, type Json, type Packaged, type Template } from '../support/package';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../support/fixtures';
 

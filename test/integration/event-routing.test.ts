@@ -14,7 +14,7 @@ import {
 import { type EventSourceMappingConfiguration, LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchesPattern } from '../../functions/core/pattern/matcher';
+import { matchesPattern } from '../../tools/event-pattern/matcher';
 import { realEvents, type RealEvent } from './real-events';
 import { patternFile, RULE_PATTERNS } from './rules';
 import { ACCOUNT, onMoto, physical, physicalIds, REGION } from './stack';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EventPattern } from '../../functions/core/pattern/matcher';
+import type { EventPattern } from '../../tools/event-pattern/matcher';
 import { PROJECT_DIR } from '../support/package';
 
 /** Every rule of the stack and the `events/` file it listens with (schedules have none). */

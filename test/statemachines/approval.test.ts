@@ -121,7 +121,7 @@ describe('approval state machine', () => {
   });
 
   // The first attempt ends at its deadline: the local scheduler miscounts a stopped execution's sleep
-  // (cli/local-sfn.ts, reported), and a deadline ends the timer without a stop.
+  // (tools/step-functions/local-sfn.ts, reported), and a deadline ends the timer without a stop.
   it('a retried stage\'s approval is its own approval: a new card and timer, its click decides the new attempt, the audit tells the attempts apart (issue 10)', async () => {
     const w = await started();
     await w.clock.advanceTo(hours(25));

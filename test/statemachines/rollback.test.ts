@@ -5,7 +5,7 @@
  * `rollbackTakes`); Slack and email are recorded.
  */
 import { describe, expect, it } from 'vitest';
-import { RetryableError } from '../../functions/core/errors';
+import { RetryableError } from '../../functions/kernel/errors';
 import { alarmEvent, DEPLOY_GUARD, minutes, rollbackConfig, rollbackWorld, runCard, s3, STAGE_GUARD } from '../support/rollback';
 
 const ALARM = 'web-frontend-5xx';

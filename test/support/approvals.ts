@@ -4,21 +4,21 @@
  * whose approval can be decided "in the console" at a given time.
  */
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
-import { createScheduler } from '../../cli/local-sfn';
+import { createScheduler } from '../../tools/step-functions/local-sfn';
 import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../functions/adapters/approvals-pipeline';
 import { createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/adapters/approvals-store';
 import type { CommitsPort } from '../../functions/adapters/codecommit';
 import type { ApprovalRef } from '../../functions/core/approvals/types';
-import { createMemoryCardStore } from '../../functions/adapters/memory-store';
-import { createRecorder } from '../../functions/adapters/recording';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createRecorder } from '../../functions/shared/recording';
 import type { ApprovalDeps } from '../../functions/app/approvals/deps';
 import { onApprovalEvent } from '../../functions/app/approvals/events';
 import { runApprovalStep } from '../../functions/app/approvals/steps';
-import { parseConfig } from '../../functions/core/config/parse';
-import { PermanentError } from '../../functions/core/errors';
-import type { Config } from '../../functions/core/config/schema';
-import { parseEvent } from '../../functions/core/events/parse';
-import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import { parseConfig } from '../../functions/kernel/config/parse';
+import { PermanentError } from '../../functions/kernel/errors';
+import type { Config } from '../../functions/kernel/config/schema';
+import { parseEvent } from '../../functions/kernel/events/parse';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 
 export const START = '2026-11-23T10:00:00Z';
 export const REF = { pipeline: 'payments-api', executionId: '9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10', stage: 'Production', action: 'ApproveRelease', account: '123456789012', region: 'eu-west-1', actionExecutionId: 'ae-1' };

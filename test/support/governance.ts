@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createMemoryDoneRecords } from '../../functions/adapters/governance-memory';
-import { createRecorder } from '../../functions/adapters/recording';
+import { createRecorder } from '../../functions/shared/recording';
 import type { Bypass, GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/app/governance/deps';
-import { parseConfig } from '../../functions/core/config/parse';
+import { parseConfig } from '../../functions/kernel/config/parse';
 import type { BuildProject, PipelineDefinition } from '../../functions/core/governance/definitions';
 import { parsePolicy } from '../../functions/core/governance/policy-schema';
 

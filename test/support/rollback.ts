@@ -4,18 +4,18 @@
  * (functions/adapters/rollback-world.ts); recording Slack and email; in-memory cards and episodes.
  */
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
-import { createScheduler } from '../../cli/local-sfn';
-import { createMemoryCardStore } from '../../functions/adapters/memory-store';
-import { createRecorder } from '../../functions/adapters/recording';
+import { createScheduler } from '../../tools/step-functions/local-sfn';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createRecorder } from '../../functions/shared/recording';
 import { createMemoryEpisodeStore } from '../../functions/adapters/rollback-episodes';
 import { createWorldRollbackPorts, RollbackWorldSection } from '../../functions/adapters/rollback-world';
 import type { RollbackDeps } from '../../functions/app/rollback/deps';
 import { onAlarmEvent } from '../../functions/app/rollback/start';
 import { runRollbackStep } from '../../functions/app/rollback/steps';
-import type { RunCard } from '../../functions/core/card/types';
-import { parseConfig } from '../../functions/core/config/parse';
-import type { Config } from '../../functions/core/config/schema';
-import { picomatchGlobs } from '../../functions/core/glob-picomatch';
+import type { RunCard } from '../../functions/kernel/card/types';
+import { parseConfig } from '../../functions/kernel/config/parse';
+import type { Config } from '../../functions/kernel/config/schema';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 
 export const START = '2026-11-23T10:00:00Z';
 export const minutes = (m: number) => new Date(Date.parse(START) + m * 60_000).toISOString();

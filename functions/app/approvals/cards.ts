@@ -5,7 +5,7 @@
  */
 import { renderApprovalCard, renderApprovalEmail, renderTimerMessage, type TimerMessage } from '../../core/approvals/render';
 import type { Approval, ApprovalState } from '../../core/approvals/types';
-import { CardConflictError } from '../../core/errors';
+import { CardConflictError } from '../../kernel/errors';
 import type { ApprovalDeps } from './deps';
 
 /** Each conflict means another writer got through: enough for every approver clicking at once, and the timer. */

@@ -9,7 +9,7 @@ import type { ApprovalStatusInfo } from '../../adapters/approvals-pipeline';
 import { deadlineSummary } from '../../core/approvals/render';
 import { deciders } from '../../core/approvals/votes';
 import { claimIsLive, type Approval, type Claim, type Outcome } from '../../core/approvals/types';
-import { RetryableError } from '../../core/errors';
+import { RetryableError } from '../../kernel/errors';
 import { showApprovalCard, updateApproval } from './cards';
 import type { ApprovalDeps } from './deps';
 

@@ -2,11 +2,11 @@
 import type { ApprovalPipelinePort } from '../../adapters/approvals-pipeline';
 import type { ApprovalStorePort } from '../../adapters/approvals-store';
 import type { CommitsPort } from '../../adapters/codecommit';
-import type { ExecutionsPort } from '../../adapters/executions';
-import type { CardStorePort, EmailPort, SlackPort } from '../../adapters/ports';
-import type { SlackDirectoryPort } from '../../adapters/slack-directory';
-import type { Config } from '../../core/config/schema';
-import type { GlobCompiler } from '../../core/glob';
+import type { ExecutionsPort } from '../../shared/executions';
+import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
+import type { SlackDirectoryPort } from '../../shared/slack-directory';
+import type { Config } from '../../kernel/config/schema';
+import type { GlobCompiler } from '../../kernel/glob';
 
 /** The few logger methods the flow uses (a Powertools Logger fits). */
 export interface FlowLogger {

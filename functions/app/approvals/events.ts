@@ -3,10 +3,10 @@
  * execution named after the attempt, so a duplicate event starts nothing); one that ended outside Slack
  * (console, CLI, CodePipeline's own timeout) updates the card and stops the timer.
  */
-import { executionName } from '../../core/execution-name';
+import { executionName } from '../../kernel/execution-name';
 import { approvalKey, type ApprovalRef } from '../../core/approvals/types';
-import { RetryableError } from '../../core/errors';
-import type { AwsEvent } from '../../core/events/schemas';
+import { RetryableError } from '../../kernel/errors';
+import type { AwsEvent } from '../../kernel/events/schemas';
 import { elsewhere, finish } from './decide';
 import type { ApprovalDeps } from './deps';
 import type { ApprovalInput } from './prepare';

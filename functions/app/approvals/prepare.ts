@@ -8,9 +8,9 @@ import { nextApprovalStep } from '../../core/approvals/steps';
 import type { ApprovalDescription } from '../../adapters/approvals-pipeline';
 import { starterOf } from '../../core/approvals/starter';
 import { approvalKey, initialState, type ApprovalRef, type CommitAuthor, type Initiator } from '../../core/approvals/types';
-import { CardConflictError, PermanentError } from '../../core/errors';
-import { destinationsFor } from '../../core/routing';
-import type { Subject } from '../../core/events/observation';
+import { CardConflictError, PermanentError } from '../../kernel/errors';
+import { destinationsFor } from '../../kernel/routing';
+import type { Subject } from '../../kernel/events/observation';
 import { emailApproval, showApprovalCard } from './cards';
 import type { ApprovalDeps } from './deps';
 

@@ -1,6 +1,6 @@
 /** The approval card's buttons as a route of the Slack interactivity endpoint (`approval:` action ids). */
 import { APPROVAL_ACTIONS, COMMENT_BLOCK_ID } from '../../core/approvals/render';
-import { stateText } from '../../core/slack/interaction';
+import { stateText } from '../../kernel/slack/interaction';
 import type { InteractionRoute } from '../slack-actions/router';
 import { handleApprovalClick } from './click';
 import type { ApprovalDeps } from './deps';

@@ -1,8 +1,8 @@
 /** The approval state machine's Lambda task: one entry point, three steps (prepare, tick, failed). */
 import { approvalKey } from '../../core/approvals/types';
-import { PermanentError } from '../../core/errors';
-import { formatIssue } from '../../core/issues';
-import * as z from '../../core/zod';
+import { PermanentError } from '../../kernel/errors';
+import { formatIssue } from '../../kernel/issues';
+import * as z from '../../kernel/zod';
 import type { ApprovalDeps } from './deps';
 import { prepareApproval, type StepResult } from './prepare';
 import { tickApproval } from './tick';

@@ -5,7 +5,7 @@
  */
 import { nextApprovalStep, remindersCoveredBy } from '../../core/approvals/steps';
 import { postTimerMessage, updateApproval } from './cards';
-import { RetryableError } from '../../core/errors';
+import { RetryableError } from '../../kernel/errors';
 import { applyDeadline, elsewhere, finish, resumeClaim } from './decide';
 import type { ApprovalDeps } from './deps';
 import { schedule, type StepResult } from './prepare';

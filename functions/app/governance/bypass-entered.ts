@@ -6,7 +6,7 @@
  */
 import { evaluatePolicy } from '../../core/governance/evaluate';
 import type { GovernanceTrigger } from '../../core/governance/trigger';
-import { clip, esc, MAX_FALLBACK_TEXT } from '../../core/render/format';
+import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
 import type { GovernanceDeps } from './deps';
 import { evaluationContext, reconcile } from './reconcile';
 

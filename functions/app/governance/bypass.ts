@@ -9,8 +9,8 @@ import { activeFreezes } from '../../core/governance/freeze';
 import { BYPASS_ACTION } from '../../core/governance/report';
 import { bypassHolds, stageKey } from '../../core/governance/enforcement';
 import { evaluatePolicy } from '../../core/governance/evaluate';
-import * as z from '../../core/zod';
-import { clip, esc, MAX_FALLBACK_TEXT } from '../../core/render/format';
+import * as z from '../../kernel/zod';
+import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
 import type { GovernanceDeps } from './deps';
 import { apply, evaluationContext, plan } from './reconcile';
 

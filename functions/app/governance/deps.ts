@@ -2,13 +2,13 @@
  * What the governance function needs from the outside world (ports); wired in
  * functions/handlers/governance-deps.ts, answered from a world file in replay.
  */
-import type { EmailPort, SlackPort } from '../../adapters/ports';
-import type { Config } from '../../core/config/schema';
+import type { EmailPort, SlackPort } from '../../kernel/ports';
+import type { Config } from '../../kernel/config/schema';
 import type { BuildProject, PipelineDefinition } from '../../core/governance/definitions';
 import type { Policy } from '../../core/governance/policy';
 import type { CustomRule } from '../../core/governance/custom';
 import type { Bypass, TransitionRecord, TransitionState } from '../../core/governance/enforcement';
-import type { SlackDirectoryPort } from '../../adapters/slack-directory';
+import type { SlackDirectoryPort } from '../../shared/slack-directory';
 
 export type { Bypass, TransitionRecord, TransitionState } from '../../core/governance/enforcement';
 

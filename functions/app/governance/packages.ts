@@ -5,10 +5,10 @@
  * nothing. The client request token per change and pipeline (requestToken) stays, as a second guard.
  */
 import { createHash } from 'node:crypto';
-import type { PackageTrigger } from '../../core/config/governance';
-import { picomatchGlobs } from '../../core/glob-picomatch';
+import type { PackageTrigger } from '../../kernel/config/governance';
+import { picomatchGlobs } from '../../kernel/glob-picomatch';
 import type { PackagePublished } from '../../core/governance/trigger';
-import { clip, esc, MAX_FALLBACK_TEXT } from '../../core/render/format';
+import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
 import type { GovernanceDeps } from './deps';
 import { once } from './once';
 

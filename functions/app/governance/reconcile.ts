@@ -9,7 +9,7 @@ import type { EvaluationContext, Violation } from '../../core/governance/evaluat
 import { protectedStages } from '../../core/governance/evaluate';
 import type { PipelineDefinition } from '../../core/governance/definitions';
 import { activeFreezes, localTime } from '../../core/governance/freeze';
-import { picomatchGlobs } from '../../core/glob-picomatch';
+import { picomatchGlobs } from '../../kernel/glob-picomatch';
 import type { GovernanceDeps } from './deps';
 
 const glob = picomatchGlobs();

@@ -3,7 +3,7 @@
  * so where the rollback is explained. Safe to retry: a stop is repeatable, and a redeploy or stage
  * rollback this execution already started is found (by its marker or target) instead of made twice.
  */
-import { PermanentError } from '../../core/errors';
+import { PermanentError } from '../../kernel/errors';
 import type { Progress } from '../../core/rollback/progress';
 import { renderRollback } from '../../core/rollback/render';
 import type { DeployTarget, Revision, StageExecution, StageTarget } from '../../core/rollback/types';

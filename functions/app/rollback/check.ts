@@ -1,6 +1,6 @@
 /** The Check step: one look at the rollback under way, and (for a stopped stage) the rollback itself. */
 import { advance, type Observed, type Progress } from '../../core/rollback/progress';
-import { PermanentError } from '../../core/errors';
+import { PermanentError } from '../../kernel/errors';
 import { startStageRollback } from './act';
 import type { RollbackDeps } from './deps';
 import type { RollbackState } from './state';

@@ -3,8 +3,8 @@
  * that a second execution for the same target (another alarm, the same alarm flapping) within the
  * cooldown only reports.
  */
-import { effectiveGuard, type EffectiveGuard } from '../../core/config/rollback';
-import { PermanentError } from '../../core/errors';
+import { effectiveGuard, type EffectiveGuard } from '../../kernel/config/rollback';
+import { PermanentError } from '../../kernel/errors';
 import { decideRollback } from '../../core/rollback/decide';
 import { cooldownCutoff } from '../../core/rollback/episode';
 import { isAction, targetKey, type Decision, type RollbackWorld } from '../../core/rollback/types';

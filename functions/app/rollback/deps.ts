@@ -1,10 +1,10 @@
 /** What the rollback flow needs from the outside world; wired in functions/handlers/rollback-deps.ts. */
-import type { CardStorePort, EmailPort, SlackPort } from '../../adapters/ports';
+import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
 import type { RollbackDeployPort } from '../../adapters/rollback-codedeploy';
 import type { RollbackPipelinePort } from '../../adapters/rollback-codepipeline';
 import type { EpisodeStorePort } from '../../adapters/rollback-episodes';
-import type { Config } from '../../core/config/schema';
-import type { GlobCompiler } from '../../core/glob';
+import type { Config } from '../../kernel/config/schema';
+import type { GlobCompiler } from '../../kernel/glob';
 
 /** The few logger methods the flow uses (a Powertools Logger fits). */
 export interface FlowLogger {

@@ -4,7 +4,7 @@
  * to the routes' channels.
  */
 import { renderRollback, renderRollbackEmail } from '../../core/rollback/render';
-import { effectiveGuard } from '../../core/config/rollback';
+import { effectiveGuard } from '../../kernel/config/rollback';
 import type { Outcome } from '../../core/rollback/progress';
 import type { RollbackDeps } from './deps';
 import type { ReportState, Where } from './state';

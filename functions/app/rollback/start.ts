@@ -3,13 +3,13 @@
  * target, named after the alarm, the target and the state-change time. A duplicate event (same
  * alarm, same time) gets the same name, and Step Functions starts nothing for a name already used.
  */
-import { EventRejectedError } from '../../core/errors';
-import { executionName } from '../../core/execution-name';
+import { EventRejectedError } from '../../kernel/errors';
+import { executionName } from '../../kernel/execution-name';
 import { alarmOf, guardedTargets } from '../../core/rollback/alarm';
 import { targetKey } from '../../core/rollback/types';
-import type { ExecutionsPort } from '../../adapters/executions';
-import type { Config } from '../../core/config/schema';
-import type { GlobCompiler } from '../../core/glob';
+import type { ExecutionsPort } from '../../shared/executions';
+import type { Config } from '../../kernel/config/schema';
+import type { GlobCompiler } from '../../kernel/glob';
 import type { RollbackInput } from './state';
 
 export interface StarterDeps {

@@ -4,7 +4,7 @@
  */
 import { Progress } from '../../core/rollback/progress';
 import { AlarmInfo, Decision, Target } from '../../core/rollback/types';
-import * as z from '../../core/zod';
+import * as z from '../../kernel/zod';
 
 /** What the starter hands each execution: one alarm, one guarded target, the guard that maps them. */
 export const RollbackInput = z.object({ alarm: AlarmInfo, target: Target, guard: z.string().check(z.minLength(1)) });

@@ -1,7 +1,7 @@
 /** The rollback state machine's Lambda task: one entry point, four steps (decide, act, check, report). */
-import { PermanentError } from '../../core/errors';
-import { formatIssue } from '../../core/issues';
-import * as z from '../../core/zod';
+import { PermanentError } from '../../kernel/errors';
+import { formatIssue } from '../../kernel/issues';
+import * as z from '../../kernel/zod';
 import { actStep } from './act';
 import { checkStep } from './check';
 import { decideStep } from './decide';

@@ -3,10 +3,10 @@
  * run that deployed, or the deployment's own card), else in the channels routes give the target or
  * the alarm, else the guard's channel. Email goes to the routes' topics either way.
  */
-import type { RunCard } from '../../core/card/types';
-import type { EffectiveGuard } from '../../core/config/rollback';
-import type { Subject } from '../../core/events/observation';
-import { destinationsFor } from '../../core/routing';
+import type { RunCard } from '../../kernel/card/types';
+import type { EffectiveGuard } from '../../kernel/config/rollback';
+import type { Subject } from '../../kernel/events/observation';
+import { destinationsFor } from '../../kernel/routing';
 import type { AlarmInfo, Decision, Target } from '../../core/rollback/types';
 import type { RollbackDeps } from './deps';
 import type { Where } from './state';

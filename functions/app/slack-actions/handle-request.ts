@@ -18,7 +18,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EphemeralPort } from '../../adapters/slack-ephemeral';
 import type { SignatureCheck, SignedRequest } from '../../adapters/slack-signature';
 import type { SlackRequestsPort } from '../../adapters/slack-requests';
-import { parseInteraction, type SlackInteraction } from '../../core/slack/interaction';
+import { parseInteraction, type SlackInteraction } from '../../kernel/slack/interaction';
 import type { InteractionContext, InteractionOutcome } from './router';
 
 export interface SlackActionsDeps {

@@ -5,7 +5,7 @@
  * outcome into what the person sees.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SlackInteraction } from '../../core/slack/interaction';
+import type { SlackInteraction } from '../../kernel/slack/interaction';
 
 export interface InteractionContext {
   /** Signed by Slack, never seen before, and parsed: `actionId` starts with the route's prefix. */

@@ -2,12 +2,12 @@
  * The approval card (Block Kit), the timer's thread messages and the approval email. Pure functions
  * of the approval and the clock.
  */
-import { formatDuration } from '../duration';
-import type { RenderedMessage } from '../render/slack-card';
-import { clip, esc, link, shortId, when } from '../render/format';
-import type { SlackBlock } from '../render/blocks';
-import type { Email } from '../render/email';
-import { blocksToText } from '../render/text';
+import { formatDuration } from '../../kernel/duration';
+import type { RenderedMessage } from '../../kernel/render/slack-card';
+import { clip, esc, link, shortId, when } from '../../kernel/render/format';
+import type { SlackBlock } from '../../kernel/render/blocks';
+import type { Email } from '../../kernel/render/email';
+import { blocksToText } from '../../kernel/render/text';
 import { consoleApprovalUrl } from './request';
 import { approvalKey, type Approval, type ApprovalRequest, type Vote } from './types';
 

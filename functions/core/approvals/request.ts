@@ -1,7 +1,7 @@
 /** From an approval action that started, and the config, to the request the timer and the buttons work on. */
-import type { ApprovalPolicy, ApprovalsConfig } from '../config/approvals';
-import { parseDuration } from '../duration';
-import type { GlobCompiler } from '../glob';
+import type { ApprovalPolicy, ApprovalsConfig } from '../../kernel/config/approvals';
+import { parseDuration } from '../../kernel/duration';
+import type { GlobCompiler } from '../../kernel/glob';
 import type { ApprovalRef, ApprovalRequest, Initiator } from './types';
 
 /** A manual approval action waits 7 days unless its `timeoutInMinutes` says otherwise (CodePipeline user guide). */

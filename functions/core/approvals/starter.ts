@@ -7,7 +7,7 @@
  * name is the user's Identity Center user name) and the roles the config names in
  * `approvals.trustedRoles`. Every other trigger leaves the starter unknown, with the reason.
  */
-import type { GlobCompiler } from '../glob';
+import type { GlobCompiler } from '../../kernel/glob';
 
 /** IAM Identity Center creates these roles; only it can assume them, and it sets the session name. */
 export const IDENTITY_CENTER_ROLE_PREFIX = 'AWSReservedSSO_';

@@ -3,7 +3,7 @@
  * (what is approved, under which policy, until when) and its state (votes, reminders, decision).
  * Stored in the cards table; the approval state machine carries only its key.
  */
-import type { DeadlineOutcome } from '../config/approvals';
+import type { DeadlineOutcome } from '../../kernel/config/approvals';
 
 export interface ApprovalRef {
   readonly pipeline: string;

@@ -19,8 +19,8 @@
  *   }),
  * ];
  */
-import type { NameTest } from '../glob';
-import type * as z from '../zod';
+import type { NameTest } from '../../kernel/glob';
+import type * as z from '../../kernel/zod';
 import type { BuildProject, PackageSubject, PipelineDefinition } from './definitions';
 
 export const RULE_KINDS = ['pipeline', 'project', 'package'] as const;

@@ -7,8 +7,8 @@
  * Lenient on purpose, unlike the policy file: fields AWS adds later pass through untouched
  * (`looseObject`), so custom rules can read them, and only what the built-in rules need is required.
  */
-import { formatIssue, formatPath } from '../issues';
-import * as z from '../zod';
+import { formatIssue, formatPath } from '../../kernel/issues';
+import * as z from '../../kernel/zod';
 
 /**
  * formatIssue tells "required" from a wrong type by the issue's input, which zod only reports when

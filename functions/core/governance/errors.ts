@@ -1,4 +1,4 @@
-import { PermanentError } from '../errors';
+import { PermanentError } from '../../kernel/errors';
 
 /**
  * A policy that cannot be evaluated: it names a rule the registry does not hold, has parameters

@@ -2,9 +2,9 @@
  * Evaluates a policy over resource definitions: pure, so the CLI (offline, on files), the
  * governance Lambda (on what the SDK returns) and the tests all get the same violations.
  */
-import type { GlobCompiler } from '../glob';
-import { picomatchGlobs } from '../glob-picomatch';
-import { productionStageTest } from '../production';
+import type { GlobCompiler } from '../../kernel/glob';
+import { picomatchGlobs } from '../../kernel/glob-picomatch';
+import { productionStageTest } from '../../kernel/production';
 import type { AnyRule, CustomRule, Finding, RuleHelpers, RuleKind } from './custom';
 import type { BuildProject, PackageSubject, PipelineDefinition } from './definitions';
 import { PolicyError } from './errors';

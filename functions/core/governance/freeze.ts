@@ -4,8 +4,8 @@
  * handled by one well-tested library (the tests cross DST changes in several zones).
  */
 import { Cron } from 'croner';
-import type { Freeze } from '../config/governance';
-import { parseDuration } from '../duration';
+import type { Freeze } from '../../kernel/config/governance';
+import { parseDuration } from '../../kernel/duration';
 
 export interface ActiveFreeze {
   readonly name: string;

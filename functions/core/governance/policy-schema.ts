@@ -3,7 +3,7 @@
  * which stays free of the YAML parser for the Lambda bundles: import validatePolicy from there in
  * a handler, and from here anywhere.
  */
-import { parseYaml } from '../config/yaml';
+import { parseYaml } from '../../kernel/config/yaml';
 import { validatePolicy, type PolicyOptions, type PolicyResult } from './policy';
 
 export * from './policy';

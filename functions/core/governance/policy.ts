@@ -7,9 +7,9 @@
  * This module has no YAML parser, so a Lambda can re-check its embedded policy (JSON) without one;
  * `parsePolicy` (policy-schema.ts) adds the YAML.
  */
-import { PRODUCTION_STAGES_SETTING } from '../config/production-stages';
-import { formatIssue, formatPath } from '../issues';
-import * as z from '../zod';
+import { PRODUCTION_STAGES_SETTING } from '../../kernel/config/production-stages';
+import { formatIssue, formatPath } from '../../kernel/issues';
+import * as z from '../../kernel/zod';
 import { RULE_ID_PATTERN, type AnyRule, type CustomRule, type RuleKind } from './custom';
 import { REPORT_INPUT } from './definitions';
 import { BUILT_IN_RULE_IDS, ruleRegistry, type RuleRegistry } from './registry';

@@ -2,10 +2,10 @@
  * Governance results as people read them: one Slack report per check, a thread reply per violating
  * resource, what was closed or reopened and why, and the same as email.
  */
-import type { Email } from '../render/email';
-import type { RenderedMessage } from '../render/slack-card';
-import { clip, esc, plainFallback } from '../render/format';
-import type { SlackBlock } from '../render/blocks';
+import type { Email } from '../../kernel/render/email';
+import type { RenderedMessage } from '../../kernel/render/slack-card';
+import { clip, esc, plainFallback } from '../../kernel/render/format';
+import type { SlackBlock } from '../../kernel/render/blocks';
 import type { TransitionAction } from './enforcement';
 import type { Violation } from './evaluate';
 

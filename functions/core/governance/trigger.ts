@@ -3,7 +3,7 @@
  * daily audit or the freeze tick (schedule inputs), an execution entering a stage (break-glass), or
  * a package version published (CodeArtifact).
  */
-import * as z from '../zod';
+import * as z from '../../kernel/zod';
 
 export type GovernanceTrigger =
   /** `eventId`: CloudTrail's id of the call (else EventBridge's), the same on every delivery: what a duplicate is known by. */

@@ -3,7 +3,7 @@
  * ts only changes when this worker posted the card (anew, if someone deleted it), so it can be
  * re-applied to a card that someone else changed in the meantime.
  */
-import type { RunCard, SlackPlacement } from '../card/types';
+import type { RunCard, SlackPlacement } from '../../kernel/card/types';
 
 /** How long a claim to post a run's first message holds before another worker may take it over. */
 export const CLAIM_TTL_MS = 120_000;

@@ -1,5 +1,5 @@
-import type { FactRecord, RunCard } from '../card/types';
-import { buildKey } from '../events/normalize';
+import type { FactRecord, RunCard } from '../../kernel/card/types';
+import { buildKey } from '../../kernel/events/normalize';
 
 /**
  * Where a failed build's log is: from its build event when we have it, otherwise CodeBuild's

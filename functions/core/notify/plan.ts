@@ -2,13 +2,13 @@
  * What to send for a run now that its card changed: pure, so every decision is a table test.
  * The handler performs the plan and records what it delivered back on the card.
  */
-import { outcomeOf, isTerminal } from '../card/outcome';
-import { entityKey } from '../card/merge';
-import type { FactRecord, RunCard } from '../card/types';
-import type { Level } from '../config/schema';
-import type { Destinations } from '../routing';
-import { renderCard, type RenderedMessage } from '../render/slack-card';
-import { fingerprint } from './fingerprint';
+import { outcomeOf, isTerminal } from '../../kernel/card/outcome';
+import { entityKey } from '../../kernel/card/merge';
+import type { FactRecord, RunCard } from '../../kernel/card/types';
+import type { Level } from '../../kernel/config/schema';
+import type { Destinations } from '../../kernel/routing';
+import { renderCard, type RenderedMessage } from '../../kernel/render/slack-card';
+import { fingerprint } from '../../kernel/fingerprint';
 
 export interface CardStep {
   readonly channel: string;

@@ -2,12 +2,12 @@
  * Thread replies under a run's card: one per failure, with the reason, the failing action, the
  * last lines of the build log and the people to call.
  */
-import type { FactRecord, RunCard } from '../card/types';
-import { viewOf } from '../card/view';
-import { buildKey } from '../events/normalize';
-import { clip, consoleUrl, esc, fallbackText, ICON, link } from './format';
-import type { RenderedMessage } from './slack-card';
-import type { SlackBlock } from './blocks';
+import type { FactRecord, RunCard } from '../../kernel/card/types';
+import { viewOf } from '../../kernel/card/view';
+import { buildKey } from '../../kernel/events/normalize';
+import { clip, consoleUrl, esc, fallbackText, ICON, link } from '../../kernel/render/format';
+import type { RenderedMessage } from '../../kernel/render/slack-card';
+import type { SlackBlock } from '../../kernel/render/blocks';
 
 export interface FailureDetail {
   /** `U…`/`W…` users, `S…` user groups, `here`, `channel`. */

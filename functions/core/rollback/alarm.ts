@@ -3,10 +3,10 @@
  * alarm names. The configuration block (metrics, composite rule) only matters to the explanation,
  * so it is read leniently: an alarm shape we do not know still rolls back, with less to say.
  */
-import type { Config } from '../config/schema';
-import type { GlobCompiler } from '../glob';
-import { formatIssue } from '../issues';
-import * as z from '../zod';
+import type { Config } from '../../kernel/config/schema';
+import type { GlobCompiler } from '../../kernel/glob';
+import { formatIssue } from '../../kernel/issues';
+import * as z from '../../kernel/zod';
 import type { AlarmInfo, Target } from './types';
 
 const Metric = z.object({

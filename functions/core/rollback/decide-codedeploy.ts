@@ -1,6 +1,6 @@
 /** The decision for a guarded CodeDeploy deployment group. */
-import { formatDuration } from '../duration';
-import type { EffectiveGuard } from '../config/rollback';
+import { formatDuration } from '../../kernel/duration';
+import type { EffectiveGuard } from '../../kernel/config/rollback';
 import { CODEDEPLOY_ROLLBACK_CREATOR, type AlarmInfo, type Decision, type DeploymentView, type GroupView, type Revision } from './types';
 
 /** Statuses of a deployment that has not ended (`Ready`: blue/green waiting to reroute traffic). */

@@ -1,6 +1,6 @@
 /** The decision for a guarded CodePipeline stage. */
-import { formatDuration } from '../duration';
-import type { EffectiveGuard } from '../config/rollback';
+import { formatDuration } from '../../kernel/duration';
+import type { EffectiveGuard } from '../../kernel/config/rollback';
 import type { AlarmInfo, Decision, StageExecution, StageView } from './types';
 
 /** Stage execution statuses that mean the stage is still running. */

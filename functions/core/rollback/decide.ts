@@ -3,8 +3,8 @@
  * what to do about one guarded target. Pure: the state machine's Decide step gathers the world,
  * calls this, and the Act step performs the answer.
  */
-import { formatDuration } from '../duration';
-import type { EffectiveGuard } from '../config/rollback';
+import { formatDuration } from '../../kernel/duration';
+import type { EffectiveGuard } from '../../kernel/config/rollback';
 import { decideDeployment } from './decide-codedeploy';
 import { decideStage } from './decide-pipeline';
 import { inCooldown } from './episode';

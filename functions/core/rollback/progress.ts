@@ -2,7 +2,7 @@
  * How a rollback under way moves on, one poll at a time: what was observed decides the next phase,
  * and (for a stage that had to be stopped first) when to ask for the RollbackStage itself.
  */
-import * as z from '../zod';
+import * as z from '../../kernel/zod';
 import { ACTIVE_DEPLOYMENT } from './decide-codedeploy';
 import { ACTIVE_STAGE } from './decide-pipeline';
 

@@ -3,10 +3,10 @@
  * its state reason and metric, what was rolled back, from which revision or execution to which,
  * and how it ended. One message when the rollback starts, one when it ends (the email only then).
  */
-import type { Email } from '../render/email';
-import type { SlackBlock } from '../render/blocks';
-import { clip, consoleUrl, esc, link, plainFallback, when } from '../render/format';
-import { blocksToText } from '../render/text';
+import type { Email } from '../../kernel/render/email';
+import type { SlackBlock } from '../../kernel/render/blocks';
+import { clip, consoleUrl, esc, link, plainFallback, when } from '../../kernel/render/format';
+import { blocksToText } from '../../kernel/render/text';
 import { describeAction } from './decide';
 import type { Progress } from './progress';
 import { isAction, targetLabel, type AlarmInfo, type Decision, type Target } from './types';

@@ -2,7 +2,7 @@
  * What the rollback flow knows and decides, as zod schemas: every value here travels between the
  * state machine's steps as JSON, so each step parses what it receives.
  */
-import * as z from '../zod';
+import * as z from '../../kernel/zod';
 
 const text = z.string().check(z.minLength(1));
 const time = z.iso.datetime({ offset: true });

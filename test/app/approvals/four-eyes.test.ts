@@ -10,7 +10,7 @@ import type { CommitsPort } from '../../../functions/adapters/codecommit';
 import { handleApprovalClick } from '../../../functions/app/approvals/click';
 import { APPROVAL_ACTIONS } from '../../../functions/core/approvals/render';
 import { approvalKey } from '../../../functions/core/approvals/types';
-import { PermanentError } from '../../../functions/core/errors';
+import { PermanentError } from '../../../functions/kernel/errors';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
 
 const KEY = approvalKey(REF);

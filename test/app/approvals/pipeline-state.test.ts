@@ -9,7 +9,7 @@ import { handleApprovalClick } from '../../../functions/app/approvals/click';
 import { tickApproval } from '../../../functions/app/approvals/tick';
 import { APPROVAL_ACTIONS } from '../../../functions/core/approvals/render';
 import { approvalKey } from '../../../functions/core/approvals/types';
-import { RetryableError } from '../../../functions/core/errors';
+import { RetryableError } from '../../../functions/kernel/errors';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
 
 const KEY = approvalKey(REF);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { requestToken, triggerMatches } from '../../../functions/app/governance/packages';
-import type { PackageTrigger } from '../../../functions/core/config/governance';
+import type { PackageTrigger } from '../../../functions/kernel/config/governance';
 import { governanceTrigger, type PackagePublished } from '../../../functions/core/governance/trigger';
 
 const detail = (d: Partial<PackagePublished['detail']> = {}): PackagePublished['detail'] => ({

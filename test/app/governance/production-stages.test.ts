@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluationContext } from '../../../functions/app/governance/reconcile';
 import { runGovernance } from '../../../functions/app/governance/run';
-import { parseConfig } from '../../../functions/core/config/parse';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 import type { PipelineDefinition } from '../../../functions/core/governance/definitions';
 import { evaluatePolicy } from '../../../functions/core/governance/evaluate';
 import { governanceTrigger } from '../../../functions/core/governance/trigger';

@@ -22,7 +22,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createChangeCalendarsPort, createDynamoDoneRecords, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../../../functions/adapters/governance-aws';
 import { createDynamoBypasses } from '../../../functions/adapters/break-glass-store';
-import { createRecorder } from '../../../functions/adapters/recording';
+import { createRecorder } from '../../../functions/shared/recording';
 import { handleBypassClick } from '../../../functions/app/governance/bypass';
 import type { GovernanceDeps } from '../../../functions/app/governance/deps';
 import { runGovernance } from '../../../functions/app/governance/run';

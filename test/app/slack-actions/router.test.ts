@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { createRouter, type InteractionRoute } from '../../../functions/app/slack-actions/router';
-import type { SlackInteraction } from '../../../functions/core/slack/interaction';
+import type { SlackInteraction } from '../../../functions/kernel/slack/interaction';
 
 const logger = new Logger({ logLevel: 'SILENT' });
 const now = new Date('2026-11-23T06:00:00Z');

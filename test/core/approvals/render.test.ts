@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderApprovalCard } from '../../../functions/core/approvals/render';
 import { buildRequest } from '../../../functions/core/approvals/request';
 import { initialState } from '../../../functions/core/approvals/types';
-import { ApprovalPolicySchema } from '../../../functions/core/config/approvals';
+import { ApprovalPolicySchema } from '../../../functions/kernel/config/approvals';
 
 const policy = ApprovalPolicySchema.parse({ name: 'prod', approvers: ['S0LEADS001'] });
 const card = (pipeline: string, stage = 'Production') =>

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { starterOf } from '../../../functions/core/approvals/starter';
-import { picomatchGlobs } from '../../../functions/core/glob-picomatch';
+import { picomatchGlobs } from '../../../functions/kernel/glob-picomatch';
 
 const glob = picomatchGlobs();
 const session = (role: string, name: string) => `arn:aws:sts::123456789012:assumed-role/${role}/${name}`;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRequest } from '../../../functions/core/approvals/request';
 import { MAX_REMINDERS, nextApprovalStep, remindersCoveredBy } from '../../../functions/core/approvals/steps';
 import { initialState, type Approval, type ApprovalState } from '../../../functions/core/approvals/types';
-import { ApprovalPolicySchema } from '../../../functions/core/config/approvals';
+import { ApprovalPolicySchema } from '../../../functions/kernel/config/approvals';
 
 const ref = { pipeline: 'p', executionId: 'e', stage: 'Prod', action: 'A', account: '1', region: 'eu-west-1' };
 const at = (h: number) => new Date(Date.parse('2026-11-23T10:00:00Z') + h * 3_600_000);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRequest } from '../../../functions/core/approvals/request';
 import { initialState, type Approval } from '../../../functions/core/approvals/types';
 import { castVote, resultSummary } from '../../../functions/core/approvals/votes';
-import { ApprovalPolicySchema } from '../../../functions/core/config/approvals';
+import { ApprovalPolicySchema } from '../../../functions/kernel/config/approvals';
 
 const NOW = new Date('2026-11-23T11:00:00Z');
 const ref = { pipeline: 'payments-api', executionId: 'e-1', stage: 'Production', action: 'Approve', account: '123456789012', region: 'eu-west-1' };

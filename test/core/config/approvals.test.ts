@@ -1,6 +1,6 @@
 /** The approvals section: every problem with its path, and no config that would auto-approve production. */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../functions/core/config/parse';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 
 const config = (approvals: string) =>
   parseConfig(`version: 1

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { customRules } from '../../../config/custom-rules';
-import { parseConfig } from '../../../functions/core/config/parse';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 import { parsePolicy } from '../../../functions/core/governance/policy-schema';
 import { mutate, random, type Rng } from '../../support/event-fuzz';
 

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { governanceCronProblems } from '../../../functions/core/config/governance-checks';
-import { parseConfig } from '../../../functions/core/config/parse';
+import { governanceCronProblems } from '../../../functions/kernel/config/governance-checks';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 
 const ROUTES = 'version: 1\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n';
 const indent = (text: string) => text.replace(/^/gm, '  ');

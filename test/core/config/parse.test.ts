@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../functions/core/config/parse';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 
 describe('parseConfig', () => {
   it('accepts the shipped config and fills in defaults', () => {

@@ -1,7 +1,7 @@
 /** The `rollback:` section: defaults, every problem with its path, and what other features read from it. */
 import { describe, expect, it } from 'vitest';
-import { effectiveGuard, guardedDeploymentGroups, guardedStages } from '../../../functions/core/config/rollback';
-import { parseConfig } from '../../../functions/core/config/parse';
+import { effectiveGuard, guardedDeploymentGroups, guardedStages } from '../../../functions/kernel/config/rollback';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 
 const ROUTES = 'version: 1\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n';
 const parse = (section: string) => parseConfig(`${ROUTES}rollback:\n${section.replace(/^/gm, '  ')}\n`);

@@ -1,11 +1,11 @@
 /**
  * Config that cannot work is refused, each problem with its path and reason: two approvals from
  * one person, durations past what CodePipeline, Date or the stored records allow, and freeze dates
- * in another century. Bounds: functions/core/config/duration-limits.ts.
+ * in another century. Bounds: functions/kernel/config/duration-limits.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { DURATION_LIMITS } from '../../../functions/core/config/duration-limits';
-import { parseConfig } from '../../../functions/core/config/parse';
+import { DURATION_LIMITS } from '../../../functions/kernel/config/duration-limits';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 
 const ROUTES = 'version: 1\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n';
 const indent = (text: string) => text.replace(/^/gm, '  ');

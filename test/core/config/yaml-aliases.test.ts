@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../functions/core/config/parse';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 import { parsePolicy } from '../../../functions/core/governance/policy-schema';
 
 const ROUTE = 'version: 1\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { emptyCard, merge } from '../../../functions/core/card/merge';
-import { EventRejectedError } from '../../../functions/core/errors';
-import { normalize } from '../../../functions/core/events/normalize';
-import { parseEvent } from '../../../functions/core/events/parse';
-import { DetailType } from '../../../functions/core/events/schemas';
-import { renderEmail } from '../../../functions/core/render/email';
-import { renderCard } from '../../../functions/core/render/slack-card';
-import { blocksToText } from '../../../functions/core/render/text';
+import { emptyCard, merge } from '../../../functions/kernel/card/merge';
+import { EventRejectedError } from '../../../functions/kernel/errors';
+import { normalize } from '../../../functions/kernel/events/normalize';
+import { parseEvent } from '../../../functions/kernel/events/parse';
+import { DetailType } from '../../../functions/kernel/events/schemas';
+import { renderEmail } from '../../../functions/kernel/render/email';
+import { renderCard } from '../../../functions/kernel/render/slack-card';
+import { blocksToText } from '../../../functions/kernel/render/text';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../../support/fixtures';
 
 // The real events, and the AWS documentation's CodeArtifact example (the real events have none).

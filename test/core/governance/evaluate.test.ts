@@ -1,7 +1,7 @@
 /** evaluatePolicy around the rules: scope, enabled, severity and mode, custom rules, errors; protectedStages. */
 import { describe, expect, it } from 'vitest';
 import { customRules, noGithubV1Source } from '../../../config/custom-rules';
-import { DEFAULT_PRODUCTION_STAGES } from '../../../functions/core/config/production-stages';
+import { DEFAULT_PRODUCTION_STAGES } from '../../../functions/kernel/config/production-stages';
 import { defineRule } from '../../../functions/core/governance/custom';
 import { PolicyError } from '../../../functions/core/governance/errors';
 import { evaluatePolicy, protectedStages } from '../../../functions/core/governance/evaluate';

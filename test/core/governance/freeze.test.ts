@@ -3,7 +3,7 @@
  * (northern and southern DST, a half-hour zone, UTC). The clock is a parameter.
  */
 import { describe, expect, it } from 'vitest';
-import { FreezeSchema, type Freeze } from '../../../functions/core/config/governance';
+import { FreezeSchema, type Freeze } from '../../../functions/kernel/config/governance';
 import { activeFreezes, localInstant, localTime, windowAt } from '../../../functions/core/governance/freeze';
 
 const freeze = (f: Record<string, unknown>): Freeze => FreezeSchema.parse({ name: 'f', ...f });

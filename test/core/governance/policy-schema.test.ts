@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { customRules } from '../../../config/custom-rules';
 import { defineRule } from '../../../functions/core/governance/custom';
 import { parsePolicy, validatePolicy } from '../../../functions/core/governance/policy-schema';
-import * as z from '../../../functions/core/zod';
+import * as z from '../../../functions/kernel/zod';
 
 const SHIPPED = readFileSync(path.resolve(__dirname, '../../../config/policy.yml'), 'utf8');
 const problemsOf = (text: string, options = {}) => {

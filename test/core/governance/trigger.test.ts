@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { matchesPattern } from '../../../functions/core/pattern/matcher';
+import { matchesPattern } from '../../../tools/event-pattern/matcher';
 import { governanceTrigger } from '../../../functions/core/governance/trigger';
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { detail: Record<string, unknown> };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { emptyCard, merge } from '../../../functions/core/card/merge';
-import type { RunCard } from '../../../functions/core/card/types';
-import type { Level } from '../../../functions/core/config/schema';
-import { normalize } from '../../../functions/core/events/normalize';
-import { parseEvent } from '../../../functions/core/events/parse';
+import { emptyCard, merge } from '../../../functions/kernel/card/merge';
+import type { RunCard } from '../../../functions/kernel/card/types';
+import type { Level } from '../../../functions/kernel/config/schema';
+import { normalize } from '../../../functions/kernel/events/normalize';
+import { parseEvent } from '../../../functions/kernel/events/parse';
 import { recordDelivery } from '../../../functions/core/notify/delivery';
 import { planDelivery, type Plan } from '../../../functions/core/notify/plan';
 import { scenario } from '../../support/scenarios';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type EventPattern, InvalidPatternError, matchesPattern, validatePattern } from '../../../functions/core/pattern/matcher';
+import { type EventPattern, InvalidPatternError, matchesPattern, validatePattern } from '../../../tools/event-pattern/matcher';
 import { AWS_EVENTS_DIR, EVENTBRIDGE_PATTERNS_DIR, readJsonTree } from '../../support/fixtures';
 
 const PatternCase = z.object({

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { matchesPattern, validatePattern } from '../../../functions/core/pattern/matcher';
+import { matchesPattern, validatePattern } from '../../../tools/event-pattern/matcher';
 import { AWS_EVENTS_DIR, readJsonTree } from '../../support/fixtures';
 
 /** serverless.yml loads these same files with `${file(...)}`, so a broken one would fail the deploy. */

@@ -6,12 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { emptyCard, merge } from '../../../functions/core/card/merge';
-import type { RunCard } from '../../../functions/core/card/types';
-import { normalize } from '../../../functions/core/events/normalize';
-import { parseEvent } from '../../../functions/core/events/parse';
-import { clip, esc, fallbackText, link, MAX_FALLBACK_TEXT, plainFallback, slackUrl } from '../../../functions/core/render/format';
-import { renderCard } from '../../../functions/core/render/slack-card';
+import { emptyCard, merge } from '../../../functions/kernel/card/merge';
+import type { RunCard } from '../../../functions/kernel/card/types';
+import { normalize } from '../../../functions/kernel/events/normalize';
+import { parseEvent } from '../../../functions/kernel/events/parse';
+import { clip, esc, fallbackText, link, MAX_FALLBACK_TEXT, plainFallback, slackUrl } from '../../../functions/kernel/render/format';
+import { renderCard } from '../../../functions/kernel/render/slack-card';
 import { renderFailure } from '../../../functions/core/render/slack-thread';
 import { renderRollback, renderRollbackEmail } from '../../../functions/core/rollback/render';
 import { renderReport, renderThread } from '../../../functions/core/governance/report';

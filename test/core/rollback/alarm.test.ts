@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alarmOf, guardedTargets } from '../../../functions/core/rollback/alarm';
-import { parseConfig } from '../../../functions/core/config/parse';
-import { picomatchGlobs } from '../../../functions/core/glob-picomatch';
+import { parseConfig } from '../../../functions/kernel/config/parse';
+import { picomatchGlobs } from '../../../functions/kernel/glob-picomatch';
 import { AWS_EVENTS_DIR } from '../../support/fixtures';
 
 const sample = (name: string) => JSON.parse(readFileSync(path.join(AWS_EVENTS_DIR, 'cloudwatch', name), 'utf8')) as Record<string, any>;

@@ -1,6 +1,6 @@
 /** decideRollback as a table: every branch of the issue, the clock passed in. */
 import { describe, expect, it } from 'vitest';
-import type { EffectiveGuard } from '../../../functions/core/config/rollback';
+import type { EffectiveGuard } from '../../../functions/kernel/config/rollback';
 import { decideRollback } from '../../../functions/core/rollback/decide';
 import type { AlarmInfo, DeploymentView, GroupView, RollbackWorld, StageExecution, StageView, Target } from '../../../functions/core/rollback/types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInteraction, stateText, type SlackInteraction } from '../../../functions/core/slack/interaction';
+import { parseInteraction, stateText, type SlackInteraction } from '../../../functions/kernel/slack/interaction';
 import { blockActions, formBody } from '../../support/slack-requests';
 
 const click = (changes: (payload: Record<string, any>) => void = () => undefined): string => {

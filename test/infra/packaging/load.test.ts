@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { PermanentError } from '../../../functions/core/errors';
+import { PermanentError } from '../../../functions/kernel/errors';
 import { embeddedLiteral } from '../../../infra/packaging/define';
 import { InvalidConfigError } from '../../../infra/packaging/errors';
 import { loadConfig, loadPolicy, PROJECT_DIR } from '../../../infra/packaging/load';

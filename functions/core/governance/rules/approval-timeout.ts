@@ -1,5 +1,5 @@
-import { DURATION_PATTERN, formatDuration, parseDuration } from '../../duration';
-import * as z from '../../zod';
+import { DURATION_PATTERN, formatDuration, parseDuration } from '../../../kernel/duration';
+import * as z from '../../../kernel/zod';
 import { defineRule } from '../custom';
 import { isManualApproval, MANUAL_APPROVAL_DEFAULT_TIMEOUT_MINUTES } from './stages';
 

@@ -1,4 +1,4 @@
-import * as z from '../../zod';
+import * as z from '../../../kernel/zod';
 import { defineRule, type Finding, type RuleHelpers } from '../custom';
 import type { ArtifactStore, PipelineDefinition } from '../definitions';
 

@@ -1,5 +1,5 @@
 /** CodeBuild project rules: privileged mode, plaintext credentials, logging. */
-import * as z from '../../zod';
+import * as z from '../../../kernel/zod';
 import { defineRule, type Finding, type RuleHelpers } from '../custom';
 import type { EnvironmentVariable } from '../definitions';
 import { credentialIn } from '../secrets';

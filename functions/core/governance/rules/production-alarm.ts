@@ -1,4 +1,4 @@
-import * as z from '../../zod';
+import * as z from '../../../kernel/zod';
 import { defineRule } from '../custom';
 import { alarmRulesOf, CONDITION_KINDS } from './stages';
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../custom';
 import type { PipelineDefinition, PipelineStage } from '../definitions';
-import * as z from '../../zod';
+import * as z from '../../../kernel/zod';
 import { isManualApproval, runOrderOf } from './stages';
 
 const categories = z.array(z.string().check(z.minLength(1))).check(z.minLength(1, 'list is empty'));

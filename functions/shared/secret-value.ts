@@ -3,7 +3,7 @@
  * a few minutes across invocations of a warm Lambda). Shared by the bot token and the signing
  * secret. The value is never logged and never put in an error: messages name the parameter only.
  */
-import { PermanentError, RetryableError } from '../core/errors';
+import { PermanentError, RetryableError } from '../kernel/errors';
 import { describeAwsError, isTransientAwsError } from './aws-errors';
 import { secretRefOf, type SecretRef } from './secret-ref';
 

@@ -1,5 +1,5 @@
-import { CardConflictError } from '../core/errors';
-import type { CardStorePort, LinkKind, StoredCard } from './ports';
+import { CardConflictError } from '../kernel/errors';
+import type { CardStorePort, LinkKind, StoredCard } from '../kernel/ports';
 
 /** Everything a memory store holds, keyed as DynamoDB keys it (run key; `<kind>#<externalId>`). */
 export interface MemoryStoreContents {

@@ -13,7 +13,7 @@
  * - `{"exists": false}` holds when no leaf exists at that path among the leaves consistent with
  *   those already chosen; fields are visited in sorted path order, as Event Ruler does.
  */
-import { PermanentError } from '../errors';
+import { PermanentError } from '../../functions/kernel/errors';
 import { ABSENT, compileElement, isRecord, isScalar, type Report, type Scalar, type ValueTest } from './operators';
 
 /**

@@ -2,7 +2,7 @@
  * `productionStages:` in the config: the one list of the stage names that are production, read by
  * approvals (no automatic approval of them), governance (the rules guard them, enforcement and
  * freezes close them) and the production-alarm rule (a rollback guard watches them). Documented in
- * README.md ("Production stages"). The matcher is `isProductionStage` (functions/core/production.ts);
+ * README.md ("Production stages"). The matcher is `isProductionStage` (functions/kernel/production.ts);
  * this module stays free of picomatch because every bundle imports the config schema.
  */
 import * as z from '../zod';

@@ -3,7 +3,7 @@
  * parameters, which caches it across invocations of a warm Lambda. The value is never logged and
  * never put in an error: messages name the parameter only.
  */
-import { PermanentError } from '../core/errors';
+import { PermanentError } from '../kernel/errors';
 import { readSecretValue } from './secret-value';
 
 /** Keys a JSON secret may keep the token under. */

@@ -6,7 +6,7 @@
 import { snsSubject } from './sns';
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import { deployTargetOf } from './codepipeline';
-import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort } from './ports';
+import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort } from '../kernel/ports';
 
 export interface RecordedCall {
   readonly call: string;

@@ -2,9 +2,9 @@
  * The outside world as the handlers see it. One real implementation of each port talks to AWS or
  * Slack; the recording implementations (`recording.ts`) answer local replay without sending anything.
  */
-import type { RunCard } from '../core/card/types';
-import type { SlackBlock } from '../core/render/blocks';
-import type { Email } from '../core/render/email';
+import type { RunCard } from './card/types';
+import type { SlackBlock } from './render/blocks';
+import type { Email } from './render/email';
 
 export type { Email, SlackBlock };
 

@@ -4,9 +4,9 @@
  * and permanent ones.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { DeliveryError, PermanentError } from '../core/errors';
+import { DeliveryError, PermanentError } from '../kernel/errors';
 import { describeAwsError, isTransientAwsError } from './aws-errors';
-import type { EmailPort } from './ports';
+import type { EmailPort } from '../kernel/ports';
 
 /** SNS answers `InvalidParameter` to a subject longer than this (it counts characters). */
 const SUBJECT_MAX = 100;

@@ -12,7 +12,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
-import { PROJECT_ROOT } from './files';
+import { PROJECT_ROOT } from '../../cli/files';
 
 type Json = Record<string, unknown>;
 export type LocalHandler = (input: any) => unknown;
@@ -245,7 +245,7 @@ function recordEntry(name: string, states: string[], handler: LocalHandler): Loc
 
 function loadDefinition(definition: string | object): Json {
   if (typeof definition !== 'string') return structuredClone(definition) as Json;
-  const asl = createRequire(__filename)('../scripts/validate-asl.cjs') as {
+  const asl = createRequire(__filename)('../../scripts/validate-asl.cjs') as {
     load(file: string): { definition?: unknown; errors: string[] };
     machineOf(value: unknown): unknown;
   };

@@ -1,5 +1,5 @@
 /** How the AWS adapters sort SDK errors into retryable and permanent ones. */
-import { PermanentError, RetryableError } from '../core/errors';
+import { PermanentError, RetryableError } from '../kernel/errors';
 
 /** Error names AWS services use for "slow down" and "not now", whatever the HTTP status. */
 const TRANSIENT_NAMES = new Set([

@@ -2,7 +2,7 @@
  * Step Functions execution names that make a duplicate start a no-op: the same cause always gives
  * the same name, and StartExecution refuses a name already used (for 90 days) on a Standard machine.
  */
-import { fingerprint } from './notify/fingerprint';
+import { fingerprint } from './fingerprint';
 
 const MAX_LENGTH = 80;
 // fingerprint() is 53 bits in base 36: at most 11 characters.

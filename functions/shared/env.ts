@@ -1,4 +1,4 @@
-import { ConfigError } from '../core/errors';
+import { ConfigError } from '../kernel/errors';
 
 /** An environment variable the function cannot run without (serverless.yml sets it); a ConfigError naming it otherwise. */
 export function env(name: string): string {

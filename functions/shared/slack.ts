@@ -6,8 +6,8 @@
  * retries is a `DeliveryError`.
  */
 import { ErrorCode, LogLevel, retryPolicies, WebClient, type Logger, type RetryOptions, type WebAPICallResult } from '@slack/web-api';
-import { DeliveryError, PermanentError, type WardenError } from '../core/errors';
-import type { SlackPort } from './ports';
+import { DeliveryError, PermanentError, type WardenError } from '../kernel/errors';
+import type { SlackPort } from '../kernel/ports';
 
 export type { RetryOptions };
 

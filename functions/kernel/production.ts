@@ -1,7 +1,7 @@
 /**
  * "Is this a production stage?", answered in one place for approvals, governance (rules,
  * enforcement, freezes) and the rollback guards' production-alarm rule, from the config's one
- * `productionStages` list (functions/core/config/production-stages.ts).
+ * `productionStages` list (functions/kernel/config/production-stages.ts).
  */
 import picomatch from 'picomatch';
 import { DEFAULT_PRODUCTION_STAGES } from './config/production-stages';

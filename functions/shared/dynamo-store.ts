@@ -7,10 +7,10 @@
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { RunCard } from '../core/card/types';
-import { CardConflictError, PermanentError, RetryableError } from '../core/errors';
+import type { RunCard } from '../kernel/card/types';
+import { CardConflictError, PermanentError, RetryableError } from '../kernel/errors';
 import { describeAwsError, isTransientAwsError } from './aws-errors';
-import type { CardStorePort, LinkKind, StoredCard } from './ports';
+import type { CardStorePort, LinkKind, StoredCard } from '../kernel/ports';
 
 export interface DynamoCardStoreOptions {
   /** Build it with `marshallOptions: { removeUndefinedValues: true }`, as `notify-deps.ts` does. */
