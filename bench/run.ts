@@ -26,7 +26,7 @@ import type { RunCard } from '../functions/kernel/card/types';
 import { normalize } from '../functions/kernel/events/normalize';
 import { parseEvent } from '../functions/kernel/events/parse';
 import { DetailType } from '../functions/kernel/events/schemas';
-import { planDelivery } from '../functions/core/notify/plan';
+import { planDelivery } from '../functions/notify/domain/plan';
 import { destinationsFor } from '../functions/kernel/routing';
 import { compileGlobs, picomatchGlobs } from '../functions/kernel/glob-picomatch';
 import { createHmac } from 'node:crypto';
@@ -44,7 +44,7 @@ import { sampleEvents, timeEach, timeEachAsync, stats } from './measure';
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'bench/out');
 const FUNCTIONS = {
-  notify: 'functions/handlers/notify.ts',
+  notify: 'functions/notify/handler.ts',
   approvalEvents: 'functions/handlers/approval-events.ts',
   approvalSteps: 'functions/handlers/approval-steps.ts',
   slackActions: 'functions/handlers/slack-actions.ts',

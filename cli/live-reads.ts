@@ -8,7 +8,7 @@
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { createBuildLogsPort } from '../functions/adapters/build-logs';
+import { createBuildLogsPort } from '../functions/notify/aws/build-logs';
 import { createPipelinesPort } from '../functions/shared/codepipeline';
 import type { LiveReads } from '../functions/shared/recording';
 

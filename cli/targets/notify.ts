@@ -1,7 +1,7 @@
 /** The notify rules (pipeline, build, deployment, package, alarm): the hot path, as the queue feeds it. */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { notifyEvent } from '../../functions/app/notify-event';
-import { processRecord } from '../../functions/app/process-record';
+import { notifyEvent } from '../../functions/notify/app/notify-event';
+import { processRecord } from '../../functions/notify/app/process-record';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import type { ReplayTargetFactory } from './types';
 

@@ -2,7 +2,7 @@ import { AccessDeniedException, CloudWatchLogsClient, GetLogEventsCommand, Resou
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cleanLine, createBuildLogsPort } from '../../functions/adapters/build-logs';
+import { cleanLine, createBuildLogsPort } from '../../functions/notify/aws/build-logs';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const cwl = mockClient(CloudWatchLogsClient);

@@ -7,7 +7,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
-import { createIdempotencyConfig } from '../../functions/adapters/idempotency';
+import { createIdempotencyConfig } from '../../functions/notify/aws/idempotency';
 import { emptyCard } from '../../functions/kernel/card/merge';
 import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
 

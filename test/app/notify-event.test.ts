@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
-import { notifyEvent } from '../../functions/app/notify-event';
+import { notifyEvent } from '../../functions/notify/app/notify-event';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { PermanentError } from '../../functions/kernel/errors';
 import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';

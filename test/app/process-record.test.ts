@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { processRecord, type RecordDeps } from '../../functions/app/process-record';
+import { processRecord, type RecordDeps } from '../../functions/notify/app/process-record';
 import { DeliveryError, EventRejectedError } from '../../functions/kernel/errors';
 
 function deps(notify: RecordDeps['notify']) {

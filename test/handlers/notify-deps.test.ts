@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import { ConfigError } from '../../functions/kernel/errors';
 import { compileGlobs } from '../../functions/kernel/glob-picomatch';
-import { embeddedConfig, embeddedGlobs } from '../../functions/handlers/notify-deps';
+import { embeddedConfig, embeddedGlobs } from '../../functions/notify/wiring';
 
 describe('embeddedConfig (the config serverless package bakes into the bundle)', () => {
   it('reads back exactly the validated config', () => {

@@ -69,7 +69,7 @@ describe('packaged governance', () => {
     // The rule ids are in the rule registry anyway: the whole validated policy proves the embedding.
     expect(code).toContain(JSON.stringify(loadPolicy('config/policy.yml')));
     // One `define` serves every function; only governance reads it, so the others do not carry it.
-    const notify = zipEntries(path.join(packaged.dir, 'notify.zip')).get('functions/handlers/notify.js')!.read().toString('utf8');
+    const notify = zipEntries(path.join(packaged.dir, 'notify.zip')).get('functions/notify/handler.js')!.read().toString('utf8');
     expect(notify).not.toContain('A person approves every production deploy.');
   });
 

@@ -211,7 +211,7 @@ describe('packaged stack', () => {
   it('runs notify on nodejs24.x arm64, fed by the queue in partial batches with bounded concurrency', () => {
     const fn = t.Resources.NotifyLambdaFunction!.Properties;
     expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Timeout: 60, MemorySize: 512 });
-    expect(fn.Handler).toBe('functions/handlers/notify.handler');
+    expect(fn.Handler).toBe('functions/notify/handler.handler');
     expect(fn.Environment.Variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: 'pipeline-warden',
       NODE_OPTIONS: '--enable-source-maps',
@@ -242,9 +242,9 @@ describe('packaged stack', () => {
     const zip = path.join(packaged.dir, 'notify.zip');
     expect(existsSync(zip)).toBe(true);
     const entries = zipEntries(zip);
-    expect([...entries.keys()].sort()).toEqual(['functions/handlers/notify.js', 'functions/handlers/notify.js.map']);
-    const code = entries.get('functions/handlers/notify.js')!;
-    const map = entries.get('functions/handlers/notify.js.map')!;
+    expect([...entries.keys()].sort()).toEqual(['functions/notify/handler.js', 'functions/notify/handler.js.map']);
+    const code = entries.get('functions/notify/handler.js')!;
+    const map = entries.get('functions/notify/handler.js.map')!;
     const size = statSync(zip).size;
     console.info(`notify.zip: ${size} bytes; notify.js ${code.size} bytes (${code.compressed} deflated); map ${map.size} bytes (${map.compressed} deflated)`);
     expect(code.size).toBeLessThanOrEqual(CODE_BUDGET_BYTES);
@@ -255,7 +255,7 @@ describe('packaged stack', () => {
     // The SDK comes from the nodejs24.x runtime: referenced, never bundled.
     expect(bundle).toMatch(/require\("@aws-sdk\/client-[a-z-]+"\)/);
     expect(bundle).not.toContain('@aws-sdk/client-sqs/dist-cjs');
-    expect(bundle.trimEnd().endsWith('//# sourceMappingURL=notify.js.map')).toBe(true);
+    expect(bundle.trimEnd().endsWith('//# sourceMappingURL=handler.js.map')).toBe(true);
     expect(bundle).not.toContain('WARDEN_EMBEDDED_CONFIG');
     expect(bundle).not.toContain('WARDEN_EMBEDDED_GLOBS');
     // Every channel of config/warden.yml is in the bundle: `define` embedded the validated config.

@@ -4,7 +4,7 @@ import type { FactRecord, RunCard } from '../card/types';
 import type { Outcome } from '../events/observation';
 import { clip, shortId } from './format';
 import { renderCard } from './slack-card';
-import { renderFailure } from '../../core/render/slack-thread';
+import { renderFailure } from '../../notify/domain/slack-thread';
 import { blocksToText } from './text';
 
 /** One email, as SNS publishes it. */

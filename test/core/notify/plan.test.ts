@@ -4,8 +4,8 @@ import type { RunCard } from '../../../functions/kernel/card/types';
 import type { Level } from '../../../functions/kernel/config/schema';
 import { normalize } from '../../../functions/kernel/events/normalize';
 import { parseEvent } from '../../../functions/kernel/events/parse';
-import { recordDelivery } from '../../../functions/core/notify/delivery';
-import { planDelivery, type Plan } from '../../../functions/core/notify/plan';
+import { recordDelivery } from '../../../functions/notify/domain/delivery';
+import { planDelivery, type Plan } from '../../../functions/notify/domain/plan';
 import { scenario } from '../../support/scenarios';
 
 const events = scenario('01-pipeline-build-fails');

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetterPort } from '../kernel/ports';
+import type { DeadLetterPort } from '../../kernel/ports';
 
 /** SQS message attribute values are at most 256 KiB; problems are short, but a bad event can be long. */
 const MAX_ATTRIBUTE = 1024;

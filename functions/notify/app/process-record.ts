@@ -5,8 +5,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { DeadLetterPort } from '../kernel/ports';
-import { EventRejectedError, PermanentError } from '../kernel/errors';
+import type { DeadLetterPort } from '../../kernel/ports';
+import { EventRejectedError, PermanentError } from '../../kernel/errors';
 import type { NotifyResult } from './notify-event';
 
 /** Powertools' Logger in Lambda; a silent stand-in in replay. */

@@ -3,12 +3,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoCardStore } from '../shared/dynamo-store';
-import { createIdempotencyConfig } from '../adapters/idempotency';
+import { createIdempotencyConfig } from './aws/idempotency';
 import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort } from '../kernel/ports';
 import { createSlackPort } from '../shared/slack';
 import { getSlackToken } from '../shared/slack-token';
-import { notifyEvent } from '../app/notify-event';
-import type { RecordDeps } from '../app/process-record';
+import { notifyEvent } from './app/notify-event';
+import type { RecordDeps } from './app/process-record';
 import { ConfigError } from '../kernel/errors';
 import type { Config } from '../kernel/config/schema';
 import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../kernel/glob';
@@ -39,7 +39,7 @@ const email = onFirstUse(async () => {
   return createEmailPort(new SNSClient({}));
 });
 const logs = onFirstUse(async () => {
-  const [{ CloudWatchLogsClient }, { createBuildLogsPort }] = await Promise.all([import('@aws-sdk/client-cloudwatch-logs'), import('../adapters/build-logs')]);
+  const [{ CloudWatchLogsClient }, { createBuildLogsPort }] = await Promise.all([import('@aws-sdk/client-cloudwatch-logs'), import('./aws/build-logs')]);
   return createBuildLogsPort(new CloudWatchLogsClient({}));
 });
 const pipelines = onFirstUse(async () => {
@@ -47,7 +47,7 @@ const pipelines = onFirstUse(async () => {
   return createPipelinesPort(new CodePipelineClient({}));
 });
 const deadLetter = onFirstUse(async () => {
-  const [{ SQSClient }, { createDeadLetterPort }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../adapters/dead-letter')]);
+  const [{ SQSClient }, { createDeadLetterPort }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./aws/dead-letter')]);
   return createDeadLetterPort(new SQSClient({}), env('DEAD_LETTER_QUEUE_URL'));
 });
 

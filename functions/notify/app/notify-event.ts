@@ -3,19 +3,19 @@
  * deliver → store. Shared by the Lambda handler and by `warden replay`, which differ only in the
  * adapters they pass.
  */
-import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, SlackPort } from '../kernel/ports';
-import { absorb, emptyCard, merge } from '../kernel/card/merge';
-import type { RunCard } from '../kernel/card/types';
-import type { Config } from '../kernel/config/schema';
-import type { GlobCompiler } from '../kernel/glob';
-import { CardBusyError, CardConflictError, PermanentError } from '../kernel/errors';
-import { DEPLOY_PROVIDERS, normalize } from '../kernel/events/normalize';
-import type { Observation } from '../kernel/events/observation';
-import { parseEvent } from '../kernel/events/parse';
-import { claimChannels } from '../core/notify/delivery';
-import { isEmptyPlan, planDelivery } from '../core/notify/plan';
-import { policyFor } from '../core/approvals/request';
-import { destinationsFor } from '../kernel/routing';
+import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, SlackPort } from '../../kernel/ports';
+import { absorb, emptyCard, merge } from '../../kernel/card/merge';
+import type { RunCard } from '../../kernel/card/types';
+import type { Config } from '../../kernel/config/schema';
+import type { GlobCompiler } from '../../kernel/glob';
+import { CardBusyError, CardConflictError, PermanentError } from '../../kernel/errors';
+import { DEPLOY_PROVIDERS, normalize } from '../../kernel/events/normalize';
+import type { Observation } from '../../kernel/events/observation';
+import { parseEvent } from '../../kernel/events/parse';
+import { claimChannels } from '../domain/delivery';
+import { isEmptyPlan, planDelivery } from '../domain/plan';
+import { policyFor } from '../../core/approvals/request';
+import { destinationsFor } from '../../kernel/routing';
 import { deliver } from './deliver';
 import { deploymentGroupKey, ownKeyOf, resolveRun, type ResolvedRun } from './resolve-run';
 

@@ -8,8 +8,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { processRecord, type RecordDeps } from '../app/process-record';
-import { buildRecordDeps } from './notify-deps';
+import { processRecord, type RecordDeps } from './app/process-record';
+import { buildRecordDeps } from './wiring';
 import { onFirstUse } from '../shared/on-first-use';
 
 /**

@@ -3,9 +3,9 @@
  * codes, no trailing newlines, no line long enough to swamp the thread.
  */
 import { GetLogEventsCommand, type CloudWatchLogsClient, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { PermanentError, RetryableError } from '../kernel/errors';
-import type { BuildLogsPort } from '../kernel/ports';
-import { describeAwsError, isTransientAwsError } from '../shared/aws-errors';
+import { PermanentError, RetryableError } from '../../kernel/errors';
+import type { BuildLogsPort } from '../../kernel/ports';
+import { describeAwsError, isTransientAwsError } from '../../shared/aws-errors';
 
 /** Longest line we pass on; a minified stack trace can be one 50 kB line. */
 const LINE_MAX = 300;
