@@ -33,10 +33,10 @@ import { createHmac } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createMemorySlackRequests } from '../functions/adapters/slack-requests';
 import { verifySlackSignature } from '../functions/adapters/slack-signature';
-import { approvalRoute } from '../functions/app/approvals/route';
+import { approvalRoute } from '../functions/approvals/app/route';
 import { handleSlackRequest, type SlackActionsDeps } from '../functions/app/slack-actions/handle-request';
 import { createRouter } from '../functions/app/slack-actions/router';
-import { approvalKey } from '../functions/core/approvals/types';
+import { approvalKey } from '../functions/approvals/domain/types';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../test/support/approvals';
 import { blockActions, formBody, slackSignature } from '../test/support/slack-requests';
 import { sampleEvents, timeEach, timeEachAsync, stats } from './measure';
@@ -45,8 +45,8 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'bench/out');
 const FUNCTIONS = {
   notify: 'functions/notify/handler.ts',
-  approvalEvents: 'functions/handlers/approval-events.ts',
-  approvalSteps: 'functions/handlers/approval-steps.ts',
+  approvalEvents: 'functions/approvals/handlers/events.ts',
+  approvalSteps: 'functions/approvals/handlers/steps.ts',
   slackActions: 'functions/handlers/slack-actions.ts',
   rollbackStart: 'functions/handlers/rollback-start.ts',
   rollbackSteps: 'functions/handlers/rollback-steps.ts',

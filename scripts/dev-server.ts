@@ -27,9 +27,9 @@ import { createScheduler } from '../tools/step-functions/local-sfn';
 import { replayApprovalDeps } from '../cli/targets/approval';
 import { createMemoryCardStore } from '../functions/shared/memory-store';
 import type { World } from '../functions/shared/recording';
-import type { ApprovalDeps } from '../functions/app/approvals/deps';
-import { onApprovalEvent } from '../functions/app/approvals/events';
-import { approvalRoute } from '../functions/app/approvals/route';
+import type { ApprovalDeps } from '../functions/approvals/app/deps';
+import { onApprovalEvent } from '../functions/approvals/app/events';
+import { approvalRoute } from '../functions/approvals/app/route';
 import { parseEvent } from '../functions/kernel/events/parse';
 
 /** What dry-run routes build on: record calls in `recorder.calls` instead of making them. */

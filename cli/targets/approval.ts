@@ -3,14 +3,14 @@
  * statemachines/approval.asl.yaml on replay's clock; CodePipeline and Slack's directory answer from
  * the world file (`approvals`, `slack` sections, documented in events/samples/README.md).
  */
-import type { ApprovalPipelinePort } from '../../functions/adapters/approvals-pipeline';
-import { createMemoryApprovalStore } from '../../functions/adapters/approvals-store';
-import type { CommitsPort } from '../../functions/adapters/codecommit';
+import type { ApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
+import { createMemoryApprovalStore } from '../../functions/approvals/aws/store';
+import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
 import type { SlackDirectoryPort } from '../../functions/shared/slack-directory';
-import type { ApprovalDeps } from '../../functions/app/approvals/deps';
-import { onApprovalEvent } from '../../functions/app/approvals/events';
-import { runApprovalStep } from '../../functions/app/approvals/steps';
-import type { ApprovalRef } from '../../functions/core/approvals/types';
+import type { ApprovalDeps } from '../../functions/approvals/app/deps';
+import { onApprovalEvent } from '../../functions/approvals/app/events';
+import { runApprovalStep } from '../../functions/approvals/app/steps';
+import type { ApprovalRef } from '../../functions/approvals/domain/types';
 import { EventRejectedError, PermanentError } from '../../functions/kernel/errors';
 import { parseEvent } from '../../functions/kernel/events/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';

@@ -10,7 +10,7 @@ import { verifySlackSignature } from '../adapters/slack-signature';
 import { getSlackSigningSecret } from '../adapters/slack-signing-secret';
 import { getSlackToken } from '../shared/slack-token';
 import type { SlackActionsDeps } from '../app/slack-actions/handle-request';
-import { approvalRoute } from '../app/approvals/route';
+import { approvalRoute } from '../approvals/app/route';
 import { handleBypassClick } from '../app/governance/bypass';
 import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
 import type { Config } from '../kernel/config/schema';
@@ -40,7 +40,7 @@ export type RoutesBuilder = (shared: RouteShared) => Readonly<Record<string, Int
  */
 export const buildRoutes: RoutesBuilder = ({ logger }) => {
   // The approval route's clients (CodePipeline, Step Functions, SNS) load on the first approval click.
-  const approvalDeps = onFirstUse(async () => (await import('./approval-deps')).buildApprovalDeps(logger));
+  const approvalDeps = onFirstUse(async () => (await import('../approvals/wiring')).buildApprovalDeps(logger));
   // Break-glass during a change freeze (the freeze message's button).
   const governanceDeps = onFirstUse(async () => (await import('./governance-deps')).buildGovernanceDeps(logger));
   const bypass: InteractionRoute = async ({ interaction }) => {

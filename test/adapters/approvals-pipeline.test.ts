@@ -14,7 +14,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApprovalPipelinePort } from '../../functions/adapters/approvals-pipeline';
+import { createApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const cp = mockClient(CodePipelineClient);

@@ -1,9 +1,9 @@
 /** Approvals and their audit trail in the cards table, against a real DynamoDB API (dynalite). */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoApprovalStore, createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/adapters/approvals-store';
-import { buildRequest } from '../../functions/core/approvals/request';
-import { initialState, type Approval } from '../../functions/core/approvals/types';
+import { createDynamoApprovalStore, createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/approvals/aws/store';
+import { buildRequest } from '../../functions/approvals/domain/request';
+import { initialState, type Approval } from '../../functions/approvals/domain/types';
 import { ApprovalPolicySchema } from '../../functions/kernel/config/approvals';
 import { CardConflictError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';

@@ -3,7 +3,7 @@ import { CodeCommitClient, CommitIdDoesNotExistException, GetCommitCommand } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createCommitsPort } from '../../functions/adapters/codecommit';
+import { createCommitsPort } from '../../functions/approvals/aws/codecommit';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const cc = mockClient(CodeCommitClient);

@@ -8,10 +8,10 @@ import { CodePipelineClient, GetPipelineStateCommand, ListActionExecutionsComman
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { createApprovalPipelinePort } from '../../functions/adapters/approvals-pipeline';
-import { approvalRoute } from '../../functions/app/approvals/route';
-import { APPROVAL_ACTIONS } from '../../functions/core/approvals/render';
-import { approvalKey } from '../../functions/core/approvals/types';
+import { createApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
+import { approvalRoute } from '../../functions/approvals/app/route';
+import { APPROVAL_ACTIONS } from '../../functions/approvals/domain/render';
+import { approvalKey } from '../../functions/approvals/domain/types';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../support/approvals';
 import { fuzzSlackActions } from '../support/slack-fuzz';
 

@@ -4,9 +4,9 @@
  * elsewhere, and a duplicate start. Only CodePipeline, Slack and email are stand-ins.
  */
 import { describe, expect, it } from 'vitest';
-import { handleApprovalClick } from '../../functions/app/approvals/click';
-import { APPROVAL_ACTIONS } from '../../functions/core/approvals/render';
-import { approvalKey } from '../../functions/core/approvals/types';
+import { handleApprovalClick } from '../../functions/approvals/app/click';
+import { APPROVAL_ACTIONS } from '../../functions/approvals/domain/render';
+import { approvalKey } from '../../functions/approvals/domain/types';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../support/approvals';
 
 const KEY = approvalKey(REF);

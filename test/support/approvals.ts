@@ -5,15 +5,15 @@
  */
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
 import { createScheduler } from '../../tools/step-functions/local-sfn';
-import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../functions/adapters/approvals-pipeline';
-import { createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/adapters/approvals-store';
-import type { CommitsPort } from '../../functions/adapters/codecommit';
-import type { ApprovalRef } from '../../functions/core/approvals/types';
+import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../functions/approvals/aws/pipeline';
+import { createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/approvals/aws/store';
+import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
+import type { ApprovalRef } from '../../functions/approvals/domain/types';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder } from '../../functions/shared/recording';
-import type { ApprovalDeps } from '../../functions/app/approvals/deps';
-import { onApprovalEvent } from '../../functions/app/approvals/events';
-import { runApprovalStep } from '../../functions/app/approvals/steps';
+import type { ApprovalDeps } from '../../functions/approvals/app/deps';
+import { onApprovalEvent } from '../../functions/approvals/app/events';
+import { runApprovalStep } from '../../functions/approvals/app/steps';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import { PermanentError } from '../../functions/kernel/errors';
 import type { Config } from '../../functions/kernel/config/schema';

@@ -14,7 +14,7 @@ import type { Observation } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
 import { claimChannels } from '../domain/delivery';
 import { isEmptyPlan, planDelivery } from '../domain/plan';
-import { policyFor } from '../../core/approvals/request';
+import { policyFor } from '../../approvals/domain/request';
 import { destinationsFor } from '../../kernel/routing';
 import { deliver } from './deliver';
 import { deploymentGroupKey, ownKeyOf, resolveRun, type ResolvedRun } from './resolve-run';

@@ -3,9 +3,9 @@
  * CodePipeline; two approvals by two people decide; a click that loses the race to the console is told so.
  */
 import { describe, expect, it } from 'vitest';
-import { handleApprovalClick } from '../../../functions/app/approvals/click';
-import { APPROVAL_ACTIONS } from '../../../functions/core/approvals/render';
-import { approvalKey } from '../../../functions/core/approvals/types';
+import { handleApprovalClick } from '../../../functions/approvals/app/click';
+import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
+import { approvalKey } from '../../../functions/approvals/domain/types';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
 
 const KEY = approvalKey(REF);

@@ -7,10 +7,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoApprovalStore } from '../../../functions/adapters/approvals-store';
-import { handleApprovalClick } from '../../../functions/app/approvals/click';
-import { APPROVAL_ACTIONS } from '../../../functions/core/approvals/render';
-import { approvalKey } from '../../../functions/core/approvals/types';
+import { createDynamoApprovalStore } from '../../../functions/approvals/aws/store';
+import { handleApprovalClick } from '../../../functions/approvals/app/click';
+import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
+import { approvalKey } from '../../../functions/approvals/domain/types';
 import { useLocalDynamo } from '../../support/local-dynamo';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
 

@@ -6,10 +6,10 @@
  * exactly what was checked.
  */
 import { describe, expect, it } from 'vitest';
-import type { CommitsPort } from '../../../functions/adapters/codecommit';
-import { handleApprovalClick } from '../../../functions/app/approvals/click';
-import { APPROVAL_ACTIONS } from '../../../functions/core/approvals/render';
-import { approvalKey } from '../../../functions/core/approvals/types';
+import type { CommitsPort } from '../../../functions/approvals/aws/codecommit';
+import { handleApprovalClick } from '../../../functions/approvals/app/click';
+import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
+import { approvalKey } from '../../../functions/approvals/domain/types';
 import { PermanentError } from '../../../functions/kernel/errors';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
 

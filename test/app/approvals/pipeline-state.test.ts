@@ -4,11 +4,11 @@
  * a state that cannot be read, is retried (RetryableError), never "rejected outside Slack".
  */
 import { describe, expect, it } from 'vitest';
-import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../../functions/adapters/approvals-pipeline';
-import { handleApprovalClick } from '../../../functions/app/approvals/click';
-import { tickApproval } from '../../../functions/app/approvals/tick';
-import { APPROVAL_ACTIONS } from '../../../functions/core/approvals/render';
-import { approvalKey } from '../../../functions/core/approvals/types';
+import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../../functions/approvals/aws/pipeline';
+import { handleApprovalClick } from '../../../functions/approvals/app/click';
+import { tickApproval } from '../../../functions/approvals/app/tick';
+import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
+import { approvalKey } from '../../../functions/approvals/domain/types';
 import { RetryableError } from '../../../functions/kernel/errors';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
 

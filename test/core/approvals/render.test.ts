@@ -1,8 +1,8 @@
 /** The approval card's fallback text: escaped like the blocks (issue 10, finding 11) and short. */
 import { describe, expect, it } from 'vitest';
-import { renderApprovalCard } from '../../../functions/core/approvals/render';
-import { buildRequest } from '../../../functions/core/approvals/request';
-import { initialState } from '../../../functions/core/approvals/types';
+import { renderApprovalCard } from '../../../functions/approvals/domain/render';
+import { buildRequest } from '../../../functions/approvals/domain/request';
+import { initialState } from '../../../functions/approvals/domain/types';
 import { ApprovalPolicySchema } from '../../../functions/kernel/config/approvals';
 
 const policy = ApprovalPolicySchema.parse({ name: 'prod', approvers: ['S0LEADS001'] });

@@ -4,7 +4,7 @@
  * the roles the config names as trusted.
  */
 import { describe, expect, it } from 'vitest';
-import { starterOf } from '../../../functions/core/approvals/starter';
+import { starterOf } from '../../../functions/approvals/domain/starter';
 import { picomatchGlobs } from '../../../functions/kernel/glob-picomatch';
 
 const glob = picomatchGlobs();

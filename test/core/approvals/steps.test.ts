@@ -1,8 +1,8 @@
 /** nextApprovalStep: what the timer does at a given time, as a table (the clock is a parameter). */
 import { describe, expect, it } from 'vitest';
-import { buildRequest } from '../../../functions/core/approvals/request';
-import { MAX_REMINDERS, nextApprovalStep, remindersCoveredBy } from '../../../functions/core/approvals/steps';
-import { initialState, type Approval, type ApprovalState } from '../../../functions/core/approvals/types';
+import { buildRequest } from '../../../functions/approvals/domain/request';
+import { MAX_REMINDERS, nextApprovalStep, remindersCoveredBy } from '../../../functions/approvals/domain/steps';
+import { initialState, type Approval, type ApprovalState } from '../../../functions/approvals/domain/types';
 import { ApprovalPolicySchema } from '../../../functions/kernel/config/approvals';
 
 const ref = { pipeline: 'p', executionId: 'e', stage: 'Prod', action: 'A', account: '1', region: 'eu-west-1' };

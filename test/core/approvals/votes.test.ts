@@ -1,8 +1,8 @@
 /** Who may decide an approval, and what their click makes of it (policy: approvers, self-approval, 1 or 2 approvals). */
 import { describe, expect, it } from 'vitest';
-import { buildRequest } from '../../../functions/core/approvals/request';
-import { initialState, type Approval } from '../../../functions/core/approvals/types';
-import { castVote, resultSummary } from '../../../functions/core/approvals/votes';
+import { buildRequest } from '../../../functions/approvals/domain/request';
+import { initialState, type Approval } from '../../../functions/approvals/domain/types';
+import { castVote, resultSummary } from '../../../functions/approvals/domain/votes';
 import { ApprovalPolicySchema } from '../../../functions/kernel/config/approvals';
 
 const NOW = new Date('2026-11-23T11:00:00Z');

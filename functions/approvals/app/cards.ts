@@ -3,8 +3,8 @@
  * votes and decisions arrive), the timer's thread replies, and the email. Every delivery is recorded
  * on the approval as it goes, so a retried step sends only what is missing.
  */
-import { renderApprovalCard, renderApprovalEmail, renderTimerMessage, type TimerMessage } from '../../core/approvals/render';
-import type { Approval, ApprovalState } from '../../core/approvals/types';
+import { renderApprovalCard, renderApprovalEmail, renderTimerMessage, type TimerMessage } from '../domain/render';
+import type { Approval, ApprovalState } from '../domain/types';
 import { CardConflictError } from '../../kernel/errors';
 import type { ApprovalDeps } from './deps';
 

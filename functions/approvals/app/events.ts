@@ -4,7 +4,7 @@
  * (console, CLI, CodePipeline's own timeout) updates the card and stops the timer.
  */
 import { executionName } from '../../kernel/execution-name';
-import { approvalKey, type ApprovalRef } from '../../core/approvals/types';
+import { approvalKey, type ApprovalRef } from '../domain/types';
 import { RetryableError } from '../../kernel/errors';
 import type { AwsEvent } from '../../kernel/events/schemas';
 import { elsewhere, finish } from './decide';

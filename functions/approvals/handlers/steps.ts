@@ -2,10 +2,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { ApprovalDeps } from '../app/approvals/deps';
-import { runApprovalStep } from '../app/approvals/steps';
-import { buildApprovalDeps } from './approval-deps';
-import { onFirstUse } from '../shared/on-first-use';
+import type { ApprovalDeps } from '../app/deps';
+import { runApprovalStep } from '../app/steps';
+import { buildApprovalDeps } from '../wiring';
+import { onFirstUse } from '../../shared/on-first-use';
 
 export function createApprovalStepsHandler(factory: (logger: Logger) => Promise<ApprovalDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
   const deps = onFirstUse(() => factory(logger));

@@ -3,7 +3,7 @@
  * starter of the run when a policy forbids self-approval.
  */
 import { type CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
-import { callAws } from '../shared/aws-errors';
+import { callAws } from '../../shared/aws-errors';
 
 export interface CommitAuthorInfo {
   /** The author's email as configured in Git; undefined when the commit names none. */

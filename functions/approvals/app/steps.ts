@@ -1,5 +1,5 @@
 /** The approval state machine's Lambda task: one entry point, three steps (prepare, tick, failed). */
-import { approvalKey } from '../../core/approvals/types';
+import { approvalKey } from '../domain/types';
 import { PermanentError } from '../../kernel/errors';
 import { formatIssue } from '../../kernel/issues';
 import * as z from '../../kernel/zod';

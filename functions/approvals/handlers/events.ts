@@ -6,11 +6,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { ApprovalDeps } from '../app/approvals/deps';
-import { onApprovalEvent } from '../app/approvals/events';
-import { parseEvent } from '../kernel/events/parse';
-import { buildApprovalDeps } from './approval-deps';
-import { onFirstUse } from '../shared/on-first-use';
+import type { ApprovalDeps } from '../app/deps';
+import { onApprovalEvent } from '../app/events';
+import { parseEvent } from '../../kernel/events/parse';
+import { buildApprovalDeps } from '../wiring';
+import { onFirstUse } from '../../shared/on-first-use';
 
 export function createApprovalEventsHandler(factory: (logger: Logger) => Promise<ApprovalDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
   const deps = onFirstUse(() => factory(logger));

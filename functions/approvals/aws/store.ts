@@ -5,10 +5,10 @@
  * keep two clicks, or a click and the timer, from overwriting each other.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Approval } from '../core/approvals/types';
-import { CardConflictError, PermanentError } from '../kernel/errors';
-import { callAws, classifyAwsError } from '../shared/aws-errors';
-import { TTL_ATTRIBUTE } from '../shared/dynamo-store';
+import type { Approval } from '../domain/types';
+import { CardConflictError, PermanentError } from '../../kernel/errors';
+import { callAws, classifyAwsError } from '../../shared/aws-errors';
+import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 
 export interface StoredApproval {
   readonly approval: Approval;

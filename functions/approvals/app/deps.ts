@@ -1,7 +1,7 @@
-/** What the approval flow needs from the outside world; wired in functions/handlers/approval-deps.ts. */
-import type { ApprovalPipelinePort } from '../../adapters/approvals-pipeline';
-import type { ApprovalStorePort } from '../../adapters/approvals-store';
-import type { CommitsPort } from '../../adapters/codecommit';
+/** What the approval flow needs from the outside world; wired in functions/approvals/wiring.ts. */
+import type { ApprovalPipelinePort } from '../aws/pipeline';
+import type { ApprovalStorePort } from '../aws/store';
+import type { CommitsPort } from '../aws/codecommit';
 import type { ExecutionsPort } from '../../shared/executions';
 import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
 import type { SlackDirectoryPort } from '../../shared/slack-directory';

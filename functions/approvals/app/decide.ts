@@ -5,10 +5,10 @@
  * deadline) sends the result: concurrent clicks send one PutApprovalResult, never two.
  */
 import { randomUUID } from 'node:crypto';
-import type { ApprovalStatusInfo } from '../../adapters/approvals-pipeline';
-import { deadlineSummary } from '../../core/approvals/render';
-import { deciders } from '../../core/approvals/votes';
-import { claimIsLive, type Approval, type Claim, type Outcome } from '../../core/approvals/types';
+import type { ApprovalStatusInfo } from '../aws/pipeline';
+import { deadlineSummary } from '../domain/render';
+import { deciders } from '../domain/votes';
+import { claimIsLive, type Approval, type Claim, type Outcome } from '../domain/types';
 import { RetryableError } from '../../kernel/errors';
 import { showApprovalCard, updateApproval } from './cards';
 import type { ApprovalDeps } from './deps';

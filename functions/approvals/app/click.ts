@@ -5,9 +5,9 @@
  * same moment each see the votes before theirs: the one that completes the quorum also claims the
  * decision, and only it sends the result to CodePipeline.
  */
-import { APPROVAL_ACTIONS, principalName } from '../../core/approvals/render';
-import { castVote, personName, resultSummary, type Voter, type VoteVerdict } from '../../core/approvals/votes';
-import type { Approval, ApprovalState, Claim, Decision } from '../../core/approvals/types';
+import { APPROVAL_ACTIONS, principalName } from '../domain/render';
+import { castVote, personName, resultSummary, type Voter, type VoteVerdict } from '../domain/votes';
+import type { Approval, ApprovalState, Claim, Decision } from '../domain/types';
 import { showApprovalCard, updateApproval } from './cards';
 import { completeClaim, newClaimId } from './decide';
 import type { ApprovalDeps } from './deps';

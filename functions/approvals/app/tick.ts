@@ -3,7 +3,7 @@
  * when to wake next. It also asks CodePipeline whether the approval is still open, so an approval
  * decided in the console stops its timer even if that event was lost.
  */
-import { nextApprovalStep, remindersCoveredBy } from '../../core/approvals/steps';
+import { nextApprovalStep, remindersCoveredBy } from '../domain/steps';
 import { postTimerMessage, updateApproval } from './cards';
 import { RetryableError } from '../../kernel/errors';
 import { applyDeadline, elsewhere, finish, resumeClaim } from './decide';

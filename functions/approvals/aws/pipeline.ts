@@ -13,8 +13,8 @@ import {
   type CodePipelineClient,
   type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import type { ApprovalRef } from '../core/approvals/types';
-import { callAws, classifyAwsError } from '../shared/aws-errors';
+import type { ApprovalRef } from '../domain/types';
+import { callAws, classifyAwsError } from '../../shared/aws-errors';
 
 export interface ApprovalDescription {
   readonly customData?: string;

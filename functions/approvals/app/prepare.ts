@@ -3,11 +3,11 @@
  * store the approval and show the card. Safe to run twice: a stored approval is reused and only
  * missing deliveries are made.
  */
-import { policyFor, buildRequest } from '../../core/approvals/request';
-import { nextApprovalStep } from '../../core/approvals/steps';
-import type { ApprovalDescription } from '../../adapters/approvals-pipeline';
-import { starterOf } from '../../core/approvals/starter';
-import { approvalKey, initialState, type ApprovalRef, type CommitAuthor, type Initiator } from '../../core/approvals/types';
+import { policyFor, buildRequest } from '../domain/request';
+import { nextApprovalStep } from '../domain/steps';
+import type { ApprovalDescription } from '../aws/pipeline';
+import { starterOf } from '../domain/starter';
+import { approvalKey, initialState, type ApprovalRef, type CommitAuthor, type Initiator } from '../domain/types';
 import { CardConflictError, PermanentError } from '../../kernel/errors';
 import { destinationsFor } from '../../kernel/routing';
 import type { Subject } from '../../kernel/events/observation';
