@@ -48,8 +48,8 @@ const FUNCTIONS = {
   approvalEvents: 'functions/approvals/handlers/events.ts',
   approvalSteps: 'functions/approvals/handlers/steps.ts',
   slackActions: 'functions/handlers/slack-actions.ts',
-  rollbackStart: 'functions/handlers/rollback-start.ts',
-  rollbackSteps: 'functions/handlers/rollback-steps.ts',
+  rollbackStart: 'functions/rollback/handlers/start.ts',
+  rollbackSteps: 'functions/rollback/handlers/steps.ts',
   governance: 'functions/handlers/governance.ts',
 };
 

@@ -5,9 +5,9 @@
  * copied in as is (get-pipeline, get-deployment, batch-get-projects: `looseObject` schemas).
  *
  * The replay targets parse the sections they read again (cli/targets/approval.ts, governance.ts,
- * functions/adapters/rollback-world.ts); the schemas here mirror theirs.
+ * functions/rollback/world/world.ts); the schemas here mirror theirs.
  */
-import { RollbackWorldSection } from '../functions/adapters/rollback-world';
+import { RollbackWorldSection } from '../functions/rollback/world/world';
 import type { World } from '../functions/shared/recording';
 import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/core/governance/definitions';
 import { formatIssue } from '../functions/kernel/issues';

@@ -2,13 +2,13 @@
  * The rollback rule in replay: an alarm that went to ALARM starts the rollback state machine
  * (statemachines/rollback.asl.yaml), executed locally on replay's clock; CodeDeploy and CodePipeline
  * answer from the world file's `rollback` section and simulate the rollbacks they are asked for
- * (functions/adapters/rollback-world.ts; format in README.md, "Rollback on alarms").
+ * (functions/rollback/world/world.ts; format in README.md, "Rollback on alarms").
  */
-import { createMemoryEpisodeStore } from '../../functions/adapters/rollback-episodes';
-import { createWorldRollbackPorts, parseRollbackWorld } from '../../functions/adapters/rollback-world';
-import type { RollbackDeps } from '../../functions/app/rollback/deps';
-import { onAlarmEvent } from '../../functions/app/rollback/start';
-import { runRollbackStep } from '../../functions/app/rollback/steps';
+import { createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
+import { createWorldRollbackPorts, parseRollbackWorld } from '../../functions/rollback/world/world';
+import type { RollbackDeps } from '../../functions/rollback/app/deps';
+import { onAlarmEvent } from '../../functions/rollback/app/start';
+import { runRollbackStep } from '../../functions/rollback/app/steps';
 import { EventRejectedError } from '../../functions/kernel/errors';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { replayStateMachineArn } from '../local-machines';

@@ -14,7 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRollbackDeployPort, revisionOf } from '../../functions/adapters/rollback-codedeploy';
+import { createRollbackDeployPort, revisionOf } from '../../functions/rollback/aws/codedeploy';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const cd = mockClient(CodeDeployClient);

@@ -15,7 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRollbackPipelinePort } from '../../functions/adapters/rollback-codepipeline';
+import { createRollbackPipelinePort } from '../../functions/rollback/aws/codepipeline';
 import { PermanentError } from '../../functions/kernel/errors';
 
 const cp = mockClient(CodePipelineClient);

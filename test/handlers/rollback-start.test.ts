@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventRejectedError } from '../../functions/kernel/errors';
 import { parseConfig } from '../../functions/kernel/config/parse';
-import { createRollbackStartHandler } from '../../functions/handlers/rollback-start';
-import { buildStarterDeps } from '../../functions/handlers/rollback-deps';
+import { createRollbackStartHandler } from '../../functions/rollback/handlers/start';
+import { buildStarterDeps } from '../../functions/rollback/wiring';
 import { lambdaContext } from '../support/slack-requests';
 
 const sfn = mockClient(SFNClient);

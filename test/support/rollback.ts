@@ -1,17 +1,17 @@
 /**
  * A rollback world for tests: the rollback state machine executed locally on a shared virtual
  * clock with the real rollback code; CodeDeploy and CodePipeline simulated from a world section
- * (functions/adapters/rollback-world.ts); recording Slack and email; in-memory cards and episodes.
+ * (functions/rollback/world/world.ts); recording Slack and email; in-memory cards and episodes.
  */
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
 import { createScheduler } from '../../tools/step-functions/local-sfn';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder } from '../../functions/shared/recording';
-import { createMemoryEpisodeStore } from '../../functions/adapters/rollback-episodes';
-import { createWorldRollbackPorts, RollbackWorldSection } from '../../functions/adapters/rollback-world';
-import type { RollbackDeps } from '../../functions/app/rollback/deps';
-import { onAlarmEvent } from '../../functions/app/rollback/start';
-import { runRollbackStep } from '../../functions/app/rollback/steps';
+import { createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
+import { createWorldRollbackPorts, RollbackWorldSection } from '../../functions/rollback/world/world';
+import type { RollbackDeps } from '../../functions/rollback/app/deps';
+import { onAlarmEvent } from '../../functions/rollback/app/start';
+import { runRollbackStep } from '../../functions/rollback/app/steps';
 import type { RunCard } from '../../functions/kernel/card/types';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import type { Config } from '../../functions/kernel/config/schema';

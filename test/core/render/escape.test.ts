@@ -13,7 +13,7 @@ import { parseEvent } from '../../../functions/kernel/events/parse';
 import { clip, esc, fallbackText, link, MAX_FALLBACK_TEXT, plainFallback, slackUrl } from '../../../functions/kernel/render/format';
 import { renderCard } from '../../../functions/kernel/render/slack-card';
 import { renderFailure } from '../../../functions/notify/domain/slack-thread';
-import { renderRollback, renderRollbackEmail } from '../../../functions/core/rollback/render';
+import { renderRollback, renderRollbackEmail } from '../../../functions/rollback/domain/render';
 import { renderReport, renderThread } from '../../../functions/core/governance/report';
 
 const INJECT = '<!channel> <@U0ATTACKER> <https://evil.example|click>';

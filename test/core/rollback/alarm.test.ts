@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alarmOf, guardedTargets } from '../../../functions/core/rollback/alarm';
+import { alarmOf, guardedTargets } from '../../../functions/rollback/domain/alarm';
 import { parseConfig } from '../../../functions/kernel/config/parse';
 import { picomatchGlobs } from '../../../functions/kernel/glob-picomatch';
 import { AWS_EVENTS_DIR } from '../../support/fixtures';

@@ -1,8 +1,8 @@
 /** decideRollback as a table: every branch of the issue, the clock passed in. */
 import { describe, expect, it } from 'vitest';
 import type { EffectiveGuard } from '../../../functions/kernel/config/rollback';
-import { decideRollback } from '../../../functions/core/rollback/decide';
-import type { AlarmInfo, DeploymentView, GroupView, RollbackWorld, StageExecution, StageView, Target } from '../../../functions/core/rollback/types';
+import { decideRollback } from '../../../functions/rollback/domain/decide';
+import type { AlarmInfo, DeploymentView, GroupView, RollbackWorld, StageExecution, StageView, Target } from '../../../functions/rollback/domain/types';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();

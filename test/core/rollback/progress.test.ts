@@ -1,6 +1,6 @@
 /** How a rollback moves on, poll by poll, as a table. */
 import { describe, expect, it } from 'vitest';
-import { advance, type Observed, type Progress } from '../../../functions/core/rollback/progress';
+import { advance, type Observed, type Progress } from '../../../functions/rollback/domain/progress';
 
 const base = { polls: 3, startedAt: '2026-11-23T10:30:00.000Z' };
 const p = (phase: Progress['phase'], extra: Partial<Progress> = {}): Progress => ({ ...base, phase, ...extra });

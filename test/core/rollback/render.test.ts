@@ -1,8 +1,8 @@
 /** The explanation: one headline per way a rollback can go, and the from → to of each kind of rollback. */
 import { describe, expect, it } from 'vitest';
-import { facts, headline, renderRollback, renderRollbackEmail, type RollbackReport } from '../../../functions/core/rollback/render';
-import type { Progress } from '../../../functions/core/rollback/progress';
-import type { Decision } from '../../../functions/core/rollback/types';
+import { facts, headline, renderRollback, renderRollbackEmail, type RollbackReport } from '../../../functions/rollback/domain/render';
+import type { Progress } from '../../../functions/rollback/domain/progress';
+import type { Decision } from '../../../functions/rollback/domain/types';
 
 const alarm = { name: 'web-5xx', account: '123456789012', region: 'eu-west-1', time: '2026-11-23T10:30:00.000Z', reason: 'Threshold Crossed: 57 > 20', metric: 'AWS/ApplicationELB HTTPCode_Target_5XX_Count Sum/60s' };
 const deploy = { kind: 'codedeploy' as const, application: 'web', deploymentGroup: 'prod' };

@@ -5,9 +5,9 @@
  */
 import { effectiveGuard, type EffectiveGuard } from '../../kernel/config/rollback';
 import { PermanentError } from '../../kernel/errors';
-import { decideRollback } from '../../core/rollback/decide';
-import { cooldownCutoff } from '../../core/rollback/episode';
-import { isAction, targetKey, type Decision, type RollbackWorld } from '../../core/rollback/types';
+import { decideRollback } from '../domain/decide';
+import { cooldownCutoff } from '../domain/episode';
+import { isAction, targetKey, type Decision, type RollbackWorld } from '../domain/types';
 import type { RollbackDeps } from './deps';
 import type { RollbackInput, RollbackState } from './state';
 import { whereToExplain } from './where';

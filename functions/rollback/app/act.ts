@@ -4,9 +4,9 @@
  * rollback this execution already started is found (by its marker or target) instead of made twice.
  */
 import { PermanentError } from '../../kernel/errors';
-import type { Progress } from '../../core/rollback/progress';
-import { renderRollback } from '../../core/rollback/render';
-import type { DeployTarget, Revision, StageExecution, StageTarget } from '../../core/rollback/types';
+import type { Progress } from '../domain/progress';
+import { renderRollback } from '../domain/render';
+import type { DeployTarget, Revision, StageExecution, StageTarget } from '../domain/types';
 import type { RollbackDeps } from './deps';
 import type { RollbackState, Where } from './state';
 

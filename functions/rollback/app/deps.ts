@@ -1,8 +1,8 @@
-/** What the rollback flow needs from the outside world; wired in functions/handlers/rollback-deps.ts. */
+/** What the rollback flow needs from the outside world; wired in functions/rollback/wiring.ts. */
 import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
-import type { RollbackDeployPort } from '../../adapters/rollback-codedeploy';
-import type { RollbackPipelinePort } from '../../adapters/rollback-codepipeline';
-import type { EpisodeStorePort } from '../../adapters/rollback-episodes';
+import type { RollbackDeployPort } from '../aws/codedeploy';
+import type { RollbackPipelinePort } from '../aws/codepipeline';
+import type { EpisodeStorePort } from '../aws/episodes';
 import type { Config } from '../../kernel/config/schema';
 import type { GlobCompiler } from '../../kernel/glob';
 

@@ -3,9 +3,9 @@
  * as a reply in the thread and by email. A step that failed before the decision still reports,
  * to the routes' channels.
  */
-import { renderRollback, renderRollbackEmail } from '../../core/rollback/render';
+import { renderRollback, renderRollbackEmail } from '../domain/render';
 import { effectiveGuard } from '../../kernel/config/rollback';
-import type { Outcome } from '../../core/rollback/progress';
+import type { Outcome } from '../domain/progress';
 import type { RollbackDeps } from './deps';
 import type { ReportState, Where } from './state';
 import { whereToExplain } from './where';

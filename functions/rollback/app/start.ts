@@ -5,8 +5,8 @@
  */
 import { EventRejectedError } from '../../kernel/errors';
 import { executionName } from '../../kernel/execution-name';
-import { alarmOf, guardedTargets } from '../../core/rollback/alarm';
-import { targetKey } from '../../core/rollback/types';
+import { alarmOf, guardedTargets } from '../domain/alarm';
+import { targetKey } from '../domain/types';
 import type { ExecutionsPort } from '../../shared/executions';
 import type { Config } from '../../kernel/config/schema';
 import type { GlobCompiler } from '../../kernel/glob';

@@ -6,14 +6,14 @@
  * for `rollbackTakes` and ends `rollbackResult`. Times are read against the replay clock: an entry
  * that completes after "now" is still in progress.
  */
-import { formatIssue } from '../kernel/issues';
-import * as z from '../kernel/zod';
-import { parseDuration, DURATION_PATTERN } from '../kernel/duration';
-import type { RecordedCall } from '../shared/recording';
-import { createWorldDeployPort } from './rollback-world-codedeploy';
-import { createWorldPipelinePort } from './rollback-world-codepipeline';
-import type { RollbackDeployPort } from './rollback-codedeploy';
-import type { RollbackPipelinePort } from './rollback-codepipeline';
+import { formatIssue } from '../../kernel/issues';
+import * as z from '../../kernel/zod';
+import { parseDuration, DURATION_PATTERN } from '../../kernel/duration';
+import type { RecordedCall } from '../../shared/recording';
+import { createWorldDeployPort } from './codedeploy';
+import { createWorldPipelinePort } from './codepipeline';
+import type { RollbackDeployPort } from '../aws/codedeploy';
+import type { RollbackPipelinePort } from '../aws/codepipeline';
 
 const time = z.iso.datetime({ offset: true });
 

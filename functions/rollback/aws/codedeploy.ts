@@ -13,9 +13,9 @@ import {
   type DeploymentInfo,
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
-import { PermanentError } from '../kernel/errors';
-import type { DeployTarget, DeploymentView, GroupView, Revision } from '../core/rollback/types';
-import { callAws, classifyAwsError } from '../shared/aws-errors';
+import { PermanentError } from '../../kernel/errors';
+import type { DeployTarget, DeploymentView, GroupView, Revision } from '../domain/types';
+import { callAws, classifyAwsError } from '../../shared/aws-errors';
 
 export interface RollbackDeployPort {
   /** GetDeploymentGroup, ListDeployments (recent), BatchGetDeployments; deployments newest first. */

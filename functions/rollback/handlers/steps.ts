@@ -2,9 +2,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { RollbackDeps } from '../app/rollback/deps';
-import { runRollbackStep } from '../app/rollback/steps';
-import { buildRollbackDeps } from './rollback-deps';
+import type { RollbackDeps } from '../app/deps';
+import { runRollbackStep } from '../app/steps';
+import { buildRollbackDeps } from '../wiring';
 
 export function createRollbackStepsHandler(factory: (logger: Logger) => Promise<RollbackDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
   let ready: Promise<RollbackDeps> | undefined;

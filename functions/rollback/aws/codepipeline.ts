@@ -13,9 +13,9 @@ import {
   type CodePipelineClient,
   type PipelineExecutionSummary,
 } from '@aws-sdk/client-codepipeline';
-import { PermanentError } from '../kernel/errors';
-import type { StageExecution, StageTarget, StageView } from '../core/rollback/types';
-import { callAws, classifyAwsError } from '../shared/aws-errors';
+import { PermanentError } from '../../kernel/errors';
+import type { StageExecution, StageTarget, StageView } from '../domain/types';
+import { callAws, classifyAwsError } from '../../shared/aws-errors';
 
 export interface RollbackPipelinePort {
   /** GetPipeline, GetPipelineState, ListActionExecutions, ListPipelineExecutions (all, and succeeded in the stage). */

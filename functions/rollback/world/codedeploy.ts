@@ -1,9 +1,9 @@
 /** CodeDeploy as the world file describes it (see rollback-world.ts): reads answered, writes simulated. */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { PermanentError } from '../kernel/errors';
-import type { DeployTarget } from '../core/rollback/types';
-import { deploymentView, type RollbackDeployPort } from './rollback-codedeploy';
-import type { WorldContext, WorldDeployment } from './rollback-world';
+import { PermanentError } from '../../kernel/errors';
+import type { DeployTarget } from '../domain/types';
+import { deploymentView, type RollbackDeployPort } from '../aws/codedeploy';
+import type { WorldContext, WorldDeployment } from './world';
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
 

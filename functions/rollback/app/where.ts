@@ -7,7 +7,7 @@ import type { RunCard } from '../../kernel/card/types';
 import type { EffectiveGuard } from '../../kernel/config/rollback';
 import type { Subject } from '../../kernel/events/observation';
 import { destinationsFor } from '../../kernel/routing';
-import type { AlarmInfo, Decision, Target } from '../../core/rollback/types';
+import type { AlarmInfo, Decision, Target } from '../domain/types';
 import type { RollbackDeps } from './deps';
 import type { Where } from './state';
 

@@ -1,5 +1,5 @@
 /** The Check step: one look at the rollback under way, and (for a stopped stage) the rollback itself. */
-import { advance, type Observed, type Progress } from '../../core/rollback/progress';
+import { advance, type Observed, type Progress } from '../domain/progress';
 import { PermanentError } from '../../kernel/errors';
 import { startStageRollback } from './act';
 import type { RollbackDeps } from './deps';

@@ -1,9 +1,9 @@
 /** CodePipeline as the world file describes it (see rollback-world.ts): reads answered, writes simulated. */
-import { PermanentError } from '../kernel/errors';
-import type { StageExecution, StageTarget } from '../core/rollback/types';
-import type { RollbackPipelinePort } from './rollback-codepipeline';
-import type { WorldContext, WorldStageExecution } from './rollback-world';
-import { statusAt } from './rollback-world-codedeploy';
+import { PermanentError } from '../../kernel/errors';
+import type { StageExecution, StageTarget } from '../domain/types';
+import type { RollbackPipelinePort } from '../aws/codepipeline';
+import type { WorldContext, WorldStageExecution } from './world';
+import { statusAt } from './codedeploy';
 
 const RUNNING = new Set(['InProgress', 'Stopping']);
 

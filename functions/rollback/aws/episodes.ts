@@ -4,10 +4,10 @@
  * target back at once (two alarms, or one alarm flapping), only one acts within a cooldown.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PermanentError } from '../kernel/errors';
-import { Episode } from '../core/rollback/types';
-import { classifyAwsError } from '../shared/aws-errors';
-import { TTL_ATTRIBUTE } from '../shared/dynamo-store';
+import { PermanentError } from '../../kernel/errors';
+import { Episode } from '../domain/types';
+import { classifyAwsError } from '../../shared/aws-errors';
+import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 
 export interface EpisodeStorePort {
   get(targetKey: string): Promise<Episode | undefined>;

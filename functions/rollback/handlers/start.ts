@@ -6,8 +6,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { onAlarmEvent, type StarterDeps } from '../app/rollback/start';
-import { buildStarterDeps } from './rollback-deps';
+import { onAlarmEvent, type StarterDeps } from '../app/start';
+import { buildStarterDeps } from '../wiring';
 
 export function createRollbackStartHandler(factory: () => StarterDeps, logger = new Logger({ serviceName: 'pipeline-warden' })) {
   let deps: StarterDeps | undefined;
