@@ -19,7 +19,7 @@ import { collectEventFiles } from '../cli/files';
 import { replayEvents } from '../cli/replay';
 import { tally } from '../cli/replay-print';
 import { parseConfig } from '../functions/kernel/config/parse';
-import { parsePolicy } from '../functions/core/governance/policy-schema';
+import { parsePolicy } from '../functions/governance/domain/policy-schema';
 import { customRules } from '../config/custom-rules';
 import { emptyCard, merge } from '../functions/kernel/card/merge';
 import type { RunCard } from '../functions/kernel/card/types';
@@ -50,7 +50,7 @@ const FUNCTIONS = {
   slackActions: 'functions/handlers/slack-actions.ts',
   rollbackStart: 'functions/rollback/handlers/start.ts',
   rollbackSteps: 'functions/rollback/handlers/steps.ts',
-  governance: 'functions/handlers/governance.ts',
+  governance: 'functions/governance/handler.ts',
 };
 
 const configResult = parseConfig(readFileSync(path.join(ROOT, 'config/warden.yml'), 'utf8'));

@@ -9,10 +9,10 @@ import path from 'node:path';
 import { customRules as registeredRules } from '../config/custom-rules';
 import { guardedStages } from '../functions/kernel/config/rollback';
 import type { Config } from '../functions/kernel/config/schema';
-import { RULE_KINDS, type CustomRule } from '../functions/core/governance/custom';
-import { readDefinitions, type Subjects } from '../functions/core/governance/definitions';
-import { evaluatePolicy, type Violation } from '../functions/core/governance/evaluate';
-import { parsePolicy, type Policy } from '../functions/core/governance/policy-schema';
+import { RULE_KINDS, type CustomRule } from '../functions/governance/domain/custom';
+import { readDefinitions, type Subjects } from '../functions/governance/domain/definitions';
+import { evaluatePolicy, type Violation } from '../functions/governance/domain/evaluate';
+import { parsePolicy, type Policy } from '../functions/governance/domain/policy-schema';
 import { readConfigFile } from './config-file';
 
 export const POLICY_CHECK_USAGE = 'warden policy check [--policy FILE] [--config FILE] [--rules FILE.ts] [--json] PATH...';

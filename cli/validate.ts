@@ -4,7 +4,7 @@
  * another problem).
  */
 import { customRules } from '../config/custom-rules';
-import { parsePolicy } from '../functions/core/governance/policy-schema';
+import { parsePolicy } from '../functions/governance/domain/policy-schema';
 import { readConfigFile, readTextFile } from './config-file';
 
 export interface ValidateOptions {

@@ -9,7 +9,7 @@
  */
 import { RollbackWorldSection } from '../functions/rollback/world/world';
 import type { World } from '../functions/shared/recording';
-import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/core/governance/definitions';
+import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/governance/domain/definitions';
 import { formatIssue } from '../functions/kernel/issues';
 import * as z from '../functions/kernel/zod';
 import { readTextFile } from './config-file';

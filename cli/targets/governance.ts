@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { customRules } from '../../config/custom-rules';
-import type { GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/app/governance/deps';
-import { createMemoryDoneRecords } from '../../functions/adapters/governance-memory';
-import { runGovernance } from '../../functions/app/governance/run';
-import { BuildProjectSchema, PipelineDefinitionSchema, type PipelineDefinition } from '../../functions/core/governance/definitions';
-import { parsePolicy } from '../../functions/core/governance/policy-schema';
-import { governanceTrigger } from '../../functions/core/governance/trigger';
+import type { GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/governance/app/deps';
+import { createMemoryDoneRecords } from '../../functions/governance/world';
+import { runGovernance } from '../../functions/governance/app/run';
+import { BuildProjectSchema, PipelineDefinitionSchema, type PipelineDefinition } from '../../functions/governance/domain/definitions';
+import { parsePolicy } from '../../functions/governance/domain/policy-schema';
+import { governanceTrigger } from '../../functions/governance/domain/trigger';
 import { formatIssue } from '../../functions/kernel/issues';
 import * as z from '../../functions/kernel/zod';
 import { PROJECT_ROOT } from '../files';

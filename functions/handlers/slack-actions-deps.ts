@@ -11,7 +11,7 @@ import { getSlackSigningSecret } from '../adapters/slack-signing-secret';
 import { getSlackToken } from '../shared/slack-token';
 import type { SlackActionsDeps } from '../app/slack-actions/handle-request';
 import { approvalRoute } from '../approvals/app/route';
-import { handleBypassClick } from '../app/governance/bypass';
+import { handleBypassClick } from '../governance/app/bypass';
 import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
 import type { Config } from '../kernel/config/schema';
 import { cardsTable } from '../shared/cards-table';
@@ -42,7 +42,7 @@ export const buildRoutes: RoutesBuilder = ({ logger }) => {
   // The approval route's clients (CodePipeline, Step Functions, SNS) load on the first approval click.
   const approvalDeps = onFirstUse(async () => (await import('../approvals/wiring')).buildApprovalDeps(logger));
   // Break-glass during a change freeze (the freeze message's button).
-  const governanceDeps = onFirstUse(async () => (await import('./governance-deps')).buildGovernanceDeps(logger));
+  const governanceDeps = onFirstUse(async () => (await import('../governance/wiring')).buildGovernanceDeps(logger));
   const bypass: InteractionRoute = async ({ interaction }) => {
     const name = interaction.user.name ?? interaction.user.username;
     return handleBypassClick({ actionId: interaction.actionId, value: interaction.value, user: { id: interaction.user.id, ...(name ? { name } : {}) } }, await governanceDeps());

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseConfigFully } from '../../cli/config-problems';
 import { customRules } from '../../config/custom-rules';
 import type { Config } from '../../functions/kernel/config/schema';
-import { parsePolicy, type Policy } from '../../functions/core/governance/policy-schema';
+import { parsePolicy, type Policy } from '../../functions/governance/domain/policy-schema';
 import { InvalidConfigError } from './errors';
 
 /** The project folder: config paths are relative to it, as in serverless.yml. */

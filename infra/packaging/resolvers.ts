@@ -6,7 +6,7 @@
  * cannot be used: osls already owns `--config`/`-c` (the path of serverless.yml itself).
  */
 import type { Config } from '../../functions/kernel/config/schema';
-import type { Policy } from '../../functions/core/governance/policy-schema';
+import type { Policy } from '../../functions/governance/domain/policy-schema';
 import { approvalResourcesOf } from './approvals';
 import { embeddedLiteral, esbuildDefineOf } from './define';
 import { breakGlassResourcesOf, changeCalendarResourcesOf, NO_BREAK_GLASS } from './governance';

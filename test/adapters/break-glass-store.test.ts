@@ -1,7 +1,7 @@
 /** Break-glass bypasses and their audit entries in the cards table, against a real DynamoDB API (dynalite). */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoBypasses } from '../../functions/adapters/break-glass-store';
+import { createDynamoBypasses } from '../../functions/governance/aws/break-glass-store';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const localDynamo = useLocalDynamo('break-glass');

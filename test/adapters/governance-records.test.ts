@@ -6,8 +6,8 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoTransitionRecords } from '../../functions/adapters/governance-aws';
-import type { TransitionRecord } from '../../functions/app/governance/deps';
+import { createDynamoTransitionRecords } from '../../functions/governance/aws/governance';
+import type { TransitionRecord } from '../../functions/governance/app/deps';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 

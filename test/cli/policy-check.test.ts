@@ -82,7 +82,7 @@ describe('warden policy check', () => {
     const rules = write(
       dir,
       'rules.ts',
-      `import { defineRule } from ${JSON.stringify(path.join(ROOT, 'functions/core/governance/custom'))};
+      `import { defineRule } from ${JSON.stringify(path.join(ROOT, 'functions/governance/domain/custom'))};
 export const customRules = [
   defineRule({ id: 'max-three-stages', kind: 'pipeline', description: 'Short pipelines.', check: (p) => (p.stages.length > 3 ? [{ message: \`\${p.stages.length} stages, more than 3\` }] : []) }),
 ];\n`,

@@ -12,16 +12,16 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runGovernance } from '../../functions/app/governance/run';
+import { runGovernance } from '../../functions/governance/app/run';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import { ConfigError } from '../../functions/kernel/errors';
-import { buildGovernanceDeps, embeddedPolicy } from '../../functions/handlers/governance-deps';
-import { createGovernanceHandler } from '../../functions/handlers/governance';
+import { buildGovernanceDeps, embeddedPolicy } from '../../functions/governance/wiring';
+import { createGovernanceHandler } from '../../functions/governance/handler';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../support/governance';
 import { lambdaContext } from '../support/slack-requests';
 
-vi.mock('../../functions/app/governance/run', async (importActual) => {
-  const actual = await importActual<typeof import('../../functions/app/governance/run')>();
+vi.mock('../../functions/governance/app/run', async (importActual) => {
+  const actual = await importActual<typeof import('../../functions/governance/app/run')>();
   return { ...actual, runGovernance: vi.fn(actual.runGovernance) };
 });
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customRules } from '../../config/custom-rules';
-import { parsePolicy } from '../../functions/core/governance/policy-schema';
-import { governanceTrigger } from '../../functions/core/governance/trigger';
+import { parsePolicy } from '../../functions/governance/domain/policy-schema';
+import { governanceTrigger } from '../../functions/governance/domain/trigger';
 import { asArray, getAtt, iamStatements, serverlessPackage, zipEntries, type Json, type Packaged } from '../support/package';
 
 const { loadPolicy, changeCalendarResourcesOf } = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as {
@@ -60,7 +60,7 @@ describe('packaged governance', () => {
   });
 
   it('embeds the validated policy in the bundle, without a YAML parser', () => {
-    const code = zipEntries(path.join(packaged.dir, 'governance.zip')).get('functions/handlers/governance.js')!.read().toString('utf8');
+    const code = zipEntries(path.join(packaged.dir, 'governance.zip')).get('functions/governance/handler.js')!.read().toString('utf8');
     expect(code).not.toContain('WARDEN_EMBEDDED_POLICY');
     expect(code).toContain('codebuild-plaintext-secrets');
     expect(code).toContain('no-github-v1-source'); // the custom rules ship with it

@@ -6,12 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createMemoryDoneRecords } from '../../functions/adapters/governance-memory';
+import { createMemoryDoneRecords } from '../../functions/governance/world';
 import { createRecorder } from '../../functions/shared/recording';
-import type { Bypass, GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/app/governance/deps';
+import type { Bypass, GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/governance/app/deps';
 import { parseConfig } from '../../functions/kernel/config/parse';
-import type { BuildProject, PipelineDefinition } from '../../functions/core/governance/definitions';
-import { parsePolicy } from '../../functions/core/governance/policy-schema';
+import type { BuildProject, PipelineDefinition } from '../../functions/governance/domain/definitions';
+import { parsePolicy } from '../../functions/governance/domain/policy-schema';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/governance');
 

@@ -5,10 +5,10 @@
  * reads no pipeline outside every window, and the bounded reads of big accounts.
  */
 import { describe, expect, it } from 'vitest';
-import { handleBypassClick } from '../../../functions/app/governance/bypass';
-import { mapLimit } from '../../../functions/app/governance/reconcile';
-import { runGovernance } from '../../../functions/app/governance/run';
-import { governanceTrigger } from '../../../functions/core/governance/trigger';
+import { handleBypassClick } from '../../../functions/governance/app/bypass';
+import { mapLimit } from '../../../functions/governance/app/reconcile';
+import { runGovernance } from '../../../functions/governance/app/run';
+import { governanceTrigger } from '../../../functions/governance/domain/trigger';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
 
 const REPORT = 'report: { slack: { channel: C0GOVERN01 } }';

@@ -14,11 +14,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readConfigFile } from '../../../cli/config-file';
 import { replayEvents } from '../../../cli/replay';
 import { readWorldFile } from '../../../cli/world-file';
-import { createDynamoDoneRecords, createGovernancePipelinesPort } from '../../../functions/adapters/governance-aws';
-import { createMemoryDoneRecords } from '../../../functions/adapters/governance-memory';
-import type { DoneRecordsPort, GovernanceDeps } from '../../../functions/app/governance/deps';
-import { runGovernance } from '../../../functions/app/governance/run';
-import { governanceTrigger } from '../../../functions/core/governance/trigger';
+import { createDynamoDoneRecords, createGovernancePipelinesPort } from '../../../functions/governance/aws/governance';
+import { createMemoryDoneRecords } from '../../../functions/governance/world';
+import type { DoneRecordsPort, GovernanceDeps } from '../../../functions/governance/app/deps';
+import { runGovernance } from '../../../functions/governance/app/run';
+import { governanceTrigger } from '../../../functions/governance/domain/trigger';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
 import { useLocalDynamo } from '../../support/local-dynamo';
 

@@ -4,9 +4,9 @@
  * that makes a redelivered change start nothing more.
  */
 import { describe, expect, it } from 'vitest';
-import { requestToken, triggerMatches } from '../../../functions/app/governance/packages';
+import { requestToken, triggerMatches } from '../../../functions/governance/app/packages';
 import type { PackageTrigger } from '../../../functions/kernel/config/governance';
-import { governanceTrigger, type PackagePublished } from '../../../functions/core/governance/trigger';
+import { governanceTrigger, type PackagePublished } from '../../../functions/governance/domain/trigger';
 
 const detail = (d: Partial<PackagePublished['detail']> = {}): PackagePublished['detail'] => ({
   domainName: 'acme',

@@ -4,12 +4,12 @@
  * not to the policy; now both read the same list, and enforcement closes the stage it names.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluationContext } from '../../../functions/app/governance/reconcile';
-import { runGovernance } from '../../../functions/app/governance/run';
+import { evaluationContext } from '../../../functions/governance/app/reconcile';
+import { runGovernance } from '../../../functions/governance/app/run';
 import { parseConfig } from '../../../functions/kernel/config/parse';
-import type { PipelineDefinition } from '../../../functions/core/governance/definitions';
-import { evaluatePolicy } from '../../../functions/core/governance/evaluate';
-import { governanceTrigger } from '../../../functions/core/governance/trigger';
+import type { PipelineDefinition } from '../../../functions/governance/domain/definitions';
+import { evaluatePolicy } from '../../../functions/governance/domain/evaluate';
+import { governanceTrigger } from '../../../functions/governance/domain/trigger';
 import { fixturePipeline, governancePolicy, governanceWorld } from '../../support/governance';
 
 const ENFORCED = governancePolicy('- id: production-approval\n  mode: enforce');

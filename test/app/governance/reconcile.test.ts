@@ -3,9 +3,9 @@
  * so once; a close whose call failed is made again by the next run.
  */
 import { describe, expect, it } from 'vitest';
-import { apply, plan } from '../../../functions/app/governance/reconcile';
-import { runGovernance } from '../../../functions/app/governance/run';
-import { evaluatePolicy } from '../../../functions/core/governance/evaluate';
+import { apply, plan } from '../../../functions/governance/app/reconcile';
+import { runGovernance } from '../../../functions/governance/app/run';
+import { evaluatePolicy } from '../../../functions/governance/domain/evaluate';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
 
 const ENFORCED = governancePolicy('- id: production-approval\n  mode: enforce');

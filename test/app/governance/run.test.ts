@@ -4,10 +4,10 @@
  * production stages for their window, reports go to Slack and email, packages start pipelines.
  */
 import { describe, expect, it } from 'vitest';
-import { handleBypassClick } from '../../../functions/app/governance/bypass';
-import { requestToken } from '../../../functions/app/governance/packages';
-import { runGovernance } from '../../../functions/app/governance/run';
-import { governanceTrigger } from '../../../functions/core/governance/trigger';
+import { handleBypassClick } from '../../../functions/governance/app/bypass';
+import { requestToken } from '../../../functions/governance/app/packages';
+import { runGovernance } from '../../../functions/governance/app/run';
+import { governanceTrigger } from '../../../functions/governance/domain/trigger';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
 
 const ENFORCED = governancePolicy('- id: production-approval\n  mode: enforce');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { customRules } from '../../../config/custom-rules';
 import { parseConfig } from '../../../functions/kernel/config/parse';
-import { parsePolicy } from '../../../functions/core/governance/policy-schema';
+import { parsePolicy } from '../../../functions/governance/domain/policy-schema';
 import { mutate, random, type Rng } from '../../support/event-fuzz';
 
 const CONFIGS = ['config/warden.yml', 'config/examples/every-feature.yml'].map((f) => readFileSync(f, 'utf8'));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../functions/kernel/config/parse';
-import { parsePolicy } from '../../../functions/core/governance/policy-schema';
+import { parsePolicy } from '../../../functions/governance/domain/policy-schema';
 
 const ROUTE = 'version: 1\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n';
 /** A billion laughs: each level refers nine times to the one before. */

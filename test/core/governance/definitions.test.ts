@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDefinitions } from '../../../functions/core/governance/definitions';
+import { readDefinitions } from '../../../functions/governance/domain/definitions';
 import { FIXTURES } from './support';
 
 const json = (file: string): unknown => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));

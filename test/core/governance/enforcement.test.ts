@@ -3,7 +3,7 @@
  * transition this tool closed is ever reopened; a person's disable is never undone.
  */
 import { describe, expect, it } from 'vitest';
-import { closeReason, decideTransitions, type TransitionAction, type TransitionRecord, type TransitionState } from '../../../functions/core/governance/enforcement';
+import { closeReason, decideTransitions, type TransitionAction, type TransitionRecord, type TransitionState } from '../../../functions/governance/domain/enforcement';
 
 const RULE = closeReason(['rule production-approval']);
 const open = (stage = 'Prod', lastChangedAt?: string): TransitionState => ({ stage, enabled: true, ...(lastChangedAt ? { lastChangedAt } : {}) });

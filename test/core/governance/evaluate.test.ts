@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { customRules, noGithubV1Source } from '../../../config/custom-rules';
 import { DEFAULT_PRODUCTION_STAGES } from '../../../functions/kernel/config/production-stages';
-import { defineRule } from '../../../functions/core/governance/custom';
-import { PolicyError } from '../../../functions/core/governance/errors';
-import { evaluatePolicy, protectedStages } from '../../../functions/core/governance/evaluate';
+import { defineRule } from '../../../functions/governance/domain/custom';
+import { PolicyError } from '../../../functions/governance/domain/errors';
+import { evaluatePolicy, protectedStages } from '../../../functions/governance/domain/evaluate';
 import { fixture, packageSubject, pipeline, policyOf } from './support';
 
 const ALL = {

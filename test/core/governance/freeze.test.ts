@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FreezeSchema, type Freeze } from '../../../functions/kernel/config/governance';
-import { activeFreezes, localInstant, localTime, windowAt } from '../../../functions/core/governance/freeze';
+import { activeFreezes, localInstant, localTime, windowAt } from '../../../functions/governance/domain/freeze';
 
 const freeze = (f: Record<string, unknown>): Freeze => FreezeSchema.parse({ name: 'f', ...f });
 const at = (iso: string) => new Date(iso);

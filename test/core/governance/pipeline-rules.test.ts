@@ -3,7 +3,7 @@
  * with passing and failing definitions: the fixtures as AWS prints them, and variants of them.
  */
 import { describe, expect, it } from 'vitest';
-import type { PipelineDefinition, PipelineStage } from '../../../functions/core/governance/definitions';
+import type { PipelineDefinition, PipelineStage } from '../../../functions/governance/domain/definitions';
 import { findings, pipeline } from './support';
 
 /** A copy of a fixture pipeline, changed by `edit`. */

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { customRules } from '../../../config/custom-rules';
-import { defineRule } from '../../../functions/core/governance/custom';
-import { parsePolicy, validatePolicy } from '../../../functions/core/governance/policy-schema';
+import { defineRule } from '../../../functions/governance/domain/custom';
+import { parsePolicy, validatePolicy } from '../../../functions/governance/domain/policy-schema';
 import * as z from '../../../functions/kernel/zod';
 
 const SHIPPED = readFileSync(path.resolve(__dirname, '../../../config/policy.yml'), 'utf8');

@@ -3,7 +3,7 @@
  * (test/fixtures/governance), with passing and failing definitions.
  */
 import { describe, expect, it } from 'vitest';
-import type { BuildProject, EnvironmentVariable, PackageSubject } from '../../../functions/core/governance/definitions';
+import type { BuildProject, EnvironmentVariable, PackageSubject } from '../../../functions/governance/domain/definitions';
 import { findings, packageSubject, project } from './support';
 
 const withVariables = (variables: EnvironmentVariable[]): BuildProject => {

@@ -3,8 +3,8 @@
  * and the freeze message with its break-glass buttons, within Slack's and SNS's limits.
  */
 import { describe, expect, it } from 'vitest';
-import type { TransitionAction } from '../../../functions/core/governance/enforcement';
-import type { Violation } from '../../../functions/core/governance/evaluate';
+import type { TransitionAction } from '../../../functions/governance/domain/enforcement';
+import type { Violation } from '../../../functions/governance/domain/evaluate';
 import {
   BYPASS_ACTION,
   MAX_THREAD_REPLIES,
@@ -15,7 +15,7 @@ import {
   renderReportEmail,
   renderResource,
   renderThread,
-} from '../../../functions/core/governance/report';
+} from '../../../functions/governance/domain/report';
 
 const v = (name: string, ruleId: string, severity: Violation['severity'] = 'error', extra: Partial<Violation> = {}): Violation => ({
   ruleId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialIn } from '../../../functions/core/governance/secrets';
+import { credentialIn } from '../../../functions/governance/domain/secrets';
 
 describe('credentialIn', () => {
   it.each<[string, string, ReturnType<typeof credentialIn>]>([

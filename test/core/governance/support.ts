@@ -1,9 +1,9 @@
 /** Fixture loading and one-rule policies for the governance tests. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readDefinitions, type BuildProject, type PackageSubject, type PipelineDefinition, type Subjects } from '../../../functions/core/governance/definitions';
-import { evaluatePolicy, type EvaluationContext, type Violation } from '../../../functions/core/governance/evaluate';
-import { validatePolicy, type Policy } from '../../../functions/core/governance/policy';
+import { readDefinitions, type BuildProject, type PackageSubject, type PipelineDefinition, type Subjects } from '../../../functions/governance/domain/definitions';
+import { evaluatePolicy, type EvaluationContext, type Violation } from '../../../functions/governance/domain/evaluate';
+import { validatePolicy, type Policy } from '../../../functions/governance/domain/policy';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/governance');
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../../tools/event-pattern/matcher';
-import { governanceTrigger } from '../../../functions/core/governance/trigger';
+import { governanceTrigger } from '../../../functions/governance/domain/trigger';
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { detail: Record<string, unknown> };
 const UPDATE = json('events/samples/04-governance-pipeline-changed/01-update-pipeline.json');

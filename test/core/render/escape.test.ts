@@ -14,7 +14,7 @@ import { clip, esc, fallbackText, link, MAX_FALLBACK_TEXT, plainFallback, slackU
 import { renderCard } from '../../../functions/kernel/render/slack-card';
 import { renderFailure } from '../../../functions/notify/domain/slack-thread';
 import { renderRollback, renderRollbackEmail } from '../../../functions/rollback/domain/render';
-import { renderReport, renderThread } from '../../../functions/core/governance/report';
+import { renderReport, renderThread } from '../../../functions/governance/domain/report';
 
 const INJECT = '<!channel> <@U0ATTACKER> <https://evil.example|click>';
 /** What must never reach Slack unescaped: a mention, a broadcast, or a link we did not make. */

@@ -5,10 +5,10 @@
  * ends after an hour (the tick). Granting, using and expiring are audited. A second click while the
  * bypass holds changes nothing.
  */
-import { activeFreezes } from '../../core/governance/freeze';
-import { BYPASS_ACTION } from '../../core/governance/report';
-import { bypassHolds, stageKey } from '../../core/governance/enforcement';
-import { evaluatePolicy } from '../../core/governance/evaluate';
+import { activeFreezes } from '../domain/freeze';
+import { BYPASS_ACTION } from '../domain/report';
+import { bypassHolds, stageKey } from '../domain/enforcement';
+import { evaluatePolicy } from '../domain/evaluate';
 import * as z from '../../kernel/zod';
 import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
 import type { GovernanceDeps } from './deps';

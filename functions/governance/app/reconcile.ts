@@ -4,11 +4,11 @@
  * `plan` decides (reading transitions, records and bypasses), `apply` performs; the change check,
  * the audit, the freeze tick and break-glass all go through here.
  */
-import { bypassHolds, decideTransitions, stageKey, type TransitionAction, type TransitionRecord, type TransitionState } from '../../core/governance/enforcement';
-import type { EvaluationContext, Violation } from '../../core/governance/evaluate';
-import { protectedStages } from '../../core/governance/evaluate';
-import type { PipelineDefinition } from '../../core/governance/definitions';
-import { activeFreezes, localTime } from '../../core/governance/freeze';
+import { bypassHolds, decideTransitions, stageKey, type TransitionAction, type TransitionRecord, type TransitionState } from '../domain/enforcement';
+import type { EvaluationContext, Violation } from '../domain/evaluate';
+import { protectedStages } from '../domain/evaluate';
+import type { PipelineDefinition } from '../domain/definitions';
+import { activeFreezes, localTime } from '../domain/freeze';
 import { picomatchGlobs } from '../../kernel/glob-picomatch';
 import type { GovernanceDeps } from './deps';
 

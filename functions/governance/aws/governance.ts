@@ -14,12 +14,12 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { GetCalendarStateCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecord, TransitionRecordsPort } from '../app/governance/deps';
-import { PermanentError } from '../kernel/errors';
-import { BuildProjectSchema, PipelineDefinitionSchema, type BuildProject } from '../core/governance/definitions';
-import { callAws, classifyAwsError } from '../shared/aws-errors';
-import { DONE_TTL_SECONDS } from '../app/governance/once';
-import { TTL_ATTRIBUTE } from '../shared/dynamo-store';
+import type { ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecord, TransitionRecordsPort } from '../app/deps';
+import { PermanentError } from '../../kernel/errors';
+import { BuildProjectSchema, PipelineDefinitionSchema, type BuildProject } from '../domain/definitions';
+import { callAws, classifyAwsError } from '../../shared/aws-errors';
+import { DONE_TTL_SECONDS } from '../app/once';
+import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 
 const call = callAws;
 

@@ -4,8 +4,8 @@
  * removed, audited with that execution's id, and the stage is closed again at once, not at the next
  * tick. The tick still ends a bypass whose event was lost, or one nobody used within the hour.
  */
-import { evaluatePolicy } from '../../core/governance/evaluate';
-import type { GovernanceTrigger } from '../../core/governance/trigger';
+import { evaluatePolicy } from '../domain/evaluate';
+import type { GovernanceTrigger } from '../domain/trigger';
 import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
 import type { GovernanceDeps } from './deps';
 import { evaluationContext, reconcile } from './reconcile';

@@ -1,16 +1,16 @@
 /**
  * What the governance function needs from the outside world (ports); wired in
- * functions/handlers/governance-deps.ts, answered from a world file in replay.
+ * functions/governance/wiring.ts, answered from a world file in replay.
  */
 import type { EmailPort, SlackPort } from '../../kernel/ports';
 import type { Config } from '../../kernel/config/schema';
-import type { BuildProject, PipelineDefinition } from '../../core/governance/definitions';
-import type { Policy } from '../../core/governance/policy';
-import type { CustomRule } from '../../core/governance/custom';
-import type { Bypass, TransitionRecord, TransitionState } from '../../core/governance/enforcement';
+import type { BuildProject, PipelineDefinition } from '../domain/definitions';
+import type { Policy } from '../domain/policy';
+import type { CustomRule } from '../domain/custom';
+import type { Bypass, TransitionRecord, TransitionState } from '../domain/enforcement';
 import type { SlackDirectoryPort } from '../../shared/slack-directory';
 
-export type { Bypass, TransitionRecord, TransitionState } from '../../core/governance/enforcement';
+export type { Bypass, TransitionRecord, TransitionState } from '../domain/enforcement';
 
 export interface GovernancePipelinesPort {
   /** Every pipeline name of the account and region (ListPipelines, all pages). */

@@ -4,10 +4,10 @@
  * the approvals' audit entries, so one query per pipeline reads every decision a person made.
  */
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BypassesPort } from '../app/governance/deps';
-import type { Bypass } from '../core/governance/enforcement';
-import { callAws } from '../shared/aws-errors';
-import { TTL_ATTRIBUTE } from '../shared/dynamo-store';
+import type { BypassesPort } from '../app/deps';
+import type { Bypass } from '../domain/enforcement';
+import { callAws } from '../../shared/aws-errors';
+import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 
 const PK = 'GOVERNANCE#BYPASSES';
 /** A bypass is gone within an hour (used or expired); the item lingers a day at most. */

@@ -4,11 +4,11 @@
  * close a stage again once a break-glass bypass was used, and start the pipelines a published
  * package version is wired to.
  */
-import type { TransitionAction } from '../../core/governance/enforcement';
-import { evaluatePolicy, type Violation } from '../../core/governance/evaluate';
-import { activeFreezes } from '../../core/governance/freeze';
-import { renderFreezeActions, renderReport, renderReportEmail, renderThread } from '../../core/governance/report';
-import type { GovernanceTrigger } from '../../core/governance/trigger';
+import type { TransitionAction } from '../domain/enforcement';
+import { evaluatePolicy, type Violation } from '../domain/evaluate';
+import { activeFreezes } from '../domain/freeze';
+import { renderFreezeActions, renderReport, renderReportEmail, renderThread } from '../domain/report';
+import type { GovernanceTrigger } from '../domain/trigger';
 import { bypassEntered } from './bypass-entered';
 import type { GovernanceDeps } from './deps';
 import { once } from './once';

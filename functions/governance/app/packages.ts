@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { PackageTrigger } from '../../kernel/config/governance';
 import { picomatchGlobs } from '../../kernel/glob-picomatch';
-import type { PackagePublished } from '../../core/governance/trigger';
+import type { PackagePublished } from '../domain/trigger';
 import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
 import type { GovernanceDeps } from './deps';
 import { once } from './once';

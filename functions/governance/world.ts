@@ -1,6 +1,6 @@
 /** The governance function's records in memory, for `warden replay` and the tests. */
-import type { DoneRecordsPort } from '../app/governance/deps';
-import { DONE_TTL_SECONDS } from '../app/governance/once';
+import type { DoneRecordsPort } from './app/deps';
+import { DONE_TTL_SECONDS } from './app/once';
 
 /**
  * The done records in memory, with DynamoDB's semantics (a record is there until it expires): the

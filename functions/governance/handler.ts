@@ -6,10 +6,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { GovernanceDeps } from '../app/governance/deps';
-import { runGovernance } from '../app/governance/run';
-import { governanceTrigger } from '../core/governance/trigger';
-import { buildGovernanceDeps } from './governance-deps';
+import type { GovernanceDeps } from './app/deps';
+import { runGovernance } from './app/run';
+import { governanceTrigger } from './domain/trigger';
+import { buildGovernanceDeps } from './wiring';
 import { onFirstUse } from '../shared/on-first-use';
 
 export function createGovernanceHandler(factory: (logger: Logger) => Promise<GovernanceDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
