@@ -31,11 +31,11 @@ import { destinationsFor } from '../functions/kernel/routing';
 import { compileGlobs, picomatchGlobs } from '../functions/kernel/glob-picomatch';
 import { createHmac } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createMemorySlackRequests } from '../functions/adapters/slack-requests';
-import { verifySlackSignature } from '../functions/adapters/slack-signature';
+import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
+import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
 import { approvalRoute } from '../functions/approvals/app/route';
-import { handleSlackRequest, type SlackActionsDeps } from '../functions/app/slack-actions/handle-request';
-import { createRouter } from '../functions/app/slack-actions/router';
+import { handleSlackRequest, type SlackActionsDeps } from '../functions/slack-actions/app/handle-request';
+import { createRouter } from '../functions/slack-actions/app/router';
 import { approvalKey } from '../functions/approvals/domain/types';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../test/support/approvals';
 import { blockActions, formBody, slackSignature } from '../test/support/slack-requests';
@@ -47,7 +47,7 @@ const FUNCTIONS = {
   notify: 'functions/notify/handler.ts',
   approvalEvents: 'functions/approvals/handlers/events.ts',
   approvalSteps: 'functions/approvals/handlers/steps.ts',
-  slackActions: 'functions/handlers/slack-actions.ts',
+  slackActions: 'functions/slack-actions/handler.ts',
   rollbackStart: 'functions/rollback/handlers/start.ts',
   rollbackSteps: 'functions/rollback/handlers/steps.ts',
   governance: 'functions/governance/handler.ts',

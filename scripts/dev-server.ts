@@ -1,6 +1,6 @@
 /**
  * `npm run dev`: the Slack interactivity endpoint on your machine, `POST http://localhost:3000/slack/actions`,
- * served by the real Lambda handler (functions/handlers/slack-actions.ts) in dry run: the signature
+ * served by the real Lambda handler (functions/slack-actions/handler.ts) in dry run: the signature
  * is checked with `SLACK_SIGNING_SECRET` from the environment, replay protection is in memory, and
  * every call the deployed function would make (Slack messages, AWS writes) is printed as a JSON
  * line `{"call": "slack.chat.postEphemeral", "input": {…}}`, like `warden replay --json`, instead of
@@ -16,10 +16,10 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createRecorder, type Recorder } from '../functions/shared/recording';
-import { createMemorySlackRequests } from '../functions/adapters/slack-requests';
-import { verifySlackSignature } from '../functions/adapters/slack-signature';
-import type { SlackActionsDeps } from '../functions/app/slack-actions/handle-request';
-import { createRouter, type InteractionRoute } from '../functions/app/slack-actions/router';
+import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
+import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
+import type { SlackActionsDeps } from '../functions/slack-actions/app/handle-request';
+import { createRouter, type InteractionRoute } from '../functions/slack-actions/app/router';
 import { readFileSync } from 'node:fs';
 import { readConfigFile } from '../cli/config-file';
 import { createLocalMachines } from '../cli/local-machines';
@@ -110,7 +110,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     logger,
   };
   // Loaded here, not at the top: `main` first lets require() load the ESM-only middy packages.
-  const { createHandler } = await import('../functions/handlers/slack-actions');
+  const { createHandler } = await import('../functions/slack-actions/handler');
   const handler = createHandler(async () => deps, logger);
   let printed = 0;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEphemeralPort } from '../../functions/adapters/slack-ephemeral';
+import { createEphemeralPort } from '../../functions/slack-actions/aws/ephemeral';
 import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
 import { startSlackServer, type SlackServer } from '../support/slack-server';
 

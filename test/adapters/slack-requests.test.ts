@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoSlackRequests, createMemorySlackRequests, REPLAY_TTL_SECONDS, requestKey, type SlackRequestsPort } from '../../functions/adapters/slack-requests';
-import { MAX_SKEW_SECONDS } from '../../functions/adapters/slack-signature';
+import { createDynamoSlackRequests, createMemorySlackRequests, REPLAY_TTL_SECONDS, requestKey, type SlackRequestsPort } from '../../functions/slack-actions/aws/requests';
+import { MAX_SKEW_SECONDS } from '../../functions/slack-actions/aws/signature';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemorySlackRequests } from '../../functions/adapters/slack-requests';
-import { MAX_SKEW_SECONDS, rawBody, signatureOf, verifySlackSignature, type SignatureCheck } from '../../functions/adapters/slack-signature';
+import { createMemorySlackRequests } from '../../functions/slack-actions/aws/requests';
+import { MAX_SKEW_SECONDS, rawBody, signatureOf, verifySlackSignature, type SignatureCheck } from '../../functions/slack-actions/aws/signature';
 import { blockActions, formBody, signedEvent, slackSignature, TEST_SIGNING_SECRET } from '../support/slack-requests';
 
 /** The worked example of Slack's guide "Verifying requests from Slack" (a slash command body). */

@@ -4,7 +4,7 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getSlackSigningSecret } from '../../functions/adapters/slack-signing-secret';
+import { getSlackSigningSecret } from '../../functions/slack-actions/aws/signing-secret';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 
 const ssm = mockClient(SSMClient);

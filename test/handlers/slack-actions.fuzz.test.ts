@@ -11,7 +11,7 @@ import { CodePipelineClient, PutApprovalResultCommand } from '@aws-sdk/client-co
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { InteractionRoute } from '../../functions/app/slack-actions/router';
+import type { InteractionRoute } from '../../functions/slack-actions/app/router';
 import { APPROVAL_BUTTONS, fuzzCases, fuzzSlackActions } from '../support/slack-fuzz';
 
 const codepipeline = mockClient(CodePipelineClient);

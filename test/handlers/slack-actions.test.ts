@@ -17,11 +17,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COULD_NOT_RECORD } from '../../functions/app/slack-actions/handle-request';
-import type { InteractionContext, InteractionOutcome } from '../../functions/app/slack-actions/router';
+import { COULD_NOT_RECORD } from '../../functions/slack-actions/app/handle-request';
+import type { InteractionContext, InteractionOutcome } from '../../functions/slack-actions/app/router';
 import { stateText } from '../../functions/kernel/slack/interaction';
-import { createHandler } from '../../functions/handlers/slack-actions';
-import { buildSlackActionsDeps } from '../../functions/handlers/slack-actions-deps';
+import { createHandler } from '../../functions/slack-actions/handler';
+import { buildSlackActionsDeps } from '../../functions/slack-actions/wiring';
 import { blockActions, formBody, lambdaContext, signedEvent, TEST_SIGNING_SECRET } from '../support/slack-requests';
 import { startSlackServer, type SlackServer } from '../support/slack-server';
 

@@ -171,7 +171,7 @@ describe('packaged Slack interactivity endpoint', () => {
     // The approval and break-glass routes (policy rules, freezes) are bundled and load on first use;
     // `npm run bench` measures the cold start. notify's stricter 250 kB is for the hot path.
     const zip = zipEntries(path.join(packaged.dir, 'slackActions.zip'));
-    const code = zip.get('functions/handlers/slack-actions.js');
+    const code = zip.get('functions/slack-actions/handler.js');
     expect(code).toBeDefined();
     expect(code!.size).toBeLessThan(300_000);
   });

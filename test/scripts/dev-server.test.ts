@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InteractionRoute } from '../../functions/app/slack-actions/router';
+import type { InteractionRoute } from '../../functions/slack-actions/app/router';
 import { DEV_APPROVAL_KEY, optionsFromEnv, startDevServer, type DevServer } from '../../scripts/dev-server';
 import { blockActions, formBody, slackSignature } from '../support/slack-requests';
 

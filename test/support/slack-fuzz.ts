@@ -15,11 +15,11 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createMemorySlackRequests } from '../../functions/adapters/slack-requests';
-import { verifySlackSignature } from '../../functions/adapters/slack-signature';
-import type { SlackActionsDeps } from '../../functions/app/slack-actions/handle-request';
-import { createRouter, type InteractionRoute } from '../../functions/app/slack-actions/router';
-import { createHandler } from '../../functions/handlers/slack-actions';
+import { createMemorySlackRequests } from '../../functions/slack-actions/aws/requests';
+import { verifySlackSignature } from '../../functions/slack-actions/aws/signature';
+import type { SlackActionsDeps } from '../../functions/slack-actions/app/handle-request';
+import { createRouter, type InteractionRoute } from '../../functions/slack-actions/app/router';
+import { createHandler } from '../../functions/slack-actions/handler';
 import { blockActions, formBody, lambdaContext, signedEvent, TEST_SIGNING_SECRET } from './slack-requests';
 
 /** The two approval buttons: a well-formed click on one of them is the only thing that may decide. */

@@ -1,7 +1,7 @@
 /** The approval card's buttons as a route of the Slack interactivity endpoint (`approval:` action ids). */
 import { APPROVAL_ACTIONS, COMMENT_BLOCK_ID } from '../domain/render';
 import { stateText } from '../../kernel/slack/interaction';
-import type { InteractionRoute } from '../../app/slack-actions/router';
+import type { InteractionRoute } from '../../slack-actions/app/router';
 import { handleApprovalClick } from './click';
 import type { ApprovalDeps } from './deps';
 

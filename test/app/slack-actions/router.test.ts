@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { createRouter, type InteractionRoute } from '../../../functions/app/slack-actions/router';
+import { createRouter, type InteractionRoute } from '../../../functions/slack-actions/app/router';
 import type { SlackInteraction } from '../../../functions/kernel/slack/interaction';
 
 const logger = new Logger({ logLevel: 'SILENT' });

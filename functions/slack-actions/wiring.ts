@@ -4,15 +4,15 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createEphemeralPort } from '../adapters/slack-ephemeral';
-import { createDynamoSlackRequests } from '../adapters/slack-requests';
-import { verifySlackSignature } from '../adapters/slack-signature';
-import { getSlackSigningSecret } from '../adapters/slack-signing-secret';
+import { createEphemeralPort } from './aws/ephemeral';
+import { createDynamoSlackRequests } from './aws/requests';
+import { verifySlackSignature } from './aws/signature';
+import { getSlackSigningSecret } from './aws/signing-secret';
 import { getSlackToken } from '../shared/slack-token';
-import type { SlackActionsDeps } from '../app/slack-actions/handle-request';
+import type { SlackActionsDeps } from './app/handle-request';
 import { approvalRoute } from '../approvals/app/route';
 import { handleBypassClick } from '../governance/app/bypass';
-import { createRouter, type InteractionRoute } from '../app/slack-actions/router';
+import { createRouter, type InteractionRoute } from './app/router';
 import type { Config } from '../kernel/config/schema';
 import { cardsTable } from '../shared/cards-table';
 import { embeddedConfig } from '../shared/embedded-config';

@@ -7,10 +7,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { rawBody } from '../adapters/slack-signature';
-import { handleSlackRequest, type HttpAnswer, type SlackActionsDeps } from '../app/slack-actions/handle-request';
+import { rawBody } from './aws/signature';
+import { handleSlackRequest, type HttpAnswer, type SlackActionsDeps } from './app/handle-request';
 import { onFirstUse } from '../shared/on-first-use';
-import { buildSlackActionsDeps } from './slack-actions-deps';
+import { buildSlackActionsDeps } from './wiring';
 
 /**
  * The handler around a dependency factory (tests and `npm run dev` pass their own). The factory

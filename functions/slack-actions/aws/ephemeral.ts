@@ -8,7 +8,7 @@
  * or a click that needs no answer, never reads it.
  */
 import { ErrorCode, WebClient } from '@slack/web-api';
-import { DeliveryError, PermanentError } from '../kernel/errors';
+import { DeliveryError, PermanentError } from '../../kernel/errors';
 
 export interface EphemeralMessage {
   readonly channel: string;

@@ -15,9 +15,9 @@
  * a repeated click by the same person as a repeat (e.g. "you already approved"), never a second vote.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EphemeralPort } from '../../adapters/slack-ephemeral';
-import type { SignatureCheck, SignedRequest } from '../../adapters/slack-signature';
-import type { SlackRequestsPort } from '../../adapters/slack-requests';
+import type { EphemeralPort } from '../aws/ephemeral';
+import type { SignatureCheck, SignedRequest } from '../aws/signature';
+import type { SlackRequestsPort } from '../aws/requests';
 import { parseInteraction, type SlackInteraction } from '../../kernel/slack/interaction';
 import type { InteractionContext, InteractionOutcome } from './router';
 

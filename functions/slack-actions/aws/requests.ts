@@ -10,9 +10,9 @@
  * refuses a request that the timestamp check refuses anyway.
  */
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PermanentError, RetryableError } from '../kernel/errors';
-import { describeAwsError, isTransientAwsError } from '../shared/aws-errors';
-import { TTL_ATTRIBUTE } from '../shared/dynamo-store';
+import { PermanentError, RetryableError } from '../../kernel/errors';
+import { describeAwsError, isTransientAwsError } from '../../shared/aws-errors';
+import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 
 /** Ten minutes: longer than any timestamp the five-minute window still accepts, from any `now`. */
 export const REPLAY_TTL_SECONDS = 10 * 60;
