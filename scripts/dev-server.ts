@@ -9,28 +9,32 @@
  * Environment: SLACK_SIGNING_SECRET (required: the app's, or any test secret you sign with),
  * PORT (default 3000; 0 picks a free one), HOST (default 127.0.0.1).
  */
+
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import module from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createRecorder, type Recorder } from '../functions/shared/recording';
-import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
-import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
-import type { SlackActionsDeps } from '../functions/slack-actions/app/handle-request';
-import { createRouter, type InteractionRoute } from '../functions/slack-actions/app/router';
-import { readFileSync } from 'node:fs';
 import { readConfigFile } from '../cli/config-file';
 import { createLocalMachines } from '../cli/local-machines';
-import { createScheduler } from '../tools/step-functions/local-sfn';
 import { replayApprovalDeps } from '../cli/targets/approval';
-import { createMemoryCardStore } from '../functions/shared/memory-store';
-import type { World } from '../functions/shared/recording';
+import { replayGovernanceDeps } from '../cli/targets/governance';
+import type { ReplayShared } from '../cli/targets/types';
 import type { ApprovalDeps } from '../functions/approvals/app/deps';
 import { onApprovalEvent } from '../functions/approvals/app/events';
-import { approvalRoute } from '../functions/approvals/app/route';
 import { parseEvent } from '../functions/kernel/events/parse';
+import { createMemoryCardStore } from '../functions/shared/memory-store';
+import { onFirstUse } from '../functions/shared/on-first-use';
+import type { World } from '../functions/shared/recording';
+import { createRecorder, type Recorder } from '../functions/shared/recording';
+import type { SlackActionsDeps } from '../functions/slack-actions/app/handle-request';
+import { createRouter, type InteractionRoute } from '../functions/slack-actions/app/router';
+import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
+import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
+import { endpointRoutes } from '../functions/slack-actions/wiring';
+import { createScheduler } from '../tools/step-functions/local-sfn';
 
 /** What dry-run routes build on: record calls in `recorder.calls` instead of making them. */
 export interface DevRouteShared {
@@ -39,13 +43,17 @@ export interface DevRouteShared {
 }
 
 /**
- * The routes of the dev server, the dry-run twin of `buildRoutes` in slack-actions-deps.ts. The
- * approval route works on one open approval, the sample `events/samples/07-approval-deadline`
- * (config/warden.yml, samples.world.json): its key is {@link DEV_APPROVAL_KEY}.
+ * The routes of the dev server: the deployed endpoint's own table (`endpointRoutes`), on dry-run
+ * dependencies from the samples (config/warden.yml, samples.world.json). The approval route works on
+ * one open approval, the sample `events/samples/07-approval-deadline`: its key is {@link DEV_APPROVAL_KEY};
+ * the break-glass route on the config's freezes and the world's pipelines.
  */
 export const devRoutes = (shared: DevRouteShared): Readonly<Record<string, InteractionRoute>> => {
-  let ready: Promise<ApprovalDeps> | undefined;
-  return { 'approval:': approvalRoute(() => (ready ??= openSampleApproval(shared.recorder))) };
+  const samples = onFirstUse(async () => sampleWorld(shared.recorder));
+  return endpointRoutes({
+    approvals: onFirstUse(async () => openSampleApproval(await samples())),
+    governance: onFirstUse(async () => replayGovernanceDeps(await samples())),
+  });
 };
 
 const SAMPLE_APPROVAL = 'events/samples/07-approval-deadline/02-action-approve-started.json';
@@ -55,20 +63,33 @@ const SAMPLE_APPROVAL = 'events/samples/07-approval-deadline/02-action-approve-s
  */
 export const DEV_APPROVAL_KEY = '123456789012/eu-west-1/payments-api/9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10/Production/ApproveRelease/replay-9a7c4e21-1';
 
-/** Replays the sample approval's start, so there is an approval to decide; what that posted is not printed. */
-async function openSampleApproval(recorder: Recorder): Promise<ApprovalDeps> {
+/** The samples' config and world on a clock set to the sample approval's start, as replay shares them. */
+function sampleWorld(recorder: Recorder): ReplayShared {
   const root = path.resolve(__dirname, '..');
   const config = readConfigFile(path.join(root, 'config/warden.yml'));
   if (!config.ok) throw new Error(`config/warden.yml: ${config.problems.join('; ')}`);
   const world = JSON.parse(readFileSync(path.join(root, 'events/samples/samples.world.json'), 'utf8')) as World;
-  const event = parseEvent(JSON.parse(readFileSync(path.join(root, SAMPLE_APPROVAL), 'utf8')));
-  const clock = createScheduler(event.time);
+  const clock = createScheduler(sampleApproval().time);
   const machines = createLocalMachines({ clock, recorder, currentEvent: () => 'dev' });
-  const store = createMemoryCardStore();
-  const deps = replayApprovalDeps({ config: config.config, world, recorder, store, clock, machines, defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-dev-notifications' });
-  await onApprovalEvent(event, deps);
-  await clock.idle();
-  recorder.calls.splice(0);
+  return {
+    config: config.config,
+    world,
+    recorder,
+    store: createMemoryCardStore(),
+    clock,
+    machines,
+    defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-dev-notifications',
+  };
+}
+
+const sampleApproval = () => parseEvent(JSON.parse(readFileSync(path.resolve(__dirname, '..', SAMPLE_APPROVAL), 'utf8')));
+
+/** Replays the sample approval's start, so there is an approval to decide; what that posted is not printed. */
+async function openSampleApproval(shared: ReplayShared): Promise<ApprovalDeps> {
+  const deps = replayApprovalDeps(shared);
+  await onApprovalEvent(sampleApproval(), deps);
+  await shared.clock.idle();
+  shared.recorder.calls.splice(0);
   return deps;
 }
 
@@ -104,7 +125,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return route(context);
     },
     ephemeral: {
-      post: async (m) => void recorder.calls.push({ call: 'slack.chat.postEphemeral', input: { channel: m.channel, user: m.user, text: m.text, ...(m.threadTs ? { thread_ts: m.threadTs } : {}) } }),
+      post: async (m) =>
+        void recorder.calls.push({
+          call: 'slack.chat.postEphemeral',
+          input: { channel: m.channel, user: m.user, text: m.text, ...(m.threadTs ? { thread_ts: m.threadTs } : {}) },
+        }),
     },
     now: () => new Date(),
     logger,
@@ -142,7 +167,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 }
 
 /** What API Gateway would do with the request: route it, or answer as an HTTP API does. */
-async function serve(req: IncomingMessage, invoke: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>): Promise<APIGatewayProxyStructuredResultV2> {
+async function serve(
+  req: IncomingMessage,
+  invoke: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (req.method !== 'POST' || url.pathname !== PATH) return { statusCode: 404, body: '{"message":"Not Found"}' };
   const body = await readBody(req);
@@ -166,7 +194,13 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer): APIGatewa
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: 'POST', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '' },
+      http: {
+        method: 'POST',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: req.headers['user-agent'] ?? '',
+      },
       requestId: `dev-${now.getTime()}`,
       routeKey: `POST ${PATH}`,
       stage: '$default',
@@ -210,7 +244,11 @@ function devContext(): Context {
 /** The options `npm run dev` starts with, or why it cannot start. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): DevServerOptions | { readonly error: string } {
   const signingSecret = env['SLACK_SIGNING_SECRET']?.trim();
-  if (!signingSecret) return { error: 'SLACK_SIGNING_SECRET is not set: export your Slack app\'s signing secret (or any test secret you sign requests with), e.g. SLACK_SIGNING_SECRET=test-secret npm run dev' };
+  if (!signingSecret)
+    return {
+      error:
+        "SLACK_SIGNING_SECRET is not set: export your Slack app's signing secret (or any test secret you sign requests with), e.g. SLACK_SIGNING_SECRET=test-secret npm run dev",
+    };
   const port = Number(env['PORT'] ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) return { error: `PORT must be a port number, not ${JSON.stringify(env['PORT'])}` };
   return { signingSecret, port, host: env['HOST'] || '127.0.0.1' };

@@ -3,13 +3,13 @@
  * statemachines/approval.asl.yaml on replay's clock; CodePipeline and Slack's directory answer from
  * the world file (`approvals`, `slack` sections, documented in events/samples/README.md).
  */
-import type { ApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
-import { createMemoryApprovalStore } from '../../functions/approvals/aws/store';
-import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
-import type { SlackDirectoryPort } from '../../functions/shared/slack-directory';
+
 import type { ApprovalDeps } from '../../functions/approvals/app/deps';
 import { onApprovalEvent } from '../../functions/approvals/app/events';
 import { runApprovalStep } from '../../functions/approvals/app/steps';
+import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
+import type { ApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
+import { createMemoryApprovalStore } from '../../functions/approvals/aws/store';
 import type { ApprovalRef } from '../../functions/approvals/domain/types';
 import { EventRejectedError, PermanentError } from '../../functions/kernel/errors';
 import { parseEvent } from '../../functions/kernel/events/parse';
@@ -18,8 +18,14 @@ import { formatIssue } from '../../functions/kernel/issues';
 import * as z from '../../functions/kernel/zod';
 import { replayStateMachineArn } from '../local-machines';
 import type { ReplayShared, ReplayTargetFactory } from './types';
+import { SlackWorld, worldDirectory } from './world-slack';
 
-const Decided = z.strictObject({ status: z.enum(['Approved', 'Rejected']), at: z.iso.datetime({ offset: true }), by: z.optional(z.string()), summary: z.optional(z.string()) });
+const Decided = z.strictObject({
+  status: z.enum(['Approved', 'Rejected']),
+  at: z.iso.datetime({ offset: true }),
+  by: z.optional(z.string()),
+  summary: z.optional(z.string()),
+});
 /** An approval as a world file describes it (also what `warden replay --world` validates). */
 export const ApprovalWorld = z.strictObject({
   /** What started the run (`triggerDetail`), e.g. an SSO session ARN ending in the person's email. */
@@ -36,7 +42,7 @@ export const ApprovalWorld = z.strictObject({
 const WorldSections = z.object({
   /** Keyed `<pipeline>/<stage>/<action>`, or `<pipeline>/<execution-id>/<stage>/<action>` for one execution. */
   approvals: z._default(z.record(z.string(), ApprovalWorld), {}),
-  slack: z._default(z.strictObject({ users: z._default(z.record(z.string(), z.string()), {}), groups: z._default(z.record(z.string(), z.array(z.string())), {}) }), { users: {}, groups: {} }),
+  slack: SlackWorld,
 });
 
 /**
@@ -87,12 +93,20 @@ export const approvalTarget: ReplayTargetFactory = (shared) => {
 
 const where = (ref: ApprovalRef) => `${ref.pipeline}/${ref.stage}/${ref.action}`;
 /** A world entry for this execution (`<pipeline>/<execution-id>/<stage>/<action>`) wins over one for the action. */
-const entryFor = <T>(entries: Record<string, T>, ref: ApprovalRef): T | undefined => entries[`${ref.pipeline}/${ref.executionId}/${ref.stage}/${ref.action}`] ?? entries[where(ref)];
+const entryFor = <T>(entries: Record<string, T>, ref: ApprovalRef): T | undefined =>
+  entries[`${ref.pipeline}/${ref.executionId}/${ref.stage}/${ref.action}`] ?? entries[where(ref)];
 
 /** CodePipeline as the world file describes it; a result put in replay decides the approval from then on. */
-function recordingPipeline(shared: ReplayShared, approvals: Record<string, z.infer<typeof ApprovalWorld>>, decided: Map<string, z.infer<typeof Decided>>): ApprovalPipelinePort {
+function recordingPipeline(
+  shared: ReplayShared,
+  approvals: Record<string, z.infer<typeof ApprovalWorld>>,
+  decided: Map<string, z.infer<typeof Decided>>,
+): ApprovalPipelinePort {
   const calls = shared.recorder.calls;
-  const pipelines = (shared.world['pipelines'] ?? {}) as Record<string, { pipeline?: { stages?: Array<{ name?: string; actions?: Array<{ name?: string; configuration?: Record<string, string>; timeoutInMinutes?: number }> }> } }>;
+  const pipelines = (shared.world['pipelines'] ?? {}) as Record<
+    string,
+    { pipeline?: { stages?: Array<{ name?: string; actions?: Array<{ name?: string; configuration?: Record<string, string>; timeoutInMinutes?: number }> }> } }
+  >;
   const decision = (ref: ApprovalRef) => {
     const put = decided.get(`${ref.executionId}/${where(ref)}`);
     if (put) return put;
@@ -117,7 +131,11 @@ function recordingPipeline(shared: ReplayShared, approvals: Record<string, z.inf
       };
     },
     async status(ref, parallel) {
-      calls.push(parallel ? { call: 'codepipeline.listActionExecutions', input: { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } } } : { call: 'codepipeline.getPipelineState', input: { name: ref.pipeline } });
+      calls.push(
+        parallel
+          ? { call: 'codepipeline.listActionExecutions', input: { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } } }
+          : { call: 'codepipeline.getPipelineState', input: { name: ref.pipeline } },
+      );
       const d = decision(ref);
       if (!d) return { status: 'InProgress', token: `replay-token-${ref.executionId.slice(0, 8)}` };
       return { status: d.status === 'Approved' ? 'Succeeded' : 'Failed', ...(d.summary ? { summary: d.summary } : {}), ...(d.by ? { by: d.by } : {}) };
@@ -127,10 +145,15 @@ function recordingPipeline(shared: ReplayShared, approvals: Record<string, z.inf
       // The world has no retried stages: one attempt per execution.
       const d = decision(ref);
       const status = !d ? 'InProgress' : d.status === 'Approved' ? 'Succeeded' : 'Failed';
-      return [{ actionExecutionId: `replay-${ref.executionId.slice(0, 8)}-1`, status, ...(d?.summary ? { summary: d.summary } : {}), ...(d?.by ? { by: d.by } : {}) }];
+      return [
+        { actionExecutionId: `replay-${ref.executionId.slice(0, 8)}-1`, status, ...(d?.summary ? { summary: d.summary } : {}), ...(d?.by ? { by: d.by } : {}) },
+      ];
     },
     async putResult(ref, { token, status, summary }) {
-      calls.push({ call: 'codepipeline.putApprovalResult', input: { pipelineName: ref.pipeline, stageName: ref.stage, actionName: ref.action, result: { status, summary }, token } });
+      calls.push({
+        call: 'codepipeline.putApprovalResult',
+        input: { pipelineName: ref.pipeline, stageName: ref.stage, actionName: ref.action, result: { status, summary }, token },
+      });
       if (decision(ref)) return 'already-completed';
       decided.set(`${ref.executionId}/${where(ref)}`, { status, at: shared.clock.now().toISOString(), summary });
       return 'recorded';
@@ -146,17 +169,6 @@ function worldCommits(shared: ReplayShared, approvals: Record<string, z.infer<ty
       const commit = Object.values(approvals).find((w) => w.codeCommit?.repository === repository && w.codeCommit.commitId === commitId)?.codeCommit;
       if (!commit) throw new PermanentError(`CodeCommit GetCommit ${repository}@${commitId}: CommitIdDoesNotExistException: not in the world file`);
       return commit.authorEmail ? { email: commit.authorEmail } : {};
-    },
-  };
-}
-
-function worldDirectory(slack: { users: Record<string, string>; groups: Record<string, string[]> }): SlackDirectoryPort {
-  return {
-    async groupsOf(userId, groups) {
-      return groups.filter((g) => slack.groups[g]?.includes(userId));
-    },
-    async userIdByEmail(email) {
-      return slack.users[email];
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The governance rules in replay: CloudTrail changes to pipelines and projects, published package
- * versions, and stage starts (they end break-glass bypasses; replay has none, so they do nothing),
+ * versions, and stage starts (they end break-glass bypasses, granted in `npm run dev`),
  * run through the real governance code with recording ports. Definitions come from the world
  * file's `pipelines` (get-pipeline output, as for notify); the `governance` section adds stage
  * transitions, CodeBuild projects and change calendars.
@@ -9,17 +9,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { customRules } from '../../config/custom-rules';
 import type { GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/governance/app/deps';
-import { createMemoryDoneRecords } from '../../functions/governance/world';
 import { runGovernance } from '../../functions/governance/app/run';
-import { BuildProjectSchema, PipelineDefinitionSchema, type PipelineDefinition } from '../../functions/governance/domain/definitions';
+import { BuildProjectSchema, type PipelineDefinition, PipelineDefinitionSchema } from '../../functions/governance/domain/definitions';
 import { parsePolicy } from '../../functions/governance/domain/policy-schema';
 import { governanceTrigger } from '../../functions/governance/domain/trigger';
+import { createMemoryBypasses, createMemoryDoneRecords } from '../../functions/governance/world';
 import { formatIssue } from '../../functions/kernel/issues';
 import * as z from '../../functions/kernel/zod';
 import { PROJECT_ROOT } from '../files';
 import type { ReplayShared, ReplayTargetFactory } from './types';
+import { SlackWorld, worldDirectory } from './world-slack';
 
-const Transition = z.object({ stage: z.string(), enabled: z.boolean(), disabledReason: z.optional(z.string()), lastChangedAt: z.optional(z.string()), latestExecutionId: z.optional(z.string()) });
+const Transition = z.object({
+  stage: z.string(),
+  enabled: z.boolean(),
+  disabledReason: z.optional(z.string()),
+  lastChangedAt: z.optional(z.string()),
+  latestExecutionId: z.optional(z.string()),
+});
 const GovernanceWorld = z.object({
   governance: z._default(
     z.strictObject({
@@ -30,6 +37,8 @@ const GovernanceWorld = z.object({
     }),
     { transitions: {}, projects: [], calendars: {} },
   ),
+  /** Who is in the break-glass approvers' user groups. */
+  slack: SlackWorld,
 });
 
 export const governanceTargets: ReplayTargetFactory = (shared) => {
@@ -44,7 +53,8 @@ export const governanceTargets: ReplayTargetFactory = (shared) => {
   ];
 };
 
-function replayGovernanceDeps(shared: ReplayShared): GovernanceDeps {
+/** Governance's dependencies in replay (also the dev server's): the world file's pipelines and transitions, recorded calls. */
+export function replayGovernanceDeps(shared: ReplayShared): GovernanceDeps {
   const parsed = GovernanceWorld.safeParse(shared.world);
   if (!parsed.success) throw new Error(`world file: ${parsed.error.issues.flatMap(formatIssue).join('; ')}`);
   const world = parsed.data.governance;
@@ -58,14 +68,21 @@ function replayGovernanceDeps(shared: ReplayShared): GovernanceDeps {
     const result = PipelineDefinitionSchema.safeParse(entry?.pipeline);
     return result.success ? result.data : undefined;
   };
-  const set = (name: string, stage: string, state: Omit<TransitionState, 'stage'>) => transitions.set(`${name}/${stage}`, { stage, ...state, lastChangedAt: shared.clock.now().toISOString() });
+  const set = (name: string, stage: string, state: Omit<TransitionState, 'stage'>) =>
+    transitions.set(`${name}/${stage}`, { stage, ...state, lastChangedAt: shared.clock.now().toISOString() });
   return {
     config: shared.config,
     policy: policy.policy,
     customRules,
     pipelines: {
-      list: async () => (calls.push({ call: 'codepipeline.listPipelines', input: {} }), Object.keys((shared.world['pipelines'] as object | undefined) ?? {})),
-      get: async (name) => (calls.push({ call: 'codepipeline.getPipeline', input: { name } }), definition(name)),
+      list: async () => {
+        calls.push({ call: 'codepipeline.listPipelines', input: {} });
+        return Object.keys((shared.world['pipelines'] as object | undefined) ?? {});
+      },
+      get: async (name) => {
+        calls.push({ call: 'codepipeline.getPipeline', input: { name } });
+        return definition(name);
+      },
       transitions: async (name) => {
         calls.push({ call: 'codepipeline.getPipelineState', input: { name } });
         return (definition(name)?.stages ?? []).map((s) => transitions.get(`${name}/${s.name}`) ?? { stage: s.name, enabled: true });
@@ -84,19 +101,35 @@ function replayGovernanceDeps(shared: ReplayShared): GovernanceDeps {
       },
     },
     projects: {
-      list: async () => (calls.push({ call: 'codebuild.listProjects', input: {} }), world.projects.map((p) => p.name)),
-      get: async (names) => (calls.push({ call: 'codebuild.batchGetProjects', input: { names } }), world.projects.filter((p) => names.includes(p.name))),
+      list: async () => {
+        calls.push({ call: 'codebuild.listProjects', input: {} });
+        return world.projects.map((p) => p.name);
+      },
+      get: async (names) => {
+        calls.push({ call: 'codebuild.batchGetProjects', input: { names } });
+        return world.projects.filter((p) => names.includes(p.name));
+      },
     },
-    calendars: { state: async (name) => (calls.push({ call: 'ssm.getCalendarState', input: { CalendarNames: [name] } }), world.calendars[name] ?? 'OPEN') },
+    calendars: {
+      state: async (name) => {
+        calls.push({ call: 'ssm.getCalendarState', input: { CalendarNames: [name] } });
+        return world.calendars[name] ?? 'OPEN';
+      },
+    },
     records: {
       list: async () => [...records.values()],
       put: async (r) => void records.set(`${r.pipeline}/${r.stage}`, r),
       // One replay run at a time: nothing can claim a stage between its plan and its apply.
-      claim: async (r) => (records.set(`${r.pipeline}/${r.stage}`, r), true),
+      claim: async (r) => {
+        records.set(`${r.pipeline}/${r.stage}`, r);
+        return true;
+      },
       remove: async (p, s) => void records.delete(`${p}/${s}`),
     },
     // Shared by every event of the run: a duplicate in the replayed files does nothing, as deployed.
     done: createMemoryDoneRecords(() => shared.clock.now()),
+    bypasses: createMemoryBypasses(),
+    directory: worldDirectory(parsed.data.slack),
     slack: shared.recorder.slack,
     email: shared.recorder.email,
     defaultTopicArn: shared.defaultTopicArn,

@@ -1,6 +1,7 @@
-/** The governance function's records in memory, for `warden replay` and the tests. */
-import type { DoneRecordsPort } from './app/deps';
+/** The governance function's records in memory, for `warden replay`, `npm run dev` and the tests. */
+import type { BypassesPort, DoneRecordsPort } from './app/deps';
 import { DONE_TTL_SECONDS } from './app/once';
+import type { Bypass } from './domain/enforcement';
 
 /**
  * The done records in memory, with DynamoDB's semantics (a record is there until it expires): the
@@ -21,5 +22,24 @@ export function createMemoryDoneRecords(now: () => Date = () => new Date()): Don
       expiries.delete(key);
     },
     keys: () => [...expiries.keys()],
+  };
+}
+
+export type BypassAudit = Parameters<BypassesPort['audit']>[0];
+
+/**
+ * Break-glass bypasses in memory, one per stage as the DynamoDB store keys them, with the audit
+ * trail kept in order: the one implementation `warden replay`, `npm run dev` and the tests use.
+ */
+export function createMemoryBypasses(): BypassesPort & { readonly entries: Map<string, Bypass>; readonly audits: BypassAudit[] } {
+  const entries = new Map<string, Bypass>();
+  const audits: BypassAudit[] = [];
+  return {
+    entries,
+    audits,
+    list: async () => [...entries.values()],
+    put: async (bypass) => void entries.set(`${bypass.pipeline}/${bypass.stage}`, bypass),
+    remove: async (pipeline, stage) => void entries.delete(`${pipeline}/${stage}`),
+    audit: async (entry) => void audits.push({ ...entry }),
   };
 }

@@ -4,19 +4,20 @@
  * are reported per record, so one bad record never makes SQS redeliver the whole batch.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createLogger } from '../shared/logger';
+import { onFirstUse } from '../shared/on-first-use';
 import { processRecord, type RecordDeps } from './app/process-record';
 import { buildRecordDeps } from './wiring';
-import { onFirstUse } from '../shared/on-first-use';
 
 /**
  * The handler around a dependency factory (tests pass their own). The factory runs once per
  * container; a failed start (the token cannot be read) is tried again on the next invocation.
  */
-export function createHandler(factory: (logger: Logger) => Promise<RecordDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
+export function createHandler(factory: (logger: Logger) => Promise<RecordDeps>, logger = createLogger()) {
   const processor = new BatchProcessor(EventType.SQS);
   const deps = onFirstUse(() => factory(logger));
   return middy(async (event: SQSEvent, context: Context) => {

@@ -3,23 +3,23 @@
  * API, payload format 2.0): button clicks on our Slack messages. The work is in
  * app/slack-actions/handle-request.ts; this only turns the HTTP event into bytes and back.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { rawBody } from './aws/signature';
-import { handleSlackRequest, type HttpAnswer, type SlackActionsDeps } from './app/handle-request';
+import { CORRELATION_PATHS, createLogger } from '../shared/logger';
 import { onFirstUse } from '../shared/on-first-use';
+import { type HttpAnswer, handleSlackRequest, type SlackActionsDeps } from './app/handle-request';
+import { rawBody } from './aws/signature';
 import { buildSlackActionsDeps } from './wiring';
 
 /**
  * The handler around a dependency factory (tests and `npm run dev` pass their own). The factory
  * runs once per container; a failed start is tried again on the next request.
  */
-export function createHandler(factory: (logger: Logger) => Promise<SlackActionsDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
+export function createHandler(factory: (logger: Logger) => Promise<SlackActionsDeps>, logger = createLogger()) {
   const deps = onFirstUse(() => factory(logger));
   return middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    logger.setCorrelationId(event.requestContext?.requestId);
     let answer: HttpAnswer;
     try {
       answer = await handleSlackRequest({ headers: lowerCased(event.headers), body: rawBody(event) }, await deps());
@@ -29,7 +29,7 @@ export function createHandler(factory: (logger: Logger) => Promise<SlackActionsD
       answer = { statusCode: 500, body: 'try again' };
     }
     return { statusCode: answer.statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: answer.body };
-  }).use(injectLambdaContext(logger));
+  }).use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_PATHS.httpApi }));
 }
 
 /** HTTP APIs already lower-case header names; other callers (the dev server, tests) may not. */

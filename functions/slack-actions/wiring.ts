@@ -4,19 +4,19 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createEphemeralPort } from './aws/ephemeral';
-import { createDynamoSlackRequests } from './aws/requests';
-import { verifySlackSignature } from './aws/signature';
-import { getSlackSigningSecret } from './aws/signing-secret';
-import { getSlackToken } from '../shared/slack-token';
-import type { SlackActionsDeps } from './app/handle-request';
 import { approvalRoute } from '../approvals/app/route';
-import { handleBypassClick } from '../governance/app/bypass';
-import { createRouter, type InteractionRoute } from './app/router';
+import { bypassRoute } from '../governance/app/bypass';
 import type { Config } from '../kernel/config/schema';
 import { cardsTable } from '../shared/cards-table';
 import { embeddedConfig } from '../shared/embedded-config';
 import { onFirstUse } from '../shared/on-first-use';
+import { getSlackToken } from '../shared/slack-token';
+import type { SlackActionsDeps } from './app/handle-request';
+import { createRouter, type InteractionRoute } from './app/router';
+import { createEphemeralPort } from './aws/ephemeral';
+import { createDynamoSlackRequests } from './aws/requests';
+import { verifySlackSignature } from './aws/signature';
+import { getSlackSigningSecret } from './aws/signing-secret';
 
 /** What a feature's routes may build on; everything else they create themselves. */
 export interface RouteShared {
@@ -33,22 +33,28 @@ export interface RouteShared {
 /** Action id prefix → route, e.g. `{ 'approval:': approvalRoute(shared) }`. */
 export type RoutesBuilder = (shared: RouteShared) => Readonly<Record<string, InteractionRoute>> | Promise<Readonly<Record<string, InteractionRoute>>>;
 
+/** How each hosted feature's dependencies are built: real clients in Lambda, dry-run ones in `npm run dev`. */
+export interface HostedFeatures {
+  readonly approvals: Parameters<typeof approvalRoute>[0];
+  readonly governance: Parameters<typeof bypassRoute>[0];
+}
+
 /**
- * The routes the deployed endpoint dispatches to, one per feature: approvals own `approval:`
- * (Approve/Reject on the approval card), governance owns `bypass:` (break-glass during a freeze).
- * An action id no route claims is answered 200 and ignored.
+ * The routes the endpoint dispatches to, one per feature: approvals own `approval:` (Approve/Reject
+ * on the approval card), governance owns `bypass:` (break-glass during a freeze). An action id no
+ * route claims is answered 200 and ignored. The deployed endpoint and the dev server both use this table.
  */
-export const buildRoutes: RoutesBuilder = ({ logger }) => {
-  // The approval route's clients (CodePipeline, Step Functions, SNS) load on the first approval click.
-  const approvalDeps = onFirstUse(async () => (await import('../approvals/wiring')).buildApprovalDeps(logger));
-  // Break-glass during a change freeze (the freeze message's button).
-  const governanceDeps = onFirstUse(async () => (await import('../governance/wiring')).buildGovernanceDeps(logger));
-  const bypass: InteractionRoute = async ({ interaction }) => {
-    const name = interaction.user.name ?? interaction.user.username;
-    return handleBypassClick({ actionId: interaction.actionId, value: interaction.value, user: { id: interaction.user.id, ...(name ? { name } : {}) } }, await governanceDeps());
-  };
-  return { 'approval:': approvalRoute(approvalDeps), 'bypass:': bypass };
-};
+export const endpointRoutes = (features: HostedFeatures): Readonly<Record<string, InteractionRoute>> => ({
+  'approval:': approvalRoute(features.approvals),
+  'bypass:': bypassRoute(features.governance),
+});
+
+export const buildRoutes: RoutesBuilder = ({ logger }) =>
+  endpointRoutes({
+    // Each feature's clients (CodePipeline, Step Functions, SNS…) load on its first click.
+    approvals: onFirstUse(async () => (await import('../approvals/wiring')).buildApprovalDeps(logger)),
+    governance: onFirstUse(async () => (await import('../governance/wiring')).buildGovernanceDeps(logger)),
+  });
 
 export interface SlackActionsDepsOptions {
   readonly routes?: RoutesBuilder;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InteractionRoute } from '../../functions/slack-actions/app/router';
-import { DEV_APPROVAL_KEY, optionsFromEnv, startDevServer, type DevServer } from '../../scripts/dev-server';
+import { DEV_APPROVAL_KEY, type DevServer, optionsFromEnv, startDevServer } from '../../scripts/dev-server';
 import { blockActions, formBody, slackSignature } from '../support/slack-requests';
 
 const SECRET = 'dev-test-signing-secret';
@@ -16,7 +16,11 @@ const PROJECT_DIR = path.resolve(__dirname, '../..');
 function signed(body: string, secret = SECRET, timestamp = String(Math.floor(Date.now() / 1000))): RequestInit {
   return {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Slack-Request-Timestamp': timestamp, 'X-Slack-Signature': slackSignature(secret, timestamp, body) },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Slack-Request-Timestamp': timestamp,
+      'X-Slack-Signature': slackSignature(secret, timestamp, body),
+    },
     body,
   };
 }
@@ -29,8 +33,9 @@ describe('dev server with its approval route (the sample approval is open)', () 
   });
   afterAll(() => server?.close());
 
-  it('a stranger is refused; an approver\'s click is the first of two approvals and updates the card, dry run', async () => {
-    const click = (userId: string) => fetch(server.url, signed(formBody(blockActions({ actionId: 'approval:approve', value: DEV_APPROVAL_KEY, userId, comment: 'staging is green' }))));
+  it("a stranger is refused; an approver's click is the first of two approvals and updates the card, dry run", async () => {
+    const click = (userId: string) =>
+      fetch(server.url, signed(formBody(blockActions({ actionId: 'approval:approve', value: DEV_APPROVAL_KEY, userId, comment: 'staging is green' }))));
     expect((await click('U0STRANGER')).status).toBe(200);
     expect(lines.find((l) => l.includes('slack.chat.postEphemeral'))).toMatch(/not an approver under policy \\"payments-production\\"/);
     lines.length = 0;
@@ -39,6 +44,13 @@ describe('dev server with its approval route (the sample approval is open)', () 
     expect(calls.map((c) => c.call)).toEqual(['slack.chat.update', 'slack.chat.update', 'slack.chat.postEphemeral']);
     expect(JSON.stringify(calls[0]?.input['blocks'])).toContain('1 of 2 approvals');
     expect(calls[2]?.input['text']).toBe('1 of 2 approvals');
+  });
+
+  it("hosts the deployed endpoint's routes, break-glass included: a bypass click reaches governance (issue 11)", async () => {
+    lines.length = 0;
+    const value = JSON.stringify({ pipeline: 'payments-api', stage: 'Production', freeze: 'year-end' });
+    expect((await fetch(server.url, signed(formBody(blockActions({ actionId: 'bypass:grant', value, userId: 'U0STRANGER' }))))).status).toBe(200);
+    expect(lines.find((l) => l.includes('slack.chat.postEphemeral'))).toMatch(/Freeze \\"year-end\\" is not on now: there is nothing to lift/);
   });
 });
 
@@ -66,7 +78,13 @@ describe('dev server (in process)', () => {
   });
 
   it.each<[string, () => RequestInit]>([
-    ['a forged signature', () => ({ ...signed(formBody(blockActions())), headers: { 'X-Slack-Request-Timestamp': String(Math.floor(Date.now() / 1000)), 'X-Slack-Signature': `v0=${'0'.repeat(64)}` } })],
+    [
+      'a forged signature',
+      () => ({
+        ...signed(formBody(blockActions())),
+        headers: { 'X-Slack-Request-Timestamp': String(Math.floor(Date.now() / 1000)), 'X-Slack-Signature': `v0=${'0'.repeat(64)}` },
+      }),
+    ],
     ['another secret', () => signed(formBody(blockActions()), 'not-the-dev-secret')],
     ['an old timestamp', () => signed(formBody(blockActions()), SECRET, String(Math.floor(Date.now() / 1000) - 600))],
     ['no signature at all', () => ({ method: 'POST', body: formBody(blockActions()) })],

@@ -6,12 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createMemoryDoneRecords } from '../../functions/governance/world';
-import { createRecorder } from '../../functions/shared/recording';
-import type { Bypass, GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/governance/app/deps';
-import { parseConfig } from '../../functions/kernel/config/parse';
+import type { GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/governance/app/deps';
 import type { BuildProject, PipelineDefinition } from '../../functions/governance/domain/definitions';
 import { parsePolicy } from '../../functions/governance/domain/policy-schema';
+import { createMemoryBypasses, createMemoryDoneRecords } from '../../functions/governance/world';
+import { parseConfig } from '../../functions/kernel/config/parse';
+import { createRecorder } from '../../functions/shared/recording';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/governance');
 
@@ -33,7 +33,14 @@ export function governanceConfig(governance: string, extra = '') {
   return parsed.config;
 }
 
-export function governanceWorld(options: { config: GovernanceDeps['config']; policy: GovernanceDeps['policy']; pipelines: PipelineDefinition[]; projects?: BuildProject[]; now: string; groups?: Record<string, string[]> }) {
+export function governanceWorld(options: {
+  config: GovernanceDeps['config'];
+  policy: GovernanceDeps['policy'];
+  pipelines: PipelineDefinition[];
+  projects?: BuildProject[];
+  now: string;
+  groups?: Record<string, string[]>;
+}) {
   let now = new Date(options.now);
   const definitions = new Map(options.pipelines.map((p) => [p.name, p]));
   const transitions = new Map<string, TransitionState>();
@@ -41,8 +48,9 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
   const records = new Map<string, TransitionRecord>();
   const calendars = new Map<string, 'OPEN' | 'CLOSED'>();
   const starts = new Map<string, string>();
-  const bypasses = new Map<string, Bypass>();
-  const audits: Array<Record<string, unknown>> = [];
+  const breakGlass = createMemoryBypasses();
+  const bypasses = breakGlass.entries;
+  const audits = breakGlass.audits;
   const calls: Array<{ call: string; input: Record<string, unknown> }> = [];
   const recorder = createRecorder({});
   const done = createMemoryDoneRecords(() => now);
@@ -74,7 +82,10 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
         return { executionId: starts.get(key)! };
       },
     },
-    projects: { list: async () => (options.projects ?? []).map((p) => p.name), get: async (names) => (options.projects ?? []).filter((p) => names.includes(p.name)) },
+    projects: {
+      list: async () => (options.projects ?? []).map((p) => p.name),
+      get: async (names) => (options.projects ?? []).filter((p) => names.includes(p.name)),
+    },
     calendars: { state: async (name) => calendars.get(name) ?? 'OPEN' },
     records: {
       list: async () => [...records.values()],
@@ -88,12 +99,7 @@ export function governanceWorld(options: { config: GovernanceDeps['config']; pol
       remove: async (p, s) => void records.delete(`${p}/${s}`),
     },
     done,
-    bypasses: {
-      list: async () => [...bypasses.values()],
-      put: async (b) => void bypasses.set(`${b.pipeline}/${b.stage}`, b),
-      remove: async (p, s) => void bypasses.delete(`${p}/${s}`),
-      audit: async (entry) => void audits.push({ ...entry }),
-    },
+    bypasses: breakGlass,
     directory: {
       groupsOf: async (user, groups) => groups.filter((g) => options.groups?.[g]?.includes(user)),
       userIdByEmail: async () => undefined,

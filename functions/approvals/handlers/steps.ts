@@ -1,13 +1,14 @@
 /** Lambda entry point for the approval state machine's tasks (prepare, tick, failed). */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { createLogger } from '../../shared/logger';
+import { onFirstUse } from '../../shared/on-first-use';
 import type { ApprovalDeps } from '../app/deps';
 import { runApprovalStep } from '../app/steps';
 import { buildApprovalDeps } from '../wiring';
-import { onFirstUse } from '../../shared/on-first-use';
 
-export function createApprovalStepsHandler(factory: (logger: Logger) => Promise<ApprovalDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
+export function createApprovalStepsHandler(factory: (logger: Logger) => Promise<ApprovalDeps>, logger = createLogger()) {
   const deps = onFirstUse(() => factory(logger));
   return middy(async (payload: unknown) => {
     // Thrown errors keep their class name (RetryableError, PermanentError…): the state machine's Retry matches on it.

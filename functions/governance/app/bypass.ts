@@ -5,12 +5,14 @@
  * ends after an hour (the tick). Granting, using and expiring are audited. A second click while the
  * bypass holds changes nothing.
  */
-import { activeFreezes } from '../domain/freeze';
-import { BYPASS_ACTION } from '../domain/report';
+
+import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
+import type { InteractionRoute } from '../../kernel/slack/route';
+import * as z from '../../kernel/zod';
 import { bypassHolds, stageKey } from '../domain/enforcement';
 import { evaluatePolicy } from '../domain/evaluate';
-import * as z from '../../kernel/zod';
-import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
+import { activeFreezes } from '../domain/freeze';
+import { BYPASS_ACTION } from '../domain/report';
 import type { GovernanceDeps } from './deps';
 import { apply, evaluationContext, plan } from './reconcile';
 
@@ -20,7 +22,10 @@ export interface BypassClick {
   readonly user: { readonly id: string; readonly name?: string };
 }
 
-export type BypassOutcome = { readonly kind: 'done'; readonly text: string } | { readonly kind: 'refused'; readonly ephemeral: string } | { readonly kind: 'ignored' };
+export type BypassOutcome =
+  | { readonly kind: 'done'; readonly text: string }
+  | { readonly kind: 'refused'; readonly ephemeral: string }
+  | { readonly kind: 'ignored' };
 
 const Value = z.object({ pipeline: z.string(), stage: z.string(), freeze: z.string() });
 const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
@@ -59,7 +64,10 @@ export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps
   if (existing && bypassHolds(existing, state, now)) {
     // The same person clicking twice gets the same answer; anyone else learns who granted it.
     if (existing.by === click.user.id) return done;
-    return { kind: 'refused', ephemeral: `${mention(existing.by)} already let one execution into ${stage} of ${pipeline} at ${existing.at}; it has not gone in yet. Nothing changed.` };
+    return {
+      kind: 'refused',
+      ephemeral: `${mention(existing.by)} already let one execution into ${stage} of ${pipeline} at ${existing.at}; it has not gone in yet. Nothing changed.`,
+    };
   }
 
   // Decide with the freeze lifted before recording anything: an enforced rule, another freeze or a
@@ -69,10 +77,21 @@ export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps
   const violations = evaluatePolicy({ pipelines: [definition] }, deps.policy, evaluationContext(deps));
   const planned = await plan({ definitions: [definition], violations, lifted: [`${stageKey(pipeline, stage)}#${freezeName}`] }, deps);
   const still = planned.wanted.get(stageKey(pipeline, stage));
-  if (still) return { kind: 'refused', ephemeral: `${stage} of ${pipeline} stays closed without freeze "${freezeName}" too: ${still.join('; ')}. Break-glass lifts only the freeze. Nothing changed.` };
+  if (still)
+    return {
+      kind: 'refused',
+      ephemeral: `${stage} of ${pipeline} stays closed without freeze "${freezeName}" too: ${still.join('; ')}. Break-glass lifts only the freeze. Nothing changed.`,
+    };
 
   const at = now.toISOString();
-  await deps.bypasses.put({ pipeline, stage, freeze: freezeName, by: click.user.id, at, ...(state?.latestExecutionId ? { latestExecutionId: state.latestExecutionId } : {}) });
+  await deps.bypasses.put({
+    pipeline,
+    stage,
+    freeze: freezeName,
+    by: click.user.id,
+    at,
+    ...(state?.latestExecutionId ? { latestExecutionId: state.latestExecutionId } : {}),
+  });
   await deps.bypasses.audit({ pipeline, stage, freeze: freezeName, event: 'granted', by: click.user.id, at });
   // Open it now: the execution waiting at the closed transition goes in without waiting for the tick.
   await apply(planned, deps);
@@ -83,6 +102,26 @@ export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps
 async function announce(click: BypassClick, what: { pipeline: string; stage: string; freezeName: string }, deps: GovernanceDeps): Promise<void> {
   const text = `🔓 ${mention(click.user.id)} lifted freeze "${esc(what.freezeName)}" for one execution into ${esc(what.stage)} of ${esc(what.pipeline)} (until one goes in, at most an hour); it closes again as soon as one has.`;
   const channel = deps.config.governance?.report?.slack?.channel;
-  if (channel) await deps.slack.postMessage({ channel, text: clip(text.replace(/<[@!][^>]+>/g, esc(click.user.name ?? click.user.id)), MAX_FALLBACK_TEXT), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }] });
+  if (channel)
+    await deps.slack.postMessage({
+      channel,
+      text: clip(text.replace(/<[@!][^>]+>/g, esc(click.user.name ?? click.user.id)), MAX_FALLBACK_TEXT),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }],
+    });
   deps.logger.info('break-glass granted', { pipeline: what.pipeline, stage: what.stage, freeze: what.freezeName, by: click.user.id });
+}
+
+/**
+ * The freeze message's break-glass button as a route of the Slack interactivity endpoint (`bypass:` action ids).
+ *
+ * @example createRouter({ 'bypass:': bypassRoute(() => deps) })
+ */
+export function bypassRoute(deps: () => Promise<GovernanceDeps>): InteractionRoute {
+  return async ({ interaction }) => {
+    const name = interaction.user.name ?? interaction.user.username;
+    return handleBypassClick(
+      { actionId: interaction.actionId, value: interaction.value, user: { id: interaction.user.id, ...(name ? { name } : {}) } },
+      await deps(),
+    );
+  };
 }

@@ -3,22 +3,21 @@
  * rollback execution per target it guards. Invoked asynchronously by EventBridge: a thrown error
  * is retried, then lands in the dead-letter queue with the event.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { CORRELATION_PATHS, createLogger } from '../../shared/logger';
+import { onFirstUse } from '../../shared/on-first-use';
 import { onAlarmEvent, type StarterDeps } from '../app/start';
 import { buildStarterDeps } from '../wiring';
 
-export function createRollbackStartHandler(factory: () => StarterDeps, logger = new Logger({ serviceName: 'pipeline-warden' })) {
-  let deps: StarterDeps | undefined;
+export function createRollbackStartHandler(factory: () => StarterDeps, logger: Logger = createLogger()) {
+  const deps = onFirstUse(async () => factory());
   return middy(async (event: unknown) => {
-    deps ??= factory();
-    const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
-    if (typeof id === 'string') logger.appendKeys({ correlationId: id });
-    const started = await onAlarmEvent(event, deps);
+    const started = await onAlarmEvent(event, await deps());
     logger.info('rollback starter', { started });
     return { started };
-  }).use(injectLambdaContext(logger));
+  }).use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_PATHS.eventBridge }));
 }
 
 export const handler = createRollbackStartHandler(buildStarterDeps);

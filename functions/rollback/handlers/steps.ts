@@ -1,20 +1,18 @@
 /** Lambda entry point for the rollback state machine's tasks (decide, act, check, report). */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { createLogger } from '../../shared/logger';
+import { onFirstUse } from '../../shared/on-first-use';
 import type { RollbackDeps } from '../app/deps';
 import { runRollbackStep } from '../app/steps';
 import { buildRollbackDeps } from '../wiring';
 
-export function createRollbackStepsHandler(factory: (logger: Logger) => Promise<RollbackDeps>, logger = new Logger({ serviceName: 'pipeline-warden' })) {
-  let ready: Promise<RollbackDeps> | undefined;
+export function createRollbackStepsHandler(factory: (logger: Logger) => Promise<RollbackDeps>, logger = createLogger()) {
+  const deps = onFirstUse(() => factory(logger));
   return middy(async (payload: unknown) => {
-    ready ??= factory(logger).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
     // Thrown errors keep their class name (RetryableError, PermanentError…): the state machine's Retry matches on it.
-    return runRollbackStep(payload, await ready);
+    return runRollbackStep(payload, await deps());
   }).use(injectLambdaContext(logger));
 }
 
