@@ -11,35 +11,35 @@
  *    vs computing the signature's HMAC alone, and against Slack's 3-second budget.
  */
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { build } from 'esbuild';
-import { AWS_EVENTS_DIR, readJsonTree } from '../test/support/fixtures';
 import { collectEventFiles } from '../cli/files';
 import { replayEvents } from '../cli/replay';
 import { tally } from '../cli/replay-print';
-import { parseConfig } from '../functions/kernel/config/parse';
-import { parsePolicy } from '../functions/governance/domain/policy-schema';
 import { customRules } from '../config/custom-rules';
+import { approvalRoute } from '../functions/approvals/app/route';
+import { approvalKey } from '../functions/approvals/domain/types';
+import { parsePolicy } from '../functions/governance/domain/policy-schema';
 import { emptyCard, merge } from '../functions/kernel/card/merge';
 import type { RunCard } from '../functions/kernel/card/types';
+import { parseConfig } from '../functions/kernel/config/parse';
 import { normalize } from '../functions/kernel/events/normalize';
 import { parseEvent } from '../functions/kernel/events/parse';
 import { DetailType } from '../functions/kernel/events/schemas';
-import { planDelivery } from '../functions/notify/domain/plan';
-import { destinationsFor } from '../functions/kernel/routing';
 import { compileGlobs, picomatchGlobs } from '../functions/kernel/glob-picomatch';
-import { createHmac } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
-import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
-import { approvalRoute } from '../functions/approvals/app/route';
+import { destinationsFor } from '../functions/kernel/routing';
+import { planDelivery } from '../functions/notify/domain/plan';
 import { handleSlackRequest, type SlackActionsDeps } from '../functions/slack-actions/app/handle-request';
 import { createRouter } from '../functions/slack-actions/app/router';
-import { approvalKey } from '../functions/approvals/domain/types';
+import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
+import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../test/support/approvals';
+import { AWS_EVENTS_DIR, readJsonTree } from '../test/support/fixtures';
 import { blockActions, formBody, slackSignature } from '../test/support/slack-requests';
-import { sampleEvents, timeEach, timeEachAsync, stats } from './measure';
+import { sampleEvents, stats, timeEach, timeEachAsync } from './measure';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'bench/out');
@@ -88,8 +88,12 @@ async function bundles(): Promise<void> {
     const spawn = (code: string) => () => execFileSync(node, ['-e', code], { env, cwd: ROOT });
     const baseline = stats(timeEach(15, spawn('0')));
     const init = stats(timeEach(15, spawn(`require(${JSON.stringify(outfile)})`)));
-    console.log(`${name}: ${bytes} bytes minified = ${(bytes / 1000).toFixed(1)} kB = ${(bytes / 1024).toFixed(1)} KiB${name === 'notify' ? ' (target ≤ 250 KB)' : ''}`);
-    console.log(`${name}: cold init median ${init.median.toFixed(1)} ms vs empty Node process ${baseline.median.toFixed(1)} ms → ratio ${(init.median / baseline.median).toFixed(2)}, load cost ${(init.median - baseline.median).toFixed(1)} ms${name === 'notify' ? ' (target ≤ 100 ms median)' : ''}`);
+    console.log(
+      `${name}: ${bytes} bytes minified = ${(bytes / 1000).toFixed(1)} kB = ${(bytes / 1024).toFixed(1)} KiB${name === 'notify' ? ' (target ≤ 250 KB)' : ''}`,
+    );
+    console.log(
+      `${name}: cold init median ${init.median.toFixed(1)} ms vs empty Node process ${baseline.median.toFixed(1)} ms → ratio ${(init.median / baseline.median).toFixed(2)}, load cost ${(init.median - baseline.median).toFixed(1)} ms${name === 'notify' ? ' (target ≤ 100 ms median)' : ''}`,
+    );
   }
 }
 
@@ -97,8 +101,12 @@ function hotPath(): void {
   console.log('\n## Hot path, in-process, one core');
   const supported = new Set<string>(Object.values(DetailType));
   const ours = (e: unknown) => supported.has(String((e as Record<string, unknown>)['detail-type']));
-  const real = readJsonTree(AWS_EVENTS_DIR).map(([, e]) => e).filter(ours);
-  const scenarios = collectEventFiles([path.join(ROOT, 'events/samples')]).map((f) => f.event).filter(ours);
+  const real = readJsonTree(AWS_EVENTS_DIR)
+    .map(([, e]) => e)
+    .filter(ours);
+  const scenarios = collectEventFiles([path.join(ROOT, 'events/samples')])
+    .map((f) => f.event)
+    .filter(ours);
   const events = sampleEvents([...real, ...scenarios], 12_000);
   const cards = new Map<string, RunCard>();
   // The pure part of the hot path: what a Lambda does per event besides waiting on DynamoDB and Slack.
@@ -112,9 +120,15 @@ function hotPath(): void {
   };
   const baseline = stats(timeEach(events.length, (i) => JSON.parse(JSON.stringify(events[i]))));
   const hot = stats(timeEach(events.length, (i) => handle(events[i])));
-  console.log(`${events.length} events cycled from ${real.length} real events (test/fixtures/aws-events) and ${scenarios.length} scenario events (events/samples), ${cards.size} runs`);
-  console.log(`parse→normalize→merge→route→render: median ${(hot.median * 1000).toFixed(1)} µs, p99 ${(hot.p99 * 1000).toFixed(1)} µs, ${Math.round(1000 / hot.mean)} events/s (target ≥ 5,000/s)`);
-  console.log(`baseline JSON round trip: median ${(baseline.median * 1000).toFixed(1)} µs → ratio ${(hot.median / baseline.median).toFixed(1)}× median, ${(hot.p99 / baseline.p99).toFixed(1)}× p99`);
+  console.log(
+    `${events.length} events cycled from ${real.length} real events (test/fixtures/aws-events) and ${scenarios.length} scenario events (events/samples), ${cards.size} runs`,
+  );
+  console.log(
+    `parse→normalize→merge→route→render: median ${(hot.median * 1000).toFixed(1)} µs, p99 ${(hot.p99 * 1000).toFixed(1)} µs, ${Math.round(1000 / hot.mean)} events/s (target ≥ 5,000/s)`,
+  );
+  console.log(
+    `baseline JSON round trip: median ${(baseline.median * 1000).toFixed(1)} µs → ratio ${(hot.median / baseline.median).toFixed(1)}× median, ${(hot.p99 / baseline.p99).toFixed(1)}× p99`,
+  );
 }
 
 async function slackCalls(): Promise<void> {
@@ -124,9 +138,16 @@ async function slackCalls(): Promise<void> {
     const files = collectEventFiles([path.join(ROOT, 'events/samples', scenario)]);
     const results = await replayEvents(files, { config, world });
     const t = tally(results);
-    const channels = new Set(results.flatMap((r) => r.calls).filter((c) => c.call.startsWith('slack.')).map((c) => String(c.input['channel'])));
+    const channels = new Set(
+      results
+        .flatMap((r) => r.calls)
+        .filter((c) => c.call.startsWith('slack.'))
+        .map((c) => String(c.input['channel'])),
+    );
     const posts = t['cards posted'] ?? 0;
-    console.log(`${scenario}: ${files.length} events, ${channels.size} channel(s): ${posts} top-level post(s), ${(posts / Math.max(1, channels.size)).toFixed(0)} per channel (target 1); ${t['cards updated']} update(s), ${t['thread replies']} thread reply(ies), ${t['emails']} email(s)`);
+    console.log(
+      `${scenario}: ${files.length} events, ${channels.size} channel(s): ${posts} top-level post(s), ${(posts / Math.max(1, channels.size)).toFixed(0)} per channel (target 1); ${t['cards updated']} update(s), ${t['thread replies']} thread reply(ies), ${t['emails']} email(s)`,
+    );
   }
 }
 
@@ -148,13 +169,17 @@ async function slackClicks(): Promise<void> {
   const n = 2_000;
   // A stranger's click: refused by the policy after every check ran, so every request does the same work.
   const requests = Array.from({ length: n }, (_, i) => {
-    const body = Buffer.from(formBody(blockActions({ actionId: 'approval:approve', value: approvalKey(REF), userId: `U0STRANGER${i}`, channelId: 'C0PAYMENTS1' })));
+    const body = Buffer.from(
+      formBody(blockActions({ actionId: 'approval:approve', value: approvalKey(REF), userId: `U0STRANGER${i}`, channelId: 'C0PAYMENTS1' })),
+    );
     const ts = String(Math.floor(Date.now() / 1000));
     return { headers: { 'x-slack-request-timestamp': ts, 'x-slack-signature': slackSignature(secret, ts, body) }, body };
   });
   const baseline = stats(timeEach(n, (i) => createHmac('sha256', secret).update(requests[i]!.body).digest('hex')));
   const click = stats(await timeEachAsync(n, (i) => handleSlackRequest(requests[i]!, deps)));
-  console.log(`${n} signed clicks: median ${(click.median * 1000).toFixed(1)} µs, p99 ${(click.p99 * 1000).toFixed(1)} µs; HMAC alone median ${(baseline.median * 1000).toFixed(1)} µs → ratio ${(click.median / baseline.median).toFixed(1)}×; ${((click.p99 / 3000) * 100).toFixed(4)}% of Slack's 3 s at p99`);
+  console.log(
+    `${n} signed clicks: median ${(click.median * 1000).toFixed(1)} µs, p99 ${(click.p99 * 1000).toFixed(1)} µs; HMAC alone median ${(baseline.median * 1000).toFixed(1)} µs → ratio ${(click.median / baseline.median).toFixed(1)}×; ${((click.p99 / 3000) * 100).toFixed(4)}% of Slack's 3 s at p99`,
+  );
   await w.machines.finish();
 }
 

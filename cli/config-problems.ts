@@ -4,11 +4,12 @@
  * fixed the schema problems met a second list. Here, when the schema fails, the sections that do
  * parse (and, inside a section, its list items that do) are cross-checked too.
  */
-import { parseYaml } from '../functions/kernel/config/yaml';
+
 import { crossCheck } from '../functions/kernel/config/cross-checks';
 import { parseConfig } from '../functions/kernel/config/parse';
-import { ConfigSchema, type Config } from '../functions/kernel/config/schema';
+import { type Config, ConfigSchema } from '../functions/kernel/config/schema';
 import type { ConfigResult } from '../functions/kernel/config/validate';
+import { parseYaml } from '../functions/kernel/config/yaml';
 import type * as z from '../functions/kernel/zod';
 
 type Raw = Record<string, unknown>;
@@ -54,7 +55,7 @@ function salvage(value: Raw): Salvaged {
       config[key] = parsed.data;
       continue;
     }
-    const pruned = pruneInvalidItems(key, value[key], parsed.error.issues, schema);
+    const pruned = pruneInvalidItems(value[key], parsed.error.issues, schema);
     if (pruned) {
       config[key] = pruned.data;
       for (const [list, kept] of pruned.kept) indexMaps.set(`${key}.${list}`, kept);
@@ -75,7 +76,11 @@ function salvage(value: Raw): Salvaged {
  * The section without the list items that have problems (`approvals.policies[1]`), if the rest
  * then parses; `kept` maps each pruned list's new indices to the original ones.
  */
-function pruneInvalidItems(key: string, section: unknown, issues: readonly z.core.$ZodIssue[], schema: z.ZodMiniType): { data: unknown; kept: Map<string, number[]> } | undefined {
+function pruneInvalidItems(
+  section: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.ZodMiniType,
+): { data: unknown; kept: Map<string, number[]> } | undefined {
   if (!isRecord(section)) return undefined;
   const bad = new Map<string, Set<number>>();
   for (const { path } of issues) {

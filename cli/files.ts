@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { validatePattern, type EventPattern } from '../tools/event-pattern/matcher';
+import { type EventPattern, validatePattern } from '../tools/event-pattern/matcher';
 
 /** The project root (where `events/` holds the rule patterns), whatever the working directory. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');

@@ -5,7 +5,7 @@
  */
 import type { ExecutionsPort } from '../functions/shared/executions';
 import type { Recorder } from '../functions/shared/recording';
-import { startLocal, type LocalExecution, type LocalHandler, type LocalRunResult, type Scheduler } from '../tools/step-functions/local-sfn';
+import { type LocalExecution, type LocalHandler, type LocalRunResult, type Scheduler, startLocal } from '../tools/step-functions/local-sfn';
 
 export interface LocalMachine {
   /** The ASL file serverless.yml deploys for this machine. */
@@ -28,7 +28,11 @@ export interface LocalMachines {
 /** A placeholder ARN for a machine of the stack (`pipeline-warden-<stage>-<name>`), as replay names it. */
 export const replayStateMachineArn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:pipeline-warden-replay-${name}`;
 
-export function createLocalMachines(options: { readonly clock: Scheduler; readonly recorder: Recorder; readonly currentEvent: () => string | undefined }): LocalMachines {
+export function createLocalMachines(options: {
+  readonly clock: Scheduler;
+  readonly recorder: Recorder;
+  readonly currentEvent: () => string | undefined;
+}): LocalMachines {
   const machines = new Map<string, LocalMachine>();
   const executions = new Map<string, { arn: string; event: string; done: boolean; run: LocalExecution }>();
   const arnOf = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;

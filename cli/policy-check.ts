@@ -7,12 +7,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { customRules as registeredRules } from '../config/custom-rules';
-import { guardedStages } from '../functions/kernel/config/rollback';
-import type { Config } from '../functions/kernel/config/schema';
-import { RULE_KINDS, type CustomRule } from '../functions/governance/domain/custom';
+import { type CustomRule, RULE_KINDS } from '../functions/governance/domain/custom';
 import { readDefinitions, type Subjects } from '../functions/governance/domain/definitions';
 import { evaluatePolicy, type Violation } from '../functions/governance/domain/evaluate';
-import { parsePolicy, type Policy } from '../functions/governance/domain/policy-schema';
+import { type Policy, parsePolicy } from '../functions/governance/domain/policy-schema';
+import { guardedStages } from '../functions/kernel/config/rollback';
+import type { Config } from '../functions/kernel/config/schema';
 import { readConfigFile } from './config-file';
 
 export const POLICY_CHECK_USAGE = 'warden policy check [--policy FILE] [--config FILE] [--rules FILE.ts] [--json] PATH...';
@@ -72,7 +72,10 @@ export function guardedByRollback(config: Config | undefined): (pipeline: string
 function readPolicy(file: string, customRules: readonly CustomRule[]): Policy {
   const result = parsePolicy(readText(file, 'policy'), { customRules });
   if (result.ok) return result.policy;
-  throw new CheckSetupError([`${file}: invalid policy, ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`, ...result.problems.map((p) => `  ${p}`)]);
+  throw new CheckSetupError([
+    `${file}: invalid policy, ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
+    ...result.problems.map((p) => `  ${p}`),
+  ]);
 }
 
 /** The config is optional: without config/warden.yml no rollback mapping exists. A named or invalid one must read. */
@@ -92,10 +95,17 @@ function loadRulesFile(file: string): CustomRule[] {
   } catch (error) {
     throw new CheckSetupError([`${file}: cannot load the rules file (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`]);
   }
-  const exported = typeof loaded === 'object' && loaded !== null ? ((loaded as Record<string, unknown>)['customRules'] ?? (loaded as Record<string, unknown>)['default']) : undefined;
-  if (!Array.isArray(exported)) throw new CheckSetupError([`${file}: export an array of rules as customRules (export const customRules = [defineRule({...})])`]);
+  const exported =
+    typeof loaded === 'object' && loaded !== null
+      ? ((loaded as Record<string, unknown>)['customRules'] ?? (loaded as Record<string, unknown>)['default'])
+      : undefined;
+  if (!Array.isArray(exported))
+    throw new CheckSetupError([`${file}: export an array of rules as customRules (export const customRules = [defineRule({...})])`]);
   const bad = exported.findIndex((rule) => !isRule(rule));
-  if (bad >= 0) throw new CheckSetupError([`${file}: customRules[${bad}] is not a rule: use defineRule({ id, kind: 'pipeline' | 'project' | 'package', description, check })`]);
+  if (bad >= 0)
+    throw new CheckSetupError([
+      `${file}: customRules[${bad}] is not a rule: use defineRule({ id, kind: 'pipeline' | 'project' | 'package', description, check })`,
+    ]);
   return exported.filter(isRule);
 }
 

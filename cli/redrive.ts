@@ -21,8 +21,16 @@ const SQS_ARN = /^arn:aws[a-z-]*:sqs:([a-z0-9-]+):\d{12}:[\w-]{1,80}$/;
  */
 export async function redrive(options: RedriveOptions): Promise<number> {
   const problems = [
-    !options.dlqArn ? '--dlq-arn: required (stack output EventsDeadLetterQueueArn)' : !SQS_ARN.test(options.dlqArn) ? '--dlq-arn: not an SQS queue ARN' : undefined,
-    !options.queueArn ? '--queue-arn: required (stack output EventsQueueArn)' : !SQS_ARN.test(options.queueArn) ? '--queue-arn: not an SQS queue ARN' : undefined,
+    !options.dlqArn
+      ? '--dlq-arn: required (stack output EventsDeadLetterQueueArn)'
+      : !SQS_ARN.test(options.dlqArn)
+        ? '--dlq-arn: not an SQS queue ARN'
+        : undefined,
+    !options.queueArn
+      ? '--queue-arn: required (stack output EventsQueueArn)'
+      : !SQS_ARN.test(options.queueArn)
+        ? '--queue-arn: not an SQS queue ARN'
+        : undefined,
   ].filter((p): p is string => p !== undefined);
   if (problems.length) {
     options.out.write(`${problems.join('\n')}\n`);

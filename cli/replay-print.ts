@@ -2,7 +2,13 @@
 import type { SlackBlock } from '../functions/kernel/render/blocks';
 import { blocksToText } from '../functions/kernel/render/text';
 import type { RecordedCall } from '../functions/shared/recording';
-import type { ReplayedEvent } from './replay';
+
+/** One replayed event: its file, the calls it made, or why it was rejected. */
+export interface ReplayedEvent {
+  readonly event: string;
+  readonly calls: readonly RecordedCall[];
+  readonly error?: string;
+}
 
 const bar = (text: string) =>
   text

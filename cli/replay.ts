@@ -3,20 +3,20 @@
  * hot path, with recording adapters: what would be posted and done, and nothing sent.
  */
 import { existsSync } from 'node:fs';
-import { createMemoryCardStore } from '../functions/shared/memory-store';
-import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/shared/recording';
 import type { Config } from '../functions/kernel/config/schema';
 import { parseDuration } from '../functions/kernel/duration';
+import { createMemoryCardStore } from '../functions/shared/memory-store';
+import { createRecorder, type LiveReads, type World } from '../functions/shared/recording';
 import { matchesPattern } from '../tools/event-pattern/matcher';
-import { createLocalMachines } from './local-machines';
 import { createScheduler } from '../tools/step-functions/local-sfn';
-import { TARGETS } from './targets';
 import { readConfigFile } from './config-file';
-import { collectEventFiles, loadRulePatterns, type EventFile } from './files';
+import { collectEventFiles, type EventFile, loadRulePatterns } from './files';
 import { liveReads } from './live-reads';
-import { readWorldFile } from './world-file';
-import { printHuman, printSummary } from './replay-print';
+import { createLocalMachines } from './local-machines';
+import { printHuman, printSummary, type ReplayedEvent } from './replay-print';
+import { TARGETS } from './targets';
 import { UsageError } from './usage';
+import { readWorldFile } from './world-file';
 
 export interface ReplayOptions {
   readonly configFile: string;
@@ -32,11 +32,7 @@ export interface ReplayOptions {
   readonly out: NodeJS.WritableStream;
 }
 
-export interface ReplayedEvent {
-  readonly event: string;
-  readonly calls: readonly RecordedCall[];
-  readonly error?: string;
-}
+export type { ReplayedEvent };
 
 /** Exit code: 0 when every event was read, 1 when one was rejected or matched no rule, 2 on bad usage. */
 export async function replay(options: ReplayOptions): Promise<number> {
@@ -67,7 +63,9 @@ function prepare(options: ReplayOptions): { config: Config; world: World; advanc
   const problems = [
     ...(config.ok ? [] : [`${options.configFile}: invalid configuration`, ...config.problems.map((p) => `  ${p}`)]),
     ...(world.ok ? [] : world.problems),
-    ...(options.at !== undefined && Number.isNaN(Date.parse(options.at)) ? [`--at: not an ISO time: ${JSON.stringify(options.at)} (example: 2026-11-23T14:00:00Z)`] : []),
+    ...(options.at !== undefined && Number.isNaN(Date.parse(options.at))
+      ? [`--at: not an ISO time: ${JSON.stringify(options.at)} (example: 2026-11-23T14:00:00Z)`]
+      : []),
     ...(advance === undefined ? [`--advance: not a duration: ${JSON.stringify(options.advance)} (examples: 30h, 90m, 2d, 1h30m)`] : []),
     ...(options.paths.length === 0 ? ['at least one event file or folder is needed'] : []),
     ...missing.map((p) => `${p}: no such event file or folder`),
@@ -98,7 +96,15 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
   const attribution = { event: () => machines.ownerOf(clock.current() ?? '') ?? currentEvent, now: () => clock.now() };
   const recorder = createRecorder(context.world, context.live, attribution);
   const machines = createLocalMachines({ clock, recorder, currentEvent: () => currentEvent });
-  const shared = { config: context.config, world: context.world, recorder, store: createMemoryCardStore(), clock, machines, defaultTopicArn: DEFAULT_TOPIC_ARN };
+  const shared = {
+    config: context.config,
+    world: context.world,
+    recorder,
+    store: createMemoryCardStore(),
+    clock,
+    machines,
+    defaultTopicArn: DEFAULT_TOPIC_ARN,
+  };
   const targets = TARGETS.flatMap((factory) => factory(shared));
   const errors = new Map<string, string>();
   for (const { name, event, error } of files) {
@@ -124,7 +130,14 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
   currentEvent = undefined;
   await clock.advanceTo(new Date(clock.now().getTime() + (context.advanceMs ?? 0)));
   await machines.finish();
-  return files.map(({ name }) => ({ event: name, calls: recorder.calls.filter((c) => c.event === name), ...(errors.has(name) ? { error: errors.get(name)! } : {}) }));
+  return files.map(({ name }) => {
+    const error = errors.get(name);
+    return {
+      event: name,
+      calls: recorder.calls.filter((c) => c.event === name),
+      ...(error !== undefined ? { error } : {}),
+    };
+  });
 }
 
 const DEFAULT_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications';

@@ -31,26 +31,37 @@ export interface PhysicalName {
   readonly max: number;
 }
 
-type Doc = Record<string, any>;
+/** A YAML mapping, its values as parsed (anything YAML holds). */
+type Doc = Readonly<Record<string, unknown>>;
 const readYaml = (file: string): Doc => (parseDocument(readFileSync(file, 'utf8'), { logLevel: 'silent' }).toJS() ?? {}) as Doc;
+/** `value?.[key]` on a parsed YAML value of any type. */
+const field = (value: unknown, key: string): unknown => (value === null || value === undefined ? undefined : (value as Doc)[key]);
 
 /** Every name the stack gives AWS that contains the stage, as osls and CloudFormation will. */
 export function physicalNames(projectDir: string): { service: string; names: PhysicalName[] } {
   const main = readYaml(path.join(projectDir, 'serverless.yml'));
   const infraDir = path.join(projectDir, 'infra');
-  const features = readdirSync(infraDir).filter((f) => f.endsWith('.yml')).sort().map((f) => readYaml(path.join(infraDir, f)));
+  const features = readdirSync(infraDir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()
+    .map((f) => readYaml(path.join(infraDir, f)));
   const service = String(main['service']);
   const functions = [...features.map((f) => f['functions'] ?? {}), ...(Array.isArray(main['functions']) ? main['functions'] : [main['functions'] ?? {}])]
     .filter((f): f is Doc => typeof f === 'object' && f !== null)
-    .flatMap((f) => Object.entries(f) as Array<[string, Doc]>);
-  const functionNames = functions.map(([key, fn]) => String(fn?.['name'] ?? `\${self:service}-\${sls:stage}-${key}`));
+    .flatMap((f) => Object.entries(f));
+  const functionNames = functions.map(([key, fn]) => String(field(fn, 'name') ?? `\${self:service}-\${sls:stage}-${key}`));
   const names: PhysicalName[] = [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless variables, resolved by osls (and below), not JavaScript
     { what: 'CloudFormation stack name', template: '${self:service}-${sls:stage}', max: 128 },
     ...functionNames.flatMap((name) => [
       { what: 'Lambda function name', template: name, max: 64 },
       { what: 'log group name', template: `/aws/lambda/${name}`, max: 512 },
     ]),
-    ...features.flatMap((f) => (f['stateMachine']?.['name'] ? [{ what: 'state machine name', template: String(f['stateMachine']['name']), max: 80 }] : [])),
+    ...features.flatMap((f) => {
+      const name = field(f['stateMachine'], 'name');
+      return name ? [{ what: 'state machine name', template: String(name), max: 80 }] : [];
+    }),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless variables, resolved by osls (and below), not JavaScript
     ...(JSON.stringify(functions).includes('"httpApi"') ? [{ what: 'HTTP API name', template: '${sls:stage}-${self:service}', max: 128 }] : []),
     ...[main, ...features].flatMap(resourceNames),
   ];
@@ -58,11 +69,11 @@ export function physicalNames(projectDir: string): { service: string; names: Phy
 }
 
 function resourceNames(doc: Doc): PhysicalName[] {
-  const blocks: Doc[] = Array.isArray(doc['resources']) ? doc['resources'] : [doc['resources'] ?? {}];
+  const blocks: unknown[] = Array.isArray(doc['resources']) ? doc['resources'] : [doc['resources'] ?? {}];
   return blocks.flatMap((block) =>
-    Object.values((block?.['Resources'] ?? {}) as Record<string, Doc>).flatMap((resource) => {
-      const limit = LIMITS[String(resource?.['Type'])];
-      const name = limit ? resource['Properties']?.[limit.property] : undefined;
+    Object.values((field(block, 'Resources') ?? {}) as Doc).flatMap((resource) => {
+      const limit = LIMITS[String(field(resource, 'Type'))];
+      const name = limit ? field(field(resource, 'Properties'), limit.property) : undefined;
       return limit && typeof name === 'string' ? [{ what: limit.what, template: name, max: limit.max }] : [];
     }),
   );
@@ -81,6 +92,7 @@ export function stageNameProblems(projectDir: string, stage: string): { problems
   const problems: string[] = [];
   let longest = Infinity;
   for (const { what, template, max } of names) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the serverless variable, replaced by its value as osls would
     const withService = template.replaceAll('${self:service}', service);
     const stages = withService.match(STAGE)?.length ?? 0;
     const name = withService.replace(STAGE, stage);

@@ -31,7 +31,14 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   --advance DURATION   run the clock on after the last event: 30h, 90m, 2d, 1h30m
   --json               one JSON object per call the stack would make
 Nothing is sent: Slack, email and AWS writes are only recorded. Exit 1 if an event was rejected.`,
-    options: { config: { type: 'string' }, world: { type: 'string' }, aws: { type: 'boolean' }, at: { type: 'string' }, advance: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      config: { type: 'string' },
+      world: { type: 'string' },
+      aws: { type: 'boolean' },
+      at: { type: 'string' },
+      advance: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   },
   validate: {
     usage: 'warden validate [--config FILE | FILE] [--policy FILE]',
@@ -50,7 +57,12 @@ Exit 0 and a one-line summary per valid file; exit 1 and every problem with its 
   --rules FILE.ts      more custom rules
   --json               one JSON object per violation
 Exit 0: no error-severity violation; 1: at least one; 2: the check could not run.`,
-    options: { policy: { type: 'string', default: 'config/policy.yml' }, config: { type: 'string', default: 'config/warden.yml' }, rules: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      policy: { type: 'string', default: 'config/policy.yml' },
+      config: { type: 'string', default: 'config/warden.yml' },
+      rules: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   },
   redrive: {
     usage: 'warden redrive --dlq-arn ARN --queue-arn ARN [--region REGION]',

@@ -35,7 +35,10 @@ function validateConfig(file: string): FileResult {
   const { routes } = result.config;
   const channels = new Set(routes.flatMap((r) => r.slack?.channels ?? []));
   const topics = new Set(routes.flatMap((r) => r.email?.topics ?? []));
-  return { ok: true, summary: `${file}: valid, ${plural(routes.length, 'route')}, ${plural(channels.size, 'Slack channel')}, ${plural(topics.size, 'SNS topic')}` };
+  return {
+    ok: true,
+    summary: `${file}: valid, ${plural(routes.length, 'route')}, ${plural(channels.size, 'Slack channel')}, ${plural(topics.size, 'SNS topic')}`,
+  };
 }
 
 function validatePolicy(file: string): FileResult {

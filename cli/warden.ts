@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { policyCheck } from './policy-check';
 import { redrive } from './redrive';
 import { replay } from './replay';
-import { COMMANDS, UsageError, VALUE_HINTS, commandHelp, generalHelp, version } from './usage';
+import { COMMANDS, commandHelp, generalHelp, UsageError, VALUE_HINTS, version } from './usage';
 import { validate } from './validate';
 
 const HELP = new Set(['--help', '-h']);
@@ -37,14 +37,38 @@ type Values = Record<string, string | boolean | undefined>;
 
 function run(command: string, values: Values, positionals: string[]): number | Promise<number> {
   const str = (name: string) => values[name] as string | undefined;
+  /** An option with a default (cli/usage.ts), so always set after parseArgs. */
+  const defaulted = (name: string): string => {
+    const value = str(name);
+    if (value === undefined) throw new Error(`warden ${command}: --${name} is unset, but cli/usage.ts gives it a default`);
+    return value;
+  };
   const out = process.stdout;
   switch (command) {
     case 'replay':
-      return replay({ configFile: str('config') ?? 'config/warden.yml', worldFile: str('world'), at: str('at'), advance: str('advance'), json: values['json'] === true, aws: values['aws'] === true, paths: positionals, out });
+      return replay({
+        configFile: str('config') ?? 'config/warden.yml',
+        worldFile: str('world'),
+        at: str('at'),
+        advance: str('advance'),
+        json: values['json'] === true,
+        aws: values['aws'] === true,
+        paths: positionals,
+        out,
+      });
     case 'validate':
       return validate({ configFile: configOf(str('config'), positionals), policyFile: str('policy'), out });
     case 'policy':
-      return policyCheck({ subcommand: positionals[0], policyFile: str('policy')!, configFile: str('config')!, rulesFile: str('rules'), json: values['json'] === true, paths: positionals.slice(1), out, err: process.stderr });
+      return policyCheck({
+        subcommand: positionals[0],
+        policyFile: defaulted('policy'),
+        configFile: defaulted('config'),
+        rulesFile: str('rules'),
+        json: values['json'] === true,
+        paths: positionals.slice(1),
+        out,
+        err: process.stderr,
+      });
     default:
       return redrive({ dlqArn: str('dlq-arn'), queueArn: str('queue-arn'), region: str('region'), out });
   }
@@ -59,7 +83,9 @@ function configOf(option: string | undefined, positionals: readonly string[]): s
 
 /** The command's own options only; node's parse errors said again in the command's words. */
 function parseCommandArgs(command: string, args: string[]): { values: Values; positionals: string[] } {
-  const options = { ...COMMANDS[command]!.options, help: { type: 'boolean', short: 'h' } } as const;
+  const spec = COMMANDS[command];
+  if (!spec) throw new Error(`warden: no such command "${command}"`);
+  const options = { ...spec.options, help: { type: 'boolean', short: 'h' } } as const;
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
   } catch (error) {

@@ -7,15 +7,22 @@
  * The replay targets parse the sections they read again (cli/targets/approval.ts, governance.ts,
  * functions/rollback/world/world.ts); the schemas here mirror theirs.
  */
-import { RollbackWorldSection } from '../functions/rollback/world/world';
-import type { World } from '../functions/shared/recording';
+
 import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/governance/domain/definitions';
 import { formatIssue } from '../functions/kernel/issues';
 import * as z from '../functions/kernel/zod';
+import { RollbackWorldSection } from '../functions/rollback/world/world';
+import type { World } from '../functions/shared/recording';
 import { readTextFile } from './config-file';
 import { ApprovalWorld } from './targets/approval';
 
-const Transition = z.object({ stage: z.string(), enabled: z.boolean(), disabledReason: z.optional(z.string()), lastChangedAt: z.optional(z.string()), latestExecutionId: z.optional(z.string()) });
+const Transition = z.object({
+  stage: z.string(),
+  enabled: z.boolean(),
+  disabledReason: z.optional(z.string()),
+  lastChangedAt: z.optional(z.string()),
+  latestExecutionId: z.optional(z.string()),
+});
 
 export const WorldFileSchema = z.strictObject({
   /** Free text for people reading the file. */

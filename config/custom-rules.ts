@@ -8,7 +8,7 @@
  * `pipeline`, one of `aws codebuild batch-get-projects`' `projects`, or a CodeArtifact package):
  * no network, no clock. Return one finding per problem, saying what is wrong and how to fix it.
  */
-import { defineRule, type CustomRule } from '../functions/governance/domain/custom';
+import { type CustomRule, defineRule } from '../functions/governance/domain/custom';
 
 /**
  * The GitHub (version 1) source action authenticates with a personal OAuth token stored in the

@@ -48,7 +48,7 @@ function toValue(node, doc) {
     value = node ?? null;
   }
   const tag = YAML.isNode(node) ? node.tag : undefined;
-  return tag && tag.startsWith('!') && !tag.startsWith('!!') ? intrinsic(tag, value) : value;
+  return tag?.startsWith('!') && !tag.startsWith('!!') ? intrinsic(tag, value) : value;
 }
 
 function isIntrinsic(value) {
@@ -107,7 +107,10 @@ function validateFile(file) {
 function main() {
   const dir = path.resolve(PROJECT_DIR, process.argv[2] ?? 'statemachines');
   const files = existsSync(dir)
-    ? readdirSync(dir).filter((name) => DEFINITION_FILE.test(name)).sort().map((name) => path.join(dir, name))
+    ? readdirSync(dir)
+        .filter((name) => DEFINITION_FILE.test(name))
+        .sort()
+        .map((name) => path.join(dir, name))
     : [];
   if (files.length === 0) {
     console.log('asl: 0 state machine definitions (none yet)');

@@ -5,9 +5,4 @@ import { notifyTargets } from './notify';
 import { rollbackTarget } from './rollback';
 import type { ReplayTargetFactory } from './types';
 
-export const TARGETS: readonly ReplayTargetFactory[] = [
-  notifyTargets,
-  approvalTarget,
-  rollbackTarget,
-  governanceTargets,
-];
+export const TARGETS: readonly ReplayTargetFactory[] = [notifyTargets, approvalTarget, rollbackTarget, governanceTargets];

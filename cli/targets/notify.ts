@@ -1,8 +1,8 @@
 /** The notify rules (pipeline, build, deployment, package, alarm): the hot path, as the queue feeds it. */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../functions/notify/app/notify-event';
 import { processRecord } from '../../functions/notify/app/process-record';
-import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import type { ReplayTargetFactory } from './types';
 
 const NOTIFY_PATTERNS = ['codepipeline', 'codebuild', 'codedeploy', 'codeartifact', 'alarm'].map((family) => `${family}.pattern.json`);
@@ -28,7 +28,8 @@ export const notifyTargets: ReplayTargetFactory = (shared) => {
     // The dead-letter send is how the stack rejects; replay shows it as the event's error instead.
     const index = recorder.calls.findIndex((c, i) => i >= start && c.call === 'sqs.sendMessage');
     const [letter] = recorder.calls.splice(index, 1);
-    return { error: `rejected, sent to the dead-letter queue: ${(letter!.input['problems'] as string[]).join('; ')}` };
+    if (!letter) throw new Error('replay notify: the event was rejected but no dead-letter send was recorded');
+    return { error: `rejected, sent to the dead-letter queue: ${(letter.input['problems'] as string[]).join('; ')}` };
   };
   // One event matches at most one notify rule: one target per pattern file keeps the rule ↔ target map exact.
   return NOTIFY_PATTERNS.map((pattern) => ({ pattern, run }));

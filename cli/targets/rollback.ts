@@ -4,13 +4,14 @@
  * answer from the world file's `rollback` section and simulate the rollbacks they are asked for
  * (functions/rollback/world/world.ts; format in README.md, "Rollback on alarms").
  */
-import { createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
-import { createWorldRollbackPorts, parseRollbackWorld } from '../../functions/rollback/world/world';
+
+import { EventRejectedError } from '../../functions/kernel/errors';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import type { RollbackDeps } from '../../functions/rollback/app/deps';
 import { onAlarmEvent } from '../../functions/rollback/app/start';
 import { runRollbackStep } from '../../functions/rollback/app/steps';
-import { EventRejectedError } from '../../functions/kernel/errors';
-import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
+import { createWorldRollbackPorts, parseRollbackWorld } from '../../functions/rollback/world/world';
 import { replayStateMachineArn } from '../local-machines';
 import type { ReplayTargetFactory } from './types';
 

@@ -2,9 +2,10 @@
  * Replay targets: what each EventBridge rule of the stack hands its events to (the notify queue, a
  * state machine starter, the governance function), run in dry-run with recording adapters.
  */
+
+import type { Config } from '../../functions/kernel/config/schema';
 import type { CardStorePort } from '../../functions/kernel/ports';
 import type { Recorder, World } from '../../functions/shared/recording';
-import type { Config } from '../../functions/kernel/config/schema';
 import type { Scheduler } from '../../tools/step-functions/local-sfn';
 import type { LocalMachines } from '../local-machines';
 
@@ -26,6 +27,7 @@ export interface ReplayTarget {
   /** The rule's pattern file under events/ (`codepipeline.pattern.json`). */
   readonly pattern: string;
   /** Handles one event the rule matched; an `error` is printed as the event's error line. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a target that has nothing to report returns nothing
   run(event: unknown, name: string): Promise<{ readonly error?: string } | void>;
 }
 

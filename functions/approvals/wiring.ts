@@ -4,21 +4,20 @@ import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createApprovalPipelinePort } from './aws/pipeline';
-import { createDynamoApprovalStore } from './aws/store';
-import { createCommitsPort } from './aws/codecommit';
+import { picomatchGlobs } from '../kernel/glob-picomatch';
+import { cardsTable } from '../shared/cards-table';
 import { createDynamoCardStore } from '../shared/dynamo-store';
+import { embeddedConfig } from '../shared/embedded-config';
+import { env } from '../shared/env';
 import { createExecutionsPort } from '../shared/executions';
 import { createSlackPort } from '../shared/slack';
 import { createSlackDirectory } from '../shared/slack-directory';
 import { getSlackToken } from '../shared/slack-token';
 import { createEmailPort } from '../shared/sns';
 import type { ApprovalDeps } from './app/deps';
-import { picomatchGlobs } from '../kernel/glob-picomatch';
-import { cardsTable } from '../shared/cards-table';
-import { embeddedConfig } from '../shared/embedded-config';
-import { env } from '../shared/env';
-
+import { createCommitsPort } from './aws/codecommit';
+import { createApprovalPipelinePort } from './aws/pipeline';
+import { createDynamoApprovalStore } from './aws/store';
 
 // Short Slack retries: a click must be answered within Slack's 3 seconds; a timer step is retried by Step Functions.
 const SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 1_000, randomize: true };

@@ -5,18 +5,24 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { customRules } from '../../config/custom-rules';
-import { createDynamoBypasses } from './aws/break-glass-store';
-import { createChangeCalendarsPort, createDynamoDoneRecords, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from './aws/governance';
+import { ConfigError } from '../kernel/errors';
+import { cardsTable } from '../shared/cards-table';
+import { embeddedConfig } from '../shared/embedded-config';
+import { env } from '../shared/env';
 import { createSlackPort } from '../shared/slack';
 import { createSlackDirectory } from '../shared/slack-directory';
 import { getSlackToken } from '../shared/slack-token';
 import { createEmailPort } from '../shared/sns';
 import type { GovernanceDeps } from './app/deps';
-import { ConfigError } from '../kernel/errors';
-import { validatePolicy, type Policy } from './domain/policy';
-import { cardsTable } from '../shared/cards-table';
-import { embeddedConfig } from '../shared/embedded-config';
-import { env } from '../shared/env';
+import { createDynamoBypasses } from './aws/break-glass-store';
+import {
+  createChangeCalendarsPort,
+  createDynamoDoneRecords,
+  createDynamoTransitionRecords,
+  createGovernancePipelinesPort,
+  createGovernanceProjectsPort,
+} from './aws/governance';
+import { type Policy, validatePolicy } from './domain/policy';
 
 // Replaced at bundle time by esbuild `define`: config/policy.yml as `serverless package` validated it.
 declare const WARDEN_EMBEDDED_POLICY: string | undefined;
@@ -28,7 +34,6 @@ export function embeddedPolicy(source = typeof WARDEN_EMBEDDED_POLICY === 'undef
   if (!result.ok) throw new ConfigError(result.problems);
   return result.policy;
 }
-
 
 export async function buildGovernanceDeps(logger: Logger): Promise<GovernanceDeps> {
   const config = embeddedConfig();

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { globsOf, type CompiledGlob, type GlobCompiler, type NameTest } from './glob';
+import { type CompiledGlob, type GlobCompiler, globsOf, type NameTest } from './glob';
 
 // `dot: true`: names such as `.github-sync` are names like any other, not hidden files.
 const OPTIONS = { dot: true } as const;

@@ -21,7 +21,10 @@ type Matches = Readonly<Record<string, readonly string[] | undefined>>;
  * Every glob the notify function matches names with, in order of appearance, without repeats:
  * the routes', and the approval policies' (notify leaves a governed approval's email to the approval flow).
  */
-export function globsOf(config: { readonly routes: readonly { readonly match: Matches }[]; readonly approvals?: { readonly policies: readonly { readonly match: Matches }[] } }): string[] {
+export function globsOf(config: {
+  readonly routes: readonly { readonly match: Matches }[];
+  readonly approvals?: { readonly policies: readonly { readonly match: Matches }[] };
+}): string[] {
   const matches = [...config.routes.map((r) => r.match), ...(config.approvals?.policies ?? []).map((p) => p.match)];
   const all = matches.flatMap((match) => Object.entries(match).flatMap(([key, values]) => (key === 'accounts' ? [] : (values ?? []))));
   return [...new Set(all)];

@@ -29,7 +29,6 @@ export interface SlackPort {
   updateMessage(message: SlackMessage & { readonly ts: string }): Promise<'updated' | 'gone'>;
 }
 
-
 export interface EmailPort {
   /** `sns.publish`. Throws `DeliveryError` past retries. */
   publish(email: Email): Promise<void>;
@@ -71,7 +70,12 @@ export interface PipelinesPort {
    * The CodeDeploy application and deployment group of a pipeline action (`codepipeline.getPipeline`,
    * cached per pipeline version); undefined when the action has none or the pipeline is gone.
    */
-  deployTarget(ref: { readonly pipeline: string; readonly stage: string; readonly action: string; readonly version?: number }): Promise<DeployTarget | undefined>;
+  deployTarget(ref: {
+    readonly pipeline: string;
+    readonly stage: string;
+    readonly action: string;
+    readonly version?: number;
+  }): Promise<DeployTarget | undefined>;
 }
 
 export interface CardStorePort {

@@ -3,8 +3,8 @@
  * channel and an audit channel can both follow a pipeline); destinations are de-duplicated.
  */
 import type { Config, Level, Route } from './config/schema';
-import type { GlobCompiler } from './glob';
 import type { RunKind, Subject } from './events/observation';
+import type { GlobCompiler } from './glob';
 
 export interface SlackTarget {
   readonly channel: string;
@@ -22,7 +22,6 @@ export interface Destinations {
   readonly slack: readonly SlackTarget[];
   readonly email: readonly EmailTarget[];
 }
-
 
 /**
  * Whether a route applies to a run. Fields are ANDed, patterns within a field ORed. Alarms are

@@ -3,8 +3,9 @@
  * with the English messages loaded once, so problems read the same in `warden validate` and in logs.
  * Import it as a namespace (`import * as z from '../zod'`) so the bundler keeps only what is used.
  */
-import en from 'zod/v4/locales/en.js';
+
 import { config } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
 config(en());
 

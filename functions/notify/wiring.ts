@@ -1,21 +1,22 @@
 /** Wiring of the notify function: real adapters from the environment and the embedded config. */
-import type { Logger } from '@aws-lambda-powertools/logger';
+
 import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoCardStore } from '../shared/dynamo-store';
-import { createIdempotencyConfig } from './aws/idempotency';
+import type { Config } from '../kernel/config/schema';
+import { ConfigError } from '../kernel/errors';
+import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
 import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort } from '../kernel/ports';
+import { cardsTable } from '../shared/cards-table';
+import { createDynamoCardStore } from '../shared/dynamo-store';
+import { embeddedConfig } from '../shared/embedded-config';
+import { env } from '../shared/env';
+import { onFirstUse } from '../shared/on-first-use';
 import { createSlackPort } from '../shared/slack';
 import { getSlackToken } from '../shared/slack-token';
 import { notifyEvent } from './app/notify-event';
 import type { RecordDeps } from './app/process-record';
-import { ConfigError } from '../kernel/errors';
-import type { Config } from '../kernel/config/schema';
-import { missingGlobs, precompiled, type CompiledGlob, type GlobCompiler } from '../kernel/glob';
-import { cardsTable } from '../shared/cards-table';
-import { embeddedConfig } from '../shared/embedded-config';
-import { env } from '../shared/env';
-import { onFirstUse } from '../shared/on-first-use';
+import { createIdempotencyConfig } from './aws/idempotency';
 
 // Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
 // compiled (see core/glob.ts). The config itself: embedded-config.ts.
@@ -24,13 +25,16 @@ declare const WARDEN_EMBEDDED_GLOBS: string | undefined;
 export { embeddedConfig };
 
 /** The route globs compiled at package time; every glob of the config must be there. */
-export function embeddedGlobs(config: Config, source = typeof WARDEN_EMBEDDED_GLOBS === 'undefined' ? process.env['WARDEN_GLOBS_JSON'] : WARDEN_EMBEDDED_GLOBS): GlobCompiler {
+export function embeddedGlobs(
+  config: Config,
+  source = typeof WARDEN_EMBEDDED_GLOBS === 'undefined' ? process.env['WARDEN_GLOBS_JSON'] : WARDEN_EMBEDDED_GLOBS,
+): GlobCompiler {
   const globs = JSON.parse(source ?? '{}') as Record<string, CompiledGlob>;
   const missing = missingGlobs(config, globs);
-  if (missing.length) throw new ConfigError(missing.map((g) => `glob ${JSON.stringify(g)}: not compiled at package time (package again with \`serverless package\`)`));
+  if (missing.length)
+    throw new ConfigError(missing.map((g) => `glob ${JSON.stringify(g)}: not compiled at package time (package again with \`serverless package\`)`));
   return precompiled(globs);
 }
-
 
 // Adapters, and their SDK clients, load on first use: most invocations never fail a build, email,
 // dead-letter an event or meet a CodeDeploy action, and each SDK client costs tens of milliseconds of cold start.

@@ -4,28 +4,32 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { picomatchGlobs } from '../kernel/glob-picomatch';
+import { cardsTable } from '../shared/cards-table';
 import { createDynamoCardStore } from '../shared/dynamo-store';
+import { embeddedConfig } from '../shared/embedded-config';
+import { env } from '../shared/env';
 import { createExecutionsPort } from '../shared/executions';
-import { createRollbackDeployPort } from './aws/codedeploy';
-import { createRollbackPipelinePort } from './aws/codepipeline';
-import { createDynamoEpisodeStore } from './aws/episodes';
 import { createSlackPort } from '../shared/slack';
 import { getSlackToken } from '../shared/slack-token';
 import { createEmailPort } from '../shared/sns';
 import type { RollbackDeps } from './app/deps';
 import type { StarterDeps } from './app/start';
-import { picomatchGlobs } from '../kernel/glob-picomatch';
-import { cardsTable } from '../shared/cards-table';
-import { embeddedConfig } from '../shared/embedded-config';
-import { env } from '../shared/env';
-
+import { createRollbackDeployPort } from './aws/codedeploy';
+import { createRollbackPipelinePort } from './aws/codepipeline';
+import { createDynamoEpisodeStore } from './aws/episodes';
 
 // A step is retried by Step Functions: Slack's own retries stay short.
 const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
 
 /** The starter needs only the config and Step Functions: no Slack token, no table. */
 export function buildStarterDeps(): StarterDeps {
-  return { config: embeddedConfig(), glob: picomatchGlobs(), executions: createExecutionsPort(new SFNClient({})), stateMachineArn: env('ROLLBACK_STATE_MACHINE_ARN') };
+  return {
+    config: embeddedConfig(),
+    glob: picomatchGlobs(),
+    executions: createExecutionsPort(new SFNClient({})),
+    stateMachineArn: env('ROLLBACK_STATE_MACHINE_ARN'),
+  };
 }
 
 /** The steps are not on a hot path: picomatch compiles the routes' globs at start. */

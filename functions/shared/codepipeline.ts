@@ -1,7 +1,7 @@
-import { GetPipelineCommand, type CodePipelineClient, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import { type CodePipelineClient, GetPipelineCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import { PermanentError, RetryableError } from '../kernel/errors';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
 import type { DeployTarget, PipelinesPort } from '../kernel/ports';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
 
 /**
  * Reads pipeline definitions (`codepipeline.getPipeline`) to learn where a CodeDeploy action deploys.

@@ -6,11 +6,11 @@
  * (`runKey`), and Powertools idempotency records under `IDEMPOTENCY#…` (see `idempotency.ts`).
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { RunCard } from '../kernel/card/types';
 import { CardConflictError, PermanentError, RetryableError } from '../kernel/errors';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
 import type { CardStorePort, LinkKind, StoredCard } from '../kernel/ports';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
 
 export interface DynamoCardStoreOptions {
   /** Build it with `marshallOptions: { removeUndefinedValues: true }`, as `notify-deps.ts` does. */

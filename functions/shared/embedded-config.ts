@@ -3,8 +3,9 @@
  * esbuild `define` replaces WARDEN_EMBEDDED_CONFIG with it (a JSON string literal). Outside a bundle
  * (tests, the dev server) it comes from the environment variable WARDEN_CONFIG_JSON.
  */
-import { validateConfig } from '../kernel/config/validate';
+
 import type { Config } from '../kernel/config/schema';
+import { validateConfig } from '../kernel/config/validate';
 import { ConfigError } from '../kernel/errors';
 
 declare const WARDEN_EMBEDDED_CONFIG: string | undefined;

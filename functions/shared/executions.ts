@@ -1,5 +1,5 @@
 /** Step Functions executions: started once per cause (by name), stopped when their work is done elsewhere. */
-import { ExecutionAlreadyExists, ExecutionDoesNotExist, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, ExecutionDoesNotExist, type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { classifyAwsError } from './aws-errors';
 
 export interface ExecutionsPort {

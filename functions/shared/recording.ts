@@ -3,10 +3,11 @@
  * its real API name (`slack.chat.postMessage`, `sns.publish`, ...) and nothing is sent. Reads are
  * answered from a world file, or with `--aws` from the real account (reads only: nothing is written).
  */
-import { snsSubject } from './sns';
+
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import { deployTargetOf } from './codepipeline';
 import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort } from '../kernel/ports';
+import { deployTargetOf } from './codepipeline';
+import { snsSubject } from './sns';
 
 export interface RecordedCall {
   readonly call: string;
@@ -84,7 +85,16 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     calls,
     slack: {
       async postMessage(m) {
-        calls.push({ call: 'slack.chat.postMessage', input: { channel: m.channel, text: m.text, blocks: m.blocks, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}) } });
+        calls.push({
+          call: 'slack.chat.postMessage',
+          input: {
+            channel: m.channel,
+            text: m.text,
+            blocks: m.blocks,
+            ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+            ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}),
+          },
+        });
         return { channel: m.channel, ts: nextTs() };
       },
       async updateMessage(m) {
@@ -113,7 +123,10 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     },
     deadLetter: {
       async send(letter) {
-        calls.push({ call: 'sqs.sendMessage', input: { QueueUrl: 'dead-letter-queue', MessageBody: letter.body, errorName: letter.errorName, problems: letter.problems } });
+        calls.push({
+          call: 'sqs.sendMessage',
+          input: { QueueUrl: 'dead-letter-queue', MessageBody: letter.body, errorName: letter.errorName, problems: letter.problems },
+        });
       },
     },
   };

@@ -5,7 +5,7 @@
  */
 import { PermanentError, RetryableError } from '../kernel/errors';
 import { describeAwsError, isTransientAwsError } from './aws-errors';
-import { secretRefOf, type SecretRef } from './secret-ref';
+import { type SecretRef, secretRefOf } from './secret-ref';
 
 /** Seconds a fetched value is reused; a rotated one is picked up within this. */
 const MAX_AGE_SECONDS = 300;

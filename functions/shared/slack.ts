@@ -5,7 +5,7 @@
  * `PermanentError` unless Slack says it is on its side; anything that outlasted the client's
  * retries is a `DeliveryError`.
  */
-import { ErrorCode, LogLevel, retryPolicies, WebClient, type Logger, type RetryOptions, type WebAPICallResult } from '@slack/web-api';
+import { ErrorCode, type Logger, LogLevel, type RetryOptions, retryPolicies, type WebAPICallResult, WebClient } from '@slack/web-api';
 import { DeliveryError, PermanentError, type WardenError } from '../kernel/errors';
 import type { SlackPort } from '../kernel/ports';
 
@@ -128,9 +128,7 @@ function toWardenError(error: unknown, ctx: CallContext): WardenError {
   if (slackError !== undefined) {
     const hint = HINTS[slackError];
     const message = scrub(`${where} failed: ${slackError}${hint ? ` (${hint})` : ''}`, ctx.token);
-    return TRANSIENT_PLATFORM_ERRORS.has(slackError)
-      ? new DeliveryError(message, { cause: error })
-      : new PermanentError(message, { cause: error });
+    return TRANSIENT_PLATFORM_ERRORS.has(slackError) ? new DeliveryError(message, { cause: error }) : new PermanentError(message, { cause: error });
   }
   // HTTP errors, network errors and an exhausted rate limit: the client already retried them.
   const reason = error instanceof Error ? error.message : String(error);

@@ -5,8 +5,8 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DeliveryError, PermanentError } from '../kernel/errors';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
 import type { EmailPort } from '../kernel/ports';
+import { describeAwsError, isTransientAwsError } from './aws-errors';
 
 /** SNS answers `InvalidParameter` to a subject longer than this (it counts characters). */
 const SUBJECT_MAX = 100;
@@ -40,9 +40,18 @@ export function createEmailPort(client: SNSClient): EmailPort {
  */
 export function snsSubject(subject: string): string {
   // C0 and C1 control characters (line breaks included) become one space each run.
-  const oneLine = subject.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  const oneLine = subject
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
   if (oneLine === '') return SUBJECT_FALLBACK;
   // Count code points, not UTF-16 units, so an emoji is never cut in half.
   const chars = Array.from(oneLine);
-  return chars.length <= SUBJECT_MAX ? oneLine : `${chars.slice(0, SUBJECT_MAX - 1).join('').trimEnd()}…`;
+  return chars.length <= SUBJECT_MAX
+    ? oneLine
+    : `${chars
+        .slice(0, SUBJECT_MAX - 1)
+        .join('')
+        .trimEnd()}…`;
 }

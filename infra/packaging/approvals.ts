@@ -1,6 +1,6 @@
 /** IAM resources of the approval functions, from the config's approval policies. */
 import type { Config } from '../../functions/kernel/config/schema';
-import { codepipelineArn, iamGlob, orNone, uniqueSorted, type Sub } from './iam';
+import { codepipelineArn, iamGlob, orNone, type Sub, uniqueSorted } from './iam';
 
 /** A pipeline name nobody can have: granted when there is no approval policy. */
 const NO_POLICY = 'pipeline-warden-no-approval-policy';

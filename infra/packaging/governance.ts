@@ -1,6 +1,6 @@
 /** IAM resources of governance: the change calendars it reads, and what break-glass may re-open. */
 import type { Config } from '../../functions/kernel/config/schema';
-import { codepipelineArn, iamGlob, sub, uniqueSorted, type IamResource, type Sub } from './iam';
+import { codepipelineArn, type IamResource, iamGlob, type Sub, sub, uniqueSorted } from './iam';
 
 /**
  * ssm:GetCalendarState resources: the config's governance.changeCalendars (a name is a document of
@@ -44,7 +44,15 @@ export const NO_BREAK_GLASS: BreakGlassResources = {
 export function breakGlassResourcesOf(config: Pick<Config, 'governance' | 'productionStages'>): { pipelines: Sub[]; stages: Sub[] } | undefined {
   const freezes = (config.governance?.freezes ?? []).filter((f) => (f.breakGlass?.approvers.length ?? 0) > 0);
   if (freezes.length === 0) return undefined;
-  const stages = [...new Set(config.productionStages.filter((g) => !g.startsWith('!')).map(stageGlob).map(iamGlob).flatMap(spellings))];
+  const stages = [
+    ...new Set(
+      config.productionStages
+        .filter((g) => !g.startsWith('!'))
+        .map(stageGlob)
+        .map(iamGlob)
+        .flatMap(spellings),
+    ),
+  ];
   const pipelines = uniqueSorted(freezes.flatMap((f) => (f.pipelines ?? ['*']).map(iamGlob)));
   return { pipelines: pipelines.map(codepipelineArn), stages: pipelines.flatMap((p) => stages.map((stage) => codepipelineArn(`${p}/${stage}`))) };
 }

@@ -7,13 +7,14 @@
  * first event; a stage that would make a physical name too long is refused the same way.
  */
 // Every resolver osls calls, by the name serverless.yml and infra/*.yml use.
-export * from './resolvers';
+
 // For tests and the CLI: the same functions without osls.
 export { approvalResourcesOf } from './approvals';
 export { esbuildDefineOf } from './define';
 export { InvalidConfigError } from './errors';
 export { breakGlassResourcesOf, changeCalendarResourcesOf } from './governance';
 export { loadConfig, loadPolicy } from './load';
+export * from './resolvers';
 export { rollbackResourcesOf } from './rollback';
 export { tokenResourceOf } from './secrets';
 export { topicArnsOf } from './topics';

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfigFully } from '../../cli/config-problems';
 import { customRules } from '../../config/custom-rules';
+import { type Policy, parsePolicy } from '../../functions/governance/domain/policy-schema';
 import type { Config } from '../../functions/kernel/config/schema';
-import { parsePolicy, type Policy } from '../../functions/governance/domain/policy-schema';
 import { InvalidConfigError } from './errors';
 
 /** The project folder: config paths are relative to it, as in serverless.yml. */

@@ -27,7 +27,8 @@ export async function checkStage({ resolveVariable }: ResolverContext): Promise<
   const stage = String(await resolveVariable('sls:stage'));
   if (fittingStages.has(stage)) return;
   const { problems, longest } = stageNameProblems(PROJECT_DIR, stage);
-  if (problems.length) throw new InvalidConfigError(`Stage "${stage}" (${stage.length} characters) is too long: at most ${longest} fit every name of the stack`, problems);
+  if (problems.length)
+    throw new InvalidConfigError(`Stage "${stage}" (${stage.length} characters) is too long: at most ${longest} fit every name of the stack`, problems);
   fittingStages.add(stage);
 }
 

@@ -5,13 +5,14 @@
  * `config/warden.yml`) and `--param="policy=…"` (default `config/policy.yml`). A `--config` option
  * cannot be used: osls already owns `--config`/`-c` (the path of serverless.yml itself).
  */
-import type { Config } from '../../functions/kernel/config/schema';
+
 import type { Policy } from '../../functions/governance/domain/policy-schema';
+import type { Config } from '../../functions/kernel/config/schema';
 import { approvalResourcesOf } from './approvals';
 import { embeddedLiteral, esbuildDefineOf } from './define';
 import { breakGlassResourcesOf, changeCalendarResourcesOf, NO_BREAK_GLASS } from './governance';
 import { loadConfig, loadPolicy } from './load';
-import { resolver, type ResolverContext } from './osls';
+import { type ResolverContext, resolver } from './osls';
 import { rollbackResourcesOf } from './rollback';
 import { secretIamStatement } from './secrets';
 import { topicArnsOf } from './topics';
@@ -31,11 +32,16 @@ async function policyFromParams({ resolveVariable }: ResolverContext): Promise<P
  * The governance policy rides along in every bundle's `define`: one esbuild setting serves all
  * functions, and only the governance function reads WARDEN_EMBEDDED_POLICY (esbuild drops it elsewhere).
  */
-export const esbuildDefine = resolver(async (ctx) => ({ ...esbuildDefineOf(await configFromParams(ctx)), WARDEN_EMBEDDED_POLICY: embeddedLiteral(await policyFromParams(ctx)) }));
+export const esbuildDefine = resolver(async (ctx) => ({
+  ...esbuildDefineOf(await configFromParams(ctx)),
+  WARDEN_EMBEDDED_POLICY: embeddedLiteral(await policyFromParams(ctx)),
+}));
 /** ssm:GetParameter or secretsmanager:GetSecretValue on the bot token (slack.tokenParameter). */
 export const tokenIamStatement = resolver(async (ctx) => secretIamStatement('ReadSlackToken', (await configFromParams(ctx)).slack.tokenParameter));
 /** The same for the Slack app's signing secret (slack.signingSecretParameter). */
-export const signingSecretIamStatement = resolver(async (ctx) => secretIamStatement('ReadSlackSigningSecret', (await configFromParams(ctx)).slack.signingSecretParameter));
+export const signingSecretIamStatement = resolver(async (ctx) =>
+  secretIamStatement('ReadSlackSigningSecret', (await configFromParams(ctx)).slack.signingSecretParameter),
+);
 export const topicArns = resolver(async (ctx) => topicArnsOf(await configFromParams(ctx)));
 /** sns:Publish resources: the stack's topic plus every topic the routes name. */
 export const publishTopicResources = resolver(async (ctx) => [{ Ref: 'NotificationsTopic' }, ...topicArnsOf(await configFromParams(ctx))]);

@@ -1,7 +1,7 @@
 /** IAM resources of the rollback functions, from the config's rollback guards. */
 import { guardedDeploymentGroups, guardedStages } from '../../functions/kernel/config/rollback';
 import type { Config } from '../../functions/kernel/config/schema';
-import { codepipelineArn, orNone, sub, uniqueSorted, type Sub } from './iam';
+import { codepipelineArn, orNone, type Sub, sub, uniqueSorted } from './iam';
 
 /** A name nobody can have: granted when no guard names a target of that kind. */
 const NONE = 'pipeline-warden-no-rollback-guard';
@@ -25,7 +25,9 @@ export function rollbackResourcesOf(config: Pick<Config, 'rollback'>): RollbackR
   const stages = guardedStages(config);
   const codedeploy = (resource: string) => sub(`arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
   return {
-    deploymentGroups: orNone(uniqueSorted(groups.map((g) => `${g.application}/${g.deploymentGroup}`)), `${NONE}/${NONE}`).map((n) => codedeploy(`deploymentgroup:${n}`)),
+    deploymentGroups: orNone(uniqueSorted(groups.map((g) => `${g.application}/${g.deploymentGroup}`)), `${NONE}/${NONE}`).map((n) =>
+      codedeploy(`deploymentgroup:${n}`),
+    ),
     applications: orNone(uniqueSorted(groups.map((g) => g.application)), NONE).map((n) => codedeploy(`application:${n}`)),
     pipelines: orNone(uniqueSorted(stages.flatMap((s) => [s.pipeline, `${s.pipeline}/${s.stage}`])), NONE).map(codepipelineArn),
   };

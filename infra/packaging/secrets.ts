@@ -4,7 +4,7 @@
  * (functions/shared/secret-ref.ts): an SSM parameter or a Secrets Manager secret.
  */
 import { secretRefOf } from '../../functions/shared/secret-ref';
-import { sub, type IamResource } from './iam';
+import { type IamResource, sub } from './iam';
 
 /**
  * IAM resource of a token or secret. The account comes from `Fn::Sub` (`${AWS::AccountId}`),

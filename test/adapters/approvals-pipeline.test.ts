@@ -46,13 +46,23 @@ describe('approval pipeline port', () => {
     });
   });
 
-  it('names the CodeCommit commit the run builds: the revision of the CodeCommit source action\'s output artifact (issue 10)', async () => {
+  it("names the CodeCommit commit the run builds: the revision of the CodeCommit source action's output artifact (issue 10)", async () => {
     const definition = structuredClone(world.pipelines['payments-api']);
     definition.pipeline.stages.unshift({
       name: 'Source',
       actions: [
-        { name: 'Docs', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'S3', version: '1' }, configuration: { S3Bucket: 'docs', S3ObjectKey: 'docs.zip' }, outputArtifacts: [{ name: 'DocsArtifact' }] },
-        { name: 'Code', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, configuration: { RepositoryName: 'payments', BranchName: 'main' }, outputArtifacts: [{ name: 'SourceArtifact' }] },
+        {
+          name: 'Docs',
+          actionTypeId: { category: 'Source', owner: 'AWS', provider: 'S3', version: '1' },
+          configuration: { S3Bucket: 'docs', S3ObjectKey: 'docs.zip' },
+          outputArtifacts: [{ name: 'DocsArtifact' }],
+        },
+        {
+          name: 'Code',
+          actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
+          configuration: { RepositoryName: 'payments', BranchName: 'main' },
+          outputArtifacts: [{ name: 'SourceArtifact' }],
+        },
       ],
     });
     cp.on(GetPipelineCommand).resolves(definition);
@@ -74,7 +84,13 @@ describe('approval pipeline port', () => {
 
   it('reads the token from GetPipelineState, only when the stage is running this execution', async () => {
     const state = (executionId: string) => ({
-      stageStates: [{ stageName: 'Production', latestExecution: { pipelineExecutionId: executionId, status: 'InProgress' as const }, actionStates: [{ actionName: 'ApproveRelease', latestExecution: { status: 'InProgress' as const, token: 'tok-9' } }] }],
+      stageStates: [
+        {
+          stageName: 'Production',
+          latestExecution: { pipelineExecutionId: executionId, status: 'InProgress' as const },
+          actionStates: [{ actionName: 'ApproveRelease', latestExecution: { status: 'InProgress' as const, token: 'tok-9' } }],
+        },
+      ],
     });
     cp.on(GetPipelineStateCommand).resolvesOnce(state('exec-1')).resolvesOnce(state('exec-2'));
     cp.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
@@ -86,7 +102,13 @@ describe('approval pipeline port', () => {
   it('reads an attempt the stage moved past (a newer execution, a retried stage) from ListActionExecutions: status, summary, who decided (issue 10)', async () => {
     const attempt = { ...ref, actionExecutionId: 'ae-1' };
     cp.on(GetPipelineStateCommand).resolves({
-      stageStates: [{ stageName: 'Production', latestExecution: { pipelineExecutionId: 'exec-1', status: 'InProgress' }, actionStates: [{ actionName: 'ApproveRelease', latestExecution: { actionExecutionId: 'ae-2', status: 'InProgress', token: 'tok-2' } }] }],
+      stageStates: [
+        {
+          stageName: 'Production',
+          latestExecution: { pipelineExecutionId: 'exec-1', status: 'InProgress' },
+          actionStates: [{ actionName: 'ApproveRelease', latestExecution: { actionExecutionId: 'ae-2', status: 'InProgress', token: 'tok-2' } }],
+        },
+      ],
     });
     cp.on(ListActionExecutionsCommand).resolves({
       actionExecutionDetails: [
@@ -102,7 +124,11 @@ describe('approval pipeline port', () => {
         },
       ],
     });
-    expect(await port().status(attempt, false)).toEqual({ status: 'Failed', summary: 'not this week', by: 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Ops_1a2b/erin@example.com' });
+    expect(await port().status(attempt, false)).toEqual({
+      status: 'Failed',
+      summary: 'not this week',
+      by: 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Ops_1a2b/erin@example.com',
+    });
     expect(await port().status({ ...ref, actionExecutionId: 'ae-2' }, false)).toEqual({ status: 'InProgress', token: 'tok-2' });
     expect((await port().attempts(ref)).map((a) => [a.actionExecutionId, a.status])).toEqual([
       ['ae-2', 'InProgress'],
@@ -110,7 +136,7 @@ describe('approval pipeline port', () => {
     ]);
   });
 
-  it('in PARALLEL mode, uses the action execution\'s externalExecutionId as the token (ListActionExecutions)', async () => {
+  it("in PARALLEL mode, uses the action execution's externalExecutionId as the token (ListActionExecutions)", async () => {
     cp.on(ListActionExecutionsCommand).resolves({
       actionExecutionDetails: [
         { stageName: 'Build', actionName: 'Build', status: 'Succeeded' },
@@ -130,7 +156,13 @@ describe('approval pipeline port', () => {
     expect(await port().putResult(ref, input)).toBe('recorded');
     expect(await port().putResult(ref, input)).toBe('already-completed');
     expect(await port().putResult(ref, input)).toBe('invalid-token');
-    expect(cp).toHaveReceivedCommandWith(PutApprovalResultCommand, { pipelineName: 'payments-api', stageName: 'Production', actionName: 'ApproveRelease', token: 't', result: { status: 'Rejected', summary: 'deadline' } });
+    expect(cp).toHaveReceivedCommandWith(PutApprovalResultCommand, {
+      pipelineName: 'payments-api',
+      stageName: 'Production',
+      actionName: 'ApproveRelease',
+      token: 't',
+      result: { status: 'Rejected', summary: 'deadline' },
+    });
   });
 
   it('sorts other failures into retryable and permanent', async () => {

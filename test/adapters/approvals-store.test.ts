@@ -1,16 +1,24 @@
 /** Approvals and their audit trail in the cards table, against a real DynamoDB API (dynalite). */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoApprovalStore, createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/approvals/aws/store';
+import { type ApprovalStorePort, createDynamoApprovalStore, createMemoryApprovalStore } from '../../functions/approvals/aws/store';
 import { buildRequest } from '../../functions/approvals/domain/request';
-import { initialState, type Approval } from '../../functions/approvals/domain/types';
+import { type Approval, initialState } from '../../functions/approvals/domain/types';
 import { ApprovalPolicySchema } from '../../functions/kernel/config/approvals';
 import { CardConflictError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const ref = { pipeline: 'payments-api', executionId: 'e-1', stage: 'Production', action: 'Approve', account: '123456789012', region: 'eu-west-1' };
 const approval: Approval = {
-  request: buildRequest({ ref, startedAt: '2026-11-23T10:00:00Z', policy: ApprovalPolicySchema.parse({ name: 'p', approvers: ['U0LEAD0001'] }), initiator: {}, channels: ['C0PAY00001'], topics: [], parallel: false }),
+  request: buildRequest({
+    ref,
+    startedAt: '2026-11-23T10:00:00Z',
+    policy: ApprovalPolicySchema.parse({ name: 'p', approvers: ['U0LEAD0001'] }),
+    initiator: {},
+    channels: ['C0PAY00001'],
+    topics: [],
+    parallel: false,
+  }),
   state: initialState(),
 };
 
@@ -36,7 +44,19 @@ describe.each([
 describe('audit trail', () => {
   it('keeps one item per decision under the pipeline, in time order, with who, what, comment and when; a retried write is idempotent', async () => {
     const store = createDynamoApprovalStore({ client: localDynamo().doc, tableName: 'approvals-test', now: () => new Date('2026-11-23T10:00:00Z') });
-    const entry = { approvalKey: 'k', pipeline: 'audit-p', executionId: 'e-1', stage: 'Production', action: 'Approve', decision: 'approve' as const, via: 'slack' as const, slackUserId: 'U0LEAD0001', who: 'lee', comment: 'ok', at: '2026-11-23T11:00:00.000Z' };
+    const entry = {
+      approvalKey: 'k',
+      pipeline: 'audit-p',
+      executionId: 'e-1',
+      stage: 'Production',
+      action: 'Approve',
+      decision: 'approve' as const,
+      via: 'slack' as const,
+      slackUserId: 'U0LEAD0001',
+      who: 'lee',
+      comment: 'ok',
+      at: '2026-11-23T11:00:00.000Z',
+    };
     await store.audit(entry);
     await store.audit(entry);
     await store.audit({ ...entry, decision: 'approved', at: '2026-11-23T11:00:00.000Z' });

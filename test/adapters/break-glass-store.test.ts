@@ -7,19 +7,31 @@ import { useLocalDynamo } from '../support/local-dynamo';
 const localDynamo = useLocalDynamo('break-glass');
 
 describe('break-glass store', () => {
-  it('keeps one bypass per stage, lists them, removes them; audit entries sit beside the approvals\' under AUDIT#<pipeline>', async () => {
+  it("keeps one bypass per stage, lists them, removes them; audit entries sit beside the approvals' under AUDIT#<pipeline>", async () => {
     const store = createDynamoBypasses({ client: localDynamo().doc, tableName: 'break-glass', now: () => new Date('2026-11-23T10:00:00Z') });
-    const bypass = { pipeline: 'orders-service', stage: 'Prod', freeze: 'year-end', by: 'U0RELEASE1', at: '2026-11-23T10:00:00.000Z', latestExecutionId: 'exec-1' };
+    const bypass = {
+      pipeline: 'orders-service',
+      stage: 'Prod',
+      freeze: 'year-end',
+      by: 'U0RELEASE1',
+      at: '2026-11-23T10:00:00.000Z',
+      latestExecutionId: 'exec-1',
+    };
     await store.put(bypass);
     await store.put({ ...bypass, by: 'U0OTHER0001' }); // the same stage again replaces it
     await store.put({ ...bypass, pipeline: 'web-frontend' });
-    expect((await store.list()).map((b) => [b.pipeline, b.by])).toEqual([['orders-service', 'U0OTHER0001'], ['web-frontend', 'U0RELEASE1']]);
+    expect((await store.list()).map((b) => [b.pipeline, b.by])).toEqual([
+      ['orders-service', 'U0OTHER0001'],
+      ['web-frontend', 'U0RELEASE1'],
+    ]);
     await store.remove('orders-service', 'Prod');
     expect((await store.list()).map((b) => b.pipeline)).toEqual(['web-frontend']);
 
     await store.audit({ pipeline: 'orders-service', stage: 'Prod', freeze: 'year-end', event: 'granted', by: 'U0RELEASE1', at: '2026-11-23T10:00:00.000Z' });
     await store.audit({ pipeline: 'orders-service', stage: 'Prod', freeze: 'year-end', event: 'used', at: '2026-11-23T10:07:00.000Z' });
-    const audit = await localDynamo().doc.send(new QueryCommand({ TableName: 'break-glass', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'AUDIT#orders-service' } }));
+    const audit = await localDynamo().doc.send(
+      new QueryCommand({ TableName: 'break-glass', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'AUDIT#orders-service' } }),
+    );
     expect(audit.Items?.map((i) => [i['sk'], (i['entry'] as { by?: string }).by])).toEqual([
       ['2026-11-23T10:00:00.000Z#bypass#Prod#granted', 'U0RELEASE1'],
       ['2026-11-23T10:07:00.000Z#bypass#Prod#used', undefined],

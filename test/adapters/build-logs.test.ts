@@ -1,9 +1,15 @@
-import { AccessDeniedException, CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  AccessDeniedException,
+  CloudWatchLogsClient,
+  GetLogEventsCommand,
+  ResourceNotFoundException,
+  ThrottlingException,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cleanLine, createBuildLogsPort } from '../../functions/notify/aws/build-logs';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
+import { cleanLine, createBuildLogsPort } from '../../functions/notify/aws/build-logs';
 
 const cwl = mockClient(CloudWatchLogsClient);
 const logs = createBuildLogsPort(new CloudWatchLogsClient({}));
@@ -44,7 +50,9 @@ describe('createBuildLogsPort', () => {
   });
 
   it('returns [] when the log group or stream does not exist (logs disabled, expired)', async () => {
-    cwl.on(GetLogEventsCommand).rejects(new ResourceNotFoundException({ message: 'The specified log stream does not exist.', $metadata: { httpStatusCode: 400 } }));
+    cwl
+      .on(GetLogEventsCommand)
+      .rejects(new ResourceNotFoundException({ message: 'The specified log stream does not exist.', $metadata: { httpStatusCode: 400 } }));
 
     expect(await logs.tail(REF)).toEqual([]);
   });

@@ -4,8 +4,8 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createPipelinesPort } from '../../functions/shared/codepipeline';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
+import { createPipelinesPort } from '../../functions/shared/codepipeline';
 
 const cp = mockClient(CodePipelineClient);
 // The sample world's web-frontend definition, shaped as `aws codepipeline get-pipeline` prints it.

@@ -8,7 +8,11 @@ it('sends the body byte for byte, with the reason in message attributes', async 
   const sqs = mockClient(SQSClient);
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm1' });
   const body = '{"id": "x",  "detail": {}}';
-  await createDeadLetterPort(new SQSClient({ region: 'eu-west-1' }), 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq').send({ body, errorName: 'EventRejectedError', problems: ['detail.pipeline: required', 'time: required'] });
+  await createDeadLetterPort(new SQSClient({ region: 'eu-west-1' }), 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq').send({
+    body,
+    errorName: 'EventRejectedError',
+    problems: ['detail.pipeline: required', 'time: required'],
+  });
   expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
     QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq',
     MessageBody: body,

@@ -10,13 +10,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createDynamoCardStore, tableDefinition, TABLE_KEY_SCHEMA } from '../../functions/shared/dynamo-store';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import type { CardStorePort } from '../../functions/kernel/ports';
 import { emptyCard } from '../../functions/kernel/card/merge';
 import type { RunCard } from '../../functions/kernel/card/types';
 import { CardConflictError, PermanentError, RetryableError } from '../../functions/kernel/errors';
-import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import type { CardStorePort } from '../../functions/kernel/ports';
+import { createDynamoCardStore, TABLE_KEY_SCHEMA, tableDefinition } from '../../functions/shared/dynamo-store';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { type LocalDynamo, startLocalDynamo } from '../support/local-dynamo';
 
 let dynamo: LocalDynamo;
 let tables = 0;
@@ -44,10 +44,25 @@ const fullCard = (key: string): RunCard =>
   card(key, {
     subject: { account: '123456789012', region: 'eu-west-1', pipeline: 'release', project: undefined },
     facts: {
-      pipeline: { time: '2026-11-23T09:14:00.000Z', since: '2026-11-23T09:14:00.000Z', eventId: 'e1', fact: { type: 'pipeline', state: 'STARTED', trigger: 'StartPipelineExecution', triggerDetail: undefined } },
-      'build:proj:1': { time: '2026-11-23T09:15:00.000Z', eventId: 'e2', fact: { type: 'build', buildId: 'proj:1', project: 'proj', state: 'FAILED', buildNumber: 42, logGroup: undefined } },
+      pipeline: {
+        time: '2026-11-23T09:14:00.000Z',
+        since: '2026-11-23T09:14:00.000Z',
+        eventId: 'e1',
+        fact: { type: 'pipeline', state: 'STARTED', trigger: 'StartPipelineExecution', triggerDetail: undefined },
+      },
+      'build:proj:1': {
+        time: '2026-11-23T09:15:00.000Z',
+        eventId: 'e2',
+        fact: { type: 'build', buildId: 'proj:1', project: 'proj', state: 'FAILED', buildNumber: 42, logGroup: undefined },
+      },
     },
-    failures: { 'action:Build/Test@2026-11-23T09:16:00.000Z': { time: '2026-11-23T09:16:00.000Z', eventId: 'e3', fact: { type: 'action', stage: 'Build', action: 'Test', state: 'FAILED', category: 'Test', provider: 'CodeBuild', summary: '' } } },
+    failures: {
+      'action:Build/Test@2026-11-23T09:16:00.000Z': {
+        time: '2026-11-23T09:16:00.000Z',
+        eventId: 'e3',
+        fact: { type: 'action', stage: 'Build', action: 'Test', state: 'FAILED', category: 'Test', provider: 'CodeBuild', summary: '' },
+      },
+    },
     slack: { C0TEAM0001: { ts: '1700000000.000100', rendered: 'abc' }, C0TEAM0002: { claimedAt: '2026-11-23T09:14:01.000Z', ts: undefined } },
     threads: ['C0TEAM0001|action:Build/Test@2026-11-23T09:16:00.000Z'],
     emails: [],
@@ -122,7 +137,8 @@ describe.each(stores)('%s card store', (_name, make) => {
     threads.push('changed after put');
     slack['C0TEAM0001']!.ts = 'changed after put';
     const read = await store.get('r5');
-    (read?.card.threads as string[]).push('changed after get');
+    if (!read) throw new Error('card r5 was not stored');
+    (read.card.threads as string[]).push('changed after get');
     expect((await store.get('r5'))?.card).toEqual(card('r5', { threads: ['C0TEAM0001|t1'], slack: { C0TEAM0001: { ts: '1.1' } } }));
   });
 });
@@ -130,21 +146,31 @@ describe.each(stores)('%s card store', (_name, make) => {
 describe('dynamodb card store', () => {
   const now = new Date('2026-11-23T12:00:00Z');
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const rawItem = async (tableName: string, pk: string, sk: string) =>
-    (await dynamo.doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }))).Item;
+  const rawItem = async (tableName: string, pk: string, sk: string) => (await dynamo.doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }))).Item;
 
   it('stores a card under RUN#<runKey>/CARD, as a map, with its version and a TTL 30 days out', async () => {
     const tableName = await freshTable();
     const store = createDynamoCardStore({ client: dynamo.doc, tableName, now: () => now });
     await store.put(card('pipeline/123456789012/eu-west-1/release/exec-1'), 0);
     const item = await rawItem(tableName, 'RUN#pipeline/123456789012/eu-west-1/release/exec-1', 'CARD');
-    expect(item).toEqual({ pk: 'RUN#pipeline/123456789012/eu-west-1/release/exec-1', sk: 'CARD', card: card('pipeline/123456789012/eu-west-1/release/exec-1'), version: 1, expiresAt: nowSeconds + 30 * 86_400 });
+    expect(item).toEqual({
+      pk: 'RUN#pipeline/123456789012/eu-west-1/release/exec-1',
+      sk: 'CARD',
+      card: card('pipeline/123456789012/eu-west-1/release/exec-1'),
+      version: 1,
+      expiresAt: nowSeconds + 30 * 86_400,
+    });
   });
 
   it('stores a link under LINK#<kind>#<id>/LINK; the TTL follows ttlDays and the real clock by default', async () => {
     const tableName = await freshTable();
     await createDynamoCardStore({ client: dynamo.doc, tableName, ttlDays: 7, now: () => now }).putLink('build', 'proj:1', 'run-1');
-    expect(await rawItem(tableName, 'LINK#build#proj:1', 'LINK')).toEqual({ pk: 'LINK#build#proj:1', sk: 'LINK', runKey: 'run-1', expiresAt: nowSeconds + 7 * 86_400 });
+    expect(await rawItem(tableName, 'LINK#build#proj:1', 'LINK')).toEqual({
+      pk: 'LINK#build#proj:1',
+      sk: 'LINK',
+      runKey: 'run-1',
+      expiresAt: nowSeconds + 7 * 86_400,
+    });
     await createDynamoCardStore({ client: dynamo.doc, tableName }).put(card('r6'), 0);
     expect((await rawItem(tableName, 'RUN#r6', 'CARD'))?.['expiresAt']).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
   });
@@ -159,7 +185,9 @@ describe('dynamodb card store', () => {
 
   it('drops undefined fields itself, even through a client without removeUndefinedValues', async () => {
     const tableName = await freshTable();
-    const plainDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const plainDoc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
     const store = createDynamoCardStore({ client: plainDoc, tableName });
     await store.put(fullCard('r8'), 0);
     expect((await store.get('r8'))?.card).toEqual(fullCard('r8'));
@@ -169,7 +197,9 @@ describe('dynamodb card store', () => {
   it('fails permanently on a missing table, and on a card item that is not a card', async () => {
     const tableName = await freshTable();
     const store = createDynamoCardStore({ client: dynamo.doc, tableName });
-    await expect(createDynamoCardStore({ client: dynamo.doc, tableName: 'no-such-table' }).get('r9')).rejects.toSatisfy((e) => e instanceof PermanentError && !(e instanceof RetryableError));
+    await expect(createDynamoCardStore({ client: dynamo.doc, tableName: 'no-such-table' }).get('r9')).rejects.toSatisfy(
+      (e) => e instanceof PermanentError && !(e instanceof RetryableError),
+    );
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'RUN#r9', sk: 'CARD', card: 'not a map' } }));
     await expect(store.get('r9')).rejects.toBeInstanceOf(PermanentError);
@@ -177,9 +207,15 @@ describe('dynamodb card store', () => {
 
   it('matches the CardsTable of serverless.yml', () => {
     // `resources` is a list of fragments (infra/*.yml and the stack's own); the table is in one of them.
-    const template = parse(readFileSync('serverless.yml', 'utf8'), { logLevel: 'error' }) as { resources: Array<{ Resources?: { CardsTable?: { Properties: Record<string, unknown> } } } | string> };
+    const template = parse(readFileSync('serverless.yml', 'utf8'), { logLevel: 'error' }) as {
+      resources: Array<{ Resources?: { CardsTable?: { Properties: Record<string, unknown> } } } | string>;
+    };
     const declared = template.resources.flatMap((r) => (typeof r === 'object' && r.Resources?.CardsTable ? [r.Resources.CardsTable.Properties] : []))[0];
-    expect(declared).toMatchObject({ ...TABLE_KEY_SCHEMA, BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    expect(declared).toMatchObject({
+      ...TABLE_KEY_SCHEMA,
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
     expect(tableDefinition('t-1')).toEqual({ TableName: 't-1', BillingMode: 'PAY_PER_REQUEST', ...TABLE_KEY_SCHEMA });
   });
 });

@@ -23,8 +23,13 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createChangeCalendarsPort, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../../functions/governance/aws/governance';
 import type { TransitionRecord } from '../../functions/governance/app/deps';
+import {
+  createChangeCalendarsPort,
+  createDynamoTransitionRecords,
+  createGovernancePipelinesPort,
+  createGovernanceProjectsPort,
+} from '../../functions/governance/aws/governance';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 
@@ -37,7 +42,12 @@ const pipelines = () => createGovernancePipelinesPort(new CodePipelineClient(reg
 const projects = () => createGovernanceProjectsPort(new CodeBuildClient(region));
 const calendars = () => createChangeCalendarsPort(new SSMClient(region));
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
-const denied = () => Object.assign(new Error('not authorized to perform codepipeline:GetPipeline'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+const denied = () =>
+  Object.assign(new Error('not authorized to perform codepipeline:GetPipeline'), {
+    name: 'AccessDeniedException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+  });
 
 beforeEach(() => {
   cp.reset();
@@ -57,9 +67,17 @@ describe('governance pipelines port', () => {
 
   it('reads a definition (get-pipeline output), and a pipeline deleted since is undefined', async () => {
     const { pipeline } = fixture('pipelines/orders-service.json');
-    cp.on(GetPipelineCommand, { name: 'orders-service' }).resolves({ pipeline, metadata: { pipelineArn: 'arn:aws:codepipeline:eu-west-1:123456789012:orders-service' } });
-    cp.on(GetPipelineCommand, { name: 'gone' }).rejects(new PipelineNotFoundException({ message: 'The account with id 123456789012 does not include a pipeline with the name gone', $metadata: {} }));
-    expect(await pipelines().get('orders-service')).toMatchObject({ name: 'orders-service', stages: pipeline.stages.map((s: { name: string }) => expect.objectContaining({ name: s.name })) });
+    cp.on(GetPipelineCommand, { name: 'orders-service' }).resolves({
+      pipeline,
+      metadata: { pipelineArn: 'arn:aws:codepipeline:eu-west-1:123456789012:orders-service' },
+    });
+    cp.on(GetPipelineCommand, { name: 'gone' }).rejects(
+      new PipelineNotFoundException({ message: 'The account with id 123456789012 does not include a pipeline with the name gone', $metadata: {} }),
+    );
+    expect(await pipelines().get('orders-service')).toMatchObject({
+      name: 'orders-service',
+      stages: pipeline.stages.map((s: { name: string }) => expect.objectContaining({ name: s.name })),
+    });
     expect(await pipelines().get('gone')).toBeUndefined();
   });
 
@@ -73,7 +91,7 @@ describe('governance pipelines port', () => {
     await expect(pipelines().get('denied')).rejects.toThrow(/GetPipeline denied/);
   });
 
-  it('maps GetPipelineState to each stage\'s inbound transition, with who changed it and when (ISO)', async () => {
+  it("maps GetPipelineState to each stage's inbound transition, with who changed it and when (ISO)", async () => {
     cp.on(GetPipelineStateCommand, { name: 'payments-api' }).resolves({
       pipelineName: 'payments-api',
       stageStates: [
@@ -81,7 +99,12 @@ describe('governance pipelines port', () => {
         { stageName: 'Build' },
         {
           stageName: 'Production',
-          inboundTransitionState: { enabled: false, disabledReason: 'database migration', lastChangedBy: 'arn:aws:sts::123456789012:assumed-role/Ops/lee', lastChangedAt: new Date('2026-11-23T08:00:00Z') },
+          inboundTransitionState: {
+            enabled: false,
+            disabledReason: 'database migration',
+            lastChangedBy: 'arn:aws:sts::123456789012:assumed-role/Ops/lee',
+            lastChangedAt: new Date('2026-11-23T08:00:00Z'),
+          },
           latestExecution: { pipelineExecutionId: 'exec-7', status: 'Succeeded' },
         },
       ],
@@ -89,7 +112,14 @@ describe('governance pipelines port', () => {
     expect(await pipelines().transitions('payments-api')).toEqual([
       { stage: 'Source', enabled: true },
       { stage: 'Build', enabled: true },
-      { stage: 'Production', enabled: false, disabledReason: 'database migration', lastChangedBy: 'arn:aws:sts::123456789012:assumed-role/Ops/lee', lastChangedAt: '2026-11-23T08:00:00.000Z', latestExecutionId: 'exec-7' },
+      {
+        stage: 'Production',
+        enabled: false,
+        disabledReason: 'database migration',
+        lastChangedBy: 'arn:aws:sts::123456789012:assumed-role/Ops/lee',
+        lastChangedAt: '2026-11-23T08:00:00.000Z',
+        latestExecutionId: 'exec-7',
+      },
     ]);
   });
 
@@ -98,12 +128,19 @@ describe('governance pipelines port', () => {
     cp.on(EnableStageTransitionCommand).resolves({});
     await pipelines().disable('payments-api', 'Production', 'pipeline-warden - rule production-approval');
     await pipelines().enable('payments-api', 'Production');
-    expect(cp).toHaveReceivedCommandWith(DisableStageTransitionCommand, { pipelineName: 'payments-api', stageName: 'Production', transitionType: 'Inbound', reason: 'pipeline-warden - rule production-approval' });
+    expect(cp).toHaveReceivedCommandWith(DisableStageTransitionCommand, {
+      pipelineName: 'payments-api',
+      stageName: 'Production',
+      transitionType: 'Inbound',
+      reason: 'pipeline-warden - rule production-approval',
+    });
     expect(cp).toHaveReceivedCommandWith(EnableStageTransitionCommand, { pipelineName: 'payments-api', stageName: 'Production', transitionType: 'Inbound' });
   });
 
   it('a stage removed since is a permanent error; a throttled disable is retryable', async () => {
-    cp.on(DisableStageTransitionCommand, { stageName: 'Gone' }).rejects(new StageNotFoundException({ message: 'no stage Gone', $metadata: { httpStatusCode: 400 } }));
+    cp.on(DisableStageTransitionCommand, { stageName: 'Gone' }).rejects(
+      new StageNotFoundException({ message: 'no stage Gone', $metadata: { httpStatusCode: 400 } }),
+    );
     cp.on(DisableStageTransitionCommand, { stageName: 'Production' }).rejects(throttled());
     await expect(pipelines().disable('payments-api', 'Gone', 'r')).rejects.toBeInstanceOf(PermanentError);
     await expect(pipelines().disable('payments-api', 'Production', 'r')).rejects.toBeInstanceOf(RetryableError);
@@ -118,7 +155,9 @@ describe('governance pipelines port', () => {
 
 describe('governance projects port', () => {
   it('lists every project across ListProjects pages', async () => {
-    cb.on(ListProjectsCommand).resolvesOnce({ projects: ['a', 'b'], nextToken: 'n' }).resolvesOnce({ projects: ['c'] });
+    cb.on(ListProjectsCommand)
+      .resolvesOnce({ projects: ['a', 'b'], nextToken: 'n' })
+      .resolvesOnce({ projects: ['c'] });
     expect(await projects().list()).toEqual(['a', 'b', 'c']);
     expect(cb).toHaveReceivedNthCommandWith(ListProjectsCommand, 2, { nextToken: 'n' });
   });
@@ -126,7 +165,9 @@ describe('governance projects port', () => {
   it('reads projects in chunks of 100 (batch-get-projects output); names not found are left out', async () => {
     const out = fixture('projects/batch-get-projects.json');
     const names = Array.from({ length: 201 }, (_, i) => `p-${i}`);
-    cb.on(BatchGetProjectsCommand).resolvesOnce(out).resolves({ projects: [], projectsNotFound: ['p-200'] });
+    cb.on(BatchGetProjectsCommand)
+      .resolvesOnce(out)
+      .resolves({ projects: [], projectsNotFound: ['p-200'] });
     const got = await projects().get(names);
     expect(cb).toHaveReceivedCommandTimes(BatchGetProjectsCommand, 3);
     expect(cb.commandCalls(BatchGetProjectsCommand).map((c) => c.args[0].input.names?.length)).toEqual([100, 100, 1]);
@@ -149,26 +190,40 @@ describe('change calendars port', () => {
   });
 
   it('a calendar that does not exist is a permanent error', async () => {
-    ssm.on(GetCalendarStateCommand).rejects(Object.assign(new Error('missing'), { name: 'InvalidDocument', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    ssm
+      .on(GetCalendarStateCommand)
+      .rejects(Object.assign(new Error('missing'), { name: 'InvalidDocument', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
     await expect(calendars().state('nope')).rejects.toBeInstanceOf(PermanentError);
   });
 });
 
 describe('transition records (dynalite)', () => {
   const localDynamo = useLocalDynamo('governance-records');
-  const record = (pipeline: string, stage: string, state: TransitionRecord['state'] = 'disabled'): TransitionRecord => ({ pipeline, stage, reason: 'pipeline-warden - rule production-approval', disabledAt: '2026-11-23T09:00:00.000Z', state });
+  const record = (pipeline: string, stage: string, state: TransitionRecord['state'] = 'disabled'): TransitionRecord => ({
+    pipeline,
+    stage,
+    reason: 'pipeline-warden - rule production-approval',
+    disabledAt: '2026-11-23T09:00:00.000Z',
+    state,
+  });
 
   it('puts, lists, overwrites and removes one item per pipeline stage, only under GOVERNANCE#TRANSITIONS', async () => {
     const records = createDynamoTransitionRecords({ client: localDynamo().doc, tableName: 'governance-records' });
     // A neighbour in the same table (a bypass, an audit entry) is never listed as a record.
-    await localDynamo().doc.send(new PutCommand({ TableName: 'governance-records', Item: { pk: 'GOVERNANCE#BYPASSES', sk: 'payments-api#Production', bypass: {} } }));
+    await localDynamo().doc.send(
+      new PutCommand({ TableName: 'governance-records', Item: { pk: 'GOVERNANCE#BYPASSES', sk: 'payments-api#Production', bypass: {} } }),
+    );
     expect(await records.list()).toEqual([]);
     await records.put(record('payments-api', 'Production'));
     await records.put(record('orders-service', 'Prod-eu-west-1'));
     await records.put(record('payments-api', 'Production', 'released'));
     expect(new Set(await records.list())).toEqual(new Set([record('payments-api', 'Production', 'released'), record('orders-service', 'Prod-eu-west-1')]));
     const keys = (await localDynamo().doc.send(new ScanCommand({ TableName: 'governance-records' }))).Items!.map((i) => `${i['pk']} ${i['sk']}`).sort();
-    expect(keys).toEqual(['GOVERNANCE#BYPASSES payments-api#Production', 'GOVERNANCE#TRANSITIONS orders-service#Prod-eu-west-1', 'GOVERNANCE#TRANSITIONS payments-api#Production']);
+    expect(keys).toEqual([
+      'GOVERNANCE#BYPASSES payments-api#Production',
+      'GOVERNANCE#TRANSITIONS orders-service#Prod-eu-west-1',
+      'GOVERNANCE#TRANSITIONS payments-api#Production',
+    ]);
     await records.remove('payments-api', 'Production');
     await records.remove('payments-api', 'Production');
     expect(await records.list()).toEqual([record('orders-service', 'Prod-eu-west-1')]);

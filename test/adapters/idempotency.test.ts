@@ -6,10 +6,10 @@ import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
-import { createIdempotencyConfig } from '../../functions/notify/aws/idempotency';
 import { emptyCard } from '../../functions/kernel/card/merge';
-import { startLocalDynamo, type LocalDynamo } from '../support/local-dynamo';
+import { createIdempotencyConfig } from '../../functions/notify/aws/idempotency';
+import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
+import { type LocalDynamo, startLocalDynamo } from '../support/local-dynamo';
 
 let dynamo: LocalDynamo;
 let tables = 0;
@@ -44,7 +44,11 @@ const lambdaContext: Context = {
 
 /** A function that counts its runs, made idempotent with our config against `tableName`. */
 function countedNotify(tableName: string, options: { fail?: boolean; expiresAfterSeconds?: number } = {}) {
-  const setup = createIdempotencyConfig({ tableName, client: dynamo.client, ...(options.expiresAfterSeconds ? { expiresAfterSeconds: options.expiresAfterSeconds } : {}) });
+  const setup = createIdempotencyConfig({
+    tableName,
+    client: dynamo.client,
+    ...(options.expiresAfterSeconds ? { expiresAfterSeconds: options.expiresAfterSeconds } : {}),
+  });
   setup.config.registerLambdaContext(lambdaContext);
   const counter = { calls: 0 };
   const handle = makeIdempotent(async (event: { id: string; detail?: unknown }) => {
@@ -92,7 +96,9 @@ it('keeps its records under IDEMPOTENCY#notify in the cards table, beside cards 
   await handle(event);
   await handle({ id: 'another-event-id' });
 
-  const records = await dynamo.doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'IDEMPOTENCY#notify' } }));
+  const records = await dynamo.doc.send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'IDEMPOTENCY#notify' } }),
+  );
   expect(records.Items).toHaveLength(2);
   for (const record of records.Items ?? []) {
     expect(record).toMatchObject({ sk: expect.stringMatching(/^notify#[A-Za-z0-9+/]{22}==$/), status: 'COMPLETED' });
@@ -109,7 +115,9 @@ it('remembers an event id for expiresAfterSeconds when given', async () => {
   const tableName = await freshTable();
   const { handle } = countedNotify(tableName, { expiresAfterSeconds: 600 });
   await handle(event);
-  const records = await dynamo.doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'IDEMPOTENCY#notify' } }));
+  const records = await dynamo.doc.send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'IDEMPOTENCY#notify' } }),
+  );
   expect(records.Items?.[0]?.['expiresAt']).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 600);
   expect(records.Items?.[0]?.['expiresAt']).toBeGreaterThan(Date.now() / 1000 + 500);
 });

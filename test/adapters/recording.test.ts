@@ -10,7 +10,10 @@ describe('recording adapters', () => {
   });
 
   it('with live reads (--aws) ask the account, still record, and never send a write', async () => {
-    const live = { logs: { tail: vi.fn(async () => ['from aws']) }, pipelines: { deployTarget: vi.fn(async () => ({ application: 'a', deploymentGroup: 'g' })) } };
+    const live = {
+      logs: { tail: vi.fn(async () => ['from aws']) },
+      pipelines: { deployTarget: vi.fn(async () => ({ application: 'a', deploymentGroup: 'g' })) },
+    };
     const rec = createRecorder({}, live);
     expect(await rec.logs.tail({ group: 'g', stream: 's', lines: 5 })).toEqual(['from aws']);
     expect(await rec.pipelines.deployTarget({ pipeline: 'p', stage: 'S', action: 'A', version: 3 })).toEqual({ application: 'a', deploymentGroup: 'g' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEphemeralPort } from '../../functions/slack-actions/aws/ephemeral';
 import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
-import { startSlackServer, type SlackServer } from '../support/slack-server';
+import { createEphemeralPort } from '../../functions/slack-actions/aws/ephemeral';
+import { type SlackServer, startSlackServer } from '../support/slack-server';
 
 let slack: SlackServer;
 beforeAll(async () => {
@@ -13,7 +13,13 @@ afterAll(() => slack?.close());
 describe('createEphemeralPort (chat.postEphemeral)', () => {
   it('posts to one user, in the thread, with the bot token read once on first use', async () => {
     let reads = 0;
-    const port = createEphemeralPort({ token: async () => { reads += 1; return 'xoxb-test-token'; }, slackApiUrl: slack.url });
+    const port = createEphemeralPort({
+      token: async () => {
+        reads += 1;
+        return 'xoxb-test-token';
+      },
+      slackApiUrl: slack.url,
+    });
     expect(reads).toBe(0);
 
     await port.post({ channel: 'C0TEAM0001', user: 'U0APPROVER', text: 'Only approvers may decide.', threadTs: '1700000000.000100' });
@@ -24,7 +30,12 @@ describe('createEphemeralPort (chat.postEphemeral)', () => {
       ['chat.postEphemeral', 'xoxb-test-token', 200, undefined],
       ['chat.postEphemeral', 'xoxb-test-token', 200, undefined],
     ]);
-    expect(slack.requests[0]!.body).toMatchObject({ channel: 'C0TEAM0001', user: 'U0APPROVER', text: 'Only approvers may decide.', thread_ts: '1700000000.000100' });
+    expect(slack.requests[0]!.body).toMatchObject({
+      channel: 'C0TEAM0001',
+      user: 'U0APPROVER',
+      text: 'Only approvers may decide.',
+      thread_ts: '1700000000.000100',
+    });
     expect(slack.requests[1]!.body).not.toHaveProperty('thread_ts');
     // Ephemeral messages are not part of the channel's history.
     expect(slack.messages()).toEqual([]);
@@ -42,12 +53,21 @@ describe('createEphemeralPort (chat.postEphemeral)', () => {
     const port = createEphemeralPort({ token: async () => 'xoxb-test-token', slackApiUrl: slack.url });
     slack.failNext(1, { kind: 'error', error: 'user_not_in_channel' });
 
-    await expect(port.post({ channel: 'C0TEAM0001', user: 'U1', text: 'x' })).rejects.toThrow(new PermanentError('Slack chat.postEphemeral to channel C0TEAM0001 failed: user_not_in_channel'));
+    await expect(port.post({ channel: 'C0TEAM0001', user: 'U1', text: 'x' })).rejects.toThrow(
+      new PermanentError('Slack chat.postEphemeral to channel C0TEAM0001 failed: user_not_in_channel'),
+    );
   });
 
   it('reads the token again after a failed read', async () => {
     let reads = 0;
-    const port = createEphemeralPort({ token: async () => { reads += 1; if (reads === 1) throw new Error('SSM down'); return 'xoxb-test-token'; }, slackApiUrl: slack.url });
+    const port = createEphemeralPort({
+      token: async () => {
+        reads += 1;
+        if (reads === 1) throw new Error('SSM down');
+        return 'xoxb-test-token';
+      },
+      slackApiUrl: slack.url,
+    });
 
     await expect(port.post({ channel: 'C0TEAM0001', user: 'U1', text: 'x' })).rejects.toThrow('SSM down');
     await port.post({ channel: 'C0TEAM0001', user: 'U1', text: 'x' });

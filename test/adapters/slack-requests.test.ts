@@ -1,8 +1,14 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoSlackRequests, createMemorySlackRequests, REPLAY_TTL_SECONDS, requestKey, type SlackRequestsPort } from '../../functions/slack-actions/aws/requests';
-import { MAX_SKEW_SECONDS } from '../../functions/slack-actions/aws/signature';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
+import {
+  createDynamoSlackRequests,
+  createMemorySlackRequests,
+  REPLAY_TTL_SECONDS,
+  requestKey,
+  type SlackRequestsPort,
+} from '../../functions/slack-actions/aws/requests';
+import { MAX_SKEW_SECONDS } from '../../functions/slack-actions/aws/signature';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const NOW = new Date('2026-11-23T06:00:00Z');
@@ -49,7 +55,11 @@ describe('dynamo request store', () => {
 
   it('sorts failures: throttling is retryable, a missing table is not', async () => {
     const failing = (name: string, status: number): DynamoDBDocumentClient =>
-      ({ send: async () => { throw Object.assign(new Error('boom'), { name, $metadata: { httpStatusCode: status } }); } }) as unknown as DynamoDBDocumentClient;
+      ({
+        send: async () => {
+          throw Object.assign(new Error('boom'), { name, $metadata: { httpStatusCode: status } });
+        },
+      }) as unknown as DynamoDBDocumentClient;
     const throttled = createDynamoSlackRequests({ client: failing('ProvisionedThroughputExceededException', 400), tableName: 't' });
     await expect(throttled.claim('x', NOW)).rejects.toBeInstanceOf(RetryableError);
     const missing = createDynamoSlackRequests({ client: localDynamo().doc, tableName: 'no-such-table' });

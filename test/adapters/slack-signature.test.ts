@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemorySlackRequests } from '../../functions/slack-actions/aws/requests';
-import { MAX_SKEW_SECONDS, rawBody, signatureOf, verifySlackSignature, type SignatureCheck } from '../../functions/slack-actions/aws/signature';
+import { MAX_SKEW_SECONDS, rawBody, type SignatureCheck, signatureOf, verifySlackSignature } from '../../functions/slack-actions/aws/signature';
 import { blockActions, formBody, signedEvent, slackSignature, TEST_SIGNING_SECRET } from '../support/slack-requests';
 
 /** The worked example of Slack's guide "Verifying requests from Slack" (a slash command body). */
@@ -41,7 +41,9 @@ describe('verifySlackSignature', () => {
     const event = signedEvent(bytes, { now: NOW, base64: true });
     expect(check(event).ok).toBe(true);
     // Decoding to a string and back replaces the invalid bytes (U+FFFD): the signature no longer matches.
-    expect(verifySlackSignature({ secret: TEST_SIGNING_SECRET, headers: event.headers, body: Buffer.from(rawBody(event).toString('utf8')), now: NOW })).toEqual({ ok: false, reason: 'forged' });
+    expect(verifySlackSignature({ secret: TEST_SIGNING_SECRET, headers: event.headers, body: Buffer.from(rawBody(event).toString('utf8')), now: NOW })).toEqual(
+      { ok: false, reason: 'forged' },
+    );
   });
 
   it.each<[string, number, boolean]>([

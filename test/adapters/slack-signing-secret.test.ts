@@ -4,8 +4,8 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getSlackSigningSecret } from '../../functions/slack-actions/aws/signing-secret';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
+import { getSlackSigningSecret } from '../../functions/slack-actions/aws/signing-secret';
 
 const ssm = mockClient(SSMClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -19,7 +19,11 @@ beforeEach(() => {
 });
 
 const ssmAnswers = (Value: string) => ssm.on(GetParameterCommand).resolves({ Parameter: { Name: PARAM, Type: 'SecureString', Value } });
-const failure = (ref: string) => getSlackSigningSecret(ref).then(() => undefined, (e: unknown) => e as Error);
+const failure = (ref: string) =>
+  getSlackSigningSecret(ref).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
 
 describe('getSlackSigningSecret', () => {
   it('reads a SecureString from SSM, decrypted, trimmed, once per five minutes', async () => {
@@ -45,10 +49,20 @@ describe('getSlackSigningSecret', () => {
   });
 
   it.each<[string, () => void, typeof PermanentError, RegExp]>([
-    ['missing', () => ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: { httpStatusCode: 400 } })), PermanentError, /not found \(ParameterNotFound\)/],
+    [
+      'missing',
+      () => ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: { httpStatusCode: 400 } })),
+      PermanentError,
+      /not found \(ParameterNotFound\)/,
+    ],
     ['empty', () => ssmAnswers('  '), PermanentError, /is empty/],
     ['the bot token pasted by mistake', () => ssmAnswers('xoxb-123-456-abc'), PermanentError, /holds a Slack token/],
-    ['throttled', () => ssm.on(GetParameterCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } })), RetryableError, /could not be read: ThrottlingException/],
+    [
+      'throttled',
+      () => ssm.on(GetParameterCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } })),
+      RetryableError,
+      /could not be read: ThrottlingException/,
+    ],
   ])('names the parameter, never the value, when it is %s', async (_label, arrange, kind, message) => {
     arrange();
     const error = await failure(PARAM);

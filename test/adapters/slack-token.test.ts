@@ -4,8 +4,8 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { getSlackToken } from '../../functions/shared/slack-token';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
+import { getSlackToken } from '../../functions/shared/slack-token';
 
 const ssm = mockClient(SSMClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -22,7 +22,11 @@ beforeEach(() => {
 
 const ssmAnswers = (value: string | undefined) => ssm.on(GetParameterCommand).resolves({ Parameter: { Name: PARAM, Type: 'SecureString', Value: value } });
 const secretAnswers = (SecretString: string) => secrets.on(GetSecretValueCommand).resolves({ SecretString });
-const failure = (ref: string) => getSlackToken(ref).then(() => undefined, (e: unknown) => e as Error);
+const failure = (ref: string) =>
+  getSlackToken(ref).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
 
 describe('getSlackToken from SSM', () => {
   it('reads a SecureString, decrypted', async () => {
@@ -84,7 +88,9 @@ describe('getSlackToken from SSM', () => {
   });
 
   it('throws RetryableError when SSM throttles, so the record is tried again', async () => {
-    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    ssm
+      .on(GetParameterCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
     const error = await failure(PARAM);
 
     expect(error).toBeInstanceOf(RetryableError);
@@ -93,7 +99,13 @@ describe('getSlackToken from SSM', () => {
   });
 
   it('throws PermanentError when the function may not read it', async () => {
-    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not authorized to perform ssm:GetParameter'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    ssm.on(GetParameterCommand).rejects(
+      Object.assign(new Error('not authorized to perform ssm:GetParameter'), {
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     expect(await failure(PARAM)).toBeInstanceOf(PermanentError);
   });
@@ -102,7 +114,12 @@ describe('getSlackToken from SSM', () => {
 describe('getSlackToken from Secrets Manager', () => {
   it.each([
     ['a plain string secret, by ARN', SECRET_ARN, TOKEN, SECRET_ARN],
-    ['{"token": …}, by secretsmanager: name', 'secretsmanager:pipeline-warden/slack', JSON.stringify({ token: TOKEN, signingSecret: 'abc' }), 'pipeline-warden/slack'],
+    [
+      '{"token": …}, by secretsmanager: name',
+      'secretsmanager:pipeline-warden/slack',
+      JSON.stringify({ token: TOKEN, signingSecret: 'abc' }),
+      'pipeline-warden/slack',
+    ],
     ['{"botToken": …}', 'secretsmanager:pipeline-warden/slack', JSON.stringify({ botToken: TOKEN }), 'pipeline-warden/slack'],
   ])('reads %s', async (_label, ref, secret, secretId) => {
     secretAnswers(secret);
@@ -138,7 +155,9 @@ describe('getSlackToken from Secrets Manager', () => {
   });
 
   it('names the secret when it does not exist', async () => {
-    secrets.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'Secrets Manager can’t find the specified secret.', $metadata: { httpStatusCode: 400 } }));
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ message: 'Secrets Manager can’t find the specified secret.', $metadata: { httpStatusCode: 400 } }));
     const error = await failure(SECRET_ARN);
 
     expect(error).toBeInstanceOf(PermanentError);

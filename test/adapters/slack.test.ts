@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackPort, type SlackLogSink, type SlackPortOptions } from '../../functions/shared/slack';
 import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
-import { startSlackServer, type SlackServer } from '../support/slack-server';
+import { createSlackPort, type SlackLogSink, type SlackPortOptions } from '../../functions/shared/slack';
+import { type SlackServer, startSlackServer } from '../support/slack-server';
 
 const TOKEN = 'xoxb-1111-2222-s3cr3tT0kenValue';
 /** Two retries, a few ms apart: the same code paths as production, minus the minutes. */
@@ -78,7 +78,9 @@ describe('createSlackPort against a local Slack', () => {
 
   it('rejects with DeliveryError when Slack keeps answering 500, after the policy’s retries', async () => {
     slack.failNext(Infinity, { kind: 'http', status: 500 });
-    const error = await port().postMessage({ channel: 'C0DEPLOYS', text: 'hello' }).catch((e: unknown) => e);
+    const error = await port()
+      .postMessage({ channel: 'C0DEPLOYS', text: 'hello' })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as Error).message).toMatch(/chat\.postMessage to channel C0DEPLOYS failed after retries/);
@@ -88,25 +90,34 @@ describe('createSlackPort against a local Slack', () => {
 
   it('rejects with DeliveryError when the rate limit outlasts the retries', async () => {
     slack.failNext(Infinity, { kind: 'rate-limited', retryAfter: 0 });
-    const error = await port().postMessage({ channel: 'C0DEPLOYS', text: 'hello' }).catch((e: unknown) => e);
+    const error = await port()
+      .postMessage({ channel: 'C0DEPLOYS', text: 'hello' })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(DeliveryError);
     expect(slack.requests).toHaveLength(1 + FAST.retries);
   });
 
-  it.each(['channel_not_found', 'not_in_channel', 'invalid_auth'])('treats %s as permanent: PermanentError naming it and the channel, no retry', async (code) => {
-    slack.failNext(1, { kind: 'error', error: code });
-    const error = await port().postMessage({ channel: 'C0NOPE', text: 'hello' }).catch((e: unknown) => e);
+  it.each(['channel_not_found', 'not_in_channel', 'invalid_auth'])(
+    'treats %s as permanent: PermanentError naming it and the channel, no retry',
+    async (code) => {
+      slack.failNext(1, { kind: 'error', error: code });
+      const error = await port()
+        .postMessage({ channel: 'C0NOPE', text: 'hello' })
+        .catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(PermanentError);
-    expect((error as Error).message).toContain(code);
-    expect((error as Error).message).toContain('C0NOPE');
-    expect(slack.requests).toHaveLength(1);
-  });
+      expect(error).toBeInstanceOf(PermanentError);
+      expect((error as Error).message).toContain(code);
+      expect((error as Error).message).toContain('C0NOPE');
+      expect(slack.requests).toHaveLength(1);
+    },
+  );
 
   it('treats an ok:false that Slack documents as transient (internal_error) as DeliveryError, so the record is retried', async () => {
     slack.failNext(1, { kind: 'error', error: 'internal_error' });
-    const error = await port().postMessage({ channel: 'C0DEPLOYS', text: 'hello' }).catch((e: unknown) => e);
+    const error = await port()
+      .postMessage({ channel: 'C0DEPLOYS', text: 'hello' })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).not.toBeInstanceOf(PermanentError);
@@ -118,7 +129,9 @@ describe('createSlackPort against a local Slack', () => {
 
   it('still fails an update Slack refuses for another reason', async () => {
     slack.failNext(1, { kind: 'error', error: 'cant_update_message' });
-    const error = await port().updateMessage({ channel: 'C0DEPLOYS', ts: '1.000001', text: 'x' }).catch((e: unknown) => e);
+    const error = await port()
+      .updateMessage({ channel: 'C0DEPLOYS', ts: '1.000001', text: 'x' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toMatch(/chat\.update to channel C0DEPLOYS failed: cant_update_message/);
   });
@@ -132,7 +145,9 @@ describe('createSlackPort against a local Slack', () => {
     const lines: string[] = [];
     const sink: SlackLogSink = { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
     slack.failNext(Infinity, failure);
-    const error = await port({ logger: sink }).postMessage({ channel: 'C0DEPLOYS', text: 'hello' }).catch((e: unknown) => e);
+    const error = await port({ logger: sink })
+      .postMessage({ channel: 'C0DEPLOYS', text: 'hello' })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(Error);
     expect(everythingIn(error)).not.toContain(TOKEN);
@@ -144,7 +159,9 @@ describe('createSlackPort against a local Slack', () => {
 
   it('scrubs the token even when an error message echoes it', async () => {
     slack.failNext(1, { kind: 'error', error: `bad_token_${TOKEN}` });
-    const error = await port().postMessage({ channel: 'C0DEPLOYS', text: 'hello' }).catch((e: unknown) => e);
+    const error = await port()
+      .postMessage({ channel: 'C0DEPLOYS', text: 'hello' })
+      .catch((e: unknown) => e);
 
     expect((error as Error).message).toContain('bad_token_[token]');
     expect((error as Error).message).not.toContain(TOKEN);
@@ -153,7 +170,11 @@ describe('createSlackPort against a local Slack', () => {
 
 describe('the local Slack server', () => {
   it('answers a request without a token with not_authed, as Slack does', async () => {
-    const res = await fetch(`${slack.url}chat.postMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: 'C1', text: 'x' }) });
+    const res = await fetch(`${slack.url}chat.postMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'C1', text: 'x' }),
+    });
 
     expect(await res.json()).toEqual({ ok: false, error: 'not_authed' });
     expect(slack.requests[0]).toMatchObject({ method: 'chat.postMessage', authorized: false, body: { channel: 'C1', text: 'x' } });
@@ -162,7 +183,9 @@ describe('the local Slack server', () => {
   it('scopes scripted failures to one method when asked', async () => {
     slack.failNext(1, { kind: 'error', error: 'cant_update_message' }, { method: 'chat.update' });
     const seeded = await seedMessage();
-    const error = await port().updateMessage(seeded).catch((e: unknown) => e);
+    const error = await port()
+      .updateMessage(seeded)
+      .catch((e: unknown) => e);
 
     expect(slack.requests.map((r) => [r.method, r.error])).toEqual([
       ['chat.postMessage', undefined],

@@ -11,9 +11,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createEmailPort, snsSubject } from '../../functions/shared/sns';
-import { isTransientAwsError } from '../../functions/shared/aws-errors';
 import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
+import { isTransientAwsError } from '../../functions/shared/aws-errors';
+import { createEmailPort, snsSubject } from '../../functions/shared/sns';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden';
@@ -41,6 +41,7 @@ describe('createEmailPort', () => {
     const subject = sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject ?? '';
     expect(subject.startsWith('build failed xxx')).toBe(true);
     expect(Array.from(subject)).toHaveLength(100);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting no control character is left
     expect(subject).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
@@ -96,10 +97,14 @@ describe('snsSubject', () => {
 
 describe('isTransientAwsError', () => {
   it('is false for a client-fault answer without throttling', () => {
-    expect(isTransientAwsError(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 403 } }))).toBe(false);
+    expect(
+      isTransientAwsError(Object.assign(new Error('denied'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 403 } })),
+    ).toBe(false);
   });
 
   it('honours the SDK’s $retryable flag on an otherwise unknown 400', () => {
-    expect(isTransientAwsError(Object.assign(new Error('x'), { name: 'Odd', $retryable: { throttling: true }, $metadata: { httpStatusCode: 400 } }))).toBe(true);
+    expect(isTransientAwsError(Object.assign(new Error('x'), { name: 'Odd', $retryable: { throttling: true }, $metadata: { httpStatusCode: 400 } }))).toBe(
+      true,
+    );
   });
 });

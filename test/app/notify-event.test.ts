@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { PermanentError } from '../../functions/kernel/errors';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { notifyEvent } from '../../functions/notify/app/notify-event';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
-import { notifyEvent } from '../../functions/notify/app/notify-event';
-import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
-import { PermanentError } from '../../functions/kernel/errors';
 import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
 
 const CONFIG = config(`
@@ -19,7 +19,17 @@ const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-notifications'
 
 async function run(events: readonly Record<string, unknown>[]): Promise<RecordedCall[]> {
   const recorder = createRecorder(sampleWorld());
-  const deps = { config: CONFIG, globs: picomatchGlobs(), store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: TOPIC, now: () => new Date('2026-11-23T12:00:00Z') };
+  const deps = {
+    config: CONFIG,
+    globs: picomatchGlobs(),
+    store: createMemoryCardStore(),
+    slack: recorder.slack,
+    email: recorder.email,
+    logs: recorder.logs,
+    pipelines: recorder.pipelines,
+    defaultTopicArn: TOPIC,
+    now: () => new Date('2026-11-23T12:00:00Z'),
+  };
   for (const event of events) await notifyEvent(event, deps);
   return recorder.calls;
 }
@@ -85,7 +95,17 @@ describe('deployments', () => {
   it('still reach the card, at the end, when reading the pipeline is not allowed', async () => {
     const recorder = createRecorder({});
     const denied = { deployTarget: async () => Promise.reject(new PermanentError('AccessDeniedException')) };
-    const deps = { config: CONFIG, globs: picomatchGlobs(), store: createMemoryCardStore(), slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: denied, defaultTopicArn: TOPIC, now: () => new Date() };
+    const deps = {
+      config: CONFIG,
+      globs: picomatchGlobs(),
+      store: createMemoryCardStore(),
+      slack: recorder.slack,
+      email: recorder.email,
+      logs: recorder.logs,
+      pipelines: denied,
+      defaultTopicArn: TOPIC,
+      now: () => new Date(),
+    };
     for (const { event } of scenario('02-pipeline-deploys')) await notifyEvent(event, deps);
     const last = recorder.calls.filter((c) => c.call === 'slack.chat.update' && c.input['channel'] === 'C0TEAM0001').at(-1);
     expect(JSON.stringify(last?.input['blocks'])).toContain('d-7QX2KJ9AB');
@@ -100,7 +120,7 @@ describe('failure details', () => {
     expect(threadReplies(calls, 'C0TEAM0001')).toHaveLength(1);
     expect(text).toContain('Build / UnitTests');
     expect(text).toContain('COMMAND_EXECUTION_ERROR');
-    expect(text).toContain("expected 10.005 to be 10.01");
+    expect(text).toContain('expected 10.005 to be 10.01');
     expect(text).toContain('<!subteam^S0ONCALL01>');
     // Read once for both channels' replies, once more for the email at the end of the run.
     expect(calls.filter((c) => c.call === 'logs.getLogEvents')).toHaveLength(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { processRecord, type RecordDeps } from '../../functions/notify/app/process-record';
 import { DeliveryError, EventRejectedError } from '../../functions/kernel/errors';
+import { processRecord, type RecordDeps } from '../../functions/notify/app/process-record';
 
 function deps(notify: RecordDeps['notify']) {
   const logger = { debug: vi.fn(), info: vi.fn(), error: vi.fn(), setCorrelationId: vi.fn() };
@@ -12,7 +12,11 @@ const body = JSON.stringify({ id: 'ev-1', 'detail-type': 'CodeBuild Build State 
 
 describe('processRecord', () => {
   it('logs a rejected event as one structured line and dead-letters its exact body', async () => {
-    const { logger, deadLetter, deps: d } = deps(async () => {
+    const {
+      logger,
+      deadLetter,
+      deps: d,
+    } = deps(async () => {
       throw new EventRejectedError(['detail["build-id"]: required']);
     });
     expect(await processRecord(body, d)).toBe('rejected');
@@ -30,7 +34,12 @@ describe('processRecord', () => {
   it('keeps the raw event out of every level but DEBUG', async () => {
     const { logger, deps: d } = deps(async () => 'delivered');
     await processRecord(body, d);
-    expect(logger.info).toHaveBeenCalledWith('event processed', { result: 'delivered', eventId: 'ev-1', detailType: 'CodeBuild Build State Change', source: 'aws.codebuild' });
+    expect(logger.info).toHaveBeenCalledWith('event processed', {
+      result: 'delivered',
+      eventId: 'ev-1',
+      detailType: 'CodeBuild Build State Change',
+      source: 'aws.codebuild',
+    });
     expect(JSON.stringify(logger.info.mock.calls)).not.toContain('"detail"');
     expect(logger.debug).toHaveBeenCalledWith('event received', { event: JSON.parse(body) });
   });

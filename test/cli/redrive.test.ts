@@ -9,7 +9,11 @@ const DLQ = 'arn:aws:sqs:eu-west-1:123456789012:pipeline-warden-prod-events-dlq'
 const QUEUE = 'arn:aws:sqs:eu-west-1:123456789012:pipeline-warden-prod-events';
 const sink = () => {
   let text = '';
-  return { out: { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WritableStream, text: () => text };
+  const write = (s: string) => {
+    text += s;
+    return true;
+  };
+  return { out: { write } as unknown as NodeJS.WritableStream, text: () => text };
 };
 
 describe('warden redrive', () => {

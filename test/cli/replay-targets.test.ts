@@ -1,13 +1,13 @@
 /** Replay runs every event through the targets of every rule that matches it, as EventBridge would. */
 import { describe, expect, it } from 'vitest';
-import { createLocalMachines } from '../../cli/local-machines';
-import { createScheduler } from '../../tools/step-functions/local-sfn';
+import { readConfigFile } from '../../cli/config-file';
 import { loadRulePatterns } from '../../cli/files';
+import { createLocalMachines } from '../../cli/local-machines';
 import { TARGETS } from '../../cli/targets';
 import type { ReplayShared } from '../../cli/targets/types';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder } from '../../functions/shared/recording';
-import { readConfigFile } from '../../cli/config-file';
+import { createScheduler } from '../../tools/step-functions/local-sfn';
 
 function shared(): ReplayShared {
   const clock = createScheduler('2026-11-23T10:00:00Z');
@@ -15,7 +15,15 @@ function shared(): ReplayShared {
   const machines = createLocalMachines({ clock, recorder, currentEvent: () => undefined });
   const loaded = readConfigFile('config/warden.yml');
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
-  return { config: loaded.config, world: {}, recorder, store: createMemoryCardStore(), clock, machines, defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:t' };
+  return {
+    config: loaded.config,
+    world: {},
+    recorder,
+    store: createMemoryCardStore(),
+    clock,
+    machines,
+    defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+  };
 }
 
 describe('replay targets', () => {

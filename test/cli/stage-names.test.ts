@@ -10,9 +10,13 @@ describe('stage names', () => {
     const { service, names } = physicalNames(ROOT);
     expect(service).toBe('pipeline-warden');
     const of = (what: string) => names.filter((n) => n.what === what).map((n) => [n.template, n.max]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless variables as written in serverless.yml, not JavaScript
     expect(of('Lambda function name')).toContainEqual(['${self:service}-${sls:stage}-approvalEvents', 64]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless variables as written in serverless.yml, not JavaScript
     expect(of('state machine name')).toContainEqual(['${self:service}-${sls:stage}-approval', 80]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless variables as written in serverless.yml, not JavaScript
     expect(of('SQS queue name')).toContainEqual(['${self:service}-${sls:stage}-events-dlq', 80]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless variables as written in serverless.yml, not JavaScript
     expect(of('DynamoDB table name')).toEqual([['${self:service}-${sls:stage}-cards', 255]]);
   });
 

@@ -3,9 +3,9 @@
  * problem of a config in one pass, and `replay --aws` reading (only reading) from an endpoint.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,13 @@ describe('warden help and version', () => {
     for (const command of ['replay', 'validate', 'policy check', 'redrive']) expect(stdout).toContain(`warden ${command} `);
   });
 
-  it.each([['replay', '--help'], ['validate', '-h'], ['help', 'replay'], ['policy', '--help'], ['redrive', '--help']])('warden %s %s prints that command\'s usage and options', (a, b) => {
+  it.each([
+    ['replay', '--help'],
+    ['validate', '-h'],
+    ['help', 'replay'],
+    ['policy', '--help'],
+    ['redrive', '--help'],
+  ])("warden %s %s prints that command's usage and options", (a, b) => {
     const { code, stdout } = warden(a, b);
     expect(code).toBe(0);
     const command = a === 'help' ? b : a;
@@ -126,7 +132,10 @@ describe('warden validate', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`${policy}: 1 problem\n  rules[0].id: unknown rule "prod-aproval"`);
     expect(warden('validate', 'config/nope.yml')).toMatchObject({ code: 1, stdout: 'config/nope.yml: 1 problem\n  cannot read (no such file)\n' });
-    expect(warden('validate', '--config', 'a.yml', 'b.yml')).toMatchObject({ code: 2, stderr: expect.stringContaining('warden validate: one config file at a time (got a.yml, b.yml)') });
+    expect(warden('validate', '--config', 'a.yml', 'b.yml')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('warden validate: one config file at a time (got a.yml, b.yml)'),
+    });
   });
 });
 
@@ -134,7 +143,15 @@ describe('warden replay: files named', () => {
   const config = () => temp('warden.yml', VALID_CONFIG);
 
   it('validates --world like the config: unknown keys and wrong types, with the file name and path', () => {
-    const world = temp('my.world.json', JSON.stringify({ pipelinez: {}, logs: { '/aws/codebuild/app': { s: 'one line' } }, approvals: { 'p/s/a': { parallel: 'yes' } }, rollback: { rollbackTakes: 'soon' } }));
+    const world = temp(
+      'my.world.json',
+      JSON.stringify({
+        pipelinez: {},
+        logs: { '/aws/codebuild/app': { s: 'one line' } },
+        approvals: { 'p/s/a': { parallel: 'yes' } },
+        rollback: { rollbackTakes: 'soon' },
+      }),
+    );
     const { code, stdout, stderr } = warden('replay', '--config', config(), '--world', world, SAMPLE);
     expect(code).toBe(2);
     expect(stdout).toBe('');
@@ -166,18 +183,35 @@ describe('warden replay --aws', () => {
     const server = createServer((req, res) => {
       targets.push(String(req.headers['x-amz-target'] ?? `${req.method} ${req.url}`));
       req.resume();
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'nothing here' }));
+      res
+        .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+        .end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'nothing here' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const env = { ...ENV, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' };
+    const env = {
+      ...ENV,
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_REGION: 'us-east-1',
+      AWS_MAX_ATTEMPTS: '1',
+    };
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [BIN, 'replay', '--aws', '--json', '--config', temp('warden.yml', VALID_CONFIG), SAMPLE], { cwd: ROOT, env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+      execFile(
+        process.execPath,
+        [BIN, 'replay', '--aws', '--json', '--config', temp('warden.yml', VALID_CONFIG), SAMPLE],
+        { cwd: ROOT, env },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
     });
     server.close();
     expect(run.stderr).not.toContain('Cannot find module');
     expect(run.code).toBe(0);
-    const calls = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { call: string });
+    const calls = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { call: string });
     expect(calls.map((c) => c.call)).toContain('logs.getLogEvents');
     expect(targets.length).toBeGreaterThan(0);
     expect(new Set(targets)).toEqual(new Set(['Logs_20140328.GetLogEvents']));

@@ -8,10 +8,18 @@ import { parseConfig } from '../../functions/kernel/config/parse';
 
 const ROOT = path.resolve(__dirname, '../..');
 const warden = (...args: string[]) => {
-  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/warden.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/warden.cjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 };
-const lines = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('warden replay --json', () => {
   it('prints one JSON object per call for the sample scenarios, nothing rejected', () => {
@@ -70,7 +78,15 @@ describe('warden replay --json', () => {
   });
 
   it('--advance runs the approval timer on: reminders, the escalation, then the deadline rejects the approval', () => {
-    const { code, stdout } = warden('replay', '--json', '--advance', '30h', '--world', 'events/samples/samples.world.json', 'events/samples/07-approval-deadline');
+    const { code, stdout } = warden(
+      'replay',
+      '--json',
+      '--advance',
+      '30h',
+      '--world',
+      'events/samples/samples.world.json',
+      'events/samples/07-approval-deadline',
+    );
     expect(code).toBe(0);
     const calls = lines(stdout);
     const text = (c: Record<string, unknown>) => String((c['input'] as Record<string, unknown>)['text']);
@@ -79,12 +95,28 @@ describe('warden replay --json', () => {
     expect(replies.filter((c) => text(c).startsWith('🚨')).map((c) => c['at'])).toEqual(['2026-11-23T18:06:00.000Z', '2026-11-23T18:06:00.000Z']);
     const puts = calls.filter((c) => c['call'] === 'codepipeline.putApprovalResult');
     expect(puts).toEqual([
-      expect.objectContaining({ at: '2026-11-24T10:01:00.000Z', input: expect.objectContaining({ pipelineName: 'payments-api', stageName: 'Production', actionName: 'ApproveRelease', result: expect.objectContaining({ status: 'Rejected' }) }) }),
+      expect.objectContaining({
+        at: '2026-11-24T10:01:00.000Z',
+        input: expect.objectContaining({
+          pipelineName: 'payments-api',
+          stageName: 'Production',
+          actionName: 'ApproveRelease',
+          result: expect.objectContaining({ status: 'Rejected' }),
+        }),
+      }),
     ]);
   });
 
   it('--advance with an approval the world says was decided in the console: the card says so, nothing is put', () => {
-    const { code, stdout } = warden('replay', '--json', '--advance', '30h', '--world', 'events/samples/samples.world.json', 'events/samples/08-approval-decided-in-console');
+    const { code, stdout } = warden(
+      'replay',
+      '--json',
+      '--advance',
+      '30h',
+      '--world',
+      'events/samples/samples.world.json',
+      'events/samples/08-approval-decided-in-console',
+    );
     expect(code).toBe(0);
     const calls = lines(stdout);
     expect(calls.filter((c) => c['call'] === 'codepipeline.putApprovalResult')).toEqual([]);
@@ -100,13 +132,32 @@ describe('warden replay --json', () => {
 
   it('prints an error line for an event it rejects or that no rule delivers, and exits 1', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'warden-'));
-    writeFileSync(path.join(dir, 'a-broken.json'), JSON.stringify({ id: 'x', 'detail-type': 'CodeBuild Build State Change', source: 'aws.codebuild', account: '1', time: '2026-11-23T00:00:00Z', region: 'us-east-1', detail: {} }));
+    writeFileSync(
+      path.join(dir, 'a-broken.json'),
+      JSON.stringify({
+        id: 'x',
+        'detail-type': 'CodeBuild Build State Change',
+        source: 'aws.codebuild',
+        account: '1',
+        time: '2026-11-23T00:00:00Z',
+        region: 'us-east-1',
+        detail: {},
+      }),
+    );
     writeFileSync(path.join(dir, 'b-not-json.json'), '{oops');
-    writeFileSync(path.join(dir, 'c-other-service.json'), JSON.stringify({ id: 'y', 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', detail: {} }));
+    writeFileSync(
+      path.join(dir, 'c-other-service.json'),
+      JSON.stringify({ id: 'y', 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', detail: {} }),
+    );
     const { code, stdout } = warden('replay', '--json', dir);
     expect(code).toBe(1);
     expect(lines(stdout)).toEqual([
-      { event: path.join(dir, 'a-broken.json'), error: expect.stringMatching(/^rejected, sent to the dead-letter queue: detail\["build-status"\]: required; detail\["project-name"\]: required; detail\["build-id"\]: required$/) },
+      {
+        event: path.join(dir, 'a-broken.json'),
+        error: expect.stringMatching(
+          /^rejected, sent to the dead-letter queue: detail\["build-status"\]: required; detail\["project-name"\]: required; detail\["build-id"\]: required$/,
+        ),
+      },
       { event: path.join(dir, 'b-not-json.json'), error: expect.stringMatching(/^not JSON/) },
       { event: path.join(dir, 'c-other-service.json'), error: 'matches no rule of the stack: EventBridge would not deliver it' },
     ]);

@@ -11,7 +11,23 @@ routes:
   - match: { repositories: ["*"], projects: [".github-*"] }
     slack: { channels: [C0TEAM0001] }
 `);
-const NAMES = ['payments-api', 'payments-', 'web-api', 'web-ui', 'legacy-billing', 'billing', 'eu-west-1', 'us-east-1', 'High5Errors', 'HighErrors', '9lives', '', 'a/b', '.github-sync', 'PAYMENTS-API'];
+const NAMES = [
+  'payments-api',
+  'payments-',
+  'web-api',
+  'web-ui',
+  'legacy-billing',
+  'billing',
+  'eu-west-1',
+  'us-east-1',
+  'High5Errors',
+  'HighErrors',
+  '9lives',
+  '',
+  'a/b',
+  '.github-sync',
+  'PAYMENTS-API',
+];
 
 describe('route globs compiled at package time', () => {
   it('match exactly the names picomatch matches, after the JSON round trip the bundle makes', () => {

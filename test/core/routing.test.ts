@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Subject } from '../../functions/kernel/events/observation';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { destinationsFor, routeMatches } from '../../functions/kernel/routing';
-import type { Subject } from '../../functions/kernel/events/observation';
 import { config } from '../support/scenarios';
 
 const where = { account: '123456789012', region: 'eu-west-1' };

@@ -8,8 +8,8 @@ import { CodePipelineClient, GetPipelineStateCommand, ListActionExecutionsComman
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { createApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
 import { approvalRoute } from '../../functions/approvals/app/route';
+import { createApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
 import { APPROVAL_ACTIONS } from '../../functions/approvals/domain/render';
 import { approvalKey } from '../../functions/approvals/domain/types';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../support/approvals';
@@ -18,17 +18,27 @@ import { fuzzSlackActions } from '../support/slack-fuzz';
 const codepipeline = mockClient(CodePipelineClient);
 
 describe('approval route fuzz', () => {
-  it('10 000 signed random payloads decide nothing; an approver\'s click does', async () => {
+  it("10 000 signed random payloads decide nothing; an approver's click does", async () => {
     codepipeline.reset();
     codepipeline.on(GetPipelineStateCommand).resolves({
-      stageStates: [{ stageName: REF.stage, latestExecution: { pipelineExecutionId: REF.executionId, status: 'InProgress' }, actionStates: [{ actionName: REF.action, latestExecution: { actionExecutionId: REF.actionExecutionId, status: 'InProgress', token: 'live-token' } }] }],
+      stageStates: [
+        {
+          stageName: REF.stage,
+          latestExecution: { pipelineExecutionId: REF.executionId, status: 'InProgress' },
+          actionStates: [{ actionName: REF.action, latestExecution: { actionExecutionId: REF.actionExecutionId, status: 'InProgress', token: 'live-token' } }],
+        },
+      ],
     });
     codepipeline.on(ListActionExecutionsCommand).resolves({
-      actionExecutionDetails: [{ pipelineExecutionId: REF.executionId, stageName: REF.stage, actionName: REF.action, actionExecutionId: REF.actionExecutionId, status: 'InProgress' }],
+      actionExecutionDetails: [
+        { pipelineExecutionId: REF.executionId, stageName: REF.stage, actionName: REF.action, actionExecutionId: REF.actionExecutionId, status: 'InProgress' },
+      ],
     });
     codepipeline.on(PutApprovalResultCommand).resolves({ approvedAt: new Date() });
     const pipeline = createApprovalPipelinePort(new CodePipelineClient({ region: REF.region }));
-    const w = approvalWorld(approvalConfig('- name: prod\n  approvers: [U0LEAD0001]\n  whenStarterUnknown: any-approver'), { pipeline: { ...pipeline, describe: async () => ({ parallel: false }) } });
+    const w = approvalWorld(approvalConfig('- name: prod\n  approvers: [U0LEAD0001]\n  whenStarterUnknown: any-approver'), {
+      pipeline: { ...pipeline, describe: async () => ({ parallel: false }) },
+    });
     await w.send(approvalEvent('STARTED', START));
     const routes = { 'approval:': approvalRoute(async () => w.deps) };
 

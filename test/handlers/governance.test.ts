@@ -13,10 +13,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runGovernance } from '../../functions/governance/app/run';
+import { createGovernanceHandler } from '../../functions/governance/handler';
+import { buildGovernanceDeps, embeddedPolicy } from '../../functions/governance/wiring';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import { ConfigError } from '../../functions/kernel/errors';
-import { buildGovernanceDeps, embeddedPolicy } from '../../functions/governance/wiring';
-import { createGovernanceHandler } from '../../functions/governance/handler';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../support/governance';
 import { lambdaContext } from '../support/slack-requests';
 
@@ -44,7 +44,19 @@ const published = {
   time: '2026-11-23T09:00:00Z',
   region: 'eu-west-1',
   resources: ['arn:aws:codeartifact:eu-west-1:123456789012:package/acme/internal/npm/acme/ui-kit'],
-  detail: { domainName: 'acme', domainOwner: '123456789012', repositoryName: 'internal', packageFormat: 'npm', packageNamespace: 'acme', packageName: 'ui-kit', packageVersion: '2.4.0', packageVersionState: 'Published', operationType: 'Created', sequenceNumber: 1, eventDeduplicationId: 'dedupe-1' },
+  detail: {
+    domainName: 'acme',
+    domainOwner: '123456789012',
+    repositoryName: 'internal',
+    packageFormat: 'npm',
+    packageNamespace: 'acme',
+    packageName: 'ui-kit',
+    packageVersion: '2.4.0',
+    packageVersionState: 'Published',
+    operationType: 'Created',
+    sequenceNumber: 1,
+    eventDeduplicationId: 'dedupe-1',
+  },
 };
 
 function world() {
@@ -69,7 +81,12 @@ describe('governance handler', () => {
     const answer = await handler(updatePipeline('MyFirstPipeline'), lambdaContext());
     await handler(updatePipeline('MyFirstPipeline'), lambdaContext());
     expect(factory).toHaveBeenCalledTimes(1);
-    expect(vi.mocked(runGovernance).mock.calls[0]![0]).toEqual({ kind: 'change', pipelines: ['MyFirstPipeline'], projects: [], eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5e' });
+    expect(vi.mocked(runGovernance).mock.calls[0]![0]).toEqual({
+      kind: 'change',
+      pipelines: ['MyFirstPipeline'],
+      projects: [],
+      eventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5e',
+    });
     expect(vi.mocked(runGovernance).mock.calls[0]![1]).toBe(w.deps);
     // MyFirstPipeline's Prod has no approval, and the rule is enforced: closed once, not twice.
     expect(answer).toEqual({ summary: 'change to MyFirstPipeline: 1 checked, 1 violation(s), 1 transition change(s)' });
@@ -89,7 +106,10 @@ describe('governance handler', () => {
   it('runs a published package version as a package trigger, and answers an event it does not know with "ignored"', async () => {
     const handler = createGovernanceHandler(async () => world().deps, silent());
     await handler(published, lambdaContext());
-    expect(vi.mocked(runGovernance).mock.calls[0]![0]).toMatchObject({ kind: 'package', event: { detail: { packageName: 'ui-kit', packageVersion: '2.4.0' } } });
+    expect(vi.mocked(runGovernance).mock.calls[0]![0]).toMatchObject({
+      kind: 'package',
+      event: { detail: { packageName: 'ui-kit', packageVersion: '2.4.0' } },
+    });
     const failed = updatePipeline('MyFirstPipeline');
     failed['detail'].errorCode = 'AccessDenied';
     expect(await handler(failed, lambdaContext())).toEqual({ summary: 'ignored: UpdatePipeline failed (AccessDenied)' });
@@ -139,7 +159,9 @@ describe('governance wiring', () => {
 
   it('validates the embedded policy again, listing every problem; no policy at all is a config error', () => {
     expect(() => embeddedPolicy(JSON.stringify({ version: 1, rules: [{ id: 'prod-aproval' }, { id: 'approval-timeout', mode: 'sometimes' }] }))).toThrow(
-      expect.objectContaining({ problems: expect.arrayContaining([expect.stringMatching(/^rules\[0\]\.id: unknown rule "prod-aproval"/), expect.stringMatching(/^rules\[1\]\.mode: /)]) }),
+      expect.objectContaining({
+        problems: expect.arrayContaining([expect.stringMatching(/^rules\[0\]\.id: unknown rule "prod-aproval"/), expect.stringMatching(/^rules\[1\]\.mode: /)]),
+      }),
     );
     expect(() => embeddedPolicy('')).toThrow(ConfigError);
   });

@@ -15,7 +15,9 @@ describe('embeddedConfig (the config serverless package bakes into the bundle)',
 
   it('refuses a missing or tampered config with its problems', () => {
     expect(() => embeddedConfig('')).toThrow(ConfigError);
-    expect(() => embeddedConfig(JSON.stringify({ version: 1, routes: [{ slack: { channels: ['#x'] } }] }))).toThrow(/routes\[0\]\.slack\.channels\[0\]: must be a Slack channel ID/);
+    expect(() => embeddedConfig(JSON.stringify({ version: 1, routes: [{ slack: { channels: ['#x'] } }] }))).toThrow(
+      /routes\[0\]\.slack\.channels\[0\]: must be a Slack channel ID/,
+    );
   });
 });
 

@@ -5,13 +5,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { notifyEvent } from '../../functions/notify/app/notify-event';
+import type { RecordDeps } from '../../functions/notify/app/process-record';
+import { createHandler } from '../../functions/notify/handler';
 import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
 import { createRecorder } from '../../functions/shared/recording';
 import { createSlackPort } from '../../functions/shared/slack';
-import { notifyEvent } from '../../functions/notify/app/notify-event';
-import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
-import type { RecordDeps } from '../../functions/notify/app/process-record';
-import { createHandler } from '../../functions/notify/handler';
 import { startLocalDynamo } from '../support/local-dynamo';
 import { config, sampleWorld, scenario } from '../support/scenarios';
 import { startSlackServer } from '../support/slack-server';
@@ -44,7 +44,8 @@ async function setup(shared?: string) {
   if (!shared) await dynamo.createTable(tableName);
   const recorder = createRecorder(sampleWorld());
   const notifyDeps = {
-    config: CONFIG, globs: picomatchGlobs(),
+    config: CONFIG,
+    globs: picomatchGlobs(),
     store: createDynamoCardStore({ client: dynamo.doc, tableName }),
     slack: createSlackPort({ token: 'xoxb-test-token', slackApiUrl: slack.url, retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 20 } }),
     email: recorder.email,

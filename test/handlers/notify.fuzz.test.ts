@@ -7,12 +7,12 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
-import { notifyEvent } from '../../functions/notify/app/notify-event';
-import { processRecord } from '../../functions/notify/app/process-record';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { notifyEvent } from '../../functions/notify/app/notify-event';
+import { processRecord } from '../../functions/notify/app/process-record';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
 import { mentionsIn, mutate, random } from '../support/event-fuzz';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../support/fixtures';
 
@@ -66,7 +66,17 @@ describe('notify record path fuzz', () => {
     const rng = random(20261123);
     const recorder = createRecorder({});
     const store = createMemoryCardStore();
-    const deps = { config: CONFIG.config, globs: picomatchGlobs(), store, slack: recorder.slack, email: recorder.email, logs: recorder.logs, pipelines: recorder.pipelines, defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:t', now: () => new Date('2026-11-23T10:00:00Z') };
+    const deps = {
+      config: CONFIG.config,
+      globs: picomatchGlobs(),
+      store,
+      slack: recorder.slack,
+      email: recorder.email,
+      logs: recorder.logs,
+      pipelines: recorder.pipelines,
+      defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+      now: () => new Date('2026-11-23T10:00:00Z'),
+    };
     const logger = new Logger({ logLevel: 'SILENT' });
     const crashes: string[] = [];
     const wrong: string[] = [];

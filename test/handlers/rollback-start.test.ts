@@ -8,8 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EventRejectedError } from '../../functions/kernel/errors';
 import { parseConfig } from '../../functions/kernel/config/parse';
+import { EventRejectedError } from '../../functions/kernel/errors';
 import { createRollbackStartHandler } from '../../functions/rollback/handlers/start';
 import { buildStarterDeps } from '../../functions/rollback/wiring';
 import { lambdaContext } from '../support/slack-requests';
@@ -34,7 +34,10 @@ describe('rollbackStart handler', () => {
   beforeEach(() => sfn.reset());
 
   it('starts one execution for the guarded target, named after alarm, target and state-change time; a duplicate starts nothing', async () => {
-    sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: `${MACHINE}:x`, startDate: new Date() }).rejectsOnce(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    sfn
+      .on(StartExecutionCommand)
+      .resolvesOnce({ executionArn: `${MACHINE}:x`, startDate: new Date() })
+      .rejectsOnce(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
     const event = alarm('06-rollback-pipeline/04-alarm-5xx.json');
     const first = await handler()(event, lambdaContext());
     const second = await handler()(event, lambdaContext());
@@ -42,7 +45,11 @@ describe('rollbackStart handler', () => {
     expect(first).toEqual({ started: [{ target: 'pipeline/web-frontend/Deploy', name, outcome: 'started' }] });
     expect(second).toEqual({ started: [{ target: 'pipeline/web-frontend/Deploy', name, outcome: 'duplicate' }] });
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input ?? '{}');
-    expect(input).toMatchObject({ guard: 'web-frontend-release', target: { kind: 'pipeline', pipeline: 'web-frontend', stage: 'Deploy' }, alarm: { name: 'web-frontend-5xx', time: '2026-11-23T13:16:00.000Z' } });
+    expect(input).toMatchObject({
+      guard: 'web-frontend-release',
+      target: { kind: 'pipeline', pipeline: 'web-frontend', stage: 'Deploy' },
+      alarm: { name: 'web-frontend-5xx', time: '2026-11-23T13:16:00.000Z' },
+    });
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: MACHINE, name });
   });
 

@@ -59,7 +59,9 @@ describe('slackActions fuzz', () => {
     expect(report.statuses[400]).toBeGreaterThan(3_000);
     expect(Object.keys(report.byKind)).toHaveLength(15);
     expect(report.ephemerals).toBeGreaterThan(0);
-    console.info(`fuzz: ${report.cases} cases in ${report.ms} ms; statuses ${JSON.stringify(report.statuses)}; ${report.approvalClicks.length} approval clicks`);
+    console.info(
+      `fuzz: ${report.cases} cases in ${report.ms} ms; statuses ${JSON.stringify(report.statuses)}; ${report.approvalClicks.length} approval clicks`,
+    );
   });
 
   it('with no routes (as shipped today): nothing reaches CodePipeline at all', async () => {

@@ -17,13 +17,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stateText } from '../../functions/kernel/slack/interaction';
 import { COULD_NOT_RECORD } from '../../functions/slack-actions/app/handle-request';
 import type { InteractionContext, InteractionOutcome } from '../../functions/slack-actions/app/router';
-import { stateText } from '../../functions/kernel/slack/interaction';
 import { createHandler } from '../../functions/slack-actions/handler';
 import { buildSlackActionsDeps } from '../../functions/slack-actions/wiring';
 import { blockActions, formBody, lambdaContext, signedEvent, TEST_SIGNING_SECRET } from '../support/slack-requests';
-import { startSlackServer, type SlackServer } from '../support/slack-server';
+import { type SlackServer, startSlackServer } from '../support/slack-server';
 
 const SECRET_PARAM = '/pipeline-warden/slack-signing-secret';
 const TOKEN_PARAM = '/pipeline-warden/slack-bot-token';
@@ -43,13 +43,15 @@ const mocks = {
 };
 /** `client.Command` of every AWS call made (sorted: the mocks do not share a clock), with the SSM parameter name for reads. */
 function awsCalls(): string[] {
-  return Object.entries(mocks).flatMap(([client, mock]) =>
-    mock.calls().map((call) => {
-      const command = call.args[0];
-      const name = client === 'ssm' ? ` ${String((command.input as { Name?: unknown }).Name)}` : '';
-      return `${client}.${command.constructor.name}${name}`;
-    }),
-  ).sort();
+  return Object.entries(mocks)
+    .flatMap(([client, mock]) =>
+      mock.calls().map((call) => {
+        const command = call.args[0];
+        const name = client === 'ssm' ? ` ${String((command.input as { Name?: unknown }).Name)}` : '';
+        return `${client}.${command.constructor.name}${name}`;
+      }),
+    )
+    .sort();
 }
 const SECRET_READ = `ssm.GetParameterCommand ${SECRET_PARAM}`;
 const TOKEN_READ = `ssm.GetParameterCommand ${TOKEN_PARAM}`;
@@ -67,7 +69,10 @@ beforeAll(async () => {
     reached.push(context);
     return outcome();
   };
-  const lambda = createHandler((logger) => buildSlackActionsDeps(logger, { routes: () => ({ 'approval:': route }), slackApiUrl: slack.url, configJson: JSON.stringify(config) }), new Logger({ logLevel: 'SILENT' }));
+  const lambda = createHandler(
+    (logger) => buildSlackActionsDeps(logger, { routes: () => ({ 'approval:': route }), slackApiUrl: slack.url, configJson: JSON.stringify(config) }),
+    new Logger({ logLevel: 'SILENT' }),
+  );
   handler = (event) => lambda(event, lambdaContext()) as Promise<APIGatewayProxyStructuredResultV2>;
 });
 afterAll(() => slack?.close());
@@ -90,7 +95,8 @@ beforeEach(() => {
   });
 });
 
-const click = (options: Parameters<typeof blockActions>[0] = {}) => formBody(blockActions({ actionId: 'approval:approve', value: 'approval-key-1', comment: 'LGTM', ...options }));
+const click = (options: Parameters<typeof blockActions>[0] = {}) =>
+  formBody(blockActions({ actionId: 'approval:approve', value: 'approval-key-1', comment: 'LGTM', ...options }));
 const now = () => new Date();
 
 describe('slackActions: refused before any work', () => {
@@ -128,7 +134,13 @@ describe('slackActions: a signed click', () => {
     expect(answer).toMatchObject({ statusCode: 200, body: '' });
     expect(reached).toHaveLength(1);
     const { interaction } = reached[0]!;
-    expect(interaction).toMatchObject({ type: 'block_actions', actionId: 'approval:approve', value: 'approval-key-1', user: { id: 'U0APPROVER' }, channel: { id: 'C0TEAM0001' } });
+    expect(interaction).toMatchObject({
+      type: 'block_actions',
+      actionId: 'approval:approve',
+      value: 'approval-key-1',
+      user: { id: 'U0APPROVER' },
+      channel: { id: 'C0TEAM0001' },
+    });
     expect(stateText(interaction, 'approval-comment', 'approval:comment')).toBe('LGTM');
     expect(mocks.dynamodbDocument).toHaveReceivedCommandWith(PutCommand, { TableName: 'cards-slack-actions', ConditionExpression: 'attribute_not_exists(pk)' });
     const put = mocks.dynamodbDocument.commandCalls(PutCommand)[0]!.args[0].input;
@@ -151,7 +163,12 @@ describe('slackActions: a signed click', () => {
 
     expect((await handler(signedEvent(click({ threadTs: '1700000000.000100' }), { now: now() }))).statusCode).toBe(200);
     expect(slack.requests.map((r) => [r.method, r.token])).toEqual([['chat.postEphemeral', BOT_TOKEN]]);
-    expect(slack.requests[0]!.body).toMatchObject({ channel: 'C0TEAM0001', user: 'U0APPROVER', thread_ts: '1700000000.000100', text: 'You started this run: someone else must approve it.' });
+    expect(slack.requests[0]!.body).toMatchObject({
+      channel: 'C0TEAM0001',
+      user: 'U0APPROVER',
+      thread_ts: '1700000000.000100',
+      text: 'You started this run: someone else must approve it.',
+    });
     expect(awsCalls()).toEqual(['dynamodbDocument.PutCommand', TOKEN_READ, SECRET_READ].sort());
   });
 
@@ -203,7 +220,9 @@ describe('slackActions: a signed click', () => {
 
 describe('slackActions: our own failures are not the caller’s', () => {
   it('an unreadable signing secret → 500 (not 401), nothing else called', async () => {
-    mocks.ssm.on(GetParameterCommand, { Name: SECRET_PARAM }).rejects(Object.assign(new Error('AccessDenied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    mocks.ssm
+      .on(GetParameterCommand, { Name: SECRET_PARAM })
+      .rejects(Object.assign(new Error('AccessDenied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
 
     expect(await handler(signedEvent(click(), { now: now() }))).toMatchObject({ statusCode: 500, body: 'try again' });
     expect(awsCalls()).toEqual([SECRET_READ]);
@@ -211,7 +230,9 @@ describe('slackActions: our own failures are not the caller’s', () => {
   });
 
   it('replay protection unavailable → 500 and the click is not processed', async () => {
-    mocks.dynamodbDocument.on(PutCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+    mocks.dynamodbDocument
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
 
     expect((await handler(signedEvent(click(), { now: now() }))).statusCode).toBe(500);
     expect(reached).toEqual([]);

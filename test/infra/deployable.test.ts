@@ -7,49 +7,8 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asArray, iamStatements, ofType, serverlessPackage, type Json, type Packaged, type Template } from '../support/package';
-
-/** Logical ids a value refers to (`Ref`, `Fn::GetAtt`, `Fn::Sub` names), anywhere inside it. */
-function references(value: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) for (const v of value) references(v, out);
-  else if (value && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      if (key === 'Ref' && typeof v === 'string') out.add(v);
-      else if (key === 'Fn::GetAtt') out.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]!);
-      else if (key === 'Fn::Sub') {
-        const text = Array.isArray(v) ? String(v[0]) : String(v);
-        for (const [, name] of text.matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)) out.add(name!);
-        references(v, out);
-      } else references(v, out);
-    }
-  }
-  return out;
-}
-
-/** The resource ids on a dependency cycle, as CloudFormation would see it (refs and DependsOn). */
-export function cycles(template: Template): string[][] {
-  const ids = new Set(Object.keys(template.Resources));
-  const edges = new Map<string, string[]>();
-  for (const [id, resource] of Object.entries(template.Resources)) {
-    const deps = [...references(resource.Properties), ...asArray(resource.DependsOn)].filter((d) => ids.has(d) && d !== id);
-    edges.set(id, [...new Set(deps)]);
-  }
-  const found: string[][] = [];
-  const state = new Map<string, 'open' | 'done'>();
-  const stack: string[] = [];
-  const visit = (id: string): void => {
-    state.set(id, 'open');
-    stack.push(id);
-    for (const next of edges.get(id) ?? []) {
-      if (state.get(next) === 'open') found.push(stack.slice(stack.indexOf(next)));
-      else if (!state.has(next)) visit(next);
-    }
-    stack.pop();
-    state.set(id, 'done');
-  };
-  for (const id of ids) if (!state.has(id)) visit(id);
-  return found;
-}
+import { cycles, references } from '../support/cycles';
+import { asArray, iamStatements, type Json, ofType, type Packaged, serverlessPackage, type Template } from '../support/package';
 
 const SEND_ACTION: Record<string, string> = { sqs: 'sqs:SendMessage', sns: 'sns:Publish', lambda: 'lambda:InvokeFunction', events: 'events:PutEvents' };
 
@@ -104,7 +63,9 @@ describe.each(Object.entries(CONFIGS))('the stack packaged with %s', (_name, arg
       if (!destination) continue;
       const role = roleOf(t, config.FunctionName);
       const action = SEND_ACTION[serviceOf(t, destination)]!;
-      const granted = iamStatements(t).filter(({ where }) => where.startsWith(`${role}/`)).some(({ statement }) => allows(statement, action, destination));
+      const granted = iamStatements(t)
+        .filter(({ where }) => where.startsWith(`${role}/`))
+        .some(({ statement }) => allows(statement, action, destination));
       expect(granted, `${id}: ${role} may not ${action} to ${JSON.stringify(destination)}`).toBe(true);
     }
   });
@@ -129,7 +90,9 @@ describe.each(Object.entries(CONFIGS))('the stack packaged with %s', (_name, arg
             );
             expect(ok, `${ruleId} → ${to}: no queue policy lets this rule send`).toBe(true);
           } else if (type === 'AWS::Lambda::Function') {
-            const ok = permissions.some(([, p]) => references(p.FunctionName).has(to!) && p.Principal === 'events.amazonaws.com' && references(p.SourceArn).has(ruleId));
+            const ok = permissions.some(
+              ([, p]) => references(p.FunctionName).has(to!) && p.Principal === 'events.amazonaws.com' && references(p.SourceArn).has(ruleId),
+            );
             expect(ok, `${ruleId} → ${to}: no lambda permission for this rule`).toBe(true);
           } else if (type === 'AWS::StepFunctions::StateMachine') {
             expect(target.RoleArn, `${ruleId} → ${to}: a state machine target needs a role`).toBeDefined();
@@ -148,13 +111,23 @@ describe.each(Object.entries(CONFIGS))('the stack packaged with %s', (_name, arg
       const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
       const topicRef = { Ref: topicId };
       for (const [roleId] of ofType(t, 'AWS::IAM::Role')) {
-        const mine = iamStatements(t).filter(({ where }) => where.startsWith(`${roleId}/`)).map(({ statement }) => statement);
-        const publishes = mine.some((s) => asArray(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(topicRef)) && asArray(s.Action).includes('sns:Publish'));
+        const mine = iamStatements(t)
+          .filter(({ where }) => where.startsWith(`${roleId}/`))
+          .map(({ statement }) => statement);
+        const publishes = mine.some(
+          (s) => asArray(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(topicRef)) && asArray(s.Action).includes('sns:Publish'),
+        );
         if (!publishes) continue;
-        for (const action of ['kms:GenerateDataKey*', 'kms:Decrypt']) expect(mine.some((s) => allows(s, action, keyArn)), `${roleId}: ${action} on ${keyId}`).toBe(true);
+        for (const action of ['kms:GenerateDataKey*', 'kms:Decrypt'])
+          expect(
+            mine.some((s) => allows(s, action, keyArn)),
+            `${roleId}: ${action} on ${keyId}`,
+          ).toBe(true);
       }
       const keyPolicy = asArray<Json>(t.Resources[keyId!]!.Properties.KeyPolicy.Statement);
-      const alarmsPublish = ofType(t, 'AWS::CloudWatch::Alarm').some(([, a]) => asArray(a.AlarmActions).some((x) => JSON.stringify(x) === JSON.stringify(topicRef)));
+      const alarmsPublish = ofType(t, 'AWS::CloudWatch::Alarm').some(([, a]) =>
+        asArray(a.AlarmActions).some((x) => JSON.stringify(x) === JSON.stringify(topicRef)),
+      );
       if (alarmsPublish) {
         const grant = keyPolicy.find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
         expect(grant?.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']));

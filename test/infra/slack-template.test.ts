@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asArray, getAtt, iamStatements, ofType, serverlessPackage, zipEntries, type Json, type Packaged, type Template } from '../support/package';
+import { asArray, getAtt, iamStatements, type Json, ofType, type Packaged, serverlessPackage, type Template, zipEntries } from '../support/package';
 
 const serverlessConfig = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as {
   signingSecretIamStatement(ctx: { resolveVariable(v: string): Promise<unknown> }): Promise<Json>;
@@ -26,7 +26,9 @@ describe('packaged Slack interactivity endpoint', () => {
     packaged = await serverlessPackage([]);
     t = packaged.template;
     // The role's own policy, and the break-glass policy attached to it.
-    statements = iamStatements(t).filter((s) => /^SlackActions(Role\/|BreakGlassPolicy$)/.test(s.where)).map((s) => s.statement);
+    statements = iamStatements(t)
+      .filter((s) => /^SlackActions(Role\/|BreakGlassPolicy$)/.test(s.where))
+      .map((s) => s.statement);
   });
 
   it('routes POST /slack/actions of an HTTP API to slackActions with payload format 2.0', () => {
@@ -110,7 +112,9 @@ describe('packaged Slack interactivity endpoint', () => {
     expect(stages).toContain('*/LIVE*');
     expect(stages.every((stage: string) => /^(\*|payments-\*)\/./.test(stage) && stage.split('/')[1] !== '*')).toBe(true);
     // No statement of the role itself touches stage transitions.
-    const own = iamStatements(t).filter((s) => s.where.startsWith('SlackActionsRole/')).flatMap((s) => asArray<string>(s.statement.Action));
+    const own = iamStatements(t)
+      .filter((s) => s.where.startsWith('SlackActionsRole/'))
+      .flatMap((s) => asArray<string>(s.statement.Action));
     expect(own.filter((a) => /StageTransition|GetPipeline$/.test(a))).toEqual([]);
   });
 
@@ -123,7 +127,20 @@ describe('packaged Slack interactivity endpoint', () => {
     })!;
     const last = (r: Json) => r['Fn::Sub'].split(':').pop();
     expect(granted.pipelines.map(last)).toEqual(['*', 'web']);
-    expect(granted.stages.map(last)).toEqual(['*/*?live', '*/*?Live', '*/*?LIVE', '*/release-*', '*/Release-*', '*/RELEASE-*', 'web/*?live', 'web/*?Live', 'web/*?LIVE', 'web/release-*', 'web/Release-*', 'web/RELEASE-*']);
+    expect(granted.stages.map(last)).toEqual([
+      '*/*?live',
+      '*/*?Live',
+      '*/*?LIVE',
+      '*/release-*',
+      '*/Release-*',
+      '*/RELEASE-*',
+      'web/*?live',
+      'web/*?Live',
+      'web/*?LIVE',
+      'web/release-*',
+      'web/Release-*',
+      'web/RELEASE-*',
+    ]);
   });
 
   it('grants no write on "*", and writes to the table only under a leading-key condition', () => {
@@ -132,7 +149,12 @@ describe('packaged Slack interactivity endpoint', () => {
       if (writes.length > 0) expect(asArray(s.Resource), `${s.Sid}: ${writes.join(', ')}`).not.toContain('*');
       if (JSON.stringify(s.Resource).includes('CardsTable')) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], s.Sid).toBeDefined();
     }
-    expect(statements.flatMap((s) => asArray<string>(s.Action)).filter((action) => WRITE_ACTION.test(action)).sort()).toEqual([
+    expect(
+      statements
+        .flatMap((s) => asArray<string>(s.Action))
+        .filter((action) => WRITE_ACTION.test(action))
+        .sort(),
+    ).toEqual([
       'codepipeline:DisableStageTransition',
       'codepipeline:EnableStageTransition',
       'codepipeline:PutApprovalResult',
@@ -149,7 +171,10 @@ describe('packaged Slack interactivity endpoint', () => {
   it('reads the signing secret from Secrets Manager when the config names a secret', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'warden-slack-config-'));
     const file = path.join(dir, 'warden.yml');
-    writeFileSync(file, 'version: 1\nslack: { signingSecretParameter: "secretsmanager:pipeline-warden/slack" }\nroutes:\n  - slack: { channels: [C0TEAM0001] }\n');
+    writeFileSync(
+      file,
+      'version: 1\nslack: { signingSecretParameter: "secretsmanager:pipeline-warden/slack" }\nroutes:\n  - slack: { channels: [C0TEAM0001] }\n',
+    );
     try {
       expect(await serverlessConfig.signingSecretIamStatement({ resolveVariable: async (v: string) => (v === 'sls:stage' ? 'ci' : file) })).toEqual({
         Sid: 'ReadSlackSigningSecret',

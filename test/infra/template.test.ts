@@ -3,13 +3,25 @@
  * EventBridge rules → encrypted SQS → notify, with one dead-letter queue for every failure path, and
  * least-privilege IAM. Also checks the rule patterns against the real sample events.
  */
-import { createRequire } from 'node:module';
+
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../tools/event-pattern/matcher';
-import { asArray, getAtt, iamStatements, ofType, PROJECT_DIR, serverlessPackage, zipEntries, type Json, type Packaged, type Template } from '../support/package';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../support/fixtures';
+import {
+  asArray,
+  getAtt,
+  iamStatements,
+  type Json,
+  ofType,
+  type Packaged,
+  PROJECT_DIR,
+  serverlessPackage,
+  type Template,
+  zipEntries,
+} from '../support/package';
 
 const serverlessConfig = createRequire(import.meta.url)('../../scripts/serverless-config.cjs') as {
   loadConfig(file: string): WardenConfig;
@@ -172,23 +184,23 @@ describe('packaged stack', () => {
     expect(fn.Role).toEqual(getAtt('NotifyRole'));
     expect(t.Resources.IamRoleLambdaExecution).toBeUndefined();
     const role = t.Resources.NotifyRole!.Properties;
-    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-    ]);
-    const bySid = Object.fromEntries(iamStatements(t).filter(({ where }) => where.startsWith('NotifyRole/')).map(({ statement }) => [statement.Sid, statement]));
-    expect(Object.keys(bySid).sort()).toEqual(
-      [
-        'ConsumeEventsQueue',
-        'EncryptEmail',
-        'OwnLogGroup',
-        'PublishEmail',
-        'ReadCodeBuildLogs',
-        'ReadPipelines',
-        'ReadSlackToken',
-        'RunCards',
-        'SendPermanentFailuresToDeadLetterQueue',
-      ],
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    const bySid = Object.fromEntries(
+      iamStatements(t)
+        .filter(({ where }) => where.startsWith('NotifyRole/'))
+        .map(({ statement }) => [statement.Sid, statement]),
     );
+    expect(Object.keys(bySid).sort()).toEqual([
+      'ConsumeEventsQueue',
+      'EncryptEmail',
+      'OwnLogGroup',
+      'PublishEmail',
+      'ReadCodeBuildLogs',
+      'ReadPipelines',
+      'ReadSlackToken',
+      'RunCards',
+      'SendPermanentFailuresToDeadLetterQueue',
+    ]);
     expect(bySid.OwnLogGroup.Resource).toEqual(getAtt('NotifyLogGroup'));
     expect(bySid.ConsumeEventsQueue.Resource).toEqual(getAtt('EventsQueue'));
     expect(bySid.SendPermanentFailuresToDeadLetterQueue).toMatchObject({ Action: 'sqs:SendMessage', Resource: getAtt('EventsDeadLetterQueue') });
@@ -234,7 +246,14 @@ describe('packaged stack', () => {
 
   it('exports the queue, dead-letter queue, topic and table', () => {
     expect(Object.keys(t.Outputs)).toEqual(
-      expect.arrayContaining(['EventsQueueArn', 'EventsQueueUrl', 'EventsDeadLetterQueueArn', 'EventsDeadLetterQueueUrl', 'NotificationsTopicArn', 'CardsTableName']),
+      expect.arrayContaining([
+        'EventsQueueArn',
+        'EventsQueueUrl',
+        'EventsDeadLetterQueueArn',
+        'EventsDeadLetterQueueUrl',
+        'NotificationsTopicArn',
+        'CardsTableName',
+      ]),
     );
   });
 
@@ -294,7 +313,7 @@ describe('rule patterns and the real sample events (test/fixtures/aws-events)', 
     expect(matched).toEqual(expected.filter((f) => f !== undefined));
   });
 
-  it('has a sample for every family but CodeArtifact; the CodeArtifact guide\'s example matches only its rule', () => {
+  it("has a sample for every family but CodeArtifact; the CodeArtifact guide's example matches only its rule", () => {
     const covered = new Set(samples.map(([file]) => FAMILY_OF_DIR[file.split(path.sep)[0]!]));
     expect(FAMILY_NAMES.filter((f) => !covered.has(f))).toEqual(['codeartifact']);
     // No real CodeArtifact event is in test/fixtures/aws-events: the user guide's example, copied in test/fixtures/aws-docs.

@@ -8,13 +8,14 @@
  *   are not ARNs) and EventInvokeConfig (unsupported type);
  * - that the code runs: invoking needs Docker, and the runtime nodejs24.x is only a string to moto.
  */
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asArray, ofType, type Json } from '../support/package';
 import { motoPolicy } from '../support/moto';
+import { asArray, type Json, ofType } from '../support/package';
 import { ACCOUNT, deployed, onMoto, physical, physicalIds } from './stack';
 
 const lambda = new LambdaClient(onMoto());
@@ -25,7 +26,9 @@ let ids: Map<string, string>;
 beforeAll(async () => {
   ids = await physicalIds();
 });
-afterAll(() => [lambda, sfn, logs, iam].forEach((client) => client.destroy()));
+afterAll(() => {
+  for (const client of [lambda, sfn, logs, iam]) client.destroy();
+});
 
 const roleArn = (logicalId: string) => `arn:aws:iam::${ACCOUNT}:role/${physical(ids, logicalId)}`;
 /** `{ Ref: X }` → X's physical id (moto's Ref: a table's name, a queue's URL, a topic's or a state machine's ARN). */
@@ -56,9 +59,7 @@ describe('Lambda functions', () => {
   it('logs each function to its own group, kept 30 days', async () => {
     const { logGroups } = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/pipeline-warden-ci-' }));
     const expected = functions.map(([, props]) => ({ logGroupName: `/aws/lambda/${props.FunctionName}`, retentionInDays: 30 }));
-    expect(logGroups?.map(({ logGroupName, retentionInDays }) => ({ logGroupName, retentionInDays }))).toEqual(
-      expect.arrayContaining(expected),
-    );
+    expect(logGroups?.map(({ logGroupName, retentionInDays }) => ({ logGroupName, retentionInDays }))).toEqual(expect.arrayContaining(expected));
     expect(logGroups).toHaveLength(expected.length);
   });
 });

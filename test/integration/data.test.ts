@@ -30,7 +30,9 @@ let ids: Map<string, string>;
 beforeAll(async () => {
   ids = await physicalIds();
 });
-afterAll(() => [sqs, dynamo, sns, kms, events].forEach((client) => client.destroy()));
+afterAll(() => {
+  for (const client of [sqs, dynamo, sns, kms, events]) client.destroy();
+});
 
 const queueArn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
 const attributes = async (logicalId: string) =>

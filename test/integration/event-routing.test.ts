@@ -15,7 +15,7 @@ import { type EventSourceMappingConfiguration, LambdaClient, ListEventSourceMapp
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchesPattern } from '../../tools/event-pattern/matcher';
-import { realEvents, type RealEvent } from './real-events';
+import { type RealEvent, realEvents } from './real-events';
 import { patternFile, RULE_PATTERNS } from './rules';
 import { ACCOUNT, onMoto, physical, physicalIds, REGION } from './stack';
 
@@ -26,7 +26,9 @@ const DLQ_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:pipeline-warden-ci-events-dlq`
 const events = new EventBridgeClient(onMoto());
 const lambda = new LambdaClient(onMoto());
 const sqs = new SQSClient(onMoto());
-afterAll(() => [events, lambda, sqs].forEach((client) => client.destroy()));
+afterAll(() => {
+  for (const client of [events, lambda, sqs]) client.destroy();
+});
 
 let ids: Map<string, string>;
 /** Every rule's targets as deployed, before this file removes the Lambda ones. */
@@ -117,7 +119,9 @@ async function putAll(named: Array<[string, RealEvent]>): Promise<Map<string, st
     const batch = named.slice(i, i + 10);
     const result = await events.send(new PutEventsCommand({ Entries: batch.map(([, event]) => entry(event)) }));
     expect(result.FailedEntryCount, JSON.stringify(result.Entries)).toBe(0);
-    result.Entries?.forEach((e, at) => names.set(e.EventId as string, batch[at]?.[0] as string));
+    result.Entries?.forEach((e, at) => {
+      names.set(e.EventId as string, batch[at]?.[0] as string);
+    });
   }
   return names;
 }

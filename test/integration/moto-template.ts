@@ -53,7 +53,10 @@ export function codeKeys(template: Template): Map<string, string> {
 export function references(node: unknown): Set<string> {
   const out = new Set<string>();
   const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
     if (value === null || typeof value !== 'object') return;
     for (const [key, inner] of Object.entries(value as Json)) {
       if (key === 'Ref' && typeof inner === 'string') out.add(inner);

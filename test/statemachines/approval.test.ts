@@ -26,7 +26,10 @@ async function started(policy = ONE_APPROVER, options: Parameters<typeof approva
 }
 
 const click = (w: ReturnType<typeof approvalWorld>, user: string, decision: 'approve' | 'reject', comment?: string) =>
-  handleApprovalClick({ actionId: APPROVAL_ACTIONS[decision], value: KEY, user: { id: user, name: user.toLowerCase() }, ...(comment ? { comment } : {}) }, w.deps);
+  handleApprovalClick(
+    { actionId: APPROVAL_ACTIONS[decision], value: KEY, user: { id: user, name: user.toLowerCase() }, ...(comment ? { comment } : {}) },
+    w.deps,
+  );
 
 describe('approval state machine', () => {
   it('approved in time: the result goes to CodePipeline, the card says so, the timer is stopped', async () => {
@@ -34,7 +37,13 @@ describe('approval state machine', () => {
     expect(texts(w)).toEqual(['Approval needed: payments-api › Production › ApproveRelease']);
     await w.clock.advanceTo(hours(1));
     expect(await click(w, 'U0LEAD0001', 'approve', 'looks good')).toEqual({ kind: 'done', text: 'approved by <@U0LEAD0001>' });
-    expect(w.pipeline.puts).toEqual([expect.objectContaining({ status: 'Approved', token: 'token-1', summary: 'Approved by u0lead0001 (U0LEAD0001) from Slack via pipeline-warden: "looks good"' })]);
+    expect(w.pipeline.puts).toEqual([
+      expect.objectContaining({
+        status: 'Approved',
+        token: 'token-1',
+        summary: 'Approved by u0lead0001 (U0LEAD0001) from Slack via pipeline-warden: "looks good"',
+      }),
+    ]);
     expect(w.calls('slack.chat.update').at(-1)?.input['text']).toBe('Approved: payments-api › Production › ApproveRelease');
     expect(w.calls('sfn.stopExecution')).toHaveLength(1);
     await w.clock.advanceTo(hours(48));
@@ -51,7 +60,9 @@ describe('approval state machine', () => {
     const w = await started();
     await w.clock.advanceTo(hours(2));
     expect(await click(w, 'U0LEAD0001', 'reject', 'not today')).toMatchObject({ kind: 'done' });
-    expect(w.pipeline.puts).toEqual([expect.objectContaining({ status: 'Rejected', summary: 'Rejected by u0lead0001 (U0LEAD0001) from Slack via pipeline-warden: "not today"' })]);
+    expect(w.pipeline.puts).toEqual([
+      expect.objectContaining({ status: 'Rejected', summary: 'Rejected by u0lead0001 (U0LEAD0001) from Slack via pipeline-warden: "not today"' }),
+    ]);
     expect((await w.machines.finish())[0]?.result.status).toBe('ABORTED');
   });
 
@@ -62,12 +73,19 @@ describe('approval state machine', () => {
     expect(run?.result.status).toBe('SUCCEEDED');
     const reminders = texts(w).filter((t) => t.startsWith('🔔'));
     expect(reminders).toHaveLength(5); // at 4, 8, 12, 16, 20 h; the one due at 24 h is the deadline's message
-    expect(w.pipeline.puts).toEqual([{ status: 'Rejected', token: 'token-1', summary: 'No decision within 1d: rejected automatically by pipeline-warden (policy "prod")', at: hours(24).toISOString() }]);
+    expect(w.pipeline.puts).toEqual([
+      {
+        status: 'Rejected',
+        token: 'token-1',
+        summary: 'No decision within 1d: rejected automatically by pipeline-warden (policy "prod")',
+        at: hours(24).toISOString(),
+      },
+    ]);
     expect(texts(w).at(-1)).toMatch(/^⏰ The deadline .* passed \(1d\): rejected automatically under policy "prod"\.$/);
     expect(w.approvals.audits).toEqual([expect.objectContaining({ decision: 'rejected', via: 'deadline' })]);
   });
 
-  it('deadline with `notify`: no result is put; reminders go on until CodePipeline\'s own timeout ends the timer', async () => {
+  it("deadline with `notify`: no result is put; reminders go on until CodePipeline's own timeout ends the timer", async () => {
     const w = await started(`${ONE_APPROVER}\n  onDeadline: notify`, { timeoutMinutes: 48 * 60 });
     await w.clock.advanceTo(hours(60));
     const [run] = await w.machines.finish();
@@ -122,7 +140,7 @@ describe('approval state machine', () => {
 
   // The first attempt ends at its deadline: the local scheduler miscounts a stopped execution's sleep
   // (tools/step-functions/local-sfn.ts, reported), and a deadline ends the timer without a stop.
-  it('a retried stage\'s approval is its own approval: a new card and timer, its click decides the new attempt, the audit tells the attempts apart (issue 10)', async () => {
+  it("a retried stage's approval is its own approval: a new card and timer, its click decides the new attempt, the audit tells the attempts apart (issue 10)", async () => {
     const w = await started();
     await w.clock.advanceTo(hours(25));
     // RetryStageExecution after the rejection: the same pipeline execution runs the approval action again.
@@ -147,7 +165,7 @@ describe('approval state machine', () => {
     expect((await w.machines.finish()).map((r) => r.result.status)).toEqual(['SUCCEEDED', 'ABORTED']);
   });
 
-  it('a retried stage\'s approval gets its own reminders and deadline (issue 10)', async () => {
+  it("a retried stage's approval gets its own reminders and deadline (issue 10)", async () => {
     const w = await started();
     await w.clock.advanceTo(hours(25));
     w.pipeline.retryStage();

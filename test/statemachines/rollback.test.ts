@@ -6,11 +6,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../functions/kernel/errors';
-import { alarmEvent, DEPLOY_GUARD, minutes, rollbackConfig, rollbackWorld, runCard, s3, STAGE_GUARD } from '../support/rollback';
+import { alarmEvent, DEPLOY_GUARD, minutes, rollbackConfig, rollbackWorld, runCard, STAGE_GUARD, s3 } from '../support/rollback';
 
 const ALARM = 'web-frontend-5xx';
-const GOOD = { deploymentId: 'd-GOOD', status: 'Succeeded', createTime: '2026-11-22T15:00:00Z', completeTime: '2026-11-22T15:06:00Z', revision: s3('v41'), creator: 'user' };
-const bad = (created: number, completed: number) => ({ deploymentId: 'd-BAD', status: 'Succeeded', createTime: minutes(created), completeTime: minutes(completed), revision: s3('v42'), previousRevision: s3('v41'), creator: 'user' });
+const GOOD = {
+  deploymentId: 'd-GOOD',
+  status: 'Succeeded',
+  createTime: '2026-11-22T15:00:00Z',
+  completeTime: '2026-11-22T15:06:00Z',
+  revision: s3('v41'),
+  creator: 'user',
+};
+const bad = (created: number, completed: number) => ({
+  deploymentId: 'd-BAD',
+  status: 'Succeeded',
+  createTime: minutes(created),
+  completeTime: minutes(completed),
+  revision: s3('v42'),
+  previousRevision: s3('v41'),
+  creator: 'user',
+});
 const group = (...deployments: unknown[]) => ({ deploymentGroups: { 'web-frontend/web-frontend-prod': { deployments } } });
 
 const E = (n: number) => `e${n}${n}${n}${n}${n}${n}${n}-0000-4000-8000-00000000000${n}`;
@@ -29,16 +44,25 @@ async function run(world: ReturnType<typeof rollbackWorld>, until = 120) {
 }
 
 describe('rollback state machine', () => {
-  it('CodeDeploy, deployment in progress: StopDeployment with rollback, polled to the end, explained in the run\'s thread and by email', async () => {
+  it("CodeDeploy, deployment in progress: StopDeployment with rollback, polled to the end, explained in the run's thread and by email", async () => {
     const w = rollbackWorld(rollbackConfig(), group(GOOD, bad(25, 45)));
     await w.cards.put(runCard('pipeline/123456789012/eu-west-1/web-frontend/exec-1'), 0);
     await w.cards.putLink('deployment', 'd-BAD', 'pipeline/123456789012/eu-west-1/web-frontend/exec-1');
-    expect(await w.send(alarmEvent(ALARM, minutes(30)))).toEqual([{ target: 'codedeploy/web-frontend/web-frontend-prod', name: expect.stringMatching(/^web-frontend-5xx_codedeploy-web-frontend-web-frontend-prod_/), outcome: 'started' }]);
+    expect(await w.send(alarmEvent(ALARM, minutes(30)))).toEqual([
+      {
+        target: 'codedeploy/web-frontend/web-frontend-prod',
+        name: expect.stringMatching(/^web-frontend-5xx_codedeploy-web-frontend-web-frontend-prod_/),
+        outcome: 'started',
+      },
+    ]);
     const [execution] = await run(w);
     expect(execution?.result.status).toBe('SUCCEEDED');
     expect(w.calls('codedeploy.stopDeployment').map((c) => c.input)).toEqual([{ deploymentId: 'd-BAD', autoRollbackEnabled: true }]);
     expect(w.calls('codedeploy.createDeployment')).toEqual([]);
-    expect(w.texts()).toEqual(['🚨 Rolling back web-frontend/web-frontend-prod: alarm web-frontend-5xx', '✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)']);
+    expect(w.texts()).toEqual([
+      '🚨 Rolling back web-frontend/web-frontend-prod: alarm web-frontend-5xx',
+      '✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)',
+    ]);
     const [start, end] = w.calls('slack.chat.postMessage');
     expect(start?.input).toMatchObject({ channel: 'C0WEBTEAM1', thread_ts: '1700000000.000100', reply_broadcast: true });
     expect(end?.input).toMatchObject({ channel: 'C0WEBTEAM1', thread_ts: '1700000000.000100' });
@@ -51,7 +75,11 @@ describe('rollback state machine', () => {
     // 5 minutes of rollback polled every 30 s: bounded, and no more checks than needed.
     expect(w.calls('codedeploy.getDeployment').length).toBeGreaterThanOrEqual(10);
     expect(w.calls('codedeploy.getDeployment').length).toBeLessThanOrEqual(12);
-    expect(w.calls('sns.publish')).toEqual([expect.objectContaining({ input: expect.objectContaining({ Subject: '[pipeline-warden] ✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)' }) })]);
+    expect(w.calls('sns.publish')).toEqual([
+      expect.objectContaining({
+        input: expect.objectContaining({ Subject: '[pipeline-warden] ✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)' }),
+      }),
+    ]);
   });
 
   it('CodeDeploy, success within the bake window: the last good revision is redeployed as a new deployment', async () => {
@@ -61,18 +89,32 @@ describe('rollback state machine', () => {
     expect(execution?.result.status).toBe('SUCCEEDED');
     expect(w.calls('codedeploy.stopDeployment')).toEqual([]);
     expect(w.calls('codedeploy.createDeployment').map((c) => c.input)).toEqual([
-      { applicationName: 'web-frontend', deploymentGroupName: 'web-frontend-prod', revision: s3('v41'), description: expect.stringMatching(/^pipeline-warden rollback web-frontend-5xx_.*: alarm web-frontend-5xx; s3:\/\/web-artifacts\/web-frontend.zip \(v41\) over s3:\/\/web-artifacts\/web-frontend.zip \(v42\)$/) },
+      {
+        applicationName: 'web-frontend',
+        deploymentGroupName: 'web-frontend-prod',
+        revision: s3('v41'),
+        description: expect.stringMatching(
+          /^pipeline-warden rollback web-frontend-5xx_.*: alarm web-frontend-5xx; s3:\/\/web-artifacts\/web-frontend.zip \(v41\) over s3:\/\/web-artifacts\/web-frontend.zip \(v42\)$/,
+        ),
+      },
     ]);
     // No card for d-BAD: the route's channel gets a message, and the outcome answers it in its thread.
     const [start, end] = w.calls('slack.chat.postMessage');
     expect(start?.input).toMatchObject({ channel: 'C0WEBTEAM1' });
     expect(start?.input['thread_ts']).toBeUndefined();
-    expect(end?.input).toMatchObject({ channel: 'C0WEBTEAM1', thread_ts: '1700000000.000001', text: '✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)' });
+    expect(end?.input).toMatchObject({
+      channel: 'C0WEBTEAM1',
+      thread_ts: '1700000000.000001',
+      text: '✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)',
+    });
     expect(JSON.stringify(end?.input['blocks'])).toContain('redeployed in');
   });
 
   it('CodeDeploy, success outside the bake window: nothing is done, and the message says why', async () => {
-    const w = rollbackWorld(rollbackConfig('codedeploy: { application: web-frontend, deploymentGroup: web-frontend-prod }\nbakeWindow: 5m'), group(GOOD, bad(10, 20)));
+    const w = rollbackWorld(
+      rollbackConfig('codedeploy: { application: web-frontend, deploymentGroup: web-frontend-prod }\nbakeWindow: 5m'),
+      group(GOOD, bad(10, 20)),
+    );
     await w.send(alarmEvent(ALARM, minutes(30)));
     const [execution] = await run(w);
     expect(execution?.result).toMatchObject({ status: 'SUCCEEDED', states: ['Decide', 'Report'] });
@@ -92,12 +134,23 @@ describe('rollback state machine', () => {
 
   it('CodeDeploy already rolled back by its own alarm configuration: recognized, watched and reported, never doubled', async () => {
     const stopped = { ...bad(20, 31), status: 'Stopped', rollbackInfo: { rollbackDeploymentId: 'd-CDROLLBACK' } };
-    const theirs = { deploymentId: 'd-CDROLLBACK', status: 'Succeeded', createTime: minutes(31), completeTime: minutes(36), revision: s3('v41'), creator: 'codeDeployRollback', rollbackInfo: { rollbackTriggeringDeploymentId: 'd-BAD' } };
+    const theirs = {
+      deploymentId: 'd-CDROLLBACK',
+      status: 'Succeeded',
+      createTime: minutes(31),
+      completeTime: minutes(36),
+      revision: s3('v41'),
+      creator: 'codeDeployRollback',
+      rollbackInfo: { rollbackTriggeringDeploymentId: 'd-BAD' },
+    };
     const w = rollbackWorld(rollbackConfig(), group(GOOD, stopped, theirs));
     await w.send(alarmEvent(ALARM, minutes(32)));
     await run(w);
     expect(w.recorder.calls.filter((c) => /stopDeployment|createDeployment/.test(c.call))).toEqual([]);
-    expect(w.texts()).toEqual(['👀 web-frontend/web-frontend-prod is being rolled back by AWS: alarm web-frontend-5xx', '✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)']);
+    expect(w.texts()).toEqual([
+      '👀 web-frontend/web-frontend-prod is being rolled back by AWS: alarm web-frontend-5xx',
+      '✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)',
+    ]);
     expect(JSON.stringify(w.calls('slack.chat.postMessage')[1]?.input['blocks'])).toContain('made by CodeDeploy');
   });
 
@@ -107,7 +160,9 @@ describe('rollback state machine', () => {
     await w.send(alarmEvent(ALARM, minutes(30)));
     const [execution] = await run(w);
     expect(execution?.result.status).toBe('SUCCEEDED');
-    expect(w.calls('codepipeline.rollbackStage').map((c) => c.input)).toEqual([{ pipelineName: 'web-frontend', stageName: 'Deploy', targetPipelineExecutionId: E(1) }]);
+    expect(w.calls('codepipeline.rollbackStage').map((c) => c.input)).toEqual([
+      { pipelineName: 'web-frontend', stageName: 'Deploy', targetPipelineExecutionId: E(1) },
+    ]);
     expect(w.calls('codepipeline.stopPipelineExecution')).toEqual([]);
     const end = w.calls('slack.chat.postMessage')[1];
     expect(end?.input).toMatchObject({ text: '✅ web-frontend › Deploy rolled back (alarm web-frontend-5xx)', thread_ts: '1700000000.000100' });
@@ -146,7 +201,9 @@ describe('rollback state machine', () => {
     expect(attempts).toBe(5); // the first try and the 4 retries of RetryableError
     expect(execution?.result).toMatchObject({ status: 'FAILED', error: 'RollbackFailed' });
     expect(w.texts()).toEqual(['⚠️ Rollback of web-frontend/web-frontend-prod could not be completed (alarm web-frontend-5xx)']);
-    expect(JSON.stringify(w.calls('slack.chat.postMessage')[0]?.input['blocks'])).toContain('RetryableError: CodeDeploy CreateDeployment: ThrottlingException: Rate exceeded');
+    expect(JSON.stringify(w.calls('slack.chat.postMessage')[0]?.input['blocks'])).toContain(
+      'RetryableError: CodeDeploy CreateDeployment: ThrottlingException: Rate exceeded',
+    );
     expect(w.calls('sns.publish')).toHaveLength(1);
   });
 
@@ -183,7 +240,9 @@ describe('rollback state machine', () => {
     expect(executions.map((e) => e.result.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(w.calls('codedeploy.createDeployment')).toHaveLength(1);
     expect(w.texts()).toContain('ℹ️ web-frontend/web-frontend-prod not rolled back again: alarm web-frontend-5xx (cooldown)');
-    expect(JSON.stringify(w.calls('slack.chat.postMessage').at(-1)?.input['blocks'])).toContain('rolled back 10m ago (alarm web-frontend-5xx); not again within the 1h cooldown');
+    expect(JSON.stringify(w.calls('slack.chat.postMessage').at(-1)?.input['blocks'])).toContain(
+      'rolled back 10m ago (alarm web-frontend-5xx); not again within the 1h cooldown',
+    );
     expect(w.calls('sns.publish')).toHaveLength(1); // the cooldown notice is for the thread only
   });
 

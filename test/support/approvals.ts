@@ -4,24 +4,32 @@
  * whose approval can be decided "in the console" at a given time.
  */
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
-import { createScheduler } from '../../tools/step-functions/local-sfn';
-import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../functions/approvals/aws/pipeline';
-import { createMemoryApprovalStore, type ApprovalStorePort } from '../../functions/approvals/aws/store';
-import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
-import type { ApprovalRef } from '../../functions/approvals/domain/types';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder } from '../../functions/shared/recording';
 import type { ApprovalDeps } from '../../functions/approvals/app/deps';
 import { onApprovalEvent } from '../../functions/approvals/app/events';
 import { runApprovalStep } from '../../functions/approvals/app/steps';
+import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
+import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../functions/approvals/aws/pipeline';
+import { type ApprovalStorePort, createMemoryApprovalStore } from '../../functions/approvals/aws/store';
+import type { ApprovalRef } from '../../functions/approvals/domain/types';
 import { parseConfig } from '../../functions/kernel/config/parse';
-import { PermanentError } from '../../functions/kernel/errors';
 import type { Config } from '../../functions/kernel/config/schema';
+import { PermanentError } from '../../functions/kernel/errors';
 import { parseEvent } from '../../functions/kernel/events/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createRecorder } from '../../functions/shared/recording';
+import { createScheduler } from '../../tools/step-functions/local-sfn';
 
 export const START = '2026-11-23T10:00:00Z';
-export const REF = { pipeline: 'payments-api', executionId: '9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10', stage: 'Production', action: 'ApproveRelease', account: '123456789012', region: 'eu-west-1', actionExecutionId: 'ae-1' };
+export const REF = {
+  pipeline: 'payments-api',
+  executionId: '9a7c4e21-5b3d-4c8f-a1e2-7d6b5c4a3f10',
+  stage: 'Production',
+  action: 'ApproveRelease',
+  account: '123456789012',
+  region: 'eu-west-1',
+  actionExecutionId: 'ae-1',
+};
 
 /** A config with these approval policies (YAML list items), and `approvals:` keys beside them such as `trustedRoles: [...]`. */
 export function approvalConfig(policy: string, approvalsKeys = ''): Config {
@@ -74,14 +82,30 @@ interface FakeAttempt {
  * new attempt with its own action execution id and token. `latencyMs` makes every call take that
  * long, as the API does, so concurrent workers interleave between reading and writing.
  */
-export function fakePipeline(now: () => Date, options: { trigger?: string; triggerType?: string; codeCommit?: { repository: string; commitId: string }; timeoutMinutes?: number; parallel?: boolean; latencyMs?: number } = {}) {
+export function fakePipeline(
+  now: () => Date,
+  options: {
+    trigger?: string;
+    triggerType?: string;
+    codeCommit?: { repository: string; commitId: string };
+    timeoutMinutes?: number;
+    parallel?: boolean;
+    latencyMs?: number;
+  } = {},
+) {
   const attempts: FakeAttempt[] = [{ id: 'ae-1', token: 'token-1' }];
   /** Every PutApprovalResult call, accepted or not. */
   const putCalls: Array<{ status: string; summary: string; token: string; at: string }> = [];
   const wait = () => (options.latencyMs ? new Promise((resolve) => setTimeout(resolve, options.latencyMs)) : Promise.resolve());
   const info = (a: FakeAttempt): ApprovalStatusInfo => {
-    if (a.put) return { status: a.put.status === 'Approved' ? 'Succeeded' : 'Failed', summary: a.put.summary, by: 'arn:aws:sts::123456789012:assumed-role/warden-approvals/warden' };
-    if (a.console && a.console.at <= now().getTime()) return { status: a.console.status, by: a.console.by, ...(a.console.summary ? { summary: a.console.summary } : {}) };
+    if (a.put)
+      return {
+        status: a.put.status === 'Approved' ? 'Succeeded' : 'Failed',
+        summary: a.put.summary,
+        by: 'arn:aws:sts::123456789012:assumed-role/warden-approvals/warden',
+      };
+    if (a.console && a.console.at <= now().getTime())
+      return { status: a.console.status, by: a.console.by, ...(a.console.summary ? { summary: a.console.summary } : {}) };
     return { status: 'InProgress', token: a.token };
   };
   const attemptOf = (ref: ApprovalRef) => (ref.actionExecutionId ? attempts.find((a) => a.id === ref.actionExecutionId) : attempts.at(-1));
@@ -135,7 +159,13 @@ export function fakePipeline(now: () => Date, options: { trigger?: string; trigg
 
 export function approvalWorld(
   config: Config,
-  options: Parameters<typeof fakePipeline>[1] & { users?: Record<string, string>; groups?: Record<string, string[]>; pipeline?: ApprovalPipelinePort; approvals?: ApprovalStorePort; commits?: CommitsPort } = {},
+  options: Parameters<typeof fakePipeline>[1] & {
+    users?: Record<string, string>;
+    groups?: Record<string, string[]>;
+    pipeline?: ApprovalPipelinePort;
+    approvals?: ApprovalStorePort;
+    commits?: CommitsPort;
+  } = {},
 ) {
   const clock = createScheduler(START);
   const recorder = createRecorder({}, undefined, { event: () => undefined, now: () => clock.now() });

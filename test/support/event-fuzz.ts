@@ -4,20 +4,35 @@
  * `constructor` keys and deep nesting. Deterministic for a seed; a failing case is reproduced by
  * its seed and id.
  */
-import { random, text, UNICODE, type Rng } from './slack-fuzz';
+import { type Rng, random, text, UNICODE } from './slack-fuzz';
 
-export { random, type Rng };
+export { type Rng, random };
 
 type Path = ReadonlyArray<string | number>;
 
 /** What an attacker would put in a name to reach Slack's readers. */
-export const MRKDWN_ATTACKS = ['<!channel>', '<!here>', '<!everyone>', '<@U0ATTACKER>', '<!subteam^S0EVIL>', '<https://evil.example|click here>', 'https://ci.example/x|<!channel>', 'a>b<c', '&lt;!here&gt;', '*bold* _it_ `code` ```x```', '> quote'];
+export const MRKDWN_ATTACKS = [
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<@U0ATTACKER>',
+  '<!subteam^S0EVIL>',
+  '<https://evil.example|click here>',
+  'https://ci.example/x|<!channel>',
+  'a>b<c',
+  '&lt;!here&gt;',
+  '*bold* _it_ `code` ```x```',
+  '> quote',
+];
 const WRONG: readonly unknown[] = [0, -1, 1.5, 1e308, true, false, null, [], ['x'], {}, { nested: [1] }, '', 'x'];
 
 /** Every path of a JSON value, containers included (the root is []). */
 export function pathsOf(value: unknown, path: Path = [], out: Path[] = []): Path[] {
   out.push(path);
-  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...path, i], out));
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      pathsOf(v, [...path, i], out);
+    });
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...path, k], out);
   return out;
 }
@@ -56,13 +71,22 @@ const MUTATIONS: ReadonlyArray<[string, number, (rng: Rng, root: unknown, path: 
   ['unicode', 14, (rng, root, path) => setAt(root, path, text(rng, 1 + rng.int(60), UNICODE))],
   ['mrkdwn', 24, (rng, root, path) => setAt(root, path, `${rng.next() < 0.5 ? text(rng, rng.int(12)) : ''}${rng.pick(MRKDWN_ATTACKS)}`)],
   ['deep', 4, (rng, root, path) => setAt(root, path, deep(rng, 50 + rng.int(1_000)))],
-  ['proto-keys', 6, (rng, root, path) => {
-    const node = getAt(root, path);
-    const target = node && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>) : (root as Record<string, unknown>);
-    // Own properties named like the prototype, as JSON.parse creates them.
-    Object.defineProperty(target, rng.pick(['__proto__', 'constructor', 'prototype']), { value: { polluted: true, toString: 'x', prototype: { polluted: true } }, enumerable: true, configurable: true, writable: true });
-    return root;
-  }],
+  [
+    'proto-keys',
+    6,
+    (rng, root, path) => {
+      const node = getAt(root, path);
+      const target = node && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>) : (root as Record<string, unknown>);
+      // Own properties named like the prototype, as JSON.parse creates them.
+      Object.defineProperty(target, rng.pick(['__proto__', 'constructor', 'prototype']), {
+        value: { polluted: true, toString: 'x', prototype: { polluted: true } },
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+      return root;
+    },
+  ],
 ];
 
 /** A mutated deep copy of `base`: one to three mutations, the first of them on a string leaf half the time. */
@@ -72,7 +96,10 @@ export function mutate(rng: Rng, base: unknown): { value: unknown; kinds: string
   const total = MUTATIONS.reduce((sum, [, w]) => sum + w, 0);
   for (let n = 1 + rng.int(3); n > 0; n -= 1) {
     let draw = rng.int(total);
-    const [kind, , apply] = MUTATIONS.find(([, w]) => (draw -= w) < 0)!;
+    const [kind, , apply] = MUTATIONS.find(([, w]) => {
+      draw -= w;
+      return draw < 0;
+    })!;
     const paths = pathsOf(value);
     const leaves = paths.filter((p) => typeof getAt(value, p) === 'string');
     const path = leaves.length && rng.next() < 0.5 ? rng.pick(leaves) : rng.pick(paths.length > 1 ? paths.slice(1) : paths);

@@ -69,7 +69,10 @@ export function packAndInstall(): Installed {
   if (!packed) throw new Error('npm pack printed no tarball');
   const packMs = performance.now() - packStart;
   const tarball = { file: packed.filename, integrity: packed.integrity };
-  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, devDependencies: { 'pipeline-warden': `file:${tarball.file}` } }, null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'consumer', private: true, devDependencies: { 'pipeline-warden': `file:${tarball.file}` } }, null, 2)}\n`,
+  );
   const lock = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   writeFileSync(path.join(dir, 'package-lock.json'), `${JSON.stringify(consumerLock(lock, tarball), null, 2)}\n`);
   const installStart = performance.now();

@@ -4,9 +4,9 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inflateRawSync } from 'node:zlib';
 
 export const PROJECT_DIR = path.resolve(__dirname, '../..');
@@ -22,7 +22,6 @@ export interface Packaged {
   dir: string;
   ms: number;
 }
-
 
 /**
  * `serverless package` offline, with osls's own bin on this Node, bounded by `timeout`. Each call
@@ -139,4 +138,3 @@ export function iamStatements(template: Template): Array<{ where: string; statem
   }
   return out;
 }
-

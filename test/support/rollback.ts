@@ -4,18 +4,18 @@
  * (functions/rollback/world/world.ts); recording Slack and email; in-memory cards and episodes.
  */
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
-import { createScheduler } from '../../tools/step-functions/local-sfn';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder } from '../../functions/shared/recording';
-import { createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
-import { createWorldRollbackPorts, RollbackWorldSection } from '../../functions/rollback/world/world';
-import type { RollbackDeps } from '../../functions/rollback/app/deps';
-import { onAlarmEvent } from '../../functions/rollback/app/start';
-import { runRollbackStep } from '../../functions/rollback/app/steps';
 import type { RunCard } from '../../functions/kernel/card/types';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import type { Config } from '../../functions/kernel/config/schema';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import type { RollbackDeps } from '../../functions/rollback/app/deps';
+import { onAlarmEvent } from '../../functions/rollback/app/start';
+import { runRollbackStep } from '../../functions/rollback/app/steps';
+import { createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
+import { createWorldRollbackPorts, RollbackWorldSection } from '../../functions/rollback/world/world';
+import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createRecorder } from '../../functions/shared/recording';
+import { createScheduler } from '../../tools/step-functions/local-sfn';
 
 export const START = '2026-11-23T10:00:00Z';
 export const minutes = (m: number) => new Date(Date.parse(START) + m * 60_000).toISOString();
@@ -63,10 +63,28 @@ export function alarmEvent(name: string, time: string, value = 'ALARM'): Record<
       alarmName: name,
       configuration: {
         description: 'Target 5xx responses of the web frontend',
-        metrics: [{ id: 'm1', metricStat: { metric: { dimensions: { LoadBalancer: 'app/web-frontend/50dc6c495c0c9188' }, name: 'HTTPCode_Target_5XX_Count', namespace: 'AWS/ApplicationELB' }, period: 60, stat: 'Sum' }, returnData: true }],
+        metrics: [
+          {
+            id: 'm1',
+            metricStat: {
+              metric: { dimensions: { LoadBalancer: 'app/web-frontend/50dc6c495c0c9188' }, name: 'HTTPCode_Target_5XX_Count', namespace: 'AWS/ApplicationELB' },
+              period: 60,
+              stat: 'Sum',
+            },
+            returnData: true,
+          },
+        ],
       },
-      previousState: { reason: 'Threshold Crossed: no datapoints were greater than the threshold', timestamp: START.replace('Z', '.000+0000'), value: value === 'ALARM' ? 'OK' : 'ALARM' },
-      state: { reason: `Threshold Crossed: 1 out of the last 1 datapoints [57.0] was greater than the threshold (20.0) (minimum 1 datapoint for OK -> ${value} transition).`, timestamp: time.replace(/(\.\d{3})?Z$/, '.000+0000'), value },
+      previousState: {
+        reason: 'Threshold Crossed: no datapoints were greater than the threshold',
+        timestamp: START.replace('Z', '.000+0000'),
+        value: value === 'ALARM' ? 'OK' : 'ALARM',
+      },
+      state: {
+        reason: `Threshold Crossed: 1 out of the last 1 datapoints [57.0] was greater than the threshold (20.0) (minimum 1 datapoint for OK -> ${value} transition).`,
+        timestamp: time.replace(/(\.\d{3})?Z$/, '.000+0000'),
+        value,
+      },
     },
   };
 }
@@ -75,7 +93,15 @@ export const s3 = (version: string) => ({ revisionType: 'S3', s3Location: { buck
 
 /** A run card with a Slack message, as notify would have stored it. */
 export function runCard(runKey: string, channel = 'C0WEBTEAM1', ts = '1700000000.000100'): RunCard {
-  return { run: { kind: runKey.startsWith('pipeline/') ? 'pipeline' : 'deployment', key: runKey }, subject: { account: ACCOUNT, region: REGION }, facts: {}, failures: {}, slack: { [channel]: { ts } }, threads: [], emails: [] };
+  return {
+    run: { kind: runKey.startsWith('pipeline/') ? 'pipeline' : 'deployment', key: runKey },
+    subject: { account: ACCOUNT, region: REGION },
+    facts: {},
+    failures: {},
+    slack: { [channel]: { ts } },
+    threads: [],
+    emails: [],
+  };
 }
 
 export function rollbackWorld(config: Config, world: unknown) {

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { World } from '../../functions/shared/recording';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import type { Config } from '../../functions/kernel/config/schema';
+import type { World } from '../../functions/shared/recording';
 
 export const SAMPLES_DIR = path.resolve(__dirname, '../../events/samples');
 

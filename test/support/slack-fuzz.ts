@@ -15,10 +15,10 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createMemorySlackRequests } from '../../functions/slack-actions/aws/requests';
-import { verifySlackSignature } from '../../functions/slack-actions/aws/signature';
 import type { SlackActionsDeps } from '../../functions/slack-actions/app/handle-request';
 import { createRouter, type InteractionRoute } from '../../functions/slack-actions/app/router';
+import { createMemorySlackRequests } from '../../functions/slack-actions/aws/requests';
+import { verifySlackSignature } from '../../functions/slack-actions/aws/signature';
 import { createHandler } from '../../functions/slack-actions/handler';
 import { blockActions, formBody, lambdaContext, signedEvent, TEST_SIGNING_SECRET } from './slack-requests';
 
@@ -67,7 +67,11 @@ export async function fuzzSlackActions(options: FuzzOptions): Promise<FuzzReport
     verify: async (request, now) => verifySlackSignature({ ...request, secret: TEST_SIGNING_SECRET, now }),
     requests: createMemorySlackRequests(),
     route: createRouter(options.routes),
-    ephemeral: { post: async () => void (ephemerals += 1) },
+    ephemeral: {
+      post: async () => {
+        ephemerals += 1;
+      },
+    },
     now: () => clock,
     logger,
   };
@@ -112,12 +116,57 @@ export function random(seed: number) {
 }
 export type Rng = ReturnType<typeof random>;
 
-export const UNICODE = ['é', 'ß', '承認', '🚀', '👩🏽‍💻', '\u202e', '\u0000', '\ud800', '\udfff', '\ufeff', '\u2028', 'ﷺ', '𝕏', '\n', '"', '\\', '&', '=', '+', '%', '%25', '%zz'];
-const OTHER_TYPES = ['view_submission', 'view_closed', 'shortcut', 'message_action', 'interactive_message', 'block_suggestion', 'dialog_submission', '', 'BLOCK_ACTIONS', 'block_actions '];
+export const UNICODE = [
+  'é',
+  'ß',
+  '承認',
+  '🚀',
+  '👩🏽‍💻',
+  '\u202e',
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\ufeff',
+  '\u2028',
+  'ﷺ',
+  '𝕏',
+  '\n',
+  '"',
+  '\\',
+  '&',
+  '=',
+  '+',
+  '%',
+  '%25',
+  '%zz',
+];
+const OTHER_TYPES = [
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'interactive_message',
+  'block_suggestion',
+  'dialog_submission',
+  '',
+  'BLOCK_ACTIONS',
+  'block_actions ',
+];
 /** Values no path of REQUIRED_PATHS accepts (`{}` is left out: it is a valid empty `state.values`). */
 const WRONG_VALUES: readonly unknown[] = [0, -1, 1.5, true, false, [], ['x'], 1e308, { nested: [] }];
 /** Paths whose value must be a string or an object of a given shape: any WRONG_VALUES entry breaks them. */
-const REQUIRED_PATHS = [['type'], ['user'], ['user', 'id'], ['actions'], ['actions', 0], ['actions', 0, 'action_id'], ['actions', 0, 'value'], ['channel', 'id'], ['message', 'ts'], ['state', 'values']] as const;
+const REQUIRED_PATHS = [
+  ['type'],
+  ['user'],
+  ['user', 'id'],
+  ['actions'],
+  ['actions', 0],
+  ['actions', 0, 'action_id'],
+  ['actions', 0, 'value'],
+  ['channel', 'id'],
+  ['message', 'ts'],
+  ['state', 'values'],
+] as const;
 const PREFIXES = ['approval:', 'bypass:', 'approval', 'Approval:', 'x:', '', 'approval:approve', 'approval:reject'];
 
 export function text(rng: Rng, length: number, alphabet?: readonly string[]): string {
@@ -142,61 +191,129 @@ function deletePath(target: Record<string, any>, path: readonly (string | number
 
 const form = (payload: unknown): Buffer => Buffer.from(formBody(payload));
 const approvalClick = (rng: Rng, id: number, value = `case-${id}-${text(rng, rng.int(40))}`) =>
-  blockActions({ actionId: rng.pick(APPROVAL_BUTTONS), value, userId: `U${text(rng, 8, ['A', 'B', '0', '7'])}`, ...(rng.next() < 0.5 ? { comment: text(rng, rng.int(300)) } : {}) });
+  blockActions({
+    actionId: rng.pick(APPROVAL_BUTTONS),
+    value,
+    userId: `U${text(rng, 8, ['A', 'B', '0', '7'])}`,
+    ...(rng.next() < 0.5 ? { comment: text(rng, rng.int(300)) } : {}),
+  });
 
 /** One generator per kind of case; each returns the body and what the endpoint must do with it. */
 const GENERATORS: ReadonlyArray<[string, number, (rng: Rng, id: number) => Omit<FuzzCase, 'id' | 'kind'>]> = [
   ['random-bytes', 8, (rng) => ({ body: Buffer.from(Array.from({ length: rng.int(2_000) }, () => rng.int(256))), expect: 400 })],
   ['random-form', 6, (rng) => ({ body: Buffer.from(`payload=${text(rng, rng.int(500))}`) })],
-  ['truncated-json', 10, (rng, id) => {
-    const json = JSON.stringify(approvalClick(rng, id));
-    return { body: Buffer.from(`payload=${encodeURIComponent(json.slice(0, 1 + rng.int(json.length - 1)))}`), expect: 400 };
-  }],
-  ['wrong-type', 12, (rng, id) => {
-    const payload = approvalClick(rng, id);
-    setPath(payload, rng.pick(REQUIRED_PATHS), rng.pick(WRONG_VALUES));
-    return { body: form(payload), expect: 400 };
-  }],
-  ['missing-field', 8, (rng, id) => {
-    const payload = approvalClick(rng, id);
-    deletePath(payload, rng.pick(REQUIRED_PATHS.filter((p) => p.join('.') !== 'actions.0.value' && p.join('.') !== 'state.values')));
-    return { body: form(payload), expect: 400 };
-  }],
-  ['huge', 3, (rng, id) => {
-    const payload = approvalClick(rng, id);
-    const big = text(rng, 3_000 + rng.int(100_000));
-    setPath(payload, rng.pick([['actions', 0, 'value'], ['actions', 0, 'action_id'], ['user', 'id']] as const), big);
-    return { body: form(payload), expect: 400 };
-  }],
-  ['huge-ignored-fields', 2, (rng, id) => {
-    const payload = approvalClick(rng, id);
-    (payload['message'] as Record<string, unknown>)['text'] = text(rng, 50_000 + rng.int(200_000));
-    return { body: form(payload), expect: 200, approvalClick: true };
-  }],
+  [
+    'truncated-json',
+    10,
+    (rng, id) => {
+      const json = JSON.stringify(approvalClick(rng, id));
+      return { body: Buffer.from(`payload=${encodeURIComponent(json.slice(0, 1 + rng.int(json.length - 1)))}`), expect: 400 };
+    },
+  ],
+  [
+    'wrong-type',
+    12,
+    (rng, id) => {
+      const payload = approvalClick(rng, id);
+      setPath(payload, rng.pick(REQUIRED_PATHS), rng.pick(WRONG_VALUES));
+      return { body: form(payload), expect: 400 };
+    },
+  ],
+  [
+    'missing-field',
+    8,
+    (rng, id) => {
+      const payload = approvalClick(rng, id);
+      deletePath(payload, rng.pick(REQUIRED_PATHS.filter((p) => p.join('.') !== 'actions.0.value' && p.join('.') !== 'state.values')));
+      return { body: form(payload), expect: 400 };
+    },
+  ],
+  [
+    'huge',
+    3,
+    (rng, id) => {
+      const payload = approvalClick(rng, id);
+      const big = text(rng, 3_000 + rng.int(100_000));
+      setPath(
+        payload,
+        rng.pick([
+          ['actions', 0, 'value'],
+          ['actions', 0, 'action_id'],
+          ['user', 'id'],
+        ] as const),
+        big,
+      );
+      return { body: form(payload), expect: 400 };
+    },
+  ],
+  [
+    'huge-ignored-fields',
+    2,
+    (rng, id) => {
+      const payload = approvalClick(rng, id);
+      (payload['message'] as Record<string, unknown>)['text'] = text(rng, 50_000 + rng.int(200_000));
+      return { body: form(payload), expect: 200, approvalClick: true };
+    },
+  ],
   ['unicode', 10, (rng, id) => ({ body: form(approvalClick(rng, id, `case-${id}-${text(rng, rng.int(200), UNICODE)}`)), expect: 200, approvalClick: true })],
-  ['unicode-action-id', 5, (rng, id) => {
-    const payload = approvalClick(rng, id);
-    setPath(payload, ['actions', 0, 'action_id'], `${rng.pick(PREFIXES)}${text(rng, 1 + rng.int(30), UNICODE)}`);
-    return { body: form(payload), expect: 200 };
-  }],
-  ['random-action', 12, (rng, id) => {
-    const actionId = `${rng.pick(PREFIXES)}${rng.next() < 0.3 ? '' : text(rng, rng.int(20))}` || 'x';
-    // Slack allows 2000 characters in a value: about one in twenty of these is longer.
-    const value = `case-${id}-${text(rng, rng.next() < 0.05 ? 2_000 : rng.int(1_900))}`;
-    const wellFormed = value.length <= 2_000;
-    return { body: form(blockActions({ actionId, value })), expect: wellFormed ? 200 : 400, approvalClick: wellFormed && (APPROVAL_BUTTONS as readonly string[]).includes(actionId) };
-  }],
+  [
+    'unicode-action-id',
+    5,
+    (rng, id) => {
+      const payload = approvalClick(rng, id);
+      setPath(payload, ['actions', 0, 'action_id'], `${rng.pick(PREFIXES)}${text(rng, 1 + rng.int(30), UNICODE)}`);
+      return { body: form(payload), expect: 200 };
+    },
+  ],
+  [
+    'random-action',
+    12,
+    (rng, id) => {
+      const actionId = `${rng.pick(PREFIXES)}${rng.next() < 0.3 ? '' : text(rng, rng.int(20))}` || 'x';
+      // Slack allows 2000 characters in a value: about one in twenty of these is longer.
+      const value = `case-${id}-${text(rng, rng.next() < 0.05 ? 2_000 : rng.int(1_900))}`;
+      const wellFormed = value.length <= 2_000;
+      return {
+        body: form(blockActions({ actionId, value })),
+        expect: wellFormed ? 200 : 400,
+        approvalClick: wellFormed && (APPROVAL_BUTTONS as readonly string[]).includes(actionId),
+      };
+    },
+  ],
   ['approval-click', 12, (rng, id) => ({ body: form(approvalClick(rng, id)), expect: 200, approvalClick: true })],
   ['other-type', 4, (rng, id) => ({ body: form({ ...approvalClick(rng, id), type: rng.pick(OTHER_TYPES) }), expect: 200 })],
   ['json-not-object', 3, (rng) => ({ body: form(rng.pick<unknown>([null, 1, 'block_actions', [], [{ type: 'block_actions' }], true])), expect: 400 })],
-  ['form-shape', 3, (rng, id) => {
-    const one = formBody(approvalClick(rng, id));
-    return { body: Buffer.from(rng.pick([`${one}&${one}`, one.replace('payload=', 'payloads='), one.replace('payload=', 'Payload='), '', '&&&=', JSON.stringify(approvalClick(rng, id))])), expect: 400 };
-  }],
-  ['prototype-keys', 2, (rng, id) => {
-    const payload = JSON.stringify(approvalClick(rng, id)).replace('"state":{"values":{', `"state":{"values":{"__proto__":{"constructor":{"type":"x","value":"y"}},`);
-    return { body: Buffer.from(`payload=${encodeURIComponent(payload)}`), expect: 200, approvalClick: true };
-  }],
+  [
+    'form-shape',
+    3,
+    (rng, id) => {
+      const one = formBody(approvalClick(rng, id));
+      return {
+        body: Buffer.from(
+          rng.pick([
+            `${one}&${one}`,
+            one.replace('payload=', 'payloads='),
+            one.replace('payload=', 'Payload='),
+            '',
+            '&&&=',
+            JSON.stringify(approvalClick(rng, id)),
+          ]),
+        ),
+        expect: 400,
+      };
+    },
+  ],
+  [
+    'prototype-keys',
+    2,
+    (rng, id) => {
+      const payload = JSON.stringify(approvalClick(rng, id)).replace(
+        '"state":{"values":{',
+        `"state":{"values":{"__proto__":{"constructor":{"type":"x","value":"y"}},`,
+      );
+      return { body: Buffer.from(`payload=${encodeURIComponent(payload)}`), expect: 200, approvalClick: true };
+    },
+  ],
 ];
 
 /** `count` cases drawn by weight; deterministic for a seed. */
@@ -205,7 +322,10 @@ export function fuzzCases(count: number, seed: number): FuzzCase[] {
   const total = GENERATORS.reduce((sum, [, weight]) => sum + weight, 0);
   return Array.from({ length: count }, (_, id) => {
     let draw = rng.int(total);
-    const [kind, , generate] = GENERATORS.find(([, weight]) => (draw -= weight) < 0)!;
+    const [kind, , generate] = GENERATORS.find(([, weight]) => {
+      draw -= weight;
+      return draw < 0;
+    })!;
     return { id, kind, ...generate(rng, id) };
   });
 }

@@ -7,7 +7,7 @@
  * excluded values do not cover, whatever its type (so `null` passes `{"anything-but": "x"}`).
  */
 import { compareIps, parseIp } from './ip';
-import { stringTest, validWildcard, type StringOperator } from './strings';
+import { type Report, type StringOperator, stringTest, validWildcard } from './strings';
 
 /** A leaf of the event as EventBridge sees it: a JSON string, number, boolean or null. */
 export type Scalar = string | number | boolean | null;
@@ -18,8 +18,7 @@ export type ValueTest = (value: Scalar) => boolean;
 /** `{"exists": false}` is decided by the field's absence, not by any value, so it gets a marker. */
 export const ABSENT = 'absent';
 
-/** Receives a problem with the JSON path of the pattern node it concerns. */
-export type Report = (path: string, message: string) => void;
+export type { Report };
 
 type OperatorCompiler = (arg: unknown, at: string, report: Report) => ValueTest | typeof ABSENT | undefined;
 

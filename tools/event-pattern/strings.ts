@@ -1,5 +1,6 @@
 /** The string operators of event patterns: prefix, suffix, equals-ignore-case and wildcard. */
-import type { Report } from './operators';
+/** Receives a problem with the JSON path of the pattern node it concerns. */
+export type Report = (path: string, message: string) => void;
 
 export type StringOperator = 'prefix' | 'suffix' | 'equals-ignore-case' | 'wildcard';
 

@@ -15,7 +15,8 @@ import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import { PROJECT_ROOT } from '../../cli/files';
 
 type Json = Record<string, unknown>;
-export type LocalHandler = (input: any) => unknown;
+/** Answers a Task with its input, whatever the state passes: `never` lets each handler declare the input it expects. */
+export type LocalHandler = (input: never) => unknown;
 
 export interface VirtualClock {
   now(): Date;
@@ -111,7 +112,7 @@ export function createScheduler(start: string | Date): Scheduler {
     },
     pending: () => sleepers.map(({ label, until }) => ({ label, until })),
     cancel(label) {
-      for (let i = sleepers.length - 1; i >= 0; i -= 1) if (sleepers[i]!.label === label) sleepers.splice(i, 1);
+      for (let i = sleepers.length - 1; i >= 0; i -= 1) if (sleepers[i]?.label === label) sleepers.splice(i, 1);
     },
   };
 }
@@ -188,7 +189,11 @@ export function startLocal(options: LocalRunOptions): LocalExecution {
     release?.();
   };
   const handlers: Record<string, LocalHandler> = {};
-  for (const name of tasks) handlers[name] = recordEntry(name, states, options.handlers[name]!);
+  for (const name of tasks) {
+    const handler = options.handlers[name];
+    if (!handler) throw new Error(`local run: no handler for Task state ${name}: it would call AWS`);
+    handlers[name] = recordEntry(name, states, handler);
+  }
   for (const name of waitStates(machine)) {
     handlers[name] = async (input: Json) => {
       states.push(name);
@@ -221,15 +226,21 @@ export function startLocal(options: LocalRunOptions): LocalExecution {
   return { result, stop: (reason = 'aborted') => stop(reason, reason === 'waiting' ? pendingUntil : undefined) };
 }
 
-async function settle(result: Promise<unknown>, states: string[], stopped: () => { reason: 'aborted' | 'waiting'; until?: Date } | undefined): Promise<LocalRunResult> {
+async function settle(
+  result: Promise<unknown>,
+  states: string[],
+  stopped: () => { reason: 'aborted' | 'waiting'; until?: Date } | undefined,
+): Promise<LocalRunResult> {
   try {
     const output = await result;
     const stop = stopped();
-    if (stop) return stop.reason === 'waiting' ? { status: 'WAITING', states, ...(stop.until ? { waitingUntil: stop.until } : {}) } : { status: 'ABORTED', states };
+    if (stop)
+      return stop.reason === 'waiting' ? { status: 'WAITING', states, ...(stop.until ? { waitingUntil: stop.until } : {}) } : { status: 'ABORTED', states };
     return { status: 'SUCCEEDED', output, states };
   } catch (error) {
     const stop = stopped();
-    if (error instanceof ExecutionAbortedError && stop) return stop.reason === 'waiting' ? { status: 'WAITING', states, ...(stop.until ? { waitingUntil: stop.until } : {}) } : { status: 'ABORTED', states };
+    if (error instanceof ExecutionAbortedError && stop)
+      return stop.reason === 'waiting' ? { status: 'WAITING', states, ...(stop.until ? { waitingUntil: stop.until } : {}) } : { status: 'ABORTED', states };
     const failure = error as { name?: string; message?: string; cause?: unknown };
     const inner = (failure.cause ?? {}) as { name?: string; message?: string };
     return { status: 'FAILED', error: inner.name ?? failure.name, cause: inner.message ?? failure.message, states };
@@ -272,7 +283,11 @@ function stateMaps(machine: Json): Array<Record<string, Json>> {
 }
 
 const namesWhere = (machine: Json, test: (state: Json) => boolean) =>
-  stateMaps(machine).flatMap((states) => Object.entries(states).filter(([, s]) => test(s)).map(([name]) => name));
+  stateMaps(machine).flatMap((states) =>
+    Object.entries(states)
+      .filter(([, s]) => test(s))
+      .map(([name]) => name),
+  );
 
 const taskStates = (machine: Json) => namesWhere(machine, (s) => s['Type'] === 'Task' && s['Resource'] !== VIRTUAL_WAIT_ARN);
 const waitStates = (machine: Json) => namesWhere(machine, (s) => s['Resource'] === VIRTUAL_WAIT_ARN);

@@ -3,9 +3,10 @@
  * votes and decisions arrive), the timer's thread replies, and the email. Every delivery is recorded
  * on the approval as it goes, so a retried step sends only what is missing.
  */
+
+import { CardConflictError } from '../../kernel/errors';
 import { renderApprovalCard, renderApprovalEmail, renderTimerMessage, type TimerMessage } from '../domain/render';
 import type { Approval, ApprovalState } from '../domain/types';
-import { CardConflictError } from '../../kernel/errors';
 import type { ApprovalDeps } from './deps';
 
 /** Each conflict means another writer got through: enough for every approver clicking at once, and the timer. */

@@ -6,8 +6,8 @@
  * decision, and only it sends the result to CodePipeline.
  */
 import { APPROVAL_ACTIONS, principalName } from '../domain/render';
-import { castVote, personName, resultSummary, type Voter, type VoteVerdict } from '../domain/votes';
 import type { Approval, ApprovalState, Claim, Decision } from '../domain/types';
+import { castVote, personName, resultSummary, type Voter, type VoteVerdict } from '../domain/votes';
 import { showApprovalCard, updateApproval } from './cards';
 import { completeClaim, newClaimId } from './decide';
 import type { ApprovalDeps } from './deps';
@@ -21,7 +21,10 @@ export interface ApprovalClick {
   readonly comment?: string;
 }
 
-export type ClickOutcome = { readonly kind: 'done'; readonly text: string } | { readonly kind: 'refused'; readonly ephemeral: string } | { readonly kind: 'ignored' };
+export type ClickOutcome =
+  | { readonly kind: 'done'; readonly text: string }
+  | { readonly kind: 'refused'; readonly ephemeral: string }
+  | { readonly kind: 'ignored' };
 
 const DECISIONS: Readonly<Record<string, Decision>> = { [APPROVAL_ACTIONS.approve]: 'approve', [APPROVAL_ACTIONS.reject]: 'reject' };
 const UNKNOWN = 'This approval is not known to pipeline-warden (it may have expired). Nothing changed.';
@@ -56,13 +59,20 @@ export async function handleApprovalClick(click: ApprovalClick, deps: ApprovalDe
   }
   const outcome = await completeClaim(click.value, saved, claim, deps);
   if (outcome.via === 'elsewhere') {
-    return { kind: 'refused', ephemeral: `This approval was already ${outcome.status} outside Slack${outcome.by ? ` by ${principalName(outcome.by)}` : ''}. Your ${decision} was not recorded.` };
+    return {
+      kind: 'refused',
+      ephemeral: `This approval was already ${outcome.status} outside Slack${outcome.by ? ` by ${principalName(outcome.by)}` : ''}. Your ${decision} was not recorded.`,
+    };
   }
   return { kind: 'done', text: final.progress };
 }
 
 /** The state to store for an accepted vote: when it decides, with the claim to send the decision. */
-function withClaim(a: Approval, verdict: Extract<VoteVerdict, { ok: true }>, by: { id: string; voter: Voter; comment: string | undefined; now: Date }): ApprovalState {
+function withClaim(
+  a: Approval,
+  verdict: Extract<VoteVerdict, { ok: true }>,
+  by: { id: string; voter: Voter; comment: string | undefined; now: Date },
+): ApprovalState {
   if (!verdict.decided) return verdict.state;
   const at = by.now.toISOString();
   const claim: Claim = verdict.resumes

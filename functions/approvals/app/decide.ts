@@ -5,11 +5,11 @@
  * deadline) sends the result: concurrent clicks send one PutApprovalResult, never two.
  */
 import { randomUUID } from 'node:crypto';
+import { RetryableError } from '../../kernel/errors';
 import type { ApprovalStatusInfo } from '../aws/pipeline';
 import { deadlineSummary } from '../domain/render';
+import { type Approval, type Claim, claimIsLive, type Outcome } from '../domain/types';
 import { deciders } from '../domain/votes';
-import { claimIsLive, type Approval, type Claim, type Outcome } from '../domain/types';
-import { RetryableError } from '../../kernel/errors';
 import { showApprovalCard, updateApproval } from './cards';
 import type { ApprovalDeps } from './deps';
 
@@ -26,7 +26,11 @@ export const newClaimId = (): string => randomUUID();
  * already complete, or the token is stale) is an expected outcome: logged at INFO, never an error,
  * and attributed to whatever CodePipeline recorded. A state that shows no outcome is retried.
  */
-export async function submitResult(approval: Approval, result: { readonly status: 'Approved' | 'Rejected'; readonly summary: string }, deps: ApprovalDeps): Promise<Recorded> {
+export async function submitResult(
+  approval: Approval,
+  result: { readonly status: 'Approved' | 'Rejected'; readonly summary: string },
+  deps: ApprovalDeps,
+): Promise<Recorded> {
   const { request } = approval;
   const where = { approval: request.pipeline, stage: request.stage, action: request.action };
   const current = await deps.pipeline.status(request, request.parallel);
@@ -47,7 +51,9 @@ export async function submitResult(approval: Approval, result: { readonly status
  */
 export function concluded(info: ApprovalStatusInfo, now: Date): Outcome {
   if (info.status === 'InProgress' || info.status === 'unknown') {
-    throw new RetryableError(`CodePipeline shows the approval as ${info.status === 'unknown' ? 'unreadable' : 'still in progress'} after a decision raced it; retrying`);
+    throw new RetryableError(
+      `CodePipeline shows the approval as ${info.status === 'unknown' ? 'unreadable' : 'still in progress'} after a decision raced it; retrying`,
+    );
   }
   return elsewhere(info.status, now, info.summary, info.by);
 }
@@ -100,19 +106,33 @@ export async function finish(key: string, outcome: Outcome, deps: ApprovalDeps, 
     at: outcome.at,
   });
   await showApprovalCard(key, deps);
-  if (r.executionArn && who.stopTimer !== false) await deps.executions.stop({ executionArn: r.executionArn, cause: `approval ${outcome.status} (${outcome.via})` });
+  if (r.executionArn && who.stopTimer !== false)
+    await deps.executions.stop({ executionArn: r.executionArn, cause: `approval ${outcome.status} (${outcome.via})` });
 }
 
 /**
  * Sends a claimed decision (ours, stored) and records its outcome. Thrown errors leave the claim in
  * place: after its lease the timer, or the next click, finishes it.
  */
-export async function completeClaim(key: string, approval: Approval, claim: Claim, deps: ApprovalDeps, options: Pick<FinishOptions, 'stopTimer'> = {}): Promise<Outcome> {
+export async function completeClaim(
+  key: string,
+  approval: Approval,
+  claim: Claim,
+  deps: ApprovalDeps,
+  options: Pick<FinishOptions, 'stopTimer'> = {},
+): Promise<Outcome> {
   const sent = await submitResult(approval, { status: claim.status === 'approved' ? 'Approved' : 'Rejected', summary: claim.summary }, deps);
   // Our own result, put by a worker that stopped before recording it, is ours: CodePipeline kept its summary.
   const ours = sent.kind === 'recorded' || (sent.outcome.status === claim.status && sent.outcome.summary === claim.summary);
   const outcome: Outcome = ours ? { status: claim.status, via: claim.via, at: deps.now().toISOString(), summary: claim.summary } : sent.outcome;
-  const person = outcome.via === 'slack' ? { ...(claim.slackUserId ? { slackUserId: claim.slackUserId } : {}), ...(claim.comment ? { comment: claim.comment } : {}), who: deciders(approval, claim.status) } : {};
+  const person =
+    outcome.via === 'slack'
+      ? {
+          ...(claim.slackUserId ? { slackUserId: claim.slackUserId } : {}),
+          ...(claim.comment ? { comment: claim.comment } : {}),
+          who: deciders(approval, claim.status),
+        }
+      : {};
   await finish(key, outcome, deps, { ...person, ...(options.stopTimer === false ? { stopTimer: false } : {}) });
   return outcome;
 }
@@ -121,7 +141,11 @@ export async function completeClaim(key: string, approval: Approval, claim: Clai
  * Takes the claim for `next` (a new decision, or a stale claim taken over), in one conditional
  * write; undefined when another worker holds a live claim or the approval is decided.
  */
-export async function takeClaim(key: string, deps: ApprovalDeps, next: (a: Approval) => Omit<Claim, 'id' | 'at'> | undefined): Promise<{ approval: Approval; claim: Claim } | undefined> {
+export async function takeClaim(
+  key: string,
+  deps: ApprovalDeps,
+  next: (a: Approval) => Omit<Claim, 'id' | 'at'> | undefined,
+): Promise<{ approval: Approval; claim: Claim } | undefined> {
   const id = newClaimId();
   const now = deps.now();
   const saved = await updateApproval(key, deps, (a) => {

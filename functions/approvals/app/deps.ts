@@ -1,18 +1,14 @@
 /** What the approval flow needs from the outside world; wired in functions/approvals/wiring.ts. */
-import type { ApprovalPipelinePort } from '../aws/pipeline';
-import type { ApprovalStorePort } from '../aws/store';
-import type { CommitsPort } from '../aws/codecommit';
-import type { ExecutionsPort } from '../../shared/executions';
-import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
-import type { SlackDirectoryPort } from '../../shared/slack-directory';
+
 import type { Config } from '../../kernel/config/schema';
 import type { GlobCompiler } from '../../kernel/glob';
-
-/** The few logger methods the flow uses (a Powertools Logger fits). */
-export interface FlowLogger {
-  info(message: string, ...extra: Array<Record<string, unknown>>): void;
-  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
-}
+import type { FlowLogger } from '../../kernel/logger';
+import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
+import type { ExecutionsPort } from '../../shared/executions';
+import type { SlackDirectoryPort } from '../../shared/slack-directory';
+import type { CommitsPort } from '../aws/codecommit';
+import type { ApprovalPipelinePort } from '../aws/pipeline';
+import type { ApprovalStorePort } from '../aws/store';
 
 export interface ApprovalDeps {
   readonly config: Config;

@@ -3,10 +3,11 @@
  * execution named after the attempt, so a duplicate event starts nothing); one that ended outside Slack
  * (console, CLI, CodePipeline's own timeout) updates the card and stops the timer.
  */
-import { executionName } from '../../kernel/execution-name';
-import { approvalKey, type ApprovalRef } from '../domain/types';
+
 import { RetryableError } from '../../kernel/errors';
 import type { AwsEvent } from '../../kernel/events/schemas';
+import { executionName } from '../../kernel/execution-name';
+import { type ApprovalRef, approvalKey } from '../domain/types';
 import { elsewhere, finish } from './decide';
 import type { ApprovalDeps } from './deps';
 import type { ApprovalInput } from './prepare';
@@ -19,7 +20,8 @@ export type ApprovalEventOutcome = 'started' | 'duplicate' | 'decided' | 'ignore
  * The execution name for an approval attempt: the same attempt always gets the same name (a
  * duplicate event starts nothing), a retried stage's new attempt a new one.
  */
-export const approvalExecutionName = (ref: ApprovalRef) => executionName(['approval', ref.executionId, ref.stage, ref.action, ...(ref.actionExecutionId ? [ref.actionExecutionId] : [])]);
+export const approvalExecutionName = (ref: ApprovalRef) =>
+  executionName(['approval', ref.executionId, ref.stage, ref.action, ...(ref.actionExecutionId ? [ref.actionExecutionId] : [])]);
 
 export async function onApprovalEvent(event: AwsEvent, deps: ApprovalDeps): Promise<ApprovalEventOutcome> {
   if (event['detail-type'] !== 'CodePipeline Action Execution State Change' || event.detail.type.category !== 'Approval') return 'ignored';
@@ -40,7 +42,7 @@ export async function onApprovalEvent(event: AwsEvent, deps: ApprovalDeps): Prom
   for (const attempt of attempts.filter((a) => a.status !== 'InProgress' && a.status !== 'unknown')) {
     const key = approvalKey({ ...ref, actionExecutionId: attempt.actionExecutionId });
     const stored = await deps.approvals.get(key);
-    if (!stored || stored.approval.state.status !== 'pending') continue;
+    if (stored?.approval.state.status !== 'pending') continue;
     const summary = attempt.summary ?? event.detail['execution-result']?.['external-execution-summary'];
     await finish(key, elsewhere(attempt.status, deps.now(), summary, attempt.by), deps);
     decided = true;
@@ -49,5 +51,12 @@ export async function onApprovalEvent(event: AwsEvent, deps: ApprovalDeps): Prom
 }
 
 function refOf(event: ActionEvent): ApprovalRef {
-  return { pipeline: event.detail.pipeline, executionId: event.detail['execution-id'], stage: event.detail.stage, action: event.detail.action, account: event.account, region: event.region };
+  return {
+    pipeline: event.detail.pipeline,
+    executionId: event.detail['execution-id'],
+    stage: event.detail.stage,
+    action: event.detail.action,
+    account: event.account,
+    region: event.region,
+  };
 }

@@ -3,14 +3,15 @@
  * store the approval and show the card. Safe to run twice: a stored approval is reused and only
  * missing deliveries are made.
  */
-import { policyFor, buildRequest } from '../domain/request';
-import { nextApprovalStep } from '../domain/steps';
-import type { ApprovalDescription } from '../aws/pipeline';
-import { starterOf } from '../domain/starter';
-import { approvalKey, initialState, type ApprovalRef, type CommitAuthor, type Initiator } from '../domain/types';
+import { policyFor } from '../../kernel/config/approvals';
 import { CardConflictError, PermanentError } from '../../kernel/errors';
-import { destinationsFor } from '../../kernel/routing';
 import type { Subject } from '../../kernel/events/observation';
+import { destinationsFor } from '../../kernel/routing';
+import type { ApprovalDescription } from '../aws/pipeline';
+import { buildRequest } from '../domain/request';
+import { starterOf } from '../domain/starter';
+import { nextApprovalStep } from '../domain/steps';
+import { type ApprovalRef, approvalKey, type CommitAuthor, type Initiator, initialState } from '../domain/types';
 import { emailApproval, showApprovalCard } from './cards';
 import type { ApprovalDeps } from './deps';
 
@@ -59,7 +60,11 @@ export async function prepareApproval(input: ApprovalInput, deps: ApprovalDeps):
       parallel: described.parallel,
     });
     try {
-      await deps.approvals.put(key, { request: { ...request, ...(input.executionArn ? { executionArn: input.executionArn } : {}) }, state: { ...initialState(), threads } }, 0);
+      await deps.approvals.put(
+        key,
+        { request: { ...request, ...(input.executionArn ? { executionArn: input.executionArn } : {}) }, state: { ...initialState(), threads } },
+        0,
+      );
     } catch (error) {
       // Another attempt of this step stored it first: carry on with the stored one.
       if (!(error instanceof CardConflictError)) throw error;

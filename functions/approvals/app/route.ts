@@ -1,7 +1,8 @@
 /** The approval card's buttons as a route of the Slack interactivity endpoint (`approval:` action ids). */
-import { APPROVAL_ACTIONS, COMMENT_BLOCK_ID } from '../domain/render';
+
 import { stateText } from '../../kernel/slack/interaction';
-import type { InteractionRoute } from '../../slack-actions/app/router';
+import type { InteractionRoute } from '../../kernel/slack/route';
+import { APPROVAL_ACTIONS, COMMENT_BLOCK_ID } from '../domain/render';
 import { handleApprovalClick } from './click';
 import type { ApprovalDeps } from './deps';
 
@@ -13,7 +14,12 @@ export function approvalRoute(deps: () => Promise<ApprovalDeps>): InteractionRou
     const name = interaction.user.name ?? interaction.user.username;
     const comment = stateText(interaction, COMMENT_BLOCK_ID, APPROVAL_ACTIONS.comment);
     return handleApprovalClick(
-      { actionId: interaction.actionId, value: interaction.value, user: { id: interaction.user.id, ...(name ? { name } : {}) }, ...(comment ? { comment } : {}) },
+      {
+        actionId: interaction.actionId,
+        value: interaction.value,
+        user: { id: interaction.user.id, ...(name ? { name } : {}) },
+        ...(comment ? { comment } : {}),
+      },
       await deps(),
     );
   };

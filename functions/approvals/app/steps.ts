@@ -1,8 +1,9 @@
 /** The approval state machine's Lambda task: one entry point, three steps (prepare, tick, failed). */
-import { approvalKey } from '../domain/types';
+
 import { PermanentError } from '../../kernel/errors';
 import { formatIssue } from '../../kernel/issues';
 import * as z from '../../kernel/zod';
+import { approvalKey } from '../domain/types';
 import type { ApprovalDeps } from './deps';
 import { prepareApproval, type StepResult } from './prepare';
 import { tickApproval } from './tick';
@@ -13,7 +14,14 @@ const Ref = z.object({ pipeline: text, executionId: text, stage: text, action: t
 export const StepPayload = z.discriminatedUnion('step', [
   z.object({ step: z.literal('prepare'), input: z.object({ ref: Ref, startedAt: z.iso.datetime({ offset: true }), executionArn: z.optional(z.string()) }) }),
   z.object({ step: z.literal('tick'), key: text }),
-  z.object({ step: z.literal('failed'), state: z.object({ key: z.optional(z.string()), ref: z.optional(Ref), error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })) }) }),
+  z.object({
+    step: z.literal('failed'),
+    state: z.object({
+      key: z.optional(z.string()),
+      ref: z.optional(Ref),
+      error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
+    }),
+  }),
 ]);
 
 type FailedState = Extract<z.infer<typeof StepPayload>, { step: 'failed' }>['state'];
@@ -40,7 +48,12 @@ async function reportFailure(state: FailedState, deps: ApprovalDeps): Promise<St
   const stored = key ? await deps.approvals.get(key) : undefined;
   for (const [channel, ts] of Object.entries(stored?.approval.state.messages ?? {})) {
     const text = `⚠️ The approval timer stopped (${why}). No more reminders or deadline: decide in Slack while the buttons work, or in the console.`;
-    await deps.slack.postMessage({ channel, threadTs: stored?.approval.state.threads[channel] ?? ts, text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+    await deps.slack.postMessage({
+      channel,
+      threadTs: stored?.approval.state.threads[channel] ?? ts,
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+    });
   }
   return { key, done: true };
 }

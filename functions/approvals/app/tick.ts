@@ -3,12 +3,13 @@
  * when to wake next. It also asks CodePipeline whether the approval is still open, so an approval
  * decided in the console stops its timer even if that event was lost.
  */
+
+import { RetryableError } from '../../kernel/errors';
 import { nextApprovalStep, remindersCoveredBy } from '../domain/steps';
 import { postTimerMessage, updateApproval } from './cards';
-import { RetryableError } from '../../kernel/errors';
 import { applyDeadline, elsewhere, finish, resumeClaim } from './decide';
 import type { ApprovalDeps } from './deps';
-import { schedule, type StepResult } from './prepare';
+import { type StepResult, schedule } from './prepare';
 
 export async function tickApproval(key: string, deps: ApprovalDeps): Promise<StepResult> {
   const stored = await deps.approvals.get(key);

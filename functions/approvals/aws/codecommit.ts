@@ -19,7 +19,9 @@ export interface CommitsPort {
 export function createCommitsPort(client: CodeCommitClient): CommitsPort {
   return {
     async author(repository, commitId) {
-      const out = await callAws(`CodeCommit GetCommit ${repository}@${commitId}`, () => client.send(new GetCommitCommand({ repositoryName: repository, commitId })));
+      const out = await callAws(`CodeCommit GetCommit ${repository}@${commitId}`, () =>
+        client.send(new GetCommitCommand({ repositoryName: repository, commitId })),
+      );
       const author = out.commit?.author;
       return { ...(author?.email ? { email: author.email } : {}), ...(author?.name ? { name: author.name } : {}) };
     },

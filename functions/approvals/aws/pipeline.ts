@@ -3,18 +3,18 @@
  * what the run is (revision, who started it), where the approval stands, and recording a decision.
  */
 import {
-  GetPipelineCommand,
-  GetPipelineExecutionCommand,
-  GetPipelineStateCommand,
-  paginateListActionExecutions,
-  PutApprovalResultCommand,
   type ActionExecutionDetail,
   type ArtifactRevision,
   type CodePipelineClient,
+  GetPipelineCommand,
+  GetPipelineExecutionCommand,
+  GetPipelineStateCommand,
+  PutApprovalResultCommand,
+  paginateListActionExecutions,
   type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import type { ApprovalRef } from '../domain/types';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
+import type { ApprovalRef } from '../domain/types';
 
 export interface ApprovalDescription {
   readonly customData?: string;
@@ -77,7 +77,10 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
     async describe(ref) {
       const [definition, execution] = await Promise.all([
         call(() => client.send(new GetPipelineCommand({ name: ref.pipeline })), `GetPipeline ${ref.pipeline}`),
-        call(() => client.send(new GetPipelineExecutionCommand({ pipelineName: ref.pipeline, pipelineExecutionId: ref.executionId })), `GetPipelineExecution ${ref.executionId}`),
+        call(
+          () => client.send(new GetPipelineExecutionCommand({ pipelineName: ref.pipeline, pipelineExecutionId: ref.executionId })),
+          `GetPipelineExecution ${ref.executionId}`,
+        ),
       ]);
       const stage = definition.pipeline?.stages?.find((s) => s.name === ref.stage);
       const action = stage?.actions?.find((a) => a.name === ref.action);
@@ -100,11 +103,19 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
       return latest ?? historyStatus(client, ref, parallel);
     },
     async attempts(ref) {
-      return (await actionRuns(client, ref)).map((run) => ({ actionExecutionId: run.actionExecutionId ?? '', ...statusOf(run, false), ...(run.startTime ? { startedAt: run.startTime.toISOString() } : {}) })).filter((a) => a.actionExecutionId);
+      return (await actionRuns(client, ref))
+        .map((run) => ({
+          actionExecutionId: run.actionExecutionId ?? '',
+          ...statusOf(run, false),
+          ...(run.startTime ? { startedAt: run.startTime.toISOString() } : {}),
+        }))
+        .filter((a) => a.actionExecutionId);
     },
     async putResult(ref, { token, status, summary }) {
       try {
-        await client.send(new PutApprovalResultCommand({ pipelineName: ref.pipeline, stageName: ref.stage, actionName: ref.action, token, result: { status, summary } }));
+        await client.send(
+          new PutApprovalResultCommand({ pipelineName: ref.pipeline, stageName: ref.stage, actionName: ref.action, token, result: { status, summary } }),
+        );
         return 'recorded';
       } catch (error) {
         const expected = error instanceof Error ? EXPECTED[error.name] : undefined;

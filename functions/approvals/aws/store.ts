@@ -4,11 +4,11 @@
  * (one entry per decision, readable per pipeline in time order). Conditional writes on `version`
  * keep two clicks, or a click and the timer, from overwriting each other.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Approval } from '../domain/types';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CardConflictError, PermanentError } from '../../kernel/errors';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import type { Approval } from '../domain/types';
 
 export interface StoredApproval {
   readonly approval: Approval;
@@ -44,7 +44,11 @@ export interface ApprovalStorePort {
 const AUDIT_TTL_DAYS = 365;
 const APPROVAL_TTL_DAYS = 90;
 
-export function createDynamoApprovalStore(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly now?: () => Date }): ApprovalStorePort {
+export function createDynamoApprovalStore(options: {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly now?: () => Date;
+}): ApprovalStorePort {
   const { client, tableName } = options;
   const now = options.now ?? (() => new Date());
   const ttl = (days: number) => Math.floor(now().getTime() / 1000) + days * 86_400;
@@ -54,7 +58,8 @@ export function createDynamoApprovalStore(options: { readonly client: DynamoDBDo
       const out = await call(() => client.send(new GetCommand({ TableName: tableName, Key: key(k), ConsistentRead: true })));
       if (!out.Item) return undefined;
       const { approval, version } = out.Item;
-      if (typeof approval !== 'object' || approval === null || typeof version !== 'number') throw new PermanentError(`approval ${k}: the stored item is malformed`);
+      if (typeof approval !== 'object' || approval === null || typeof version !== 'number')
+        throw new PermanentError(`approval ${k}: the stored item is malformed`);
       return { approval: approval as Approval, version };
     },
     async put(k, approval, expectedVersion) {
@@ -62,16 +67,27 @@ export function createDynamoApprovalStore(options: { readonly client: DynamoDBDo
         expectedVersion === 0
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
-      const Item = { ...key(k), approval: JSON.parse(JSON.stringify(approval)) as Approval, version: expectedVersion + 1, [TTL_ATTRIBUTE]: ttl(APPROVAL_TTL_DAYS) };
+      const Item = {
+        ...key(k),
+        approval: JSON.parse(JSON.stringify(approval)) as Approval,
+        version: expectedVersion + 1,
+        [TTL_ATTRIBUTE]: ttl(APPROVAL_TTL_DAYS),
+      };
       try {
         await client.send(new PutCommand({ TableName: tableName, Item, ...condition }));
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') throw new CardConflictError(`approval ${k}: version ${expectedVersion} is no longer current`, { cause: error });
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+          throw new CardConflictError(`approval ${k}: version ${expectedVersion} is no longer current`, { cause: error });
         throw classifyAwsError('DynamoDB (approvals)', error);
       }
     },
     async audit(entry) {
-      const Item = { pk: `AUDIT#${entry.pipeline}`, sk: `${entry.at}#${entry.approvalKey}#${entry.slackUserId ?? entry.via}#${entry.decision}`, entry: JSON.parse(JSON.stringify(entry)) as AuditEntry, [TTL_ATTRIBUTE]: ttl(AUDIT_TTL_DAYS) };
+      const Item = {
+        pk: `AUDIT#${entry.pipeline}`,
+        sk: `${entry.at}#${entry.approvalKey}#${entry.slackUserId ?? entry.via}#${entry.decision}`,
+        entry: JSON.parse(JSON.stringify(entry)) as AuditEntry,
+        [TTL_ATTRIBUTE]: ttl(AUDIT_TTL_DAYS),
+      };
       // The same decision written twice (a retried invocation) lands on the same key: idempotent.
       await call(() => client.send(new PutCommand({ TableName: tableName, Item })));
     },

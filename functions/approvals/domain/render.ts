@@ -3,13 +3,13 @@
  * of the approval and the clock.
  */
 import { formatDuration } from '../../kernel/duration';
-import type { RenderedMessage } from '../../kernel/render/slack-card';
-import { clip, esc, link, shortId, when } from '../../kernel/render/format';
 import type { SlackBlock } from '../../kernel/render/blocks';
 import type { Email } from '../../kernel/render/email';
+import { clip, esc, link, shortId, when } from '../../kernel/render/format';
+import type { RenderedMessage } from '../../kernel/render/slack-card';
 import { blocksToText } from '../../kernel/render/text';
 import { consoleApprovalUrl } from './request';
-import { approvalKey, type Approval, type ApprovalRequest, type Vote } from './types';
+import { type Approval, type ApprovalRequest, approvalKey, type Vote } from './types';
 
 /** Action ids of the card's controls; the interactivity endpoint routes on the `approval:` prefix. */
 export const APPROVAL_ACTIONS = { approve: 'approval:approve', reject: 'approval:reject', comment: 'approval:comment' } as const;
@@ -34,7 +34,7 @@ function revisionLine(r: ApprovalRequest): string | undefined {
 
 function deadlineLine(r: ApprovalRequest): string {
   const outcome = { reject: 'then rejected automatically', notify: 'then reminders only', approve: 'then approved automatically' }[r.onDeadline];
-  return `${when(r.deadline)} (${formatDuration(Date.parse(r.deadline) - Date.parse(r.startedAt))} after the start), ${outcome}${r.deadlineCapped ? ' · capped by the action\'s CodePipeline timeout' : ''}`;
+  return `${when(r.deadline)} (${formatDuration(Date.parse(r.deadline) - Date.parse(r.startedAt))} after the start), ${outcome}${r.deadlineCapped ? " · capped by the action's CodePipeline timeout" : ''}`;
 }
 
 /**
@@ -54,7 +54,8 @@ function whoMayApprove(r: ApprovalRequest): string {
     if (excluded.length) parts.push(`not ${excluded.join(' or ')}`);
     const someoneUnknown = initiator.slackUserId === undefined || initiator.unknown !== undefined;
     // A policy that already needs two says why it matters; one that accepts a single approver says so (approvals stored before the setting carry no reason).
-    if (someoneUnknown && r.requiredBecause !== 'starter-unknown') parts.push(r.required === 2 ? unknown : `${unknown}; any approver may decide${initiator.unknown ? ' (whenStarterUnknown: any-approver)' : ''}`);
+    if (someoneUnknown && r.requiredBecause !== 'starter-unknown')
+      parts.push(r.required === 2 ? unknown : `${unknown}; any approver may decide${initiator.unknown ? ' (whenStarterUnknown: any-approver)' : ''}`);
   }
   return parts.join(' · ');
 }
@@ -79,10 +80,20 @@ function statusBlocks(approval: Approval): SlackBlock[] {
   const { state, request } = approval;
   const votes = state.votes.map(voteLine);
   if (state.status === 'pending') {
-    const progress = request.required === 2 && votes.length ? [context(`${state.votes.filter((v) => v.decision === 'approve').length} of 2 approvals · ${votes.join(' · ')}`)] : [];
+    const progress =
+      request.required === 2 && votes.length
+        ? [context(`${state.votes.filter((v) => v.decision === 'approve').length} of 2 approvals · ${votes.join(' · ')}`)]
+        : [];
     return [
       ...progress,
-      { type: 'input', block_id: COMMENT_BLOCK_ID, optional: true, dispatch_action: false, label: { type: 'plain_text', text: 'Comment (optional)' }, element: { type: 'plain_text_input', action_id: APPROVAL_ACTIONS.comment, max_length: 300 } },
+      {
+        type: 'input',
+        block_id: COMMENT_BLOCK_ID,
+        optional: true,
+        dispatch_action: false,
+        label: { type: 'plain_text', text: 'Comment (optional)' },
+        element: { type: 'plain_text_input', action_id: APPROVAL_ACTIONS.comment, max_length: 300 },
+      },
       {
         type: 'actions',
         elements: [

@@ -1,19 +1,12 @@
 /** From an approval action that started, and the config, to the request the timer and the buttons work on. */
-import type { ApprovalPolicy, ApprovalsConfig } from '../../kernel/config/approvals';
+import type { ApprovalPolicy } from '../../kernel/config/approvals';
 import { parseDuration } from '../../kernel/duration';
-import type { GlobCompiler } from '../../kernel/glob';
 import type { ApprovalRef, ApprovalRequest, Initiator } from './types';
 
 /** A manual approval action waits 7 days unless its `timeoutInMinutes` says otherwise (CodePipeline user guide). */
 export const DEFAULT_ACTION_TIMEOUT_MINUTES = 7 * 24 * 60;
 /** Our deadline lands this long before CodePipeline's own timeout, so our rejection (with its reason) wins. */
 export const DEADLINE_MARGIN_MS = 5 * 60_000;
-
-/** The first policy whose globs match the action; undefined when none governs it. */
-export function policyFor(approvals: ApprovalsConfig | undefined, ref: Pick<ApprovalRef, 'pipeline' | 'stage' | 'action'>, glob: GlobCompiler): ApprovalPolicy | undefined {
-  const matches = (patterns: readonly string[] | undefined, name: string) => patterns === undefined || patterns.some((p) => glob(p)(name));
-  return approvals?.policies.find((p) => matches(p.match.pipelines, ref.pipeline) && matches(p.match.stages, ref.stage) && matches(p.match.actions, ref.action));
-}
 
 export interface RequestFacts {
   readonly ref: ApprovalRef;
@@ -46,7 +39,8 @@ export function buildRequest(facts: RequestFacts): ApprovalRequest {
   const capped = Date.parse(wanted) > Date.parse(latest);
   // Fail closed: when who started (or committed) the run cannot be told, they must never be able to decide alone.
   const { initiator } = facts;
-  const starterUnknown = !policy.allowSelfApproval && policy.whenStarterUnknown === 'two-approvers' && (initiator.slackUserId === undefined || initiator.unknown !== undefined);
+  const starterUnknown =
+    !policy.allowSelfApproval && policy.whenStarterUnknown === 'two-approvers' && (initiator.slackUserId === undefined || initiator.unknown !== undefined);
   const required = starterUnknown ? 2 : policy.required;
   return {
     ...facts.ref,

@@ -2,7 +2,7 @@
  * What the approval timer does next: remind, escalate, apply the deadline, or sleep until one of
  * those is due. Pure: the approval and the clock are parameters, so every branch is a table row.
  */
-import { CLAIM_LEASE_MS, claimIsLive, type Approval } from './types';
+import { type Approval, CLAIM_LEASE_MS, claimIsLive } from './types';
 
 /**
  * Reminders stop after this many: a Standard execution keeps at most 25,000 history events, and a
@@ -37,12 +37,15 @@ export function nextApprovalStep(approval: Approval, now: Date): ApprovalStep {
   const t = now.getTime();
   if (state.status !== 'pending') return { kind: 'done', why: 'decided' };
   if (t >= ms(request.actionExpiresAt)) return { kind: 'done', why: 'action-expired' };
-  if (state.claim) return claimIsLive(state.claim, now) ? { kind: 'wait', until: new Date(ms(state.claim.at) + CLAIM_LEASE_MS).toISOString() } : { kind: 'resume' };
+  if (state.claim)
+    return claimIsLive(state.claim, now) ? { kind: 'wait', until: new Date(ms(state.claim.at) + CLAIM_LEASE_MS).toISOString() } : { kind: 'resume' };
   if (!state.deadlineHandled && t >= ms(request.deadline)) return { kind: 'deadline' };
   const escalation = request.escalateAt !== undefined && !state.escalated ? ms(request.escalateAt) : undefined;
   if (escalation !== undefined && t >= escalation) return { kind: 'escalate' };
   const reminder = nextReminderAt(approval);
-  const upcoming = [reminder, escalation, state.deadlineHandled ? undefined : ms(request.deadline), ms(request.actionExpiresAt)].filter((x): x is number => x !== undefined);
+  const upcoming = [reminder, escalation, state.deadlineHandled ? undefined : ms(request.deadline), ms(request.actionExpiresAt)].filter(
+    (x): x is number => x !== undefined,
+  );
   if (reminder !== undefined && t >= reminder) return { kind: 'remind', number: state.reminders + 1 };
   return { kind: 'wait', until: new Date(Math.min(...upcoming)).toISOString() };
 }

@@ -151,4 +151,13 @@ export interface Approval {
   readonly state: ApprovalState;
 }
 
-export const initialState = (): ApprovalState => ({ status: 'pending', votes: [], reminders: 0, escalated: false, deadlineHandled: false, messages: {}, threads: {}, emailed: [] });
+export const initialState = (): ApprovalState => ({
+  status: 'pending',
+  votes: [],
+  reminders: 0,
+  escalated: false,
+  deadlineHandled: false,
+  messages: {},
+  threads: {},
+  emailed: [],
+});

@@ -2,7 +2,7 @@
  * A click on Approve or Reject, judged against the policy: may this person decide, and what does
  * their vote make of the approval. Pure; group membership is resolved by the caller.
  */
-import { claimIsLive, type Approval, type ApprovalState, type Claim, type Decision, type Initiator, type Vote } from './types';
+import { type Approval, type ApprovalState, type Claim, claimIsLive, type Decision, type Initiator, type Vote } from './types';
 
 export interface Voter {
   readonly userId: string;
@@ -31,14 +31,22 @@ const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${
  */
 export function castVote(approval: Approval, voter: Voter, decision: Decision, comment: string | undefined, now: Date): VoteVerdict {
   const { request, state } = approval;
-  if (state.status !== 'pending') return { ok: false, reason: `This approval is already ${state.status}${state.outcome?.via === 'elsewhere' ? ' (decided outside Slack)' : ''}. Nothing changed.` };
+  if (state.status !== 'pending')
+    return {
+      ok: false,
+      reason: `This approval is already ${state.status}${state.outcome?.via === 'elsewhere' ? ' (decided outside Slack)' : ''}. Nothing changed.`,
+    };
   const allowed = request.approvers.includes(voter.userId) || voter.groups.some((g) => request.approvers.includes(g));
   if (!allowed) {
-    return { ok: false, reason: `You are not an approver under policy "${request.policy}". Approvers: ${request.approvers.map(mention).join(', ')}. Nothing changed.` };
+    return {
+      ok: false,
+      reason: `You are not an approver under policy "${request.policy}". Approvers: ${request.approvers.map(mention).join(', ')}. Nothing changed.`,
+    };
   }
   if (state.claim) {
     // Another click (or the deadline) already decided: one worker sends it, nobody adds a vote to it.
-    if (claimIsLive(state.claim, now)) return { ok: false, reason: `This approval is already being ${state.claim.status} (${claimWho(state.claim)}). Nothing changed.` };
+    if (claimIsLive(state.claim, now))
+      return { ok: false, reason: `This approval is already being ${state.claim.status} (${claimWho(state.claim)}). Nothing changed.` };
     return { ok: true, state, decided: state.claim.status, progress: `${state.claim.status} (${claimWho(state.claim)})`, resumes: state.claim };
   }
   // Rejecting one's own run is always allowed: stopping a change is never the risk self-review guards against.
@@ -48,11 +56,18 @@ export function castVote(approval: Approval, voter: Voter, decision: Decision, c
     const next = decision === 'approve' && request.required === 2 ? ' A second, different approver is needed.' : '';
     return { ok: false, reason: `You already ${decision === 'approve' ? 'approved' : 'rejected'}.${next} Nothing changed.` };
   }
-  const vote: Vote = { userId: voter.userId, ...(voter.userName ? { userName: voter.userName } : {}), decision, ...(comment ? { comment } : {}), at: now.toISOString() };
+  const vote: Vote = {
+    userId: voter.userId,
+    ...(voter.userName ? { userName: voter.userName } : {}),
+    decision,
+    ...(comment ? { comment } : {}),
+    at: now.toISOString(),
+  };
   const votes = [...state.votes.filter((v) => v.userId !== voter.userId), vote];
   if (decision === 'reject') return { ok: true, state: { ...state, votes }, decided: 'rejected', progress: `rejected by ${mention(voter.userId)}` };
   const approvers = new Set(votes.filter((v) => v.decision === 'approve').map((v) => v.userId));
-  if (approvers.size >= request.required) return { ok: true, state: { ...state, votes }, decided: 'approved', progress: `approved by ${[...approvers].map(mention).join(' and ')}` };
+  if (approvers.size >= request.required)
+    return { ok: true, state: { ...state, votes }, decided: 'approved', progress: `approved by ${[...approvers].map(mention).join(' and ')}` };
   return { ok: true, state: { ...state, votes }, progress: `${approvers.size} of ${request.required} approvals` };
 }
 
@@ -63,7 +78,9 @@ export function castVote(approval: Approval, voter: Voter, decision: Decision, c
 function ownership(initiator: Initiator, userId: string): string | undefined {
   const ties = [
     initiator.slackUserId === userId ? `started this run (${initiator.email ?? initiator.trigger ?? 'CodePipeline trigger'})` : undefined,
-    initiator.commit?.slackUserId === userId ? `authored commit ${initiator.commit.commitId.slice(0, 8)} in CodeCommit repository ${initiator.commit.repository}${initiator.commit.email ? ` (${initiator.commit.email})` : ''}` : undefined,
+    initiator.commit?.slackUserId === userId
+      ? `authored commit ${initiator.commit.commitId.slice(0, 8)} in CodeCommit repository ${initiator.commit.repository}${initiator.commit.email ? ` (${initiator.commit.email})` : ''}`
+      : undefined,
   ].filter((tie): tie is string => tie !== undefined);
   return ties.length ? `You ${ties.join(' and ')}` : undefined;
 }
@@ -78,7 +95,10 @@ export const personName = (v: Pick<Vote, 'userId' | 'userName'>): string => (v.u
 
 /** The people whose votes made the decision, e.g. `Jane Doe (U0123ABCD) and Lee (U0LEE0001)`. */
 export function deciders(approval: Approval, decided: 'approved' | 'rejected'): string {
-  return approval.state.votes.filter((v) => v.decision === (decided === 'approved' ? 'approve' : 'reject')).map(personName).join(' and ');
+  return approval.state.votes
+    .filter((v) => v.decision === (decided === 'approved' ? 'approve' : 'reject'))
+    .map(personName)
+    .join(' and ');
 }
 
 /**
@@ -89,7 +109,12 @@ export function deciders(approval: Approval, decided: 'approved' | 'rejected'): 
 export function resultSummary(approval: Approval, decided: 'approved' | 'rejected'): string {
   const votes = approval.state.votes.filter((v) => v.decision === (decided === 'approved' ? 'approve' : 'reject'));
   const commented = votes.filter((v) => v.comment);
-  const comments = commented.length === 1 && votes.length === 1 ? `: "${commented[0]?.comment}"` : commented.length ? `: ${commented.map((v) => `${v.userId} "${v.comment}"`).join('; ')}` : '';
+  const comments =
+    commented.length === 1 && votes.length === 1
+      ? `: "${commented[0]?.comment}"`
+      : commented.length
+        ? `: ${commented.map((v) => `${v.userId} "${v.comment}"`).join('; ')}`
+        : '';
   const text = `${decided === 'approved' ? 'Approved' : 'Rejected'} by ${deciders(approval, decided)} from Slack via pipeline-warden${comments}`;
   return text.length <= 512 ? text : `${text.slice(0, 511)}…`;
 }

@@ -2,13 +2,14 @@
  * What the governance function needs from the outside world (ports); wired in
  * functions/governance/wiring.ts, answered from a world file in replay.
  */
-import type { EmailPort, SlackPort } from '../../kernel/ports';
+
 import type { Config } from '../../kernel/config/schema';
-import type { BuildProject, PipelineDefinition } from '../domain/definitions';
-import type { Policy } from '../domain/policy';
-import type { CustomRule } from '../domain/custom';
-import type { Bypass, TransitionRecord, TransitionState } from '../domain/enforcement';
+import type { EmailPort, SlackPort } from '../../kernel/ports';
 import type { SlackDirectoryPort } from '../../shared/slack-directory';
+import type { CustomRule } from '../domain/custom';
+import type { BuildProject, PipelineDefinition } from '../domain/definitions';
+import type { Bypass, TransitionRecord, TransitionState } from '../domain/enforcement';
+import type { Policy } from '../domain/policy';
 
 export type { Bypass, TransitionRecord, TransitionState } from '../domain/enforcement';
 
@@ -69,7 +70,15 @@ export interface BypassesPort {
   put(bypass: Bypass): Promise<void>;
   remove(pipeline: string, stage: string): Promise<void>;
   /** `used` names the execution that went in, when it is known. */
-  audit(entry: { readonly pipeline: string; readonly stage: string; readonly freeze: string; readonly event: 'granted' | 'used' | 'expired'; readonly by?: string; readonly executionId?: string; readonly at: string }): Promise<void>;
+  audit(entry: {
+    readonly pipeline: string;
+    readonly stage: string;
+    readonly freeze: string;
+    readonly event: 'granted' | 'used' | 'expired';
+    readonly by?: string;
+    readonly executionId?: string;
+    readonly at: string;
+  }): Promise<void>;
 }
 
 export interface GovernanceDeps {
@@ -90,5 +99,8 @@ export interface GovernanceDeps {
   readonly email: EmailPort;
   readonly defaultTopicArn: string;
   readonly now: () => Date;
-  readonly logger: { info(message: string, ...extra: Array<Record<string, unknown>>): void; warn(message: string, ...extra: Array<Record<string, unknown>>): void };
+  readonly logger: {
+    info(message: string, ...extra: Array<Record<string, unknown>>): void;
+    warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+  };
 }

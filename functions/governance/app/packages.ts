@@ -7,13 +7,14 @@
 import { createHash } from 'node:crypto';
 import type { PackageTrigger } from '../../kernel/config/governance';
 import { picomatchGlobs } from '../../kernel/glob-picomatch';
-import type { PackagePublished } from '../domain/trigger';
 import { clip, esc, MAX_FALLBACK_TEXT } from '../../kernel/render/format';
+import type { PackagePublished } from '../domain/trigger';
 import type { GovernanceDeps } from './deps';
 import { once } from './once';
 
 const glob = picomatchGlobs();
-const fits = (patterns: readonly string[] | undefined, value: string | undefined | null) => patterns === undefined || (value != null && patterns.some((p) => glob(p)(value)));
+const fits = (patterns: readonly string[] | undefined, value: string | undefined | null) =>
+  patterns === undefined || (value != null && patterns.some((p) => glob(p)(value)));
 
 /** Whether a trigger applies to a published version. Namespaces match with or without npm's `@`. */
 export function triggerMatches(trigger: PackageTrigger, d: PackagePublished['detail']): boolean {
@@ -21,7 +22,10 @@ export function triggerMatches(trigger: PackageTrigger, d: PackagePublished['det
   return (
     trigger.domain === d.domainName &&
     fits(trigger.repositories, d.repositoryName) &&
-    fits(trigger.namespaces?.map((n) => n.replace(/^@/, '')), namespace) &&
+    fits(
+      trigger.namespaces?.map((n) => n.replace(/^@/, '')),
+      namespace,
+    ) &&
     fits(trigger.packages, d.packageName) &&
     (trigger.formats === undefined || (trigger.formats as readonly string[]).includes(d.packageFormat))
   );
@@ -34,7 +38,9 @@ export function triggerMatches(trigger: PackageTrigger, d: PackagePublished['det
  * with the pipeline name: each pipeline gets its own token, whatever scope CodePipeline gives one.
  */
 export function requestToken(event: PackagePublished, pipeline: string): string {
-  return createHash('sha256').update(`${event.detail.eventDeduplicationId ?? event.id}\n${pipeline}`).digest('hex');
+  return createHash('sha256')
+    .update(`${event.detail.eventDeduplicationId ?? event.id}\n${pipeline}`)
+    .digest('hex');
 }
 
 /**
@@ -51,7 +57,11 @@ export async function startTriggeredPipelines(event: PackagePublished, deps: Gov
   const pipelines = [...new Set((deps.config.codeartifact?.triggers ?? []).filter((t) => triggerMatches(t, d)).flatMap((t) => t.pipelines))];
   const name = `${d.packageNamespace ? `${d.packageNamespace}/` : ''}${d.packageName} ${d.packageVersion}`;
   if (!pipelines.length) return { summary: `${name}: no pipeline is wired to it` };
-  const results = await Promise.allSettled(pipelines.map((p) => once(startKey(d, p), async () => ({ pipeline: p, executionId: (await deps.pipelines.start(p, requestToken(event, p))).executionId }), deps)));
+  const results = await Promise.allSettled(
+    pipelines.map((p) =>
+      once(startKey(d, p), async () => ({ pipeline: p, executionId: (await deps.pipelines.start(p, requestToken(event, p))).executionId }), deps),
+    ),
+  );
   const started = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
   if (started.length) await announce(event, started, deps);
   // A start that failed was forgotten (once): rethrown, the event is retried and starts only that one.
@@ -71,5 +81,9 @@ async function announce(event: PackagePublished, started: readonly { pipeline: s
   const name = esc(`${d.packageNamespace ? `${d.packageNamespace}/` : ''}${d.packageName} ${d.packageVersion}`);
   const list = started.map((s) => `${esc(s.pipeline)} (execution ${esc(s.executionId)})`).join(', ');
   const text = `📦 ${name} was published to ${esc(`${d.domainName}/${d.repositoryName}`)}: started ${list}`;
-  await deps.slack.postMessage({ channel, text: clip(text, MAX_FALLBACK_TEXT), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }] });
+  await deps.slack.postMessage({
+    channel,
+    text: clip(text, MAX_FALLBACK_TEXT),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } }],
+  });
 }

@@ -4,12 +4,13 @@
  * `plan` decides (reading transitions, records and bypasses), `apply` performs; the change check,
  * the audit, the freeze tick and break-glass all go through here.
  */
+
+import { picomatchGlobs } from '../../kernel/glob-picomatch';
+import type { PipelineDefinition } from '../domain/definitions';
 import { bypassHolds, decideTransitions, stageKey, type TransitionAction, type TransitionRecord, type TransitionState } from '../domain/enforcement';
 import type { EvaluationContext, Violation } from '../domain/evaluate';
 import { protectedStages } from '../domain/evaluate';
-import type { PipelineDefinition } from '../domain/definitions';
 import { activeFreezes, localTime } from '../domain/freeze';
-import { picomatchGlobs } from '../../kernel/glob-picomatch';
 import type { GovernanceDeps } from './deps';
 
 const glob = picomatchGlobs();
@@ -61,7 +62,12 @@ export interface Plan {
  * break-glass can see whether lifting a freeze would open the stage before it records anything.
  */
 export async function plan(
-  input: { readonly definitions: readonly PipelineDefinition[]; readonly violations: readonly Violation[]; readonly records?: readonly TransitionRecord[]; readonly lifted?: readonly string[] },
+  input: {
+    readonly definitions: readonly PipelineDefinition[];
+    readonly violations: readonly Violation[];
+    readonly records?: readonly TransitionRecord[];
+    readonly lifted?: readonly string[];
+  },
   deps: GovernanceDeps,
 ): Promise<Plan> {
   const current = new Map(await mapLimit(input.definitions, READ_CONCURRENCY, async (d) => [d.name, await deps.pipelines.transitions(d.name)] as const));
@@ -110,13 +116,23 @@ export async function apply(planned: Pick<Plan, 'actions' | 'seen'>, deps: Gover
 }
 
 /** plan + apply; `actions` are those performed. */
-export async function reconcile(definitions: readonly PipelineDefinition[], violations: readonly Violation[], deps: GovernanceDeps, records?: readonly TransitionRecord[]): Promise<Plan> {
+export async function reconcile(
+  definitions: readonly PipelineDefinition[],
+  violations: readonly Violation[],
+  deps: GovernanceDeps,
+  records?: readonly TransitionRecord[],
+): Promise<Plan> {
   const planned = await plan({ definitions, violations, ...(records ? { records } : {}) }, deps);
   return { ...planned, actions: await apply(planned, deps) };
 }
 
 /** Why each production stage of these pipelines must be closed now; a holding bypass lifts its freeze. */
-async function closures(definitions: readonly PipelineDefinition[], violations: readonly Violation[], deps: GovernanceDeps, holding: ReadonlySet<string>): Promise<Pick<Plan, 'wanted' | 'breakGlass'>> {
+async function closures(
+  definitions: readonly PipelineDefinition[],
+  violations: readonly Violation[],
+  deps: GovernanceDeps,
+  holding: ReadonlySet<string>,
+): Promise<Pick<Plan, 'wanted' | 'breakGlass'>> {
   const governance = deps.config.governance;
   const freezes = activeFreezes(governance?.freezes ?? [], deps.now());
   const calendars = await Promise.all((governance?.changeCalendars ?? []).map(async (c) => ((await deps.calendars.state(c)) === 'CLOSED' ? c : undefined)));
@@ -125,7 +141,10 @@ async function closures(definitions: readonly PipelineDefinition[], violations: 
   const breakGlass = new Map<string, string>();
   for (const definition of definitions) {
     const name = definition.name;
-    const rules = governance?.enforce === false ? [] : violations.filter((v) => v.mode === 'enforce' && v.resource.kind === 'pipeline' && v.resource.name === name).map((v) => `rule ${v.ruleId}`);
+    const rules =
+      governance?.enforce === false
+        ? []
+        : violations.filter((v) => v.mode === 'enforce' && v.resource.kind === 'pipeline' && v.resource.name === name).map((v) => `rule ${v.ruleId}`);
     const frozen = freezes.filter((f) => !f.pipelines || f.pipelines.some((p) => glob(p)(name)));
     for (const stage of protectedStages(definition, deps.config.productionStages)) {
       const key = stageKey(name, stage);
@@ -157,7 +176,14 @@ async function holdingBypasses(current: ReadonlyMap<string, readonly TransitionS
     }
     const used = state?.latestExecutionId !== bypass.latestExecutionId;
     await deps.bypasses.remove(bypass.pipeline, bypass.stage);
-    await deps.bypasses.audit({ pipeline: bypass.pipeline, stage: bypass.stage, freeze: bypass.freeze, event: used ? 'used' : 'expired', at: now.toISOString(), ...(used && state?.latestExecutionId ? { executionId: state.latestExecutionId } : {}) });
+    await deps.bypasses.audit({
+      pipeline: bypass.pipeline,
+      stage: bypass.stage,
+      freeze: bypass.freeze,
+      event: used ? 'used' : 'expired',
+      at: now.toISOString(),
+      ...(used && state?.latestExecutionId ? { executionId: state.latestExecutionId } : {}),
+    });
   }
   return holding;
 }

@@ -28,9 +28,21 @@ export async function runGovernance(trigger: GovernanceTrigger, deps: Governance
     case 'package':
       return startTriggeredPipelines(trigger.event, deps);
     case 'change':
-      return check({ what: `change to ${[...trigger.pipelines, ...trigger.projects].join(', ')}`, pipelines: trigger.pipelines, projects: trigger.projects, quietWhenClean: true, eventId: trigger.eventId }, deps);
+      return check(
+        {
+          what: `change to ${[...trigger.pipelines, ...trigger.projects].join(', ')}`,
+          pipelines: trigger.pipelines,
+          projects: trigger.projects,
+          quietWhenClean: true,
+          eventId: trigger.eventId,
+        },
+        deps,
+      );
     case 'audit':
-      return check({ what: 'daily audit', pipelines: await deps.pipelines.list(), projects: await deps.projects.list(), quietWhenClean: false, eventId: trigger.eventId }, deps);
+      return check(
+        { what: 'daily audit', pipelines: await deps.pipelines.list(), projects: await deps.projects.list(), quietWhenClean: false, eventId: trigger.eventId },
+        deps,
+      );
     case 'tick':
       return tick(deps);
     case 'stage-started':
@@ -54,7 +66,8 @@ async function check(scope: CheckScope, deps: GovernanceDeps): Promise<Governanc
   const violations = evaluatePolicy({ pipelines: definitions, projects }, deps.policy, evaluationContext(deps));
   const { actions } = await reconcile(definitions, violations, deps);
   const checked = definitions.length + projects.length;
-  if (!(scope.quietWhenClean && violations.length === 0 && actions.length === 0)) await report({ what: scope.what, checked, violations, actions }, scope.eventId, deps);
+  if (!(scope.quietWhenClean && violations.length === 0 && actions.length === 0))
+    await report({ what: scope.what, checked, violations, actions }, scope.eventId, deps);
   return { summary: `${scope.what}: ${checked} checked, ${violations.length} violation(s), ${actions.length} transition change(s)`, violations, actions };
 }
 
@@ -65,7 +78,8 @@ async function check(scope: CheckScope, deps: GovernanceDeps): Promise<Governanc
 async function tick(deps: GovernanceDeps): Promise<GovernanceResult> {
   const governance = deps.config.governance;
   const records = await deps.records.list();
-  if (!governance?.freezes.length && !governance?.changeCalendars.length && records.length === 0) return { summary: 'tick: no freeze configured, nothing closed' };
+  if (!governance?.freezes.length && !governance?.changeCalendars.length && records.length === 0)
+    return { summary: 'tick: no freeze configured, nothing closed' };
   // Most ticks fall outside every window: then, with nothing of ours closed, no pipeline is read.
   if (records.length === 0 && !(await anythingClosesNow(deps))) return { summary: 'tick: no freeze on, nothing closed' };
   const definitions = await definitionsOf(await deps.pipelines.list(), deps);
@@ -105,4 +119,3 @@ async function post(message: { text: string; blocks: readonly Record<string, unk
   if (!channel) return undefined;
   return (await deps.slack.postMessage({ channel, ...message })).ts;
 }
-

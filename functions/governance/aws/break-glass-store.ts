@@ -3,18 +3,22 @@
  * `<pipeline>#<stage>` (the bypass), and `AUDIT#<pipeline>` / `<time>#bypass#<stage>#<event>` beside
  * the approvals' audit entries, so one query per pipeline reads every decision a person made.
  */
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BypassesPort } from '../app/deps';
-import type { Bypass } from '../domain/enforcement';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { callAws } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import type { BypassesPort } from '../app/deps';
+import type { Bypass } from '../domain/enforcement';
 
 const PK = 'GOVERNANCE#BYPASSES';
 /** A bypass is gone within an hour (used or expired); the item lingers a day at most. */
 const BYPASS_TTL_S = 86_400;
 const AUDIT_TTL_S = 365 * 86_400;
 
-export function createDynamoBypasses(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly now?: () => Date }): BypassesPort {
+export function createDynamoBypasses(options: {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly now?: () => Date;
+}): BypassesPort {
   const { client, tableName } = options;
   const now = options.now ?? (() => new Date());
   const expires = (s: number) => Math.floor(now().getTime() / 1000) + s;
@@ -23,14 +27,28 @@ export function createDynamoBypasses(options: { readonly client: DynamoDBDocumen
       const items: Bypass[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const out = await call(() => client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, ConsistentRead: true, ExclusiveStartKey: start })));
+        const out = await call(() =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': PK },
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
         items.push(...(out.Items ?? []).map((i) => i['bypass'] as Bypass));
         start = out.LastEvaluatedKey;
       } while (start);
       return items;
     },
     async put(bypass) {
-      await call(() => client.send(new PutCommand({ TableName: tableName, Item: { pk: PK, sk: `${bypass.pipeline}#${bypass.stage}`, bypass, [TTL_ATTRIBUTE]: expires(BYPASS_TTL_S) } })));
+      await call(() =>
+        client.send(
+          new PutCommand({ TableName: tableName, Item: { pk: PK, sk: `${bypass.pipeline}#${bypass.stage}`, bypass, [TTL_ATTRIBUTE]: expires(BYPASS_TTL_S) } }),
+        ),
+      );
     },
     async remove(pipeline, stage) {
       await call(() => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: PK, sk: `${pipeline}#${stage}` } })));

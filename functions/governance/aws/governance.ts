@@ -2,24 +2,31 @@
  * The governance function's AWS edge: CodePipeline (definitions, stage transitions, starts),
  * CodeBuild (projects), SSM Change Calendars, and the records of the transitions it closed.
  */
-import { BatchGetProjectsCommand, paginateListProjects, type CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { BatchGetProjectsCommand, type CodeBuildClient, paginateListProjects } from '@aws-sdk/client-codebuild';
 import {
+  type CodePipelineClient,
   DisableStageTransitionCommand,
   EnableStageTransitionCommand,
   GetPipelineCommand,
   GetPipelineStateCommand,
   paginateListPipelines,
   StartPipelineExecutionCommand,
-  type CodePipelineClient,
 } from '@aws-sdk/client-codepipeline';
 import { GetCalendarStateCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecord, TransitionRecordsPort } from '../app/deps';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../../kernel/errors';
-import { BuildProjectSchema, PipelineDefinitionSchema, type BuildProject } from '../domain/definitions';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
-import { DONE_TTL_SECONDS } from '../app/once';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import type {
+  ChangeCalendarsPort,
+  DoneRecordsPort,
+  GovernancePipelinesPort,
+  GovernanceProjectsPort,
+  TransitionRecord,
+  TransitionRecordsPort,
+} from '../app/deps';
+import { DONE_TTL_SECONDS } from '../app/once';
+import { type BuildProject, BuildProjectSchema, PipelineDefinitionSchema } from '../domain/definitions';
 
 const call = callAws;
 
@@ -64,10 +71,14 @@ export function createGovernancePipelinesPort(client: CodePipelineClient): Gover
       });
     },
     async disable(name, stage, reason) {
-      await call(`CodePipeline DisableStageTransition ${name}/${stage}`, () => client.send(new DisableStageTransitionCommand({ pipelineName: name, stageName: stage, transitionType: 'Inbound', reason })));
+      await call(`CodePipeline DisableStageTransition ${name}/${stage}`, () =>
+        client.send(new DisableStageTransitionCommand({ pipelineName: name, stageName: stage, transitionType: 'Inbound', reason })),
+      );
     },
     async enable(name, stage) {
-      await call(`CodePipeline EnableStageTransition ${name}/${stage}`, () => client.send(new EnableStageTransitionCommand({ pipelineName: name, stageName: stage, transitionType: 'Inbound' })));
+      await call(`CodePipeline EnableStageTransition ${name}/${stage}`, () =>
+        client.send(new EnableStageTransitionCommand({ pipelineName: name, stageName: stage, transitionType: 'Inbound' })),
+      );
     },
     async start(name, clientRequestToken) {
       const out = await call(`CodePipeline StartPipelineExecution ${name}`, () => client.send(new StartPipelineExecutionCommand({ name, clientRequestToken })));
@@ -121,7 +132,17 @@ export function createDynamoTransitionRecords(options: { readonly client: Dynamo
       const records: TransitionRecord[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const out = await call('DynamoDB (transitions)', () => client.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': RECORDS_PK }, ConsistentRead: true, ExclusiveStartKey: start })));
+        const out = await call('DynamoDB (transitions)', () =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': RECORDS_PK },
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
         records.push(...(out.Items ?? []).map((i) => i['record'] as TransitionRecord));
         start = out.LastEvaluatedKey;
       } while (start);
@@ -129,11 +150,17 @@ export function createDynamoTransitionRecords(options: { readonly client: Dynamo
     },
     async put(record) {
       // No expiry: a closed transition stays ours for as long as it stays closed.
-      await call('DynamoDB (transitions)', () => client.send(new PutCommand({ TableName: tableName, Item: { pk: RECORDS_PK, sk: `${record.pipeline}#${record.stage}`, record } })));
+      await call('DynamoDB (transitions)', () =>
+        client.send(new PutCommand({ TableName: tableName, Item: { pk: RECORDS_PK, sk: `${record.pipeline}#${record.stage}`, record } })),
+      );
     },
     async claim(record, seen) {
       const condition = seen
-        ? { ConditionExpression: '#r.disabledAt = :at AND #r.#state = :state AND #r.reason = :reason', ExpressionAttributeNames: { '#r': 'record', '#state': 'state' }, ExpressionAttributeValues: { ':at': seen.disabledAt, ':state': seen.state, ':reason': seen.reason } }
+        ? {
+            ConditionExpression: '#r.disabledAt = :at AND #r.#state = :state AND #r.reason = :reason',
+            ExpressionAttributeNames: { '#r': 'record', '#state': 'state' },
+            ExpressionAttributeValues: { ':at': seen.disabledAt, ':state': seen.state, ':reason': seen.reason },
+          }
         : { ConditionExpression: 'attribute_not_exists(pk)' };
       try {
         await client.send(new PutCommand({ TableName: tableName, Item: { pk: RECORDS_PK, sk: `${record.pipeline}#${record.stage}`, record }, ...condition }));
@@ -154,7 +181,11 @@ export function createDynamoTransitionRecords(options: { readonly client: Dynamo
  * `GOVERNANCE#*` leading keys): a conditional put records one before it is made, as `claim` does
  * for a closed stage, so of any number of deliveries, concurrent or not, one makes it.
  */
-export function createDynamoDoneRecords(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string; readonly now?: () => Date }): DoneRecordsPort {
+export function createDynamoDoneRecords(options: {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly now?: () => Date;
+}): DoneRecordsPort {
   const { client, tableName } = options;
   const now = options.now ?? (() => new Date());
   const key = (done: string) => ({ pk: `GOVERNANCE#DONE#${done}`, sk: 'done' });
@@ -166,7 +197,13 @@ export function createDynamoDoneRecords(options: { readonly client: DynamoDBDocu
       try {
         // DynamoDB deletes expired items days later: one past its expiry is no longer a record.
         await client.send(
-          new PutCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now', ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': seconds } }),
+          new PutCommand({
+            TableName: tableName,
+            Item,
+            ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': seconds },
+          }),
         );
         return true;
       } catch (error) {

@@ -160,7 +160,8 @@ const NOT_A_DEFINITION =
 /** Adds one document's resources to `subjects`; returns its problems. */
 function readDocument(document: unknown, prefix: PropertyKey[], subjects: Subjects): string[] {
   const problemsOf = (error: z.core.$ZodError) => error.issues.flatMap((issue) => formatIssue({ ...issue, path: [...prefix, ...issue.path] }));
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) return [prefix.length ? `${formatPath(prefix)}: ${NOT_A_DEFINITION}` : NOT_A_DEFINITION];
+  if (typeof document !== 'object' || document === null || Array.isArray(document))
+    return [prefix.length ? `${formatPath(prefix)}: ${NOT_A_DEFINITION}` : NOT_A_DEFINITION];
   if ('pipeline' in document) {
     const result = z.safeParse(GetPipelineOutputSchema, document, REPORT_INPUT);
     if (!result.success) return problemsOf(result.error);

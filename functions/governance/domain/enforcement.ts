@@ -101,7 +101,8 @@ export function decideTransitions(inputs: TransitionInputs): TransitionAction[] 
   }
   // Records of stages that are gone, in pipelines this run looked at.
   for (const record of records.values()) {
-    if (inputs.current.has(record.pipeline)) actions.push({ action: 'forget', pipeline: record.pipeline, stage: record.stage, why: 'the stage no longer exists' });
+    if (inputs.current.has(record.pipeline))
+      actions.push({ action: 'forget', pipeline: record.pipeline, stage: record.stage, why: 'the stage no longer exists' });
   }
   return actions;
 }
@@ -110,7 +111,10 @@ function decideOne(pipeline: string, state: TransitionState, reason: string | un
   const { stage } = state;
   const ours = record !== undefined && !state.enabled && state.disabledReason === record.reason;
   if (reason !== undefined) {
-    if (!state.enabled) return record && !ours && record.state === 'disabled' ? { action: 'forget', pipeline, stage, why: 'a person disabled it with a reason of their own' } : undefined;
+    if (!state.enabled)
+      return record && !ours && record.state === 'disabled'
+        ? { action: 'forget', pipeline, stage, why: 'a person disabled it with a reason of their own' }
+        : undefined;
     // Open, and it should be closed. Our record is written before the call: a transition changed
     // after it was written was reopened by a person; one not changed since, our call never landed.
     if (record?.state === 'disabled' && record.reason === reason) {

@@ -8,7 +8,7 @@ import { productionStageTest } from '../../kernel/production';
 import type { AnyRule, CustomRule, Finding, RuleHelpers, RuleKind } from './custom';
 import type { BuildProject, PackageSubject, PipelineDefinition } from './definitions';
 import { PolicyError } from './errors';
-import { paramsOf, SCOPE_KEYS, type Mode, type Policy, type PolicyRule, type Scope, type ScopeKey, type Severity } from './policy';
+import { type Mode, type Policy, type PolicyRule, paramsOf, SCOPE_KEYS, type Scope, type ScopeKey, type Severity } from './policy';
 import { ruleRegistry } from './registry';
 import { packageLabel } from './rules/codeartifact';
 
@@ -86,20 +86,24 @@ function helpersFor(context: EvaluationContext): RuleHelpers {
 }
 
 function runRule(definition: AnyRule, rule: PolicyRule, params: unknown, subject: EvaluationSubject, helpers: RuleHelpers): Violation[] {
-  const violation = (kind: RuleKind, name: string) => (finding: Finding): Violation => ({
-    ruleId: rule.id,
-    rule: definition.id,
-    severity: rule.severity,
-    mode: rule.mode,
-    resource: { kind, name },
-    ...(finding.stage === undefined ? {} : { stage: finding.stage }),
-    message: finding.message,
-  });
+  const violation =
+    (kind: RuleKind, name: string) =>
+    (finding: Finding): Violation => ({
+      ruleId: rule.id,
+      rule: definition.id,
+      severity: rule.severity,
+      mode: rule.mode,
+      resource: { kind, name },
+      ...(finding.stage === undefined ? {} : { stage: finding.stage }),
+      message: finding.message,
+    });
   const guarded = (name: string, run: () => Finding[]) => {
     try {
       return run();
     } catch (error) {
-      throw new PolicyError(`rule ${rule.id} (${definition.id}) failed on ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new PolicyError(`rule ${rule.id} (${definition.id}) failed on ${name}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
   };
   const inScope = (values: Partial<Record<ScopeKey, string | null | undefined>>) => matchesScope(rule.scope, definition.kind, values, helpers);

@@ -54,14 +54,30 @@ export function activeFreezes(freezes: readonly Freeze[], now: Date): ActiveFree
   return freezes.flatMap((f) => {
     const window = windowAt(f, now);
     if (!window) return [];
-    return [{ name: f.name, ...window, timezone: f.timezone, ...(f.pipelines ? { pipelines: f.pipelines } : {}), ...(f.breakGlass ? { breakGlass: f.breakGlass } : {}) }];
+    return [
+      {
+        name: f.name,
+        ...window,
+        timezone: f.timezone,
+        ...(f.pipelines ? { pipelines: f.pipelines } : {}),
+        ...(f.breakGlass ? { breakGlass: f.breakGlass } : {}),
+      },
+    ];
   });
 }
 
 /** `2027-01-04 08:00 Europe/Berlin`: an instant as the freeze's own zone reads it. */
 export function localTime(at: Date, timezone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );

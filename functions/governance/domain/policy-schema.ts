@@ -4,7 +4,7 @@
  * a handler, and from here anywhere.
  */
 import { parseYaml } from '../../kernel/config/yaml';
-import { validatePolicy, type PolicyOptions, type PolicyResult } from './policy';
+import { type PolicyOptions, type PolicyResult, validatePolicy } from './policy';
 
 export * from './policy';
 

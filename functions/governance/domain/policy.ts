@@ -10,9 +10,9 @@
 import { PRODUCTION_STAGES_SETTING } from '../../kernel/config/production-stages';
 import { formatIssue, formatPath } from '../../kernel/issues';
 import * as z from '../../kernel/zod';
-import { RULE_ID_PATTERN, type AnyRule, type CustomRule, type RuleKind } from './custom';
+import { type AnyRule, type CustomRule, RULE_ID_PATTERN, type RuleKind } from './custom';
 import { REPORT_INPUT } from './definitions';
-import { BUILT_IN_RULE_IDS, ruleRegistry, type RuleRegistry } from './registry';
+import { BUILT_IN_RULE_IDS, type RuleRegistry, ruleRegistry } from './registry';
 
 export const Severity = z.enum(['error', 'warning', 'info']);
 export type Severity = z.infer<typeof Severity>;
@@ -116,11 +116,17 @@ function rulesOf(value: unknown): unknown[] {
   return Array.isArray(rules) ? rules : [];
 }
 
-function checkRule(rule: PolicyRule, index: number, all: ReadonlyArray<{ rule: PolicyRule; index: number }>, registry: RuleRegistry): { rule: PolicyRule; problems: string[] } {
+function checkRule(
+  rule: PolicyRule,
+  index: number,
+  all: ReadonlyArray<{ rule: PolicyRule; index: number }>,
+  registry: RuleRegistry,
+): { rule: PolicyRule; problems: string[] } {
   const at = (...path: PropertyKey[]) => formatPath(['rules', index, ...path]);
   const problems: string[] = [];
   const first = all.find((other) => other.rule.id === rule.id)?.index ?? index;
-  if (first < index) problems.push(`${at('id')}: "${rule.id}" is already the id of rules[${first}]; give each rule its own id (and set rule: to run the same check twice)`);
+  if (first < index)
+    problems.push(`${at('id')}: "${rule.id}" is already the id of rules[${first}]; give each rule its own id (and set rule: to run the same check twice)`);
   const checkId = rule.rule ?? rule.id;
   const definition = registry.rules.get(checkId);
   if (!definition) return { rule, problems: [...problems, `${at(rule.rule ? 'rule' : 'id')}: ${unknownRule(checkId, registry)}`] };
@@ -128,7 +134,9 @@ function checkRule(rule: PolicyRule, index: number, all: ReadonlyArray<{ rule: P
   problems.push(...params.problems);
   problems.push(...scopeProblems(rule.scope, definition).map((problem) => `${at('scope')}.${problem}`));
   if (rule.mode === 'enforce' && definition.kind !== 'pipeline') {
-    problems.push(`${at('mode')}: enforce acts on pipelines only (it disables the transitions into production stages); ${definition.id} checks ${definition.kind}s, so use report`);
+    problems.push(
+      `${at('mode')}: enforce acts on pipelines only (it disables the transitions into production stages); ${definition.id} checks ${definition.kind}s, so use report`,
+    );
   }
   return { rule: { ...rule, rule: checkId, params: params.value }, problems };
 }

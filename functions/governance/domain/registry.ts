@@ -1,5 +1,5 @@
 /** Which check a policy rule runs: the built-in rules plus the project's custom ones. */
-import { RULE_ID_PATTERN, type AnyRule, type CustomRule } from './custom';
+import { type AnyRule, type CustomRule, RULE_ID_PATTERN } from './custom';
 import { BUILT_IN_RULES } from './rules';
 
 export interface RuleRegistry {
@@ -16,7 +16,8 @@ export function ruleRegistry(customRules: readonly CustomRule[] = []): RuleRegis
   const problems: string[] = [];
   for (const rule of customRules) {
     if (!RULE_ID_PATTERN.test(rule.id)) problems.push(`custom rule ${JSON.stringify(rule.id)}: an id is lower case letters, digits and dashes`);
-    else if (BUILT_IN_RULES.some((builtIn) => builtIn.id === rule.id)) problems.push(`custom rule ${rule.id}: a built-in rule has this id; rename the custom rule`);
+    else if (BUILT_IN_RULES.some((builtIn) => builtIn.id === rule.id))
+      problems.push(`custom rule ${rule.id}: a built-in rule has this id; rename the custom rule`);
     else if (rules.has(rule.id)) problems.push(`custom rule ${rule.id}: registered twice`);
     else rules.set(rule.id, rule);
   }

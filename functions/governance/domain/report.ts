@@ -2,10 +2,11 @@
  * Governance results as people read them: one Slack report per check, a thread reply per violating
  * resource, what was closed or reopened and why, and the same as email.
  */
-import type { Email } from '../../kernel/render/email';
-import type { RenderedMessage } from '../../kernel/render/slack-card';
-import { clip, esc, plainFallback } from '../../kernel/render/format';
+
 import type { SlackBlock } from '../../kernel/render/blocks';
+import type { Email } from '../../kernel/render/email';
+import { clip, esc, plainFallback } from '../../kernel/render/format';
+import type { RenderedMessage } from '../../kernel/render/slack-card';
 import type { TransitionAction } from './enforcement';
 import type { Violation } from './evaluate';
 
@@ -57,7 +58,8 @@ export function renderReport(input: ReportInput): RenderedMessage {
   const groups = byResource(input.violations);
   const headline = reportHeadline(input);
   const blocks: SlackBlock[] = [section(`*${esc(headline)}*`)];
-  if (groups.length) blocks.push(section(groups.map(([name, vs]) => `${ICON[worst(vs)]} ${esc(name)}: ${vs.map((v) => `\`${esc(v.ruleId)}\``).join(', ')}`).join('\n')));
+  if (groups.length)
+    blocks.push(section(groups.map(([name, vs]) => `${ICON[worst(vs)]} ${esc(name)}: ${vs.map((v) => `\`${esc(v.ruleId)}\``).join(', ')}`).join('\n')));
   if (input.actions.length) blocks.push(section(input.actions.map((a) => actionLine(a)).join('\n')));
   // `text` is read as mrkdwn too (notifications): escaped like the blocks.
   return { text: plainFallback(headline), blocks };
@@ -93,7 +95,9 @@ export function renderThread(violations: readonly Violation[]): RenderedMessage[
 
 /** The thread reply for one resource: each violation with how to fix it. */
 export function renderResource(name: string, violations: readonly Violation[]): RenderedMessage {
-  const lines = violations.map((v) => `${ICON[v.severity]} \`${esc(v.ruleId)}\`${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` · stage ${esc(v.stage)}` : ''}: ${esc(v.message)}`);
+  const lines = violations.map(
+    (v) => `${ICON[v.severity]} \`${esc(v.ruleId)}\`${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` · stage ${esc(v.stage)}` : ''}: ${esc(v.message)}`,
+  );
   return { text: plainFallback(`${name}: ${violations.length} violation(s)`), blocks: [section(`*${esc(name)}*\n${lines.join('\n')}`)] };
 }
 
@@ -104,11 +108,18 @@ export function renderResource(name: string, violations: readonly Violation[]): 
  * @example renderReportEmail(input, topicArn).subject // '[pipeline-warden] Pipeline policy: daily audit'
  */
 export function renderReportEmail(input: ReportInput, topicArn: string): Email {
-  const resources = byResource(input.violations).map(([name, vs]) => `${name}\n${vs.map((v) => `  ${v.severity} ${v.ruleId}${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` (stage ${v.stage})` : ''}: ${v.message}`).join('\n')}`);
+  const resources = byResource(input.violations).map(
+    ([name, vs]) =>
+      `${name}\n${vs.map((v) => `  ${v.severity} ${v.ruleId}${v.mode === 'enforce' ? ' [enforce]' : ''}${v.stage ? ` (stage ${v.stage})` : ''}: ${v.message}`).join('\n')}`,
+  );
   const actions = input.actions.length ? [`Stage transitions:\n${input.actions.map((a) => `  ${actionLine(a, 'plain')}`).join('\n')}`] : [];
   const body = [reportHeadline(input), ...resources, ...actions].join('\n\n');
   const subject = clip(`[pipeline-warden] Pipeline policy: ${input.what}`, 100).replace(/[\r\n\t]+/g, ' ');
-  return { topicArn, subject, body: `${body}\n\n-- \nSent by pipeline-warden. Policy: config/policy.yml; destinations: governance.report in config/warden.yml.\n` };
+  return {
+    topicArn,
+    subject,
+    body: `${body}\n\n-- \nSent by pipeline-warden. Policy: config/policy.yml; destinations: governance.report in config/warden.yml.\n`,
+  };
 }
 
 /** Action id of the break-glass button; the Slack endpoint routes `bypass:` to the governance flow. */
@@ -123,23 +134,42 @@ export function renderFreezeActions(actions: readonly TransitionAction[], breakG
     const freeze = a.action === 'disable' ? breakGlass.get(`${a.pipeline}/${a.stage}`) : undefined;
     if (!freeze || a.action !== 'disable') return [];
     const value = JSON.stringify({ pipeline: a.pipeline, stage: a.stage, freeze });
-    return [{ type: 'button', action_id: BYPASS_ACTION, text: { type: 'plain_text', text: clip(`Let one execution into ${a.pipeline} › ${a.stage}`, 75) }, value, confirm: confirmation(a.pipeline, a.stage, freeze) }];
+    return [
+      {
+        type: 'button',
+        action_id: BYPASS_ACTION,
+        text: { type: 'plain_text', text: clip(`Let one execution into ${a.pipeline} › ${a.stage}`, 75) },
+        value,
+        confirm: confirmation(a.pipeline, a.stage, freeze),
+      },
+    ];
   });
   // Slack: at most 25 elements in an actions block; ids must be unique within a message.
-  const actionBlocks = chunk(buttons, 25).map((elements, i) => ({ type: 'actions', block_id: `bypass-${i}`, elements: elements.map((e, j) => ({ ...e, action_id: `${BYPASS_ACTION}:${i * 25 + j}` })) }));
+  const actionBlocks = chunk(buttons, 25).map((elements, i) => ({
+    type: 'actions',
+    block_id: `bypass-${i}`,
+    elements: elements.map((e, j) => ({ ...e, action_id: `${BYPASS_ACTION}:${i * 25 + j}` })),
+  }));
   return { text: 'pipeline-warden changed stage transitions', blocks: [section(actions.map((a) => actionLine(a)).join('\n')), ...actionBlocks] };
 }
 
 function confirmation(pipeline: string, stage: string, freeze: string): SlackBlock {
   return {
     title: { type: 'plain_text', text: 'Break the freeze?' },
-    text: { type: 'mrkdwn', text: clip(`Freeze *${esc(freeze)}* closes *${esc(stage)}* of *${esc(pipeline)}*. One execution will be let in, and this is recorded with your name.`, 300) },
+    text: {
+      type: 'mrkdwn',
+      text: clip(
+        `Freeze *${esc(freeze)}* closes *${esc(stage)}* of *${esc(pipeline)}*. One execution will be let in, and this is recorded with your name.`,
+        300,
+      ),
+    },
     confirm: { type: 'plain_text', text: 'Let one in' },
     deny: { type: 'plain_text', text: 'Cancel' },
   };
 }
 
-const chunk = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+const chunk = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 
 function worst(vs: readonly Violation[]): Violation['severity'] {
   return vs.some((v) => v.severity === 'error') ? 'error' : vs.some((v) => v.severity === 'warning') ? 'warning' : 'info';

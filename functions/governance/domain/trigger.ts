@@ -59,7 +59,8 @@ const Schedule = z.object({ warden: z.enum(['audit', 'tick']), id: z.optional(z.
  */
 export function governanceTrigger(raw: unknown): GovernanceTrigger {
   const schedule = Schedule.safeParse(raw);
-  if (schedule.success) return schedule.data.warden === 'audit' && schedule.data.id ? { kind: 'audit', eventId: schedule.data.id } : { kind: schedule.data.warden };
+  if (schedule.success)
+    return schedule.data.warden === 'audit' && schedule.data.id ? { kind: 'audit', eventId: schedule.data.id } : { kind: schedule.data.warden };
   const trail = CloudTrail.safeParse(raw);
   if (trail.success) {
     const trigger = change(trail.data.detail);
@@ -79,11 +80,15 @@ function change(detail: z.infer<typeof CloudTrail>['detail']): GovernanceTrigger
   const params = detail.requestParameters ?? {};
   if (detail.eventSource === 'codepipeline.amazonaws.com' && (detail.eventName === 'CreatePipeline' || detail.eventName === 'UpdatePipeline')) {
     const name = (params['pipeline'] as { name?: unknown } | undefined)?.name;
-    return typeof name === 'string' ? { kind: 'change', pipelines: [name], projects: [] } : { kind: 'ignored', why: `${detail.eventName} without a pipeline name` };
+    return typeof name === 'string'
+      ? { kind: 'change', pipelines: [name], projects: [] }
+      : { kind: 'ignored', why: `${detail.eventName} without a pipeline name` };
   }
   if (detail.eventSource === 'codebuild.amazonaws.com' && (detail.eventName === 'CreateProject' || detail.eventName === 'UpdateProject')) {
     const name = params['name'];
-    return typeof name === 'string' ? { kind: 'change', pipelines: [], projects: [name] } : { kind: 'ignored', why: `${detail.eventName} without a project name` };
+    return typeof name === 'string'
+      ? { kind: 'change', pipelines: [], projects: [name] }
+      : { kind: 'ignored', why: `${detail.eventName} without a project name` };
   }
   return { kind: 'ignored', why: `${detail.eventSource} ${detail.eventName} is not a change we check` };
 }

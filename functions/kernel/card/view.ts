@@ -52,6 +52,8 @@ export function viewOf(card: RunCard): CardView {
   const phases = all('build-phase').filter((p) => p.outcome === 'failed' || p.outcome === 'stopped');
   const instances = all('instance');
   const view = {
+    // ISO timestamps compare as strings: the earliest start (Math.min would turn them into numbers).
+    // biome-ignore lint/complexity/useMathMinMax: strings, not numbers
     started: records.reduce((first, r) => ((r.since ?? r.time) < first ? (r.since ?? r.time) : first), records[0]?.since ?? records[0]?.time ?? ''),
     finished: records.find((r) => r.fact.type === card.run.kind)?.time,
     pipeline: all('pipeline')[0],

@@ -66,7 +66,9 @@ function votersShortfall(policy: Pick<ApprovalPolicy, 'approvers' | 'required'>)
 
 /** Whether fail-closed four-eyes (two approvers when the starter is unknown) could never be met. */
 function unknownStarterShortfall(policy: ApprovalPolicy): boolean {
-  return !policy.allowSelfApproval && policy.whenStarterUnknown === 'two-approvers' && votersShortfall({ approvers: policy.approvers, required: 2 }) !== undefined;
+  return (
+    !policy.allowSelfApproval && policy.whenStarterUnknown === 'two-approvers' && votersShortfall({ approvers: policy.approvers, required: 2 }) !== undefined
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
  * Documented in the README ("Approvals").
  */
 import { DURATION_PATTERN } from '../duration';
+import type { GlobCompiler } from '../glob';
 import * as z from '../zod';
 import { MOVED_APPROVALS_KEY } from './production-stages';
 
@@ -60,3 +61,15 @@ export const ApprovalsSchema = z.strictObject({
   trustedRoles: z._default(z.array(z.string().check(z.minLength(1, 'empty pattern'))), []),
 });
 export type ApprovalsConfig = z.infer<typeof ApprovalsSchema>;
+
+/** The first policy whose globs match the action; undefined when none governs it. */
+export function policyFor(
+  approvals: ApprovalsConfig | undefined,
+  ref: { readonly pipeline: string; readonly stage: string; readonly action: string },
+  glob: GlobCompiler,
+): ApprovalPolicy | undefined {
+  const matches = (patterns: readonly string[] | undefined, name: string) => patterns === undefined || patterns.some((p) => glob(p)(name));
+  return approvals?.policies.find(
+    (p) => matches(p.match.pipelines, ref.pipeline) && matches(p.match.stages, ref.stage) && matches(p.match.actions, ref.action),
+  );
+}

@@ -32,13 +32,38 @@ const NO_APPROVAL_WAITS_LONGER = "no manual approval waits longer: CodePipeline'
 
 /** Every duration field of the config and its bounds. */
 export const DURATION_LIMITS = {
-  approvalDeadline: { min: APPROVAL_TIMEOUT_MIN_MS, max: APPROVAL_TIMEOUT_MAX_MS, tooShort: "CodePipeline's shortest approval timeout", tooLong: NO_APPROVAL_WAITS_LONGER },
-  remindEvery: { min: 15 * MINUTE, max: APPROVAL_TIMEOUT_MAX_MS, tooShort: 'reminders more often than that are noise', tooLong: `${NO_APPROVAL_WAITS_LONGER}, so no reminder would go out` },
-  escalateAfter: { min: MINUTE, max: APPROVAL_TIMEOUT_MAX_MS, tooShort: 'calling them in at the start is not an escalation: list them as approvers instead', tooLong: `${NO_APPROVAL_WAITS_LONGER}, so nobody would be called in` },
-  bakeWindow: { min: MINUTE, max: 7 * DAY, tooShort: 'alarms need a datapoint or two after a deployment', tooLong: 'an alarm days after a deployment is no evidence against it, and rolling back a week of changes is a decision for a person' },
+  approvalDeadline: {
+    min: APPROVAL_TIMEOUT_MIN_MS,
+    max: APPROVAL_TIMEOUT_MAX_MS,
+    tooShort: "CodePipeline's shortest approval timeout",
+    tooLong: NO_APPROVAL_WAITS_LONGER,
+  },
+  remindEvery: {
+    min: 15 * MINUTE,
+    max: APPROVAL_TIMEOUT_MAX_MS,
+    tooShort: 'reminders more often than that are noise',
+    tooLong: `${NO_APPROVAL_WAITS_LONGER}, so no reminder would go out`,
+  },
+  escalateAfter: {
+    min: MINUTE,
+    max: APPROVAL_TIMEOUT_MAX_MS,
+    tooShort: 'calling them in at the start is not an escalation: list them as approvers instead',
+    tooLong: `${NO_APPROVAL_WAITS_LONGER}, so nobody would be called in`,
+  },
+  bakeWindow: {
+    min: MINUTE,
+    max: 7 * DAY,
+    tooShort: 'alarms need a datapoint or two after a deployment',
+    tooLong: 'an alarm days after a deployment is no evidence against it, and rolling back a week of changes is a decision for a person',
+  },
   /** Rollback episodes are kept 30 days (DynamoDB TTL, adapters/rollback-episodes.ts): a longer cooldown could not be honoured. */
   cooldown: { min: 0, max: 30 * DAY, tooLong: 'a rollback is remembered for 30 days, so a longer cooldown could not be kept' },
-  freezeWindow: { min: 5 * MINUTE, max: 366 * DAY, tooShort: 'the freeze tick runs every 5 minutes: a shorter window could fall between two ticks', tooLong: 'a freeze longer than a year is a typo; use a Change Calendar for standing closures' },
+  freezeWindow: {
+    min: 5 * MINUTE,
+    max: 366 * DAY,
+    tooShort: 'the freeze tick runs every 5 minutes: a shorter window could fall between two ticks',
+    tooLong: 'a freeze longer than a year is a typo; use a Change Calendar for standing closures',
+  },
 } as const satisfies Record<string, DurationLimit>;
 
 /** Years a one-off freeze window may name: outside them a date is a typo (2206, 1926). */

@@ -6,13 +6,14 @@
 import { DURATION_PATTERN, formatDuration } from '../duration';
 import * as z from '../zod';
 import { DURATION_LIMITS, durationProblem, FREEZE_YEARS, outsideLimit } from './duration-limits';
-import type { Config } from './schema';
 
 const nonEmpty = (message: string) => z.minLength(1, message);
 const globs = z.array(z.string().check(nonEmpty('empty pattern'))).check(nonEmpty('list is empty; omit the key to match any'));
 const channelId = z.string().check(z.regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD'));
 const topic = z.string().check(z.regex(/^(default|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/, 'must be an SNS topic ARN or "default"'));
-const people = z.array(z.string().check(z.regex(/^[UWS][A-Z0-9]{6,}$/, 'must be a Slack user ID (U…/W…) or user group ID (S…)'))).check(nonEmpty('at least one user or user group'));
+const people = z
+  .array(z.string().check(z.regex(/^[UWS][A-Z0-9]{6,}$/, 'must be a Slack user ID (U…/W…) or user group ID (S…)')))
+  .check(nonEmpty('at least one user or user group'));
 /** A local date and time without offset; the window's time zone says where it is. */
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 /** Whether the calendar has that date and the clock that time (croner would move 30 February to March). */
@@ -21,14 +22,28 @@ function isRealLocalTime(text: string): boolean {
   const [y, mo, d, h, mi, s] = parts.map((p) => Number(p ?? 0));
   if (y === undefined || mo === undefined || d === undefined || h === undefined || mi === undefined || s === undefined) return false;
   const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && at.getUTCHours() === h && at.getUTCMinutes() === mi && at.getUTCSeconds() === s;
+  return (
+    at.getUTCFullYear() === y &&
+    at.getUTCMonth() === mo - 1 &&
+    at.getUTCDate() === d &&
+    at.getUTCHours() === h &&
+    at.getUTCMinutes() === mi &&
+    at.getUTCSeconds() === s
+  );
 }
 const localTime = z.string().check(
   z.regex(LOCAL_TIME, 'must be a local date and time such as 2026-12-20T18:00 (no offset: `timezone` says where)'),
   z.refine((t) => !LOCAL_TIME.test(t) || isRealLocalTime(t), 'is not a date and time that exists (month 01-12, a day the month has, hour 00-23, minute 00-59)'),
 );
 /** An SSM document name (3-128 of [A-Za-z0-9_.-]) or a shared calendar's ARN. */
-const calendar = z.string().check(z.regex(/^([A-Za-z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/[A-Za-z0-9_.-]{3,128})$/, 'must be a Change Calendar name (3-128 letters, digits, _ . -) or its ARN'));
+const calendar = z
+  .string()
+  .check(
+    z.regex(
+      /^([A-Za-z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/[A-Za-z0-9_.-]{3,128})$/,
+      'must be a Change Calendar name (3-128 letters, digits, _ . -) or its ARN',
+    ),
+  );
 const cron = z.string().check(z.regex(/^\S+( \S+){4,5}$/, 'must be a cron expression with 5 or 6 fields, e.g. "0 18 * * 5" (Fridays at 18:00)'));
 
 const timezone = z.string().check(
@@ -102,7 +117,7 @@ export type CodeArtifactConfig = z.infer<typeof CodeArtifactSchema>;
  * starts or in another century, a duration too short to be seen or too long to be meant. Cron
  * expressions are checked with croner in governance-checks.ts.
  */
-export function governanceProblems(config: Config): string[] {
+export function governanceProblems(config: { readonly governance?: GovernanceConfig | undefined }): string[] {
   const freezes = config.governance?.freezes ?? [];
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -122,7 +137,12 @@ function windowProblems(f: Freeze, at: string): string[] {
   }
   if (f.from === undefined || f.to === undefined) return [];
   const { from, to } = f;
-  const years = ([['from', from], ['to', to]] as const).flatMap(([key, text]) => {
+  const years = (
+    [
+      ['from', from],
+      ['to', to],
+    ] as const
+  ).flatMap(([key, text]) => {
     const year = Number(text.slice(0, 4));
     return year >= FREEZE_YEARS.min && year <= FREEZE_YEARS.max ? [] : [`${at}.${key}: year ${year} is outside ${FREEZE_YEARS.min}-${FREEZE_YEARS.max}`];
   });

@@ -1,5 +1,5 @@
 import { crossCheck } from './cross-checks';
-import { validateConfig, type ConfigResult } from './validate';
+import { type ConfigResult, validateConfig } from './validate';
 import { parseYaml } from './yaml';
 
 /**

@@ -18,10 +18,18 @@ export const DEFAULT_PRODUCTION_STAGES: readonly string[] = ['*prod*', 'live*', 
 export const PRODUCTION_STAGES_SETTING = 'productionStages in config/warden.yml (top level)';
 
 export const ProductionStagesSchema = z
-  .array(z.string().check(z.minLength(1, 'empty pattern'), z.refine((p) => p !== '!', 'empty pattern after !')))
+  .array(
+    z.string().check(
+      z.minLength(1, 'empty pattern'),
+      z.refine((p) => p !== '!', 'empty pattern after !'),
+    ),
+  )
   .check(
     z.minLength(1, 'list is empty; omit the key for the default'),
-    z.refine((patterns) => patterns.length === 0 || patterns.some((p) => !p.startsWith('!')), 'only exclusions (!…): no stage would be production; list the stages that are'),
+    z.refine(
+      (patterns) => patterns.length === 0 || patterns.some((p) => !p.startsWith('!')),
+      'only exclusions (!…): no stage would be production; list the stages that are',
+    ),
   );
 
 /** The key's old place in the config, and the problem it gets (an old key is never silently ignored). */

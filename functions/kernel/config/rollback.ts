@@ -7,7 +7,6 @@
 import { DURATION_PATTERN, parseDuration } from '../duration';
 import * as z from '../zod';
 import { DURATION_LIMITS, durationProblem } from './duration-limits';
-import type { Config } from './schema';
 
 const duration = z.string().check(z.regex(DURATION_PATTERN, 'must be a duration such as 30m, 4h, 2d or 1d12h'));
 // Names exactly as the APIs take them: IAM resources and RollbackStage need the real names, not globs.
@@ -44,6 +43,8 @@ export const RollbackSchema = z.strictObject({
   guards: z.array(GuardSchema).check(z.minLength(1, 'at least one guard')),
 });
 export type RollbackConfig = z.infer<typeof RollbackSchema>;
+/** The part of the config these functions read (the whole Config fits). */
+export type RollbackSection = { readonly rollback?: RollbackConfig | undefined };
 
 /** A guard with the section's defaults applied, durations in milliseconds. */
 export interface EffectiveGuard {
@@ -58,7 +59,7 @@ export interface EffectiveGuard {
 }
 
 /** The guard named `name`, with defaults applied; undefined when the config has none of that name. */
-export function effectiveGuard(config: Pick<Config, 'rollback'>, name: string): EffectiveGuard | undefined {
+export function effectiveGuard(config: RollbackSection, name: string): EffectiveGuard | undefined {
   const section = config.rollback;
   const guard = section?.guards.find((g) => g.name === name);
   if (!section || !guard) return undefined;
@@ -79,13 +80,13 @@ export function effectiveGuard(config: Pick<Config, 'rollback'>, name: string): 
  *
  * @example guardedStages(config) // [{ pipeline: 'web-frontend', stage: 'Deploy' }]
  */
-export function guardedStages(config: Pick<Config, 'rollback'>): Array<{ pipeline: string; stage: string }> {
+export function guardedStages(config: RollbackSection): Array<{ pipeline: string; stage: string }> {
   const stages = (config.rollback?.guards ?? []).flatMap((g) => (g.pipeline ? [{ pipeline: g.pipeline.name, stage: g.pipeline.stage }] : []));
   return uniqueBy(stages, (s) => `${s.pipeline}/${s.stage}`);
 }
 
 /** The CodeDeploy deployment groups an alarm guards (IAM resources of the rollback functions). */
-export function guardedDeploymentGroups(config: Pick<Config, 'rollback'>): Array<{ application: string; deploymentGroup: string }> {
+export function guardedDeploymentGroups(config: RollbackSection): Array<{ application: string; deploymentGroup: string }> {
   const groups = (config.rollback?.guards ?? []).flatMap((g) => (g.codedeploy ? [g.codedeploy] : []));
   return uniqueBy(groups, (g) => `${g.application}/${g.deploymentGroup}`);
 }
@@ -100,7 +101,7 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
  * Problems a schema cannot see. A target guarded twice is refused: the two guards' bake windows,
  * modes and cooldowns would disagree about one rollback (list every alarm in one guard instead).
  */
-export function rollbackProblems(config: Config): string[] {
+export function rollbackProblems(config: RollbackSection): string[] {
   const section = config.rollback;
   if (!section) return [];
   const problems = writtenDurationProblems(section, 'rollback');

@@ -1,5 +1,5 @@
 import { formatIssue } from '../issues';
-import { ConfigSchema, type Config } from './schema';
+import { type Config, ConfigSchema } from './schema';
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
 

@@ -4,7 +4,7 @@
  * alias that contains itself, and alias bombs, past `maxAliasCount`, "Excessive alias count").
  * The config and the policy file read through it, so `warden validate` reports them as problems.
  */
-import { isAlias, isCollection, isPair, isScalar, parseDocument, visit, type Document, type Node } from 'yaml';
+import { type Document, isAlias, isCollection, isPair, isScalar, type Node, parseDocument, visit } from 'yaml';
 import { formatPath } from '../issues';
 
 export type YamlResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problems: string[] };

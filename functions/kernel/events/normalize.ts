@@ -1,5 +1,5 @@
 import type { Fact, Observation, RunLink, RunRef, Subject } from './observation';
-import { DetailType, type AwsEvent } from './schemas';
+import { type AwsEvent, DetailType } from './schemas';
 
 /**
  * Turns one parsed AWS event into observations about runs (usually one; a failed build also
@@ -63,7 +63,13 @@ function pipelineObservation(event: PipelineEvent, where: Where): RunPart {
     errorCode: result?.['error-code'],
   };
   const version = typeof a.version === 'number' ? a.version : Number(a.version);
-  return { run, subject, fact, links: actionLinks(a.type.provider, result?.['external-execution-id']), ...(Number.isInteger(version) ? { pipelineVersion: version } : {}) };
+  return {
+    run,
+    subject,
+    fact,
+    links: actionLinks(a.type.provider, result?.['external-execution-id']),
+    ...(Number.isInteger(version) ? { pipelineVersion: version } : {}),
+  };
 }
 
 /** CodePipeline action providers that run a CodeDeploy deployment. */
@@ -106,7 +112,15 @@ function buildObservations(event: BuildEvent): Fact[] {
   const info = d['additional-information'];
   if (event['detail-type'] === DetailType.buildPhase) {
     const p = event.detail;
-    return [{ type: 'build-phase', buildId, phase: p['completed-phase'], status: p['completed-phase-status'] ?? 'SUCCEEDED', context: phaseContext(p['completed-phase-context']) }];
+    return [
+      {
+        type: 'build-phase',
+        buildId,
+        phase: p['completed-phase'],
+        status: p['completed-phase-status'] ?? 'SUCCEEDED',
+        context: phaseContext(p['completed-phase-context']),
+      },
+    ];
   }
   const s = event.detail;
   const build: Fact = {
@@ -131,7 +145,10 @@ function buildObservations(event: BuildEvent): Fact[] {
 /** Phase context arrives as a list, or as a string holding a JSON list (`"[]"`, `"[: ...]"`). */
 function phaseContext(context: string | readonly string[] | undefined): string | undefined {
   const parts = typeof context === 'string' ? splitContext(context) : (context ?? []);
-  const text = parts.map((s) => s.replace(/^:\s*/, '').trim()).filter(Boolean).join('\n');
+  const text = parts
+    .map((s) => s.replace(/^:\s*/, '').trim())
+    .filter(Boolean)
+    .join('\n');
   return text || undefined;
 }
 
@@ -153,10 +170,21 @@ function deploymentObservation(event: DeploymentEvent, where: Where): RunPart {
   const subject = { ...where, application: d.application };
   const linkable = { kind: 'deployment' as const, externalId: d.deploymentId, group: { application: d.application, deploymentGroup: d.deploymentGroup } };
   if (event['detail-type'] === DetailType.instanceState) {
-    const instanceId = event.detail.instanceId ?? event.resources.find((r) => r.includes(':instance/'))?.split('/').pop() ?? 'instance';
+    const instanceId =
+      event.detail.instanceId ??
+      event.resources
+        .find((r) => r.includes(':instance/'))
+        ?.split('/')
+        .pop() ??
+      'instance';
     return { run, subject, linkable, fact: { type: 'instance', deploymentId: d.deploymentId, instanceId, state: d.state } };
   }
-  return { run, subject, linkable, fact: { type: 'deployment', deploymentId: d.deploymentId, application: d.application, group: d.deploymentGroup, state: d.state } };
+  return {
+    run,
+    subject,
+    linkable,
+    fact: { type: 'deployment', deploymentId: d.deploymentId, application: d.application, group: d.deploymentGroup, state: d.state },
+  };
 }
 
 type PackageEvent = Extract<AwsEvent, { detail: { packageName: string } }>;

@@ -1,6 +1,6 @@
 import { EventRejectedError } from '../errors';
 import { formatPath } from '../issues';
-import { AwsEventSchema, DetailType, type AwsEvent } from './schemas';
+import { type AwsEvent, AwsEventSchema, DetailType } from './schemas';
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(DetailType));
 

@@ -147,8 +147,7 @@ const alarmDetail = z.object({
   previousState: z.optional(alarmState),
 });
 
-const event = <T extends string, D extends z.ZodMiniType>(detailType: T, detail: D) =>
-  z.object({ ...envelope, 'detail-type': z.literal(detailType), detail });
+const event = <T extends string, D extends z.ZodMiniType>(detailType: T, detail: D) => z.object({ ...envelope, 'detail-type': z.literal(detailType), detail });
 
 /** One schema per detail-type, discriminated on `detail-type`. */
 export const AwsEventSchema = z.discriminatedUnion('detail-type', [

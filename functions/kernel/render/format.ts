@@ -41,6 +41,7 @@ export function esc(text: string): string {
  */
 export function slackUrl(url: string | undefined): string | undefined {
   if (!url || url.length > MAX_URL || !/^https?:\/\//i.test(url) || !URL.canParse(url)) return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters in a URL are encoded, never sent raw
   return url.replace(/[<>|\s\u0000-\u001f\u007f]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
 }
 
@@ -67,12 +68,7 @@ export const MAX_FALLBACK_TEXT = 3_000;
  * @example fallbackText('*<https://x|web>* failed: &lt;!here&gt;') // 'web failed: &lt;!here&gt;'
  */
 export function fallbackText(mrkdwn: string): string {
-  return clip(
-    mrkdwn
-      .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
-      .replace(/[*_`]/g, ''),
-    MAX_FALLBACK_TEXT,
-  );
+  return clip(mrkdwn.replace(/<([^|>]+)\|([^>]+)>/g, '$2').replace(/[*_`]/g, ''), MAX_FALLBACK_TEXT);
 }
 
 /**
@@ -116,10 +112,8 @@ export const consoleUrl = {
     `${CONSOLE(s.region)}/codesuite/codepipeline/pipelines/${enc(s.pipeline ?? '')}/executions/${enc(executionId)}/timeline?region=${enc(s.region)}`,
   build: (s: Subject, buildId: string) =>
     `${CONSOLE(s.region)}/codesuite/codebuild/${enc(s.account)}/projects/${enc(buildId.split(':')[0] ?? '')}/build/${enc(buildId)}/?region=${enc(s.region)}`,
-  deployment: (s: Subject, deploymentId: string) =>
-    `${CONSOLE(s.region)}/codesuite/codedeploy/deployments/${enc(deploymentId)}?region=${enc(s.region)}`,
+  deployment: (s: Subject, deploymentId: string) => `${CONSOLE(s.region)}/codesuite/codedeploy/deployments/${enc(deploymentId)}?region=${enc(s.region)}`,
   repository: (s: Subject, domainOwner: string, domain: string, repository: string) =>
     `${CONSOLE(s.region)}/codesuite/codeartifact/d/${enc(domainOwner)}/${enc(domain)}/r/${enc(repository)}?region=${enc(s.region)}`,
-  alarm: (s: Subject, alarm: string) =>
-    `${CONSOLE(s.region)}/cloudwatch/home?region=${enc(s.region)}#alarmsV2:alarm/${enc(alarm)}`,
+  alarm: (s: Subject, alarm: string) => `${CONSOLE(s.region)}/cloudwatch/home?region=${enc(s.region)}#alarmsV2:alarm/${enc(alarm)}`,
 };

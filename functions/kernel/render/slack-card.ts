@@ -2,14 +2,15 @@
  * The run card: the one top-level Slack message of a run, rendered from its facts alone (so the
  * same facts always give the same blocks, whatever order they arrived in).
  */
-import type { SlackBlock } from './blocks';
-import type { Level } from '../config/schema';
+
+import { isTerminal } from '../card/outcome';
+import type { RunCard } from '../card/types';
 import type { BuildView, CardView, DeploymentView, StageView } from '../card/view';
 import { viewOf } from '../card/view';
-import type { RunCard } from '../card/types';
-import { isTerminal } from '../card/outcome';
+import type { Level } from '../config/schema';
 import type { Subject } from '../events/observation';
-import { clip, consoleUrl, esc, fallbackText, ICON, link, shortId, when, WORD } from './format';
+import type { SlackBlock } from './blocks';
+import { clip, consoleUrl, esc, fallbackText, ICON, link, shortId, WORD, when } from './format';
 
 export interface RenderedMessage {
   /** Fallback text: notifications, screen readers, and the terminal replay. */
@@ -34,7 +35,11 @@ export function renderCard(card: RunCard, level: Level): RenderedMessage {
   const { headline, lines, facts } = body(card, view, level);
   // Every part is a function of the facts (no "updated at" stamp), so equal facts render equal blocks
   // and a channel is updated exactly when what it shows changes.
-  const blocks = [section(`${ICON[view.outcome]} ${headline}`), ...(lines.length ? [section(lines.join('\n'))] : []), context([...facts, timing(card.run.kind, view)])];
+  const blocks = [
+    section(`${ICON[view.outcome]} ${headline}`),
+    ...(lines.length ? [section(lines.join('\n'))] : []),
+    context([...facts, timing(card.run.kind, view)]),
+  ];
   return { text: fallbackText(headline), blocks };
 }
 
@@ -111,7 +116,11 @@ function packageBody(s: Subject, view: CardView, where: string): Body {
 function alarmBody(s: Subject, view: CardView, where: string): Body {
   const a = view.alarm;
   const state = a?.state === 'ALARM' ? 'is in ALARM' : a?.state === 'OK' ? 'recovered (OK)' : `is ${esc(a?.state ?? 'unknown')}`;
-  return { headline: `*${link(consoleUrl.alarm(s, s.alarm ?? ''), s.alarm ?? 'alarm')}* ${state}`, lines: a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : [], facts: [where] };
+  return {
+    headline: `*${link(consoleUrl.alarm(s, s.alarm ?? ''), s.alarm ?? 'alarm')}* ${state}`,
+    lines: a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : [],
+    facts: [where],
+  };
 }
 
 function deploymentLine(s: Subject, d: DeploymentView): string {
@@ -158,7 +167,13 @@ function stageLines(stage: StageView, level: Level): string[] {
     const failed = stage.actions.filter((a) => a.outcome === 'failed').map((a) => esc(a.action));
     return [failed.length ? `${head} — ${failed.join(', ')} failed` : head];
   }
-  return [head, ...stage.actions.map((a) => `      ${ICON[a.outcome]} ${link(a.externalUrl, a.action)} _${esc(a.provider)}_${a.summary && a.outcome === 'failed' ? ` — ${esc(clip(a.summary, 200))}` : ''}`)];
+  return [
+    head,
+    ...stage.actions.map(
+      (a) =>
+        `      ${ICON[a.outcome]} ${link(a.externalUrl, a.action)} _${esc(a.provider)}_${a.summary && a.outcome === 'failed' ? ` — ${esc(clip(a.summary, 200))}` : ''}`,
+    ),
+  ];
 }
 
 function buildLine(s: Subject, b: BuildView): string {
@@ -167,14 +182,14 @@ function buildLine(s: Subject, b: BuildView): string {
 }
 
 function buildDetail(b: BuildView): string[] {
-  const phases = b.failedPhases.map((p) => `${ICON.failed} phase *${esc(p.phase)}* ${esc(p.status.toLowerCase())}${p.context ? `: ${esc(clip(p.context, 300))}` : ''}`);
+  const phases = b.failedPhases.map(
+    (p) => `${ICON.failed} phase *${esc(p.phase)}* ${esc(p.status.toLowerCase())}${p.context ? `: ${esc(clip(p.context, 300))}` : ''}`,
+  );
   const current = b.outcome === 'running' && b.currentPhase ? [`phase ${esc(b.currentPhase)}`] : [];
   const logs = b.logLink ? [link(b.logLink, 'build logs')] : [];
   return [...current, ...phases, ...logs];
 }
 
 function instanceLine(d: DeploymentView): string {
-  return (Object.entries(d.instances) as [keyof typeof WORD, number][])
-    .map(([outcome, n]) => `${n} instance${n === 1 ? '' : 's'} ${WORD[outcome]}`)
-    .join(', ');
+  return (Object.entries(d.instances) as [keyof typeof WORD, number][]).map(([outcome, n]) => `${n} instance${n === 1 ? '' : 's'} ${WORD[outcome]}`).join(', ');
 }

@@ -26,7 +26,12 @@ export function blocksToText(blocks: readonly SlackBlock[], options: TextOptions
       const fields = block['fields'] as { text?: string }[] | undefined;
       const elements = (block['elements'] as { text?: string | { text?: string } }[] | undefined) ?? [];
       if (block['type'] === 'actions') return elements.map((e) => `[${typeof e.text === 'object' ? (e.text.text ?? '') : ''}]`).join(' ');
-      const raw = block['type'] === 'context' ? elements.map((e) => (typeof e.text === 'string' ? e.text : '')).join(' · ') : fields ? fields.map((f) => f.text ?? '').join('\n') : (text?.text ?? '');
+      const raw =
+        block['type'] === 'context'
+          ? elements.map((e) => (typeof e.text === 'string' ? e.text : '')).join(' · ')
+          : fields
+            ? fields.map((f) => f.text ?? '').join('\n')
+            : (text?.text ?? '');
       return mrkdwnToText(raw, options);
     })
     .filter(Boolean)
@@ -35,7 +40,12 @@ export function blocksToText(blocks: readonly SlackBlock[], options: TextOptions
 
 export function mrkdwnToText(mrkdwn: string, options: TextOptions): string {
   return mrkdwn
-    .replace(/```([\s\S]*?)```/g, (_m, code: string) => code.split('\n').map((l) => `    ${l}`).join('\n'))
+    .replace(/```([\s\S]*?)```/g, (_m, code: string) =>
+      code
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n'),
+    )
     .replace(/<!subteam\^([A-Z0-9]+)>/g, '@$1')
     .replace(/<!(here|channel)>/g, '@$1')
     .replace(/<@([A-Z0-9]+)>/g, '@$1')

@@ -99,8 +99,8 @@ export function parseInteraction(body: string): InteractionParse {
 }
 
 function toInteraction(p: z.infer<typeof BlockActionsSchema>): SlackInteraction {
-  // The clicked element: Slack sends one action per block_actions payload.
-  const action = p.actions[0]!;
+  // The clicked element: Slack sends one action per block_actions payload (the schema requires one).
+  const [action] = p.actions as [z.infer<typeof ActionSchema>, ...unknown[]];
   return {
     type: 'block_actions',
     actionId: action.action_id,

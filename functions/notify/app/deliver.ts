@@ -2,16 +2,17 @@
  * Performs a delivery plan and records, on the card, exactly what went out, even when a later step
  * fails: a retry then sends only what is missing, never a second card or a second thread reply.
  */
-import type { BuildLogsPort } from '../../kernel/ports';
+
+import { absorb } from '../../kernel/card/merge';
 import type { FactRecord, RunCard, SlackPlacement } from '../../kernel/card/types';
 import { CardConflictError } from '../../kernel/errors';
+import type { BuildLogsPort } from '../../kernel/ports';
+import { type Delivered, recordDelivery, releaseClaims } from '../domain/delivery';
+import { renderEmail } from '../domain/email';
 import { logRefFor } from '../domain/logs';
-import { recordDelivery, releaseClaims, type Delivered } from '../domain/delivery';
 import type { Plan } from '../domain/plan';
-import { absorb } from '../../kernel/card/merge';
-import { renderEmail } from '../../kernel/render/email';
 import { renderFailure } from '../domain/slack-thread';
-import type { NotifyDeps } from './notify-event';
+import type { NotifyDeps } from './deps';
 
 interface Progress {
   placements: Record<string, SlackPlacement>;

@@ -3,35 +3,21 @@
  * deliver → store. Shared by the Lambda handler and by `warden replay`, which differ only in the
  * adapters they pass.
  */
-import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, SlackPort } from '../../kernel/ports';
 import { absorb, emptyCard, merge } from '../../kernel/card/merge';
 import type { RunCard } from '../../kernel/card/types';
-import type { Config } from '../../kernel/config/schema';
-import type { GlobCompiler } from '../../kernel/glob';
+import { policyFor } from '../../kernel/config/approvals';
 import { CardBusyError, CardConflictError, PermanentError } from '../../kernel/errors';
 import { DEPLOY_PROVIDERS, normalize } from '../../kernel/events/normalize';
 import type { Observation } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
+import { destinationsFor } from '../../kernel/routing';
 import { claimChannels } from '../domain/delivery';
 import { isEmptyPlan, planDelivery } from '../domain/plan';
-import { policyFor } from '../../approvals/domain/request';
-import { destinationsFor } from '../../kernel/routing';
 import { deliver } from './deliver';
-import { deploymentGroupKey, ownKeyOf, resolveRun, type ResolvedRun } from './resolve-run';
+import type { NotifyDeps } from './deps';
+import { deploymentGroupKey, ownKeyOf, type ResolvedRun, resolveRun } from './resolve-run';
 
-export interface NotifyDeps {
-  readonly config: Config;
-  /** Compiles the routes' globs (picomatch in the CLI, precompiled in Lambda). */
-  readonly globs: GlobCompiler;
-  readonly store: CardStorePort;
-  readonly slack: SlackPort;
-  readonly email: EmailPort;
-  readonly logs: BuildLogsPort;
-  readonly pipelines: PipelinesPort;
-  /** The stack's own SNS topic, for routes whose email topic is `default`. */
-  readonly defaultTopicArn: string;
-  readonly now: () => Date;
-}
+export type { NotifyDeps };
 
 export type NotifyResult = 'delivered' | 'unchanged' | 'parked';
 
@@ -76,7 +62,8 @@ async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyRes
     return card === before ? 'unchanged' : 'parked';
   }
   const pipeline = card.subject.pipeline;
-  const approvalHasPolicy = (stage: string, action: string) => pipeline !== undefined && policyFor(deps.config.approvals, { pipeline, stage, action }, deps.globs) !== undefined;
+  const approvalHasPolicy = (stage: string, action: string) =>
+    pipeline !== undefined && policyFor(deps.config.approvals, { pipeline, stage, action }, deps.globs) !== undefined;
   const plan = planDelivery(card, destinationsFor(deps.config, card.run.kind, card.subject, deps.globs), { approvalHasPolicy });
   if (isEmptyPlan(plan)) {
     if (card !== before) await deps.store.put(card, version);
@@ -118,7 +105,12 @@ async function linkRelated(card: RunCard, observations: readonly Observation[], 
         if (error instanceof PermanentError) return undefined;
         throw error;
       });
-    if (target) await deps.store.putLink('deployment-group', deploymentGroupKey(card.subject, { application: target.application, deploymentGroup: target.deploymentGroup }), card.run.key);
+    if (target)
+      await deps.store.putLink(
+        'deployment-group',
+        deploymentGroupKey(card.subject, { application: target.application, deploymentGroup: target.deploymentGroup }),
+        card.run.key,
+      );
   }
   return result;
 }

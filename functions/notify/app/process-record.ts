@@ -5,8 +5,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { DeadLetterPort } from '../../kernel/ports';
 import { EventRejectedError, PermanentError } from '../../kernel/errors';
+import type { DeadLetterPort } from '../../kernel/ports';
 import type { NotifyResult } from './notify-event';
 
 /** Powertools' Logger in Lambda; a silent stand-in in replay. */
@@ -44,7 +44,7 @@ export async function processRecord(body: string, deps: RecordDeps): Promise<Rec
   }
 }
 
-function asRejected(error: unknown): EventRejectedError | PermanentError & { problems: readonly string[] } | undefined {
+function asRejected(error: unknown): EventRejectedError | (PermanentError & { problems: readonly string[] }) | undefined {
   if (error instanceof SyntaxError) return new EventRejectedError([`body: not JSON (${error.message})`], { cause: error });
   if (error instanceof EventRejectedError) return error;
   // Powertools idempotency wraps the handler's error; look one level down.

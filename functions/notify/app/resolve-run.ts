@@ -3,10 +3,11 @@
  * on that pipeline's card; a build a pipeline started but has not named yet is parked on a card
  * of its own (never posted) until the action arrives and absorbs it.
  */
-import type { CardStorePort } from '../../kernel/ports';
+
 import { outcomeOf } from '../../kernel/card/outcome';
 import { DEPLOY_PROVIDERS } from '../../kernel/events/normalize';
 import type { DeploymentGroupRef, Observation, RunRef, Subject } from '../../kernel/events/observation';
+import type { CardStorePort } from '../../kernel/ports';
 
 export interface ResolvedRun {
   readonly run: RunRef;

@@ -2,7 +2,7 @@
  * The last lines of a CodeBuild log from CloudWatch Logs, cleaned for a chat message: no colour
  * codes, no trailing newlines, no line long enough to swamp the thread.
  */
-import { GetLogEventsCommand, type CloudWatchLogsClient, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import { type CloudWatchLogsClient, GetLogEventsCommand, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { PermanentError, RetryableError } from '../../kernel/errors';
 import type { BuildLogsPort } from '../../kernel/ports';
 import { describeAwsError, isTransientAwsError } from '../../shared/aws-errors';
@@ -16,6 +16,7 @@ const API_LIMIT_MAX = 10_000;
  * ANSI escape sequences: CSI (colours, cursor moves: ESC [ … final byte), OSC (titles, links:
  * ESC ] … BEL or ESC \) and the two-byte ones. Build tools print them even without a terminal.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escape sequences is the point
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 
 /**

@@ -1,19 +1,12 @@
-/** Email (SNS) for the same notifications: a subject that fits SNS, a body a person can read. */
-import { viewOf } from '../card/view';
-import type { FactRecord, RunCard } from '../card/types';
-import type { Outcome } from '../events/observation';
-import { clip, shortId } from './format';
-import { renderCard } from './slack-card';
-import { renderFailure } from '../../notify/domain/slack-thread';
-import { blocksToText } from './text';
-
-/** One email, as SNS publishes it. */
-export interface Email {
-  readonly topicArn: string;
-  /** At most 100 characters, one line (SNS's limits for email subjects). */
-  readonly subject: string;
-  readonly body: string;
-}
+/** The run card by email (SNS): a subject that fits SNS, a body a person can read. */
+import type { FactRecord, RunCard } from '../../kernel/card/types';
+import { viewOf } from '../../kernel/card/view';
+import type { Outcome } from '../../kernel/events/observation';
+import type { Email } from '../../kernel/render/email';
+import { clip, shortId } from '../../kernel/render/format';
+import { renderCard } from '../../kernel/render/slack-card';
+import { blocksToText } from '../../kernel/render/text';
+import { renderFailure } from './slack-thread';
 
 export interface EmailContent {
   /** Failures to explain in the body, each with its log tail. */

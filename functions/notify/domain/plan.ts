@@ -2,13 +2,14 @@
  * What to send for a run now that its card changed: pure, so every decision is a table test.
  * The handler performs the plan and records what it delivered back on the card.
  */
-import { outcomeOf, isTerminal } from '../../kernel/card/outcome';
+
 import { entityKey } from '../../kernel/card/merge';
+import { isTerminal, outcomeOf } from '../../kernel/card/outcome';
 import type { FactRecord, RunCard } from '../../kernel/card/types';
 import type { Level } from '../../kernel/config/schema';
-import type { Destinations } from '../../kernel/routing';
-import { renderCard, type RenderedMessage } from '../../kernel/render/slack-card';
 import { fingerprint } from '../../kernel/fingerprint';
+import { type RenderedMessage, renderCard } from '../../kernel/render/slack-card';
+import type { Destinations } from '../../kernel/routing';
 
 export interface CardStep {
   readonly channel: string;

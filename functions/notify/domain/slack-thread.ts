@@ -5,9 +5,9 @@
 import type { FactRecord, RunCard } from '../../kernel/card/types';
 import { viewOf } from '../../kernel/card/view';
 import { buildKey } from '../../kernel/events/normalize';
+import type { SlackBlock } from '../../kernel/render/blocks';
 import { clip, consoleUrl, esc, fallbackText, ICON, link } from '../../kernel/render/format';
 import type { RenderedMessage } from '../../kernel/render/slack-card';
-import type { SlackBlock } from '../../kernel/render/blocks';
 
 export interface FailureDetail {
   /** `U…`/`W…` users, `S…` user groups, `here`, `channel`. */
@@ -70,7 +70,9 @@ function describe(card: RunCard, failure: FactRecord): Described {
       };
     }
     case 'build': {
-      const phase = viewOf(card).builds.find((b) => b.buildId === f.buildId)?.failedPhases.find((p) => p.context);
+      const phase = viewOf(card)
+        .builds.find((b) => b.buildId === f.buildId)
+        ?.failedPhases.find((p) => p.context);
       return {
         title: `*${esc(f.project)}* build ${f.state === 'TIMED_OUT' ? 'timed out' : 'failed'}${phase ? ` in ${esc(phase.phase)}` : ''}`,
         reason: phase?.context,
@@ -78,7 +80,10 @@ function describe(card: RunCard, failure: FactRecord): Described {
       };
     }
     case 'deployment':
-      return { title: `*${esc(f.application)} / ${esc(f.group)}* deployment ${esc(f.deploymentId)} failed`, links: [link(consoleUrl.deployment(s, f.deploymentId), 'deployment')] };
+      return {
+        title: `*${esc(f.application)} / ${esc(f.group)}* deployment ${esc(f.deploymentId)} failed`,
+        links: [link(consoleUrl.deployment(s, f.deploymentId), 'deployment')],
+      };
     default:
       return { title: `${esc(f.type)} failed`, links: [] };
   }

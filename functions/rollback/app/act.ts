@@ -30,13 +30,18 @@ async function act(state: RollbackState, deps: RollbackDeps): Promise<Progress> 
       if ((await deps.deploy.stop(d.deploymentId)) === 'already-ended' && d.to && t.kind === 'codedeploy') {
         // It finished between the decision and the stop: a success is now one to redeploy over.
         const ended = await deps.deploy.deployment(d.deploymentId);
-        if (ended?.status === 'Succeeded') return { ...base, phase: 'watching-deployment', deploymentId: await redeploy(state, t, { from: d.from?.label ?? d.deploymentId, to: d.to }, deps) };
+        if (ended?.status === 'Succeeded')
+          return { ...base, phase: 'watching-deployment', deploymentId: await redeploy(state, t, { from: d.from?.label ?? d.deploymentId, to: d.to }, deps) };
       }
       return { ...base, phase: 'stopping-deployment', deploymentId: d.deploymentId };
     }
     case 'redeploy':
       if (t.kind !== 'codedeploy') throw new PermanentError('redeploy decided for a pipeline target');
-      return { ...base, phase: 'watching-deployment', deploymentId: await redeploy(state, t, { from: d.from.revision?.label ?? d.from.deploymentId, to: d.to.revision }, deps) };
+      return {
+        ...base,
+        phase: 'watching-deployment',
+        deploymentId: await redeploy(state, t, { from: d.from.revision?.label ?? d.from.deploymentId, to: d.to.revision }, deps),
+      };
     case 'rollback-stage':
       if (t.kind !== 'pipeline') throw new PermanentError('stage rollback decided for a CodeDeploy target');
       if (d.stopFirst) {
@@ -72,7 +77,12 @@ async function announce(state: RollbackState, deps: RollbackDeps): Promise<Where
   const message = renderRollback(state, 'started');
   const slack: Where['slack'] = [];
   for (const place of state.where.slack) {
-    const posted = await deps.slack.postMessage({ channel: place.channel, text: message.text, blocks: message.blocks, ...(place.threadTs ? { threadTs: place.threadTs, broadcast: true } : {}) });
+    const posted = await deps.slack.postMessage({
+      channel: place.channel,
+      text: message.text,
+      blocks: message.blocks,
+      ...(place.threadTs ? { threadTs: place.threadTs, broadcast: true } : {}),
+    });
     slack.push({ channel: place.channel, threadTs: place.threadTs ?? posted.ts });
   }
   return { ...state.where, slack };

@@ -1,6 +1,7 @@
 /** The Check step: one look at the rollback under way, and (for a stopped stage) the rollback itself. */
-import { advance, type Observed, type Progress } from '../domain/progress';
+
 import { PermanentError } from '../../kernel/errors';
+import { advance, type Observed, type Progress } from '../domain/progress';
 import { startStageRollback } from './act';
 import type { RollbackDeps } from './deps';
 import type { RollbackState } from './state';
@@ -26,7 +27,13 @@ async function observe(state: RollbackState, progress: Progress, deps: RollbackD
       const d = await deps.deploy.deployment(id);
       if (!d) throw new PermanentError(`deployment ${id} no longer exists`);
       const rb = d.rollbackInfo;
-      return { kind: 'deployment', id, status: d.status, ...(rb?.rollbackDeploymentId ? { rollbackDeploymentId: rb.rollbackDeploymentId } : {}), ...(rb?.message ? { message: rb.message } : {}) };
+      return {
+        kind: 'deployment',
+        id,
+        status: d.status,
+        ...(rb?.rollbackDeploymentId ? { rollbackDeploymentId: rb.rollbackDeploymentId } : {}),
+        ...(rb?.message ? { message: rb.message } : {}),
+      };
     }
     case 'stopping-stage': {
       if (state.target.kind !== 'pipeline') throw new PermanentError('check: stage phase on a CodeDeploy target');

@@ -3,11 +3,11 @@
  * that a second execution for the same target (another alarm, the same alarm flapping) within the
  * cooldown only reports.
  */
-import { effectiveGuard, type EffectiveGuard } from '../../kernel/config/rollback';
+import { type EffectiveGuard, effectiveGuard } from '../../kernel/config/rollback';
 import { PermanentError } from '../../kernel/errors';
 import { decideRollback } from '../domain/decide';
 import { cooldownCutoff } from '../domain/episode';
-import { isAction, targetKey, type Decision, type RollbackWorld } from '../domain/types';
+import { type Decision, isAction, type RollbackWorld, targetKey } from '../domain/types';
 import type { RollbackDeps } from './deps';
 import type { RollbackInput, RollbackState } from './state';
 import { whereToExplain } from './where';
@@ -26,7 +26,12 @@ export async function decideStep(input: RollbackInput, executionName: string, de
       decision = await decide({ ...world, episode: await deps.episodes.get(key) });
     }
   }
-  deps.logger.info('rollback decided', { target: key, alarm: input.alarm.name, decision: decision.kind, ...(decision.kind === 'notify' ? { code: decision.code } : {}) });
+  deps.logger.info('rollback decided', {
+    target: key,
+    alarm: input.alarm.name,
+    decision: decision.kind,
+    ...(decision.kind === 'notify' ? { code: decision.code } : {}),
+  });
   const where = await whereToExplain({ alarm: input.alarm, target: input.target, guard, decision }, deps);
   return { ...input, executionName, decidedAt: now.toISOString(), decision, where };
 }

@@ -1,16 +1,12 @@
 /** What the rollback flow needs from the outside world; wired in functions/rollback/wiring.ts. */
+
+import type { Config } from '../../kernel/config/schema';
+import type { GlobCompiler } from '../../kernel/glob';
+import type { FlowLogger } from '../../kernel/logger';
 import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
 import type { RollbackDeployPort } from '../aws/codedeploy';
 import type { RollbackPipelinePort } from '../aws/codepipeline';
 import type { EpisodeStorePort } from '../aws/episodes';
-import type { Config } from '../../kernel/config/schema';
-import type { GlobCompiler } from '../../kernel/glob';
-
-/** The few logger methods the flow uses (a Powertools Logger fits). */
-export interface FlowLogger {
-  info(message: string, ...extra: Array<Record<string, unknown>>): void;
-  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
-}
 
 export interface RollbackDeps {
   readonly config: Config;

@@ -3,13 +3,14 @@
  * target, named after the alarm, the target and the state-change time. A duplicate event (same
  * alarm, same time) gets the same name, and Step Functions starts nothing for a name already used.
  */
+
+import type { Config } from '../../kernel/config/schema';
 import { EventRejectedError } from '../../kernel/errors';
 import { executionName } from '../../kernel/execution-name';
+import type { GlobCompiler } from '../../kernel/glob';
+import type { ExecutionsPort } from '../../shared/executions';
 import { alarmOf, guardedTargets } from '../domain/alarm';
 import { targetKey } from '../domain/types';
-import type { ExecutionsPort } from '../../shared/executions';
-import type { Config } from '../../kernel/config/schema';
-import type { GlobCompiler } from '../../kernel/glob';
 import type { RollbackInput } from './state';
 
 export interface StarterDeps {

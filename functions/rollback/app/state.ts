@@ -2,9 +2,10 @@
  * The rollback execution's state, as it travels between the state machine's steps: the starter's
  * input, then the decision and where to explain it, then the progress of the rollback.
  */
+
+import * as z from '../../kernel/zod';
 import { Progress } from '../domain/progress';
 import { AlarmInfo, Decision, Target } from '../domain/types';
-import * as z from '../../kernel/zod';
 
 /** What the starter hands each execution: one alarm, one guarded target, the guard that maps them. */
 export const RollbackInput = z.object({ alarm: AlarmInfo, target: Target, guard: z.string().check(z.minLength(1)) });

@@ -29,7 +29,10 @@ export function affectedRun(target: Target, decision: Decision): { deploymentId?
   }
 }
 
-export async function whereToExplain(input: { alarm: AlarmInfo; target: Target; guard: EffectiveGuard; decision: Decision }, deps: RollbackDeps): Promise<Where> {
+export async function whereToExplain(
+  input: { alarm: AlarmInfo; target: Target; guard: EffectiveGuard; decision: Decision },
+  deps: RollbackDeps,
+): Promise<Where> {
   const { alarm, target } = input;
   const base = { account: alarm.account, region: alarm.region };
   const subject: Subject = target.kind === 'codedeploy' ? { ...base, application: target.application } : { ...base, pipeline: target.pipeline };
@@ -49,7 +52,12 @@ export async function whereToExplain(input: { alarm: AlarmInfo; target: Target; 
 }
 
 /** The card of the run that was rolled back, if notify made one. */
-async function runCard(target: Target, run: { deploymentId?: string; executionId?: string }, alarm: AlarmInfo, deps: RollbackDeps): Promise<RunCard | undefined> {
+async function runCard(
+  target: Target,
+  run: { deploymentId?: string; executionId?: string },
+  alarm: AlarmInfo,
+  deps: RollbackDeps,
+): Promise<RunCard | undefined> {
   let runKey: string | undefined;
   if (run.deploymentId) {
     runKey = (await deps.cards.getLink('deployment', run.deploymentId)) ?? `deployment/${alarm.account}/${alarm.region}/${run.deploymentId}`;

@@ -4,18 +4,19 @@
  */
 import {
   BatchGetDeploymentsCommand,
+  type CodeDeployClient,
   CreateDeploymentCommand,
+  type DeploymentInfo,
   GetDeploymentCommand,
   GetDeploymentGroupCommand,
+  type GetDeploymentGroupCommandOutput,
   ListDeploymentsCommand,
-  StopDeploymentCommand,
-  type CodeDeployClient,
-  type DeploymentInfo,
   type RevisionLocation,
+  StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { PermanentError } from '../../kernel/errors';
-import type { DeployTarget, DeploymentView, GroupView, Revision } from '../domain/types';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
+import type { DeploymentView, DeployTarget, GroupView, Revision } from '../domain/types';
 
 export interface RollbackDeployPort {
   /** GetDeploymentGroup, ListDeployments (recent), BatchGetDeployments; deployments newest first. */
@@ -85,7 +86,9 @@ export function createRollbackDeployPort(client: CodeDeployClient): RollbackDepl
     const ids: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await call('ListDeployments', () => client.send(new ListDeploymentsCommand({ ...groupNames(target), createTimeRange: { start: since }, ...(nextToken ? { nextToken } : {}) })));
+      const page = await call('ListDeployments', () =>
+        client.send(new ListDeploymentsCommand({ ...groupNames(target), createTimeRange: { start: since }, ...(nextToken ? { nextToken } : {}) })),
+      );
       ids.push(...(page.deployments ?? []));
       nextToken = page.nextToken;
     } while (nextToken && ids.length < 100);
@@ -99,11 +102,12 @@ export function createRollbackDeployPort(client: CodeDeployClient): RollbackDepl
   };
   return {
     async group(target, now) {
-      let info;
+      let info: GetDeploymentGroupCommandOutput['deploymentGroupInfo'];
       try {
         info = (await client.send(new GetDeploymentGroupCommand(groupNames(target)))).deploymentGroupInfo;
       } catch (error) {
-        if (error instanceof Error && ['DeploymentGroupDoesNotExistException', 'ApplicationDoesNotExistException'].includes(error.name)) return { exists: false, alarms: [], autoRollbackOnAlarm: false, deployments: [] };
+        if (error instanceof Error && ['DeploymentGroupDoesNotExistException', 'ApplicationDoesNotExistException'].includes(error.name))
+          return { exists: false, alarms: [], autoRollbackOnAlarm: false, deployments: [] };
         throw classify('GetDeploymentGroup', error);
       }
       const alarmConfig = info?.alarmConfiguration;
@@ -135,7 +139,9 @@ export function createRollbackDeployPort(client: CodeDeployClient): RollbackDepl
       }
     },
     async create(target, { revision, description }) {
-      const out = await call('CreateDeployment', () => client.send(new CreateDeploymentCommand({ ...groupNames(target), revision: revision.location as RevisionLocation, description })));
+      const out = await call('CreateDeployment', () =>
+        client.send(new CreateDeploymentCommand({ ...groupNames(target), revision: revision.location as RevisionLocation, description })),
+      );
       if (!out.deploymentId) throw new PermanentError('CreateDeployment answered without a deployment id');
       return out.deploymentId;
     },

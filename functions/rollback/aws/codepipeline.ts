@@ -3,19 +3,20 @@
  * it, stopping a running execution, RollbackStage, and the status of the rollback execution.
  */
 import {
+  type CodePipelineClient,
   GetPipelineCommand,
+  type GetPipelineCommandOutput,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
+  type PipelineExecutionSummary,
   RollbackStageCommand,
   StopPipelineExecutionCommand,
-  type CodePipelineClient,
-  type PipelineExecutionSummary,
 } from '@aws-sdk/client-codepipeline';
 import { PermanentError } from '../../kernel/errors';
-import type { StageExecution, StageTarget, StageView } from '../domain/types';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
+import type { StageExecution, StageTarget, StageView } from '../domain/types';
 
 export interface RollbackPipelinePort {
   /** GetPipeline, GetPipelineState, ListActionExecutions, ListPipelineExecutions (all, and succeeded in the stage). */
@@ -60,10 +61,16 @@ function executionOf(summary: PipelineExecutionSummary): StageExecution | undefi
 /** @example const port = createRollbackPipelinePort(new CodePipelineClient({})); await port.stage({ kind: 'pipeline', pipeline: 'web', stage: 'Deploy' }) */
 export function createRollbackPipelinePort(client: CodePipelineClient): RollbackPipelinePort {
   const list = async (pipelineName: string, stageName?: string) =>
-    (await call('ListPipelineExecutions', () => client.send(new ListPipelineExecutionsCommand({ pipelineName, maxResults: RECENT, ...(stageName ? { filter: { succeededInStage: { stageName } } } : {}) })))).pipelineExecutionSummaries ?? [];
+    (
+      await call('ListPipelineExecutions', () =>
+        client.send(
+          new ListPipelineExecutionsCommand({ pipelineName, maxResults: RECENT, ...(stageName ? { filter: { succeededInStage: { stageName } } } : {}) }),
+        ),
+      )
+    ).pipelineExecutionSummaries ?? [];
   return {
     async stage(target) {
-      let pipeline;
+      let pipeline: GetPipelineCommandOutput['pipeline'];
       try {
         pipeline = (await client.send(new GetPipelineCommand({ name: target.pipeline }))).pipeline;
       } catch (error) {
@@ -82,7 +89,13 @@ export function createRollbackPipelinePort(client: CodePipelineClient): Rollback
       const times = await stageTimes(client, target, latestId.pipelineExecutionId);
       const { startTime: _s, endTime: _e, ...fromSummary } = (summary && executionOf(summary)) || {};
       // The stage's own status and times, not the whole execution's.
-      const latest: StageExecution = { ...fromSummary, executionId: latestId.pipelineExecutionId, status: latestId.status, ...(latestId.type ? { type: latestId.type } : {}), ...times };
+      const latest: StageExecution = {
+        ...fromSummary,
+        executionId: latestId.pipelineExecutionId,
+        status: latestId.status,
+        ...(latestId.type ? { type: latestId.type } : {}),
+        ...times,
+      };
       return { pipelineType, stageExists: true, latest, succeeded };
     },
     async stageStatus(target) {
@@ -104,13 +117,18 @@ export function createRollbackPipelinePort(client: CodePipelineClient): Rollback
       }
     },
     async rollback(target, targetPipelineExecutionId) {
-      const out = await call('RollbackStage', () => client.send(new RollbackStageCommand({ pipelineName: target.pipeline, stageName: target.stage, targetPipelineExecutionId })));
+      const out = await call('RollbackStage', () =>
+        client.send(new RollbackStageCommand({ pipelineName: target.pipeline, stageName: target.stage, targetPipelineExecutionId })),
+      );
       if (!out.pipelineExecutionId) throw new PermanentError('RollbackStage answered without an execution id');
       return out.pipelineExecutionId;
     },
     async rollbackSince(target, targetExecutionId, since) {
       const found = (await list(target.pipeline)).find(
-        (s) => s.executionType === 'ROLLBACK' && s.rollbackMetadata?.rollbackTargetPipelineExecutionId === targetExecutionId && (s.startTime?.getTime() ?? 0) >= since.getTime(),
+        (s) =>
+          s.executionType === 'ROLLBACK' &&
+          s.rollbackMetadata?.rollbackTargetPipelineExecutionId === targetExecutionId &&
+          (s.startTime?.getTime() ?? 0) >= since.getTime(),
       );
       return found?.pipelineExecutionId;
     },
@@ -118,8 +136,14 @@ export function createRollbackPipelinePort(client: CodePipelineClient): Rollback
 }
 
 /** When the stage ran in an execution: its actions' first start and, once none runs, last update. */
-async function stageTimes(client: CodePipelineClient, target: StageTarget, pipelineExecutionId: string): Promise<Pick<StageExecution, 'startTime' | 'endTime'>> {
-  const out = await call('ListActionExecutions', () => client.send(new ListActionExecutionsCommand({ pipelineName: target.pipeline, filter: { pipelineExecutionId } })));
+async function stageTimes(
+  client: CodePipelineClient,
+  target: StageTarget,
+  pipelineExecutionId: string,
+): Promise<Pick<StageExecution, 'startTime' | 'endTime'>> {
+  const out = await call('ListActionExecutions', () =>
+    client.send(new ListActionExecutionsCommand({ pipelineName: target.pipeline, filter: { pipelineExecutionId } })),
+  );
   const actions = (out.actionExecutionDetails ?? []).filter((a) => a.stageName === target.stage);
   const starts = actions.flatMap((a) => (a.startTime ? [a.startTime.getTime()] : []));
   const ends = actions.flatMap((a) => (a.lastUpdateTime ? [a.lastUpdateTime.getTime()] : []));

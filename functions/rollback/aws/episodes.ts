@@ -3,11 +3,11 @@
  * rollback. Claimed with a conditional write, so of two executions that decide to roll the same
  * target back at once (two alarms, or one alarm flapping), only one acts within a cooldown.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, type GetCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../../kernel/errors';
-import { Episode } from '../domain/types';
 import { classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import { Episode } from '../domain/types';
 
 export interface EpisodeStorePort {
   get(targetKey: string): Promise<Episode | undefined>;
@@ -26,7 +26,7 @@ export function createDynamoEpisodeStore(options: { readonly client: DynamoDBDoc
   const { client, tableName } = options;
   return {
     async get(targetKey) {
-      let item;
+      let item: GetCommandOutput['Item'];
       try {
         item = (await client.send(new GetCommand({ TableName: tableName, Key: key(targetKey), ConsistentRead: true }))).Item;
       } catch (error) {
@@ -38,7 +38,13 @@ export function createDynamoEpisodeStore(options: { readonly client: DynamoDBDoc
       return parsed.data;
     },
     async claim(targetKey, episode, cutoff) {
-      const Item = { ...key(targetKey), episode, at: episode.at, execution: episode.execution, [TTL_ATTRIBUTE]: Math.floor(Date.parse(episode.at) / 1000) + TTL_DAYS * 86_400 };
+      const Item = {
+        ...key(targetKey),
+        episode,
+        at: episode.at,
+        execution: episode.execution,
+        [TTL_ATTRIBUTE]: Math.floor(Date.parse(episode.at) / 1000) + TTL_DAYS * 86_400,
+      };
       try {
         await client.send(
           new PutCommand({

@@ -60,7 +60,9 @@ function describeMetrics(queries: ReadonlyArray<z.infer<typeof MetricQuery>>): s
     if (q.expression) return `${q.label ? `${q.label}: ` : ''}${q.expression}`;
     const m = q.metricStat?.metric;
     if (!m?.name) return undefined;
-    const dims = Object.entries(m.dimensions ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+    const dims = Object.entries(m.dimensions ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
     const stat = [q.metricStat?.stat, q.metricStat?.period ? `${q.metricStat.period}s` : undefined].filter(Boolean).join('/');
     return `${m.namespace ? `${m.namespace} ` : ''}${m.name}${dims ? ` (${dims})` : ''}${stat ? ` ${stat}` : ''}`;
   });
@@ -83,7 +85,9 @@ export function guardedTargets(config: Pick<Config, 'rollback'>, alarmName: stri
   return (config.rollback?.guards ?? []).flatMap((guard) => {
     if (!guard.alarms.some((pattern) => glob(pattern)(alarmName))) return [];
     const targets: Target[] = [
-      ...(guard.codedeploy ? [{ kind: 'codedeploy' as const, application: guard.codedeploy.application, deploymentGroup: guard.codedeploy.deploymentGroup }] : []),
+      ...(guard.codedeploy
+        ? [{ kind: 'codedeploy' as const, application: guard.codedeploy.application, deploymentGroup: guard.codedeploy.deploymentGroup }]
+        : []),
       ...(guard.pipeline ? [{ kind: 'pipeline' as const, pipeline: guard.pipeline.name, stage: guard.pipeline.stage }] : []),
     ];
     return targets.map((target) => ({ guard: guard.name, target }));

@@ -1,7 +1,8 @@
 /** The decision for a guarded CodeDeploy deployment group. */
-import { formatDuration } from '../../kernel/duration';
+
 import type { EffectiveGuard } from '../../kernel/config/rollback';
-import { CODEDEPLOY_ROLLBACK_CREATOR, type AlarmInfo, type Decision, type DeploymentView, type GroupView, type Revision } from './types';
+import { formatDuration } from '../../kernel/duration';
+import { type AlarmInfo, CODEDEPLOY_ROLLBACK_CREATOR, type Decision, type DeploymentView, type GroupView, type Revision } from './types';
 
 /** Statuses of a deployment that has not ended (`Ready`: blue/green waiting to reroute traffic). */
 export const ACTIVE_DEPLOYMENT = new Set(['Created', 'Queued', 'InProgress', 'Baking', 'Ready']);
@@ -25,7 +26,11 @@ export function decideDeployment(alarm: AlarmInfo, guard: EffectiveGuard, group:
 
   if (ACTIVE_DEPLOYMENT.has(latest.status)) {
     if (ms(latest.createTime) > alarmAt) {
-      return { kind: 'notify', code: 'started-after-alarm', reason: `deployment ${latest.id} started after ${alarm.name} went to ALARM: it did not cause it (it may be the fix)` };
+      return {
+        kind: 'notify',
+        code: 'started-after-alarm',
+        reason: `deployment ${latest.id} started after ${alarm.name} went to ALARM: it did not cause it (it may be the fix)`,
+      };
     }
     const good = lastGood(group.deployments.slice(1), latest);
     return {
@@ -37,14 +42,27 @@ export function decideDeployment(alarm: AlarmInfo, guard: EffectiveGuard, group:
     };
   }
   if (latest.status !== 'Succeeded') {
-    return { kind: 'notify', code: 'last-run-failed', reason: `the latest deployment ${latest.id} ended ${latest.status} and CodeDeploy made no rollback: nothing succeeded to roll back` };
+    return {
+      kind: 'notify',
+      code: 'last-run-failed',
+      reason: `the latest deployment ${latest.id} ended ${latest.status} and CodeDeploy made no rollback: nothing succeeded to roll back`,
+    };
   }
   const since = alarmAt - ms(latest.completeTime ?? latest.createTime);
   if (since > guard.bakeWindowMs) {
-    return { kind: 'notify', code: 'outside-bake-window', reason: `the latest deployment ${latest.id} succeeded ${formatDuration(since)} before the alarm, outside the ${formatDuration(guard.bakeWindowMs)} bake window` };
+    return {
+      kind: 'notify',
+      code: 'outside-bake-window',
+      reason: `the latest deployment ${latest.id} succeeded ${formatDuration(since)} before the alarm, outside the ${formatDuration(guard.bakeWindowMs)} bake window`,
+    };
   }
   const good = lastGood(group.deployments.slice(1), latest);
-  if (!good) return { kind: 'notify', code: 'no-earlier-revision', reason: `deployment ${latest.id} succeeded within the bake window, but no earlier revision is known to roll back to` };
+  if (!good)
+    return {
+      kind: 'notify',
+      code: 'no-earlier-revision',
+      reason: `deployment ${latest.id} succeeded within the bake window, but no earlier revision is known to roll back to`,
+    };
   return {
     kind: 'redeploy',
     from: { deploymentId: latest.id, ...(latest.revision ? { revision: latest.revision } : {}) },
@@ -68,7 +86,14 @@ function codeDeployOwnRollback(alarm: AlarmInfo, group: GroupView, latest: Deplo
   }
   const rollbackId = latest.rollbackInfo?.rollbackDeploymentId;
   if ((latest.status === 'Stopped' || latest.status === 'Failed') && rollbackId) {
-    return { kind: 'observe-deployment', deploymentId: rollbackId, awaiting: 'rollback', triggeredBy: latest.id, ...(latest.revision ? { from: latest.revision } : {}), reason: `CodeDeploy already rolled back deployment ${latest.id} (rollback deployment ${rollbackId})` };
+    return {
+      kind: 'observe-deployment',
+      deploymentId: rollbackId,
+      awaiting: 'rollback',
+      triggeredBy: latest.id,
+      ...(latest.revision ? { from: latest.revision } : {}),
+      reason: `CodeDeploy already rolled back deployment ${latest.id} (rollback deployment ${rollbackId})`,
+    };
   }
   if (ACTIVE_DEPLOYMENT.has(latest.status) && group.autoRollbackOnAlarm && group.alarms.includes(alarm.name)) {
     return {

@@ -1,6 +1,7 @@
 /** The decision for a guarded CodePipeline stage. */
-import { formatDuration } from '../../kernel/duration';
+
 import type { EffectiveGuard } from '../../kernel/config/rollback';
+import { formatDuration } from '../../kernel/duration';
 import type { AlarmInfo, Decision, StageExecution, StageView } from './types';
 
 /** Stage execution statuses that mean the stage is still running. */
@@ -14,9 +15,14 @@ const ms = (iso: string | undefined) => (iso ? Date.parse(iso) : Number.NaN);
  * have no RollbackStage: they are only told about.
  */
 export function decideStage(alarm: AlarmInfo, guard: EffectiveGuard, view: StageView | undefined): Decision {
-  if (!view?.pipelineType || !view.stageExists) return { kind: 'notify', code: 'not-found', reason: 'the pipeline or its stage does not exist (or cannot be read)' };
+  if (!view?.pipelineType || !view.stageExists)
+    return { kind: 'notify', code: 'not-found', reason: 'the pipeline or its stage does not exist (or cannot be read)' };
   if (view.pipelineType !== 'V2') {
-    return { kind: 'notify', code: 'v1-pipeline', reason: `the pipeline is of type ${view.pipelineType}: CodePipeline rolls back stages of V2 pipelines only (switch it to V2 to let the alarm roll it back)` };
+    return {
+      kind: 'notify',
+      code: 'v1-pipeline',
+      reason: `the pipeline is of type ${view.pipelineType}: CodePipeline rolls back stages of V2 pipelines only (switch it to V2 to let the alarm roll it back)`,
+    };
   }
   const latest = view.latest;
   if (!latest) return { kind: 'notify', code: 'nothing-deployed', reason: 'the stage has not run yet' };
@@ -26,19 +32,40 @@ export function decideStage(alarm: AlarmInfo, guard: EffectiveGuard, view: Stage
   const recent = running || endedAgo <= guard.bakeWindowMs;
 
   if (latest.type === 'ROLLBACK' && recent) {
-    return { kind: 'observe-stage', execution: latest, reason: `the stage is already being rolled back (rollback execution ${latest.executionId}${latest.rollbackTarget ? ` to ${latest.rollbackTarget}` : ''})` };
+    return {
+      kind: 'observe-stage',
+      execution: latest,
+      reason: `the stage is already being rolled back (rollback execution ${latest.executionId}${latest.rollbackTarget ? ` to ${latest.rollbackTarget}` : ''})`,
+    };
   }
   if (running && ms(latest.startTime) > alarmAt) {
-    return { kind: 'notify', code: 'started-after-alarm', reason: `execution ${latest.executionId} entered the stage after ${alarm.name} went to ALARM: it did not cause it (it may be the fix)` };
+    return {
+      kind: 'notify',
+      code: 'started-after-alarm',
+      reason: `execution ${latest.executionId} entered the stage after ${alarm.name} went to ALARM: it did not cause it (it may be the fix)`,
+    };
   }
   if (!running && latest.status !== 'Succeeded') {
-    return { kind: 'notify', code: 'last-run-failed', reason: `the stage's latest execution ${latest.executionId} ended ${latest.status}: nothing succeeded to roll back` };
+    return {
+      kind: 'notify',
+      code: 'last-run-failed',
+      reason: `the stage's latest execution ${latest.executionId} ended ${latest.status}: nothing succeeded to roll back`,
+    };
   }
   if (!recent) {
-    return { kind: 'notify', code: 'outside-bake-window', reason: `the stage's latest execution ${latest.executionId} finished ${formatDuration(endedAgo)} before the alarm, outside the ${formatDuration(guard.bakeWindowMs)} bake window` };
+    return {
+      kind: 'notify',
+      code: 'outside-bake-window',
+      reason: `the stage's latest execution ${latest.executionId} finished ${formatDuration(endedAgo)} before the alarm, outside the ${formatDuration(guard.bakeWindowMs)} bake window`,
+    };
   }
   const target = lastSuccess(view.succeeded, latest);
-  if (!target) return { kind: 'notify', code: 'no-earlier-success', reason: `no earlier execution succeeded in the stage in the current pipeline version: nothing to roll back to` };
+  if (!target)
+    return {
+      kind: 'notify',
+      code: 'no-earlier-success',
+      reason: `no earlier execution succeeded in the stage in the current pipeline version: nothing to roll back to`,
+    };
   return {
     kind: 'rollback-stage',
     from: latest,

@@ -3,12 +3,13 @@
  * what to do about one guarded target. Pure: the state machine's Decide step gathers the world,
  * calls this, and the Act step performs the answer.
  */
-import { formatDuration } from '../../kernel/duration';
+
 import type { EffectiveGuard } from '../../kernel/config/rollback';
+import { formatDuration } from '../../kernel/duration';
 import { decideDeployment } from './decide-codedeploy';
 import { decideStage } from './decide-pipeline';
 import { inCooldown } from './episode';
-import { isAction, type AlarmInfo, type Decision, type RollbackWorld, type Target } from './types';
+import { type AlarmInfo, type Decision, isAction, type RollbackWorld, type Target } from './types';
 
 export interface DecideInput {
   readonly alarm: AlarmInfo;
@@ -30,9 +31,14 @@ export function decideRollback(input: DecideInput): Decision {
   const held = inCooldown(world.episode, { now, cooldownMs: mapping.cooldownMs, executionName: input.executionName });
   if (held) {
     const ago = formatDuration(now.getTime() - Date.parse(held.at));
-    return { kind: 'notify', code: 'cooldown', reason: `rolled back ${ago} ago (alarm ${held.alarm}); not again within the ${formatDuration(mapping.cooldownMs)} cooldown` };
+    return {
+      kind: 'notify',
+      code: 'cooldown',
+      reason: `rolled back ${ago} ago (alarm ${held.alarm}); not again within the ${formatDuration(mapping.cooldownMs)} cooldown`,
+    };
   }
-  const decision = input.target.kind === 'codedeploy' ? decideDeployment(input.alarm, mapping, world.codedeploy) : decideStage(input.alarm, mapping, world.pipeline);
+  const decision =
+    input.target.kind === 'codedeploy' ? decideDeployment(input.alarm, mapping, world.codedeploy) : decideStage(input.alarm, mapping, world.pipeline);
   if (mapping.mode === 'notify-only' && isAction(decision)) {
     return { kind: 'notify', code: 'notify-only', reason: `notify-only mode: would have ${describeAction(decision)}`, wouldHave: decision };
   }

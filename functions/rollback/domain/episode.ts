@@ -8,7 +8,10 @@ import type { Episode } from './types';
  * The episode that holds the target back, or undefined when a rollback may go ahead. An episode
  * of this very execution never holds it back: a retried step must be able to carry on.
  */
-export function inCooldown(episode: Episode | undefined, options: { readonly now: Date; readonly cooldownMs: number; readonly executionName: string }): Episode | undefined {
+export function inCooldown(
+  episode: Episode | undefined,
+  options: { readonly now: Date; readonly cooldownMs: number; readonly executionName: string },
+): Episode | undefined {
   if (!episode || episode.execution === options.executionName) return undefined;
   return options.now.getTime() - Date.parse(episode.at) < options.cooldownMs ? episode : undefined;
 }

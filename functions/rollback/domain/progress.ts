@@ -27,7 +27,13 @@ export type Observed =
   | { readonly kind: 'stage'; readonly status: string }
   | { readonly kind: 'execution'; readonly id: string; readonly status: string };
 
-const OUTCOME_OF: Readonly<Record<string, Outcome>> = { Succeeded: 'succeeded', Failed: 'failed', Stopped: 'stopped', Cancelled: 'stopped', Superseded: 'stopped' };
+const OUTCOME_OF: Readonly<Record<string, Outcome>> = {
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Stopped: 'stopped',
+  Cancelled: 'stopped',
+  Superseded: 'stopped',
+};
 
 /** The progress after one check; `then: 'rollback-stage'` once a stopped stage may be rolled back. */
 export function advance(progress: Progress, observed: Observed): { progress: Progress; then?: 'rollback-stage' } {
@@ -37,17 +43,39 @@ export function advance(progress: Progress, observed: Observed): { progress: Pro
       if (observed.kind !== 'deployment' || ACTIVE_DEPLOYMENT.has(observed.status)) return { progress: next };
       if (observed.rollbackDeploymentId) return { progress: { ...next, phase: 'watching-deployment', deploymentId: observed.rollbackDeploymentId } };
       const why = observed.message ? `: ${observed.message}` : '';
-      return { progress: { ...next, phase: 'done', outcome: 'no-rollback', detail: `deployment ${observed.id} ended ${observed.status} and CodeDeploy made no rollback deployment${why}` } };
+      return {
+        progress: {
+          ...next,
+          phase: 'done',
+          outcome: 'no-rollback',
+          detail: `deployment ${observed.id} ended ${observed.status} and CodeDeploy made no rollback deployment${why}`,
+        },
+      };
     }
     case 'watching-deployment':
       if (observed.kind !== 'deployment' || ACTIVE_DEPLOYMENT.has(observed.status)) return { progress: next };
-      return { progress: { ...next, phase: 'done', outcome: OUTCOME_OF[observed.status] ?? 'failed', detail: `rollback deployment ${observed.id} ended ${observed.status}` } };
+      return {
+        progress: {
+          ...next,
+          phase: 'done',
+          outcome: OUTCOME_OF[observed.status] ?? 'failed',
+          detail: `rollback deployment ${observed.id} ended ${observed.status}`,
+        },
+      };
     case 'stopping-stage':
       if (observed.kind !== 'stage' || ACTIVE_STAGE.has(observed.status)) return { progress: next };
+      // biome-ignore lint/suspicious/noThenProperty: `then` is a string naming the next step, never a function; the result is not awaited as a thenable
       return { progress: next, then: 'rollback-stage' };
     case 'watching-stage':
       if (observed.kind !== 'execution' || observed.status === 'InProgress' || observed.status === 'Stopping') return { progress: next };
-      return { progress: { ...next, phase: 'done', outcome: OUTCOME_OF[observed.status] ?? 'failed', detail: `rollback execution ${observed.id} ended ${observed.status}` } };
+      return {
+        progress: {
+          ...next,
+          phase: 'done',
+          outcome: OUTCOME_OF[observed.status] ?? 'failed',
+          detail: `rollback execution ${observed.id} ended ${observed.status}`,
+        },
+      };
     case 'done':
       return { progress };
   }

@@ -3,13 +3,14 @@
  * its state reason and metric, what was rolled back, from which revision or execution to which,
  * and how it ended. One message when the rollback starts, one when it ends (the email only then).
  */
-import type { Email } from '../../kernel/render/email';
+
 import type { SlackBlock } from '../../kernel/render/blocks';
+import type { Email } from '../../kernel/render/email';
 import { clip, consoleUrl, esc, link, plainFallback, when } from '../../kernel/render/format';
 import { blocksToText } from '../../kernel/render/text';
 import { describeAction } from './decide';
 import type { Progress } from './progress';
-import { isAction, targetLabel, type AlarmInfo, type Decision, type Target } from './types';
+import { type AlarmInfo, type Decision, isAction, type Target, targetLabel } from './types';
 
 export interface RollbackReport {
   readonly alarm: AlarmInfo;
@@ -98,8 +99,15 @@ function fromTo(r: RollbackReport, d: Exclude<Decision, { kind: 'notify' }>): st
 /** The Slack message for a stage of the rollback. */
 export function renderRollback(r: RollbackReport, stage: 'started' | 'ended'): RenderedRollback {
   const title = headline(r, stage);
-  const body = facts(r).map(([label, value]) => `*${label}:* ${value}`).join('\n');
-  const mode = r.decision?.kind === 'notify' && r.decision.wouldHave ? `would have ${describeAction(r.decision.wouldHave)}` : r.decision && isAction(r.decision) ? 'acted' : 'reported only';
+  const body = facts(r)
+    .map(([label, value]) => `*${label}:* ${value}`)
+    .join('\n');
+  const mode =
+    r.decision?.kind === 'notify' && r.decision.wouldHave
+      ? `would have ${describeAction(r.decision.wouldHave)}`
+      : r.decision && isAction(r.decision)
+        ? 'acted'
+        : 'reported only';
   const blocks: SlackBlock[] = [
     // The headline names the alarm and the target as they are: escaped here, like every value from an event.
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(title)}*`, 3000) } },

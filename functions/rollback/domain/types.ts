@@ -32,7 +32,8 @@ export type DeployTarget = Extract<Target, { kind: 'codedeploy' }>;
 export type StageTarget = Extract<Target, { kind: 'pipeline' }>;
 
 /** One key per guarded thing: the cooldown and the execution name are per target. */
-export const targetKey = (t: Target): string => (t.kind === 'codedeploy' ? `codedeploy/${t.application}/${t.deploymentGroup}` : `pipeline/${t.pipeline}/${t.stage}`);
+export const targetKey = (t: Target): string =>
+  t.kind === 'codedeploy' ? `codedeploy/${t.application}/${t.deploymentGroup}` : `pipeline/${t.pipeline}/${t.stage}`;
 
 /** `web-frontend/web-frontend-prod`, `web-frontend › Deploy`. */
 export const targetLabel = (t: Target): string => (t.kind === 'codedeploy' ? `${t.application}/${t.deploymentGroup}` : `${t.pipeline} › ${t.stage}`);
@@ -53,7 +54,9 @@ export const DeploymentView = z.object({
   previousRevision: z.optional(Revision),
   creator: z.optional(z.string()),
   description: z.optional(z.string()),
-  rollbackInfo: z.optional(z.object({ rollbackDeploymentId: z.optional(z.string()), rollbackTriggeringDeploymentId: z.optional(z.string()), message: z.optional(z.string()) })),
+  rollbackInfo: z.optional(
+    z.object({ rollbackDeploymentId: z.optional(z.string()), rollbackTriggeringDeploymentId: z.optional(z.string()), message: z.optional(z.string()) }),
+  ),
 });
 export type DeploymentView = z.infer<typeof DeploymentView>;
 
@@ -136,7 +139,15 @@ export const Decision = z.union([
    * CodeDeploy's own alarm configuration rolls back (or already rolled back): watch and report only.
    * `awaiting: stop`: `deploymentId` is the deployment CodeDeploy is about to stop; `rollback`: its rollback deployment.
    */
-  z.object({ kind: z.literal('observe-deployment'), deploymentId: text, awaiting: z.enum(['rollback', 'stop']), triggeredBy: z.optional(z.string()), from: z.optional(Revision), to: z.optional(Revision), reason: z.string() }),
+  z.object({
+    kind: z.literal('observe-deployment'),
+    deploymentId: text,
+    awaiting: z.enum(['rollback', 'stop']),
+    triggeredBy: z.optional(z.string()),
+    from: z.optional(Revision),
+    to: z.optional(Revision),
+    reason: z.string(),
+  }),
   /** A rollback execution of the stage is already under way (or done): watch and report only. */
   z.object({ kind: z.literal('observe-stage'), execution: StageExecution, reason: z.string() }),
   z.object({ kind: z.literal('notify'), code: NotifyCode, reason: z.string(), wouldHave: z.optional(ActionDecision) }),

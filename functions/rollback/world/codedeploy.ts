@@ -1,9 +1,9 @@
 /** CodeDeploy as the world file describes it (see rollback-world.ts): reads answered, writes simulated. */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { PermanentError } from '../../kernel/errors';
-import type { DeployTarget } from '../domain/types';
 import { deploymentView, type RollbackDeployPort } from '../aws/codedeploy';
-import type { WorldContext, WorldDeployment } from './world';
+import type { DeployTarget } from '../domain/types';
+import type { WorldContext, WorldDeployment } from './section';
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
 
@@ -43,21 +43,37 @@ export function createWorldDeployPort(context: WorldContext): RollbackDeployPort
     const ids = (groupOf(t)?.deployments ?? []).filter((d) => visible(d) && Date.parse(d.createTime) >= since.getTime()).map((d) => d.deploymentId);
     if (ids.length) calls.push({ call: 'codedeploy.batchGetDeployments', input: { deploymentIds: ids } });
     const key = `${t.application}/${t.deploymentGroup}`;
-    return ids.flatMap((id) => deploymentView(info(find(id)!.d, key)) ?? []).sort((a, b) => Date.parse(b.createTime) - Date.parse(a.createTime));
+    return ids
+      .flatMap((id) => {
+        const found = find(id);
+        if (!found) throw new Error(`codedeploy world: deployment ${id} was listed but is not in the world`);
+        return deploymentView(info(found.d, key)) ?? [];
+      })
+      .sort((a, b) => Date.parse(b.createTime) - Date.parse(a.createTime));
   };
   /** A new deployment of the group that runs for `takesMs` and ends as the world says. */
   const launch = (t: DeployTarget, fields: Partial<WorldDeployment> & Pick<WorldDeployment, 'deploymentId'>) => {
     const group = groupOf(t);
     if (!group) throw new PermanentError(`DeploymentGroupDoesNotExistException: ${t.application}/${t.deploymentGroup}`);
     const start = now();
-    group.deployments.push({ status: context.section.rollbackResult, createTime: start.toISOString(), completeTime: new Date(start.getTime() + context.takesMs).toISOString(), ...fields });
+    group.deployments.push({
+      status: context.section.rollbackResult,
+      createTime: start.toISOString(),
+      completeTime: new Date(start.getTime() + context.takesMs).toISOString(),
+      ...fields,
+    });
   };
   return {
     async group(t, at) {
       calls.push({ call: 'codedeploy.getDeploymentGroup', input: names(t) });
       const group = groupOf(t);
       if (!group) return { exists: false, alarms: [], autoRollbackOnAlarm: false, deployments: [] };
-      return { exists: true, alarms: group.alarms, autoRollbackOnAlarm: group.autoRollbackOnAlarm, deployments: listSince(t, new Date(at.getTime() - 30 * 86_400_000)).slice(0, 20) };
+      return {
+        exists: true,
+        alarms: group.alarms,
+        autoRollbackOnAlarm: group.autoRollbackOnAlarm,
+        deployments: listSince(t, new Date(at.getTime() - 30 * 86_400_000)).slice(0, 20),
+      };
     },
     async deployment(id) {
       calls.push({ call: 'codedeploy.getDeployment', input: { deploymentId: id } });
@@ -75,9 +91,18 @@ export function createWorldDeployPort(context: WorldContext): RollbackDeployPort
         .filter((d) => d.deploymentId !== deploymentId && statusAt(d.status, d.completeTime, now(), 'InProgress') === 'Succeeded')
         .sort((a, b) => Date.parse(b.createTime) - Date.parse(a.createTime))[0];
       const rollbackId = `d-ROLLBACK${context.nextId()}`;
-      Object.assign(found.d, { status: 'Stopped', completeTime: now().toISOString(), rollbackInfo: { rollbackDeploymentId: rollbackId, rollbackMessage: `Rolled back by deployment ${rollbackId}` } });
+      Object.assign(found.d, {
+        status: 'Stopped',
+        completeTime: now().toISOString(),
+        rollbackInfo: { rollbackDeploymentId: rollbackId, rollbackMessage: `Rolled back by deployment ${rollbackId}` },
+      });
       // As CodeDeploy does: the stop's rollback is a new deployment of the last successful revision.
-      launch(target, { deploymentId: rollbackId, creator: 'codeDeployRollback', ...(previous?.revision ? { revision: previous.revision } : {}), rollbackInfo: { rollbackTriggeringDeploymentId: deploymentId } });
+      launch(target, {
+        deploymentId: rollbackId,
+        creator: 'codeDeployRollback',
+        ...(previous?.revision ? { revision: previous.revision } : {}),
+        rollbackInfo: { rollbackTriggeringDeploymentId: deploymentId },
+      });
       return 'stopping';
     },
     async create(t, { revision, description }) {

@@ -1,9 +1,9 @@
 /** CodePipeline as the world file describes it (see rollback-world.ts): reads answered, writes simulated. */
 import { PermanentError } from '../../kernel/errors';
-import type { StageExecution, StageTarget } from '../domain/types';
 import type { RollbackPipelinePort } from '../aws/codepipeline';
-import type { WorldContext, WorldStageExecution } from './world';
+import type { StageExecution, StageTarget } from '../domain/types';
 import { statusAt } from './codedeploy';
+import type { WorldContext, WorldStageExecution } from './section';
 
 const RUNNING = new Set(['InProgress', 'Stopping']);
 
@@ -13,8 +13,12 @@ export function createWorldPipelinePort(context: WorldContext): RollbackPipeline
   const pipelineOf = (name: string) => context.section.pipelines[name];
   const visible = (e: WorldStageExecution) => Date.parse(e.startTime) <= now().getTime();
   const statusOf = (e: WorldStageExecution) => statusAt(e.status, e.endTime, now(), 'InProgress');
-  const executions = (t: StageTarget) => (pipelineOf(t.pipeline)?.stages[t.stage] ?? []).filter(visible).sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
-  const allExecutions = (pipeline: string) => Object.values(pipelineOf(pipeline)?.stages ?? {}).flat().filter(visible);
+  const executions = (t: StageTarget) =>
+    (pipelineOf(t.pipeline)?.stages[t.stage] ?? []).filter(visible).sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
+  const allExecutions = (pipeline: string) =>
+    Object.values(pipelineOf(pipeline)?.stages ?? {})
+      .flat()
+      .filter(visible);
   const view = (e: WorldStageExecution): StageExecution => {
     const status = statusOf(e);
     const rev = e.sourceRevision;
@@ -29,7 +33,10 @@ export function createWorldPipelinePort(context: WorldContext): RollbackPipeline
     };
   };
   const listRecorded = (pipelineName: string, stageName?: string) =>
-    calls.push({ call: 'codepipeline.listPipelineExecutions', input: { pipelineName, maxResults: 25, ...(stageName ? { filter: { succeededInStage: { stageName } } } : {}) } });
+    calls.push({
+      call: 'codepipeline.listPipelineExecutions',
+      input: { pipelineName, maxResults: 25, ...(stageName ? { filter: { succeededInStage: { stageName } } } : {}) },
+    });
   return {
     async stage(t) {
       calls.push({ call: 'codepipeline.getPipeline', input: { name: t.pipeline } });
@@ -44,7 +51,10 @@ export function createWorldPipelinePort(context: WorldContext): RollbackPipeline
       const latest = runs[0];
       if (!latest) return { pipelineType: 'V2', stageExists: true, succeeded };
       listRecorded(t.pipeline);
-      calls.push({ call: 'codepipeline.listActionExecutions', input: { pipelineName: t.pipeline, filter: { pipelineExecutionId: latest.pipelineExecutionId } } });
+      calls.push({
+        call: 'codepipeline.listActionExecutions',
+        input: { pipelineName: t.pipeline, filter: { pipelineExecutionId: latest.pipelineExecutionId } },
+      });
       return { pipelineType: 'V2', stageExists: true, latest: view(latest), succeeded };
     },
     async stageStatus(t) {
@@ -86,7 +96,9 @@ export function createWorldPipelinePort(context: WorldContext): RollbackPipeline
     },
     async rollbackSince(t, targetExecutionId, since) {
       listRecorded(t.pipeline);
-      return executions(t).find((e) => e.executionType === 'ROLLBACK' && e.rollbackTargetPipelineExecutionId === targetExecutionId && Date.parse(e.startTime) >= since.getTime())?.pipelineExecutionId;
+      return executions(t).find(
+        (e) => e.executionType === 'ROLLBACK' && e.rollbackTargetPipelineExecutionId === targetExecutionId && Date.parse(e.startTime) >= since.getTime(),
+      )?.pipelineExecutionId;
     },
   };
 }

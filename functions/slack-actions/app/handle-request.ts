@@ -15,10 +15,10 @@
  * a repeated click by the same person as a repeat (e.g. "you already approved"), never a second vote.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EphemeralPort } from '../aws/ephemeral';
-import type { SignatureCheck, SignedRequest } from '../aws/signature';
-import type { SlackRequestsPort } from '../aws/requests';
 import { parseInteraction, type SlackInteraction } from '../../kernel/slack/interaction';
+import type { EphemeralPort } from '../aws/ephemeral';
+import type { SlackRequestsPort } from '../aws/requests';
+import type { SignatureCheck, SignedRequest } from '../aws/signature';
 import type { InteractionContext, InteractionOutcome } from './router';
 
 export interface SlackActionsDeps {

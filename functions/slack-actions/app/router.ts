@@ -4,29 +4,9 @@
  * nothing about HTTP, signatures or Slack's answer; the endpoint (handle-request.ts) turns their
  * outcome into what the person sees.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SlackInteraction } from '../../kernel/slack/interaction';
+import type { InteractionContext, InteractionOutcome, InteractionRoute } from '../../kernel/slack/route';
 
-export interface InteractionContext {
-  /** Signed by Slack, never seen before, and parsed: `actionId` starts with the route's prefix. */
-  readonly interaction: SlackInteraction;
-  readonly now: Date;
-  readonly logger: Logger;
-}
-
-export type InteractionOutcome =
-  /** Done; `text`, if any, is shown to the person who clicked only (e.g. "1 of 2 approvals"). */
-  | { readonly kind: 'done'; readonly text?: string }
-  /** Nothing changed; `ephemeral` tells the person why (only they see it). */
-  | { readonly kind: 'refused'; readonly ephemeral: string }
-  /** Not for this route (an element it does not act on); nothing is shown. */
-  | { readonly kind: 'ignored' };
-
-/**
- * A feature's handler. It throws for failures (they are logged, and the person is told to try
- * again); a refusal is an outcome, not an error. It must finish well within Slack's 3 seconds.
- */
-export type InteractionRoute = (context: InteractionContext) => Promise<InteractionOutcome>;
+export type { InteractionContext, InteractionOutcome, InteractionRoute };
 
 /**
  * Dispatches on the longest matching prefix, so `approval:` and `approval:admin:` can coexist.

@@ -9,7 +9,7 @@
  * DynamoDB deletes expired items lazily (up to days late); an expired item that still exists only
  * refuses a request that the timestamp check refuses anyway.
  */
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError, RetryableError } from '../../kernel/errors';
 import { describeAwsError, isTransientAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';

@@ -36,8 +36,7 @@ export type SignatureRefusal =
 
 export type SignatureCheck =
   /** `signature`: the hex digest, unique per (timestamp, body); the replay-protection key. */
-  | { readonly ok: true; readonly signature: string; readonly timestamp: number }
-  | { readonly ok: false; readonly reason: SignatureRefusal };
+  { readonly ok: true; readonly signature: string; readonly timestamp: number } | { readonly ok: false; readonly reason: SignatureRefusal };
 
 export interface SignedRequest {
   /** Lower-cased header names, as HTTP API payload v2 gives them. */

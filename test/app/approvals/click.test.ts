@@ -27,7 +27,10 @@ describe('approval clicks', () => {
     const w = await world();
     const before = await w.approvals.get(KEY);
     expect(await click(w, 'U0STRANGER', 'approve')).toMatchObject({ kind: 'refused', ephemeral: expect.stringMatching(/not an approver/) });
-    expect(await click(w, 'U0DANA0001', 'approve')).toMatchObject({ kind: 'refused', ephemeral: expect.stringMatching(/dana@example.com.*does not allow self-approval/) });
+    expect(await click(w, 'U0DANA0001', 'approve')).toMatchObject({
+      kind: 'refused',
+      ephemeral: expect.stringMatching(/dana@example.com.*does not allow self-approval/),
+    });
     expect(w.pipeline.puts).toEqual([]);
     expect(await w.approvals.get(KEY)).toEqual(before);
     expect(w.approvals.audits).toEqual([]);
@@ -38,7 +41,10 @@ describe('approval clicks', () => {
     const w = await world();
     expect(await click(w, 'U0LEAD0001', 'approve')).toEqual({ kind: 'done', text: '1 of 2 approvals' });
     expect(JSON.stringify(w.calls('slack.chat.update').at(-1)?.input['blocks'])).toContain('1 of 2 approvals');
-    expect(await click(w, 'U0LEAD0001', 'approve')).toMatchObject({ kind: 'refused', ephemeral: 'You already approved. A second, different approver is needed. Nothing changed.' });
+    expect(await click(w, 'U0LEAD0001', 'approve')).toMatchObject({
+      kind: 'refused',
+      ephemeral: 'You already approved. A second, different approver is needed. Nothing changed.',
+    });
     expect(w.pipeline.puts).toEqual([]);
     expect(await click(w, 'U0OTHER001', 'approve')).toEqual({ kind: 'done', text: 'approved by <@U0LEAD0001> and <@U0OTHER001>' });
     expect(w.pipeline.puts).toEqual([expect.objectContaining({ status: 'Approved' })]);
@@ -64,7 +70,10 @@ describe('approval clicks', () => {
     const w = await world();
     w.pipeline.decideInConsole('Failed', START);
     await click(w, 'U0LEAD0001', 'approve');
-    expect(await click(w, 'U0OTHER001', 'approve')).toEqual({ kind: 'refused', ephemeral: 'This approval was already rejected outside Slack by erin. Your approve was not recorded.' });
+    expect(await click(w, 'U0OTHER001', 'approve')).toEqual({
+      kind: 'refused',
+      ephemeral: 'This approval was already rejected outside Slack by erin. Your approve was not recorded.',
+    });
     expect(w.pipeline.puts).toEqual([]);
     expect((await w.approvals.get(KEY))?.approval.state.outcome).toMatchObject({ status: 'rejected', via: 'elsewhere' });
     await w.machines.finish();
@@ -73,7 +82,9 @@ describe('approval clicks', () => {
   it('ignores controls that are not Approve or Reject, and approvals it does not know', async () => {
     const w = await world();
     expect(await handleApprovalClick({ actionId: APPROVAL_ACTIONS.comment, value: KEY, user: { id: 'U0LEAD0001' } }, w.deps)).toEqual({ kind: 'ignored' });
-    expect(await handleApprovalClick({ actionId: APPROVAL_ACTIONS.approve, value: 'nope', user: { id: 'U0LEAD0001' } }, w.deps)).toMatchObject({ kind: 'refused' });
+    expect(await handleApprovalClick({ actionId: APPROVAL_ACTIONS.approve, value: 'nope', user: { id: 'U0LEAD0001' } }, w.deps)).toMatchObject({
+      kind: 'refused',
+    });
     await w.machines.finish();
   });
 });

@@ -7,15 +7,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoApprovalStore } from '../../../functions/approvals/aws/store';
 import { handleApprovalClick } from '../../../functions/approvals/app/click';
+import { createDynamoApprovalStore } from '../../../functions/approvals/aws/store';
 import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
 import { approvalKey } from '../../../functions/approvals/domain/types';
-import { useLocalDynamo } from '../../support/local-dynamo';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
+import { useLocalDynamo } from '../../support/local-dynamo';
 
 const TABLE = 'approvals-race';
-const KEY = approvalKey(REF);
 const dynamo = useLocalDynamo(TABLE);
 
 /** A store as one Lambda worker has it: its own client and connection. */
@@ -34,9 +33,20 @@ async function started(policy: string, pipeline: string) {
 }
 
 const clickAll = (w: Awaited<ReturnType<typeof started>>, key: string, users: readonly string[], decision: 'approve' | 'reject' = 'approve') =>
-  Promise.all(users.map((id) => handleApprovalClick({ actionId: APPROVAL_ACTIONS[decision], value: key, user: { id, name: id.toLowerCase() } }, { ...w.deps, approvals: workerStore() })));
+  Promise.all(
+    users.map((id) =>
+      handleApprovalClick({ actionId: APPROVAL_ACTIONS[decision], value: key, user: { id, name: id.toLowerCase() } }, { ...w.deps, approvals: workerStore() }),
+    ),
+  );
 
-const audits = async (pipeline: string) => ((await dynamo().doc.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `AUDIT#${pipeline}` } }))).Items ?? []).map((i) => i['entry']);
+const audits = async (pipeline: string) =>
+  (
+    (
+      await dynamo().doc.send(
+        new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `AUDIT#${pipeline}` } }),
+      )
+    ).Items ?? []
+  ).map((i) => i['entry']);
 
 describe('concurrent votes on DynamoDB (issue 10)', () => {
   it('two approvers of a required: 2 policy at the same moment: one PutApprovalResult, approved, one of them is told it is approved', async () => {
@@ -44,7 +54,10 @@ describe('concurrent votes on DynamoDB (issue 10)', () => {
     const key = approvalKey({ ...REF, pipeline: 'payments-race-two' });
     const answers = await clickAll(w, key, ['U0LEAD0001', 'U0OTHER001']);
     expect(w.pipeline.putCalls).toEqual([expect.objectContaining({ status: 'Approved', token: 'token-1' })]);
-    expect(answers.map((a) => (a.kind === 'done' ? a.text : a.kind)).sort()).toEqual(['1 of 2 approvals', expect.stringMatching(/^approved by <@U0(LEAD0001|OTHER001)> and <@U0(LEAD0001|OTHER001)>$/)]);
+    expect(answers.map((a) => (a.kind === 'done' ? a.text : a.kind)).sort()).toEqual([
+      '1 of 2 approvals',
+      expect.stringMatching(/^approved by <@U0(LEAD0001|OTHER001)> and <@U0(LEAD0001|OTHER001)>$/),
+    ]);
     const stored = await workerStore().get(key);
     expect(stored?.approval.state).toMatchObject({ status: 'approved', outcome: { via: 'slack', status: 'approved' } });
     expect(stored?.approval.state.votes.map((v) => v.userId).sort()).toEqual(['U0LEAD0001', 'U0OTHER001']);

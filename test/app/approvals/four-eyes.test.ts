@@ -6,8 +6,8 @@
  * exactly what was checked.
  */
 import { describe, expect, it } from 'vitest';
-import type { CommitsPort } from '../../../functions/approvals/aws/codecommit';
 import { handleApprovalClick } from '../../../functions/approvals/app/click';
+import type { CommitsPort } from '../../../functions/approvals/aws/codecommit';
 import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
 import { approvalKey } from '../../../functions/approvals/domain/types';
 import { PermanentError } from '../../../functions/kernel/errors';
@@ -40,7 +40,7 @@ describe('four eyes when who started the run is unknown (issue 10)', () => {
   it('a run started by a webhook needs two distinct approvers, and the card says why', async () => {
     const w = await started(WEBHOOK);
     expect(whoMayApprove(w)).toBe(
-      '*Who may approve*\n<@U0LEAD0001> <!subteam^S0LEADS001> · 2 different approvers, because who started the run is unknown (started by Webhook arn:aws:codepipeline:eu-west-1:123456789012:webhook:payments-hook, not by a person\'s session)',
+      "*Who may approve*\n<@U0LEAD0001> <!subteam^S0LEADS001> · 2 different approvers, because who started the run is unknown (started by Webhook arn:aws:codepipeline:eu-west-1:123456789012:webhook:payments-hook, not by a person's session)",
     );
     expect(await click(w, 'U0LEAD0001')).toEqual({ kind: 'done', text: '1 of 2 approvals' });
     expect(w.pipeline.puts).toEqual([]);
@@ -67,7 +67,10 @@ describe('four eyes when who started the run is unknown (issue 10)', () => {
   it('a known starter is named on the card and refused; another approver decides alone', async () => {
     const w = await started(SSO_DANA);
     expect(whoMayApprove(w)).toBe('*Who may approve*\n<@U0LEAD0001> <!subteam^S0LEADS001> · not <@U0DANA0001> (started the run)');
-    expect(await click(w, 'U0DANA0001')).toMatchObject({ kind: 'refused', ephemeral: 'You started this run (dana@example.com), and policy "prod" does not allow self-approval. Another approver must decide. Nothing changed.' });
+    expect(await click(w, 'U0DANA0001')).toMatchObject({
+      kind: 'refused',
+      ephemeral: 'You started this run (dana@example.com), and policy "prod" does not allow self-approval. Another approver must decide. Nothing changed.',
+    });
     expect(await click(w, 'U0LEAD0001')).toEqual({ kind: 'done', text: 'approved by <@U0LEAD0001>' });
     await w.machines.finish();
   });
@@ -76,7 +79,9 @@ describe('four eyes when who started the run is unknown (issue 10)', () => {
 describe('a starter that cannot be spoofed (issue 10)', () => {
   it('a session name chosen by whoever assumed the role blocks nobody: Bob may vote, and two approvers are needed', async () => {
     const w = await started(SPOOFED_BOB);
-    expect(whoMayApprove(w)).toMatch(/2 different approvers, because who started the run is unknown \(the session name of role Deployer is chosen by whoever assumes it \(not a trusted role\)\)$/);
+    expect(whoMayApprove(w)).toMatch(
+      /2 different approvers, because who started the run is unknown \(the session name of role Deployer is chosen by whoever assumes it \(not a trusted role\)\)$/,
+    );
     expect(await click(w, 'U0BOB00001')).toEqual({ kind: 'done', text: '1 of 2 approvals' });
     expect(await click(w, 'U0OTHER001')).toEqual({ kind: 'done', text: 'approved by <@U0BOB00001> and <@U0OTHER001>' });
     await w.machines.finish();
@@ -93,10 +98,13 @@ describe('a starter that cannot be spoofed (issue 10)', () => {
 describe('the CodeCommit author counts as a starter (issue 10)', () => {
   it('the author is refused, in words that say "authored", not "started"; the starter is refused as the starter', async () => {
     const w = await started({ ...SSO_DANA, codeCommit: COMMIT, commits: authoredBy('mary@example.com') });
-    expect(whoMayApprove(w)).toBe('*Who may approve*\n<@U0LEAD0001> <!subteam^S0LEADS001> · not <@U0DANA0001> (started the run) or <@U0MARY0001> (authored 7e9fd309)');
+    expect(whoMayApprove(w)).toBe(
+      '*Who may approve*\n<@U0LEAD0001> <!subteam^S0LEADS001> · not <@U0DANA0001> (started the run) or <@U0MARY0001> (authored 7e9fd309)',
+    );
     expect(await click(w, 'U0MARY0001')).toMatchObject({
       kind: 'refused',
-      ephemeral: 'You authored commit 7e9fd309 in CodeCommit repository payments (mary@example.com), and policy "prod" does not allow self-approval. Another approver must decide. Nothing changed.',
+      ephemeral:
+        'You authored commit 7e9fd309 in CodeCommit repository payments (mary@example.com), and policy "prod" does not allow self-approval. Another approver must decide. Nothing changed.',
     });
     expect(await click(w, 'U0DANA0001')).toMatchObject({ kind: 'refused', ephemeral: expect.stringMatching(/^You started this run \(dana@example.com\)/) });
     expect(w.pipeline.puts).toEqual([]);
@@ -105,7 +113,12 @@ describe('the CodeCommit author counts as a starter (issue 10)', () => {
   });
 
   it('a source change by the author: the author is refused, and two approvers are still needed (the starter is unknown)', async () => {
-    const w = await started({ trigger: 'arn:aws:events:eu-west-1:123456789012:rule/codepipeline-payments-main', triggerType: 'CloudWatchEvent', codeCommit: COMMIT, commits: authoredBy('mary@example.com') });
+    const w = await started({
+      trigger: 'arn:aws:events:eu-west-1:123456789012:rule/codepipeline-payments-main',
+      triggerType: 'CloudWatchEvent',
+      codeCommit: COMMIT,
+      commits: authoredBy('mary@example.com'),
+    });
     expect(await click(w, 'U0MARY0001')).toMatchObject({ kind: 'refused', ephemeral: expect.stringMatching(/^You authored commit 7e9fd309/) });
     expect(await click(w, 'U0LEAD0001')).toEqual({ kind: 'done', text: '1 of 2 approvals' });
     await w.machines.finish();
@@ -113,7 +126,9 @@ describe('the CodeCommit author counts as a starter (issue 10)', () => {
 
   it('an author who cannot be matched, or a commit that cannot be read, fails closed: two approvers', async () => {
     const unmatched = await started({ ...SSO_DANA, codeCommit: COMMIT, commits: authoredBy('mary@personal.example') });
-    expect(whoMayApprove(unmatched)).toMatch(/2 different approvers, because no Slack user has the email mary@personal.example of the author of commit 7e9fd309 · not <@U0DANA0001> \(started the run\)$/);
+    expect(whoMayApprove(unmatched)).toMatch(
+      /2 different approvers, because no Slack user has the email mary@personal.example of the author of commit 7e9fd309 · not <@U0DANA0001> \(started the run\)$/,
+    );
     await unmatched.machines.finish();
     const unreadable: CommitsPort = {
       author: async () => {

@@ -4,9 +4,9 @@
  * a state that cannot be read, is retried (RetryableError), never "rejected outside Slack".
  */
 import { describe, expect, it } from 'vitest';
-import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../../functions/approvals/aws/pipeline';
 import { handleApprovalClick } from '../../../functions/approvals/app/click';
 import { tickApproval } from '../../../functions/approvals/app/tick';
+import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../../functions/approvals/aws/pipeline';
 import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
 import { approvalKey } from '../../../functions/approvals/domain/types';
 import { RetryableError } from '../../../functions/kernel/errors';
@@ -24,7 +24,11 @@ async function started(options: Parameters<typeof approvalWorld>[1] = {}) {
 }
 
 /** A CodePipeline that answers `status` from a script (the last answer repeats) and puts as told. */
-function scripted(base: ApprovalPipelinePort, answers: ApprovalStatusInfo[], put: Awaited<ReturnType<ApprovalPipelinePort['putResult']>> = 'recorded'): ApprovalPipelinePort & { puts: number } {
+function scripted(
+  base: ApprovalPipelinePort,
+  answers: ApprovalStatusInfo[],
+  put: Awaited<ReturnType<ApprovalPipelinePort['putResult']>> = 'recorded',
+): ApprovalPipelinePort & { puts: number } {
   const port = {
     ...base,
     puts: 0,
@@ -37,9 +41,10 @@ function scripted(base: ApprovalPipelinePort, answers: ApprovalStatusInfo[], put
   return port;
 }
 
-const approve = (deps: Parameters<typeof handleApprovalClick>[1]) => handleApprovalClick({ actionId: APPROVAL_ACTIONS.approve, value: KEY, user: { id: 'U0LEAD0001', name: 'Lee' } }, deps);
+const approve = (deps: Parameters<typeof handleApprovalClick>[1]) =>
+  handleApprovalClick({ actionId: APPROVAL_ACTIONS.approve, value: KEY, user: { id: 'U0LEAD0001', name: 'Lee' } }, deps);
 
-describe('reading CodePipeline\'s state (issue 10)', () => {
+describe("reading CodePipeline's state (issue 10)", () => {
   it('a deadline step that cannot read the approval is retried, and concludes nothing', async () => {
     const w = await started();
     const pipeline = scripted(w.deps.pipeline, [{ status: 'unknown' }]);
@@ -60,9 +65,22 @@ describe('reading CodePipeline\'s state (issue 10)', () => {
 
   it('a deadline that loses the race to a console decision records what CodePipeline recorded: approved, by whom, their summary', async () => {
     const w = await started();
-    const pipeline = scripted(w.deps.pipeline, [{ status: 'InProgress', token: 'token-1' }, { status: 'Succeeded', by: ERIN, summary: 'verified on staging' }], 'already-completed');
+    const pipeline = scripted(
+      w.deps.pipeline,
+      [
+        { status: 'InProgress', token: 'token-1' },
+        { status: 'Succeeded', by: ERIN, summary: 'verified on staging' },
+      ],
+      'already-completed',
+    );
     await tickApproval(KEY, { ...w.deps, pipeline, now: () => DEADLINE });
-    expect((await w.approvals.get(KEY))?.approval.state.outcome).toEqual({ status: 'approved', via: 'elsewhere', at: DEADLINE.toISOString(), by: ERIN, summary: 'verified on staging' });
+    expect((await w.approvals.get(KEY))?.approval.state.outcome).toEqual({
+      status: 'approved',
+      via: 'elsewhere',
+      at: DEADLINE.toISOString(),
+      by: ERIN,
+      summary: 'verified on staging',
+    });
     expect(w.approvals.audits).toEqual([expect.objectContaining({ decision: 'approved', via: 'elsewhere', who: ERIN })]);
     await w.machines.finish();
   });
@@ -73,7 +91,11 @@ describe('reading CodePipeline\'s state (issue 10)', () => {
     await Promise.all([approve(deps), tickApproval(KEY, deps)]);
     expect(w.pipeline.putCalls).toHaveLength(1);
     const sent = w.pipeline.putCalls[0]!;
-    expect((await w.approvals.get(KEY))?.approval.state.outcome).toMatchObject({ status: sent.status === 'Approved' ? 'approved' : 'rejected', via: sent.status === 'Approved' ? 'slack' : 'deadline', summary: sent.summary });
+    expect((await w.approvals.get(KEY))?.approval.state.outcome).toMatchObject({
+      status: sent.status === 'Approved' ? 'approved' : 'rejected',
+      via: sent.status === 'Approved' ? 'slack' : 'deadline',
+      summary: sent.summary,
+    });
     await w.machines.finish();
   });
 });

@@ -35,11 +35,12 @@ async function frozen(policy = governancePolicy('- id: pipeline-type-v2'), confi
   w.enter(KEY, 'exec-before');
   return w;
 }
-const click = (w: Awaited<ReturnType<typeof frozen>>, user = 'U0RELEASE1') => handleBypassClick({ actionId: 'bypass:grant:0', value: VALUE, user: { id: user } }, w.deps);
+const click = (w: Awaited<ReturnType<typeof frozen>>, user = 'U0RELEASE1') =>
+  handleBypassClick({ actionId: 'bypass:grant:0', value: VALUE, user: { id: user } }, w.deps);
 const transitionCalls = (w: Awaited<ReturnType<typeof frozen>>) => w.calls.filter((c) => c.call.endsWith('StageTransition')).map((c) => c.call);
 
 describe('break-glass ends when the execution goes in', () => {
-  it('closes the stage again on the let-in execution\'s STARTED event, audits it with the execution id, once', async () => {
+  it("closes the stage again on the let-in execution's STARTED event, audits it with the execution id, once", async () => {
     const w = await frozen();
     await click(w);
     expect(w.transitions.get(KEY)?.enabled).toBe(true);
@@ -48,9 +49,14 @@ describe('break-glass ends when the execution goes in', () => {
     const result = await runGovernance(governanceTrigger(stageStarted('exec-let-in')), w.deps);
     expect(result.summary).toBe('orders-service/Prod-eu-west-1: break-glass used by execution exec-let-in; 1 transition change(s)');
     expect(w.transitions.get(KEY)).toMatchObject({ enabled: false, disabledReason: 'pipeline-warden - freeze release-freeze until 2026-11-30 00.00 UTC' });
-    expect(w.audits.map((a) => [a['event'], a['executionId']])).toEqual([['granted', undefined], ['used', 'exec-let-in']]);
+    expect(w.audits.map((a) => [a['event'], a['executionId']])).toEqual([
+      ['granted', undefined],
+      ['used', 'exec-let-in'],
+    ]);
     expect(w.bypasses.size).toBe(0);
-    expect(w.slackTexts().at(-1)).toBe('🔒 Execution exec-let-in went into Prod-eu-west-1 of orders-service under break-glass (freeze "release-freeze", granted by U0RELEASE1); the stage is closed again.');
+    expect(w.slackTexts().at(-1)).toBe(
+      '🔒 Execution exec-let-in went into Prod-eu-west-1 of orders-service under break-glass (freeze "release-freeze", granted by U0RELEASE1); the stage is closed again.',
+    );
 
     // A redelivered event, and the next tick, change nothing more.
     const before = transitionCalls(w).length;
@@ -63,15 +69,23 @@ describe('break-glass ends when the execution goes in', () => {
   it('does not count the execution that was already in the stage (a retry of it), nor another stage', async () => {
     const w = await frozen();
     await click(w);
-    expect((await runGovernance(governanceTrigger(stageStarted('exec-before')), w.deps)).summary).toBe('orders-service/Prod-eu-west-1: execution exec-before was there before the bypass');
+    expect((await runGovernance(governanceTrigger(stageStarted('exec-before')), w.deps)).summary).toBe(
+      'orders-service/Prod-eu-west-1: execution exec-before was there before the bypass',
+    );
     expect((await runGovernance(governanceTrigger(stageStarted('exec-2', 'Source')), w.deps)).summary).toBe('orders-service/Source: no break-glass bypass');
     expect(w.transitions.get(KEY)?.enabled).toBe(true);
     expect(w.bypasses.size).toBe(1);
   });
 
   it('ignores stage events that are not a start, or carry no stage name', () => {
-    expect(governanceTrigger({ ...stageStarted('e'), detail: { ...stageStarted('e').detail, state: 'SUCCEEDED' } })).toEqual({ kind: 'ignored', why: 'stage SUCCEEDED' });
-    expect(governanceTrigger({ ...stageStarted('e'), detail: { pipeline: 'p', 'execution-id': 'e', state: 'STARTED' } })).toEqual({ kind: 'ignored', why: 'stage event without a stage name' });
+    expect(governanceTrigger({ ...stageStarted('e'), detail: { ...stageStarted('e').detail, state: 'SUCCEEDED' } })).toEqual({
+      kind: 'ignored',
+      why: 'stage SUCCEEDED',
+    });
+    expect(governanceTrigger({ ...stageStarted('e'), detail: { pipeline: 'p', 'execution-id': 'e', state: 'STARTED' } })).toEqual({
+      kind: 'ignored',
+      why: 'stage event without a stage name',
+    });
   });
 });
 
@@ -90,7 +104,8 @@ describe('granting break-glass', () => {
     const outcome = await click(w);
     expect(outcome).toEqual({
       kind: 'refused',
-      ephemeral: 'Prod-eu-west-1 of orders-service stays closed without freeze "release-freeze" too: rule artifact-encryption. Break-glass lifts only the freeze. Nothing changed.',
+      ephemeral:
+        'Prod-eu-west-1 of orders-service stays closed without freeze "release-freeze" too: rule artifact-encryption. Break-glass lifts only the freeze. Nothing changed.',
     });
     expect(w.bypasses.size).toBe(0);
     expect(w.audits).toEqual([]);
@@ -101,10 +116,19 @@ describe('granting break-glass', () => {
 
 describe('the freeze tick outside every window', () => {
   it('reads no pipeline when no freeze is on, no calendar is closed and nothing of ours is closed', async () => {
-    const w = governanceWorld({ config: governanceConfig(FREEZE), policy: governancePolicy('- id: pipeline-type-v2'), pipelines: [fixturePipeline('orders-service.json')], now: '2026-12-10T10:00:00Z' });
+    const w = governanceWorld({
+      config: governanceConfig(FREEZE),
+      policy: governancePolicy('- id: pipeline-type-v2'),
+      pipelines: [fixturePipeline('orders-service.json')],
+      now: '2026-12-10T10:00:00Z',
+    });
     let reads = 0;
     const { list, get } = w.deps.pipelines;
-    const deps = { ...w.deps, pipelines: { ...w.deps.pipelines, list: () => (reads++, list()), get: (n: string) => (reads++, get(n)) } };
+    const counted = <T>(read: () => T): T => {
+      reads++;
+      return read();
+    };
+    const deps = { ...w.deps, pipelines: { ...w.deps.pipelines, list: () => counted(list), get: (n: string) => counted(() => get(n)) } };
     expect((await runGovernance({ kind: 'tick' }, deps)).summary).toBe('tick: no freeze on, nothing closed');
     expect(reads).toBe(0);
   });

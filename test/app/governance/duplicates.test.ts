@@ -14,11 +14,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readConfigFile } from '../../../cli/config-file';
 import { replayEvents } from '../../../cli/replay';
 import { readWorldFile } from '../../../cli/world-file';
-import { createDynamoDoneRecords, createGovernancePipelinesPort } from '../../../functions/governance/aws/governance';
-import { createMemoryDoneRecords } from '../../../functions/governance/world';
 import type { DoneRecordsPort, GovernanceDeps } from '../../../functions/governance/app/deps';
 import { runGovernance } from '../../../functions/governance/app/run';
+import { createDynamoDoneRecords, createGovernancePipelinesPort } from '../../../functions/governance/aws/governance';
 import { governanceTrigger } from '../../../functions/governance/domain/trigger';
+import { createMemoryDoneRecords } from '../../../functions/governance/world';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
 import { useLocalDynamo } from '../../support/local-dynamo';
 
@@ -27,7 +27,10 @@ let executions = 0;
 beforeEach(() => {
   codepipeline.reset();
   executions = 0;
-  codepipeline.on(StartPipelineExecutionCommand).callsFake(async () => ({ pipelineExecutionId: `exec-${(executions += 1)}` }));
+  codepipeline.on(StartPipelineExecutionCommand).callsFake(async () => {
+    executions += 1;
+    return { pipelineExecutionId: `exec-${executions}` };
+  });
 });
 
 const REPORT = 'report: { slack: { channel: C0GOVERN01 }, email: { topics: [default] } }';
@@ -38,7 +41,12 @@ const PUBLISHED = JSON.parse(readFileSync('events/samples/03-codeartifact-publis
 
 /** A governance world whose done records and StartPipelineExecution are the given ones. */
 function world(done?: DoneRecordsPort) {
-  const w = governanceWorld({ config: governanceConfig(REPORT, TRIGGERS), policy: governancePolicy('- id: production-approval\n  mode: enforce'), pipelines: [fixturePipeline('MyFirstPipeline.json'), fixturePipeline('orders-service.json')], now: '2026-11-23T10:00:00Z' });
+  const w = governanceWorld({
+    config: governanceConfig(REPORT, TRIGGERS),
+    policy: governancePolicy('- id: production-approval\n  mode: enforce'),
+    pipelines: [fixturePipeline('MyFirstPipeline.json'), fixturePipeline('orders-service.json')],
+    now: '2026-11-23T10:00:00Z',
+  });
   const sdk = createGovernancePipelinesPort(new CodePipelineClient({ region: 'eu-west-1' }));
   const deps: GovernanceDeps = { ...w.deps, ...(done ? { done } : {}), pipelines: { ...w.deps.pipelines, start: sdk.start } };
   const count = (call: string) => w.recorder.calls.filter((c) => c.call === call).length;
@@ -60,7 +68,8 @@ describe.each([
   let table = 0;
   const fresh = async (): Promise<DoneRecordsPort> => {
     if (kind !== 'dynamo') return createMemoryDoneRecords(() => new Date('2026-11-23T10:00:00Z'));
-    const name = `governance-done-${(table += 1)}`;
+    table += 1;
+    const name = `governance-done-${table}`;
     await dynamo().createTable(name);
     return createDynamoDoneRecords({ client: dynamo().doc, tableName: name });
   };
@@ -78,7 +87,9 @@ describe.each([
     const results = await deliver(PUBLISHED, w.deps);
     expect(codepipeline).toHaveReceivedCommandTimes(StartPipelineExecutionCommand, 2);
     expect(w.reports()).toBe(1);
-    expect(results.slice(1).map((r) => r.summary)).toEqual(Array(2).fill('acme/money 3.4.0: already started orders-service, MyFirstPipeline (a duplicate delivery): nothing done'));
+    expect(results.slice(1).map((r) => r.summary)).toEqual(
+      Array(2).fill('acme/money 3.4.0: already started orders-service, MyFirstPipeline (a duplicate delivery): nothing done'),
+    );
   });
 
   it("the daily audit (its input carries the scheduled event's id): one report a day, however often delivered", async () => {
@@ -110,11 +121,17 @@ describe.each([
         throttled = true;
         throw Object.assign(new Error('slow down'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
       }
-      return { pipelineExecutionId: `exec-${(executions += 1)}` };
+      executions += 1;
+      return { pipelineExecutionId: `exec-${executions}` };
     });
     await expect(runGovernance(governanceTrigger(structuredClone(PUBLISHED)), w.deps)).rejects.toThrow();
     await deliver(PUBLISHED, w.deps, 2);
-    expect(codepipeline.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input.name).sort()).toEqual(['MyFirstPipeline', 'orders-service', 'orders-service']);
+    expect(
+      codepipeline
+        .commandCalls(StartPipelineExecutionCommand)
+        .map((c) => c.args[0].input.name)
+        .sort(),
+    ).toEqual(['MyFirstPipeline', 'orders-service', 'orders-service']);
   });
 });
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { requestToken, triggerMatches } from '../../../functions/governance/app/packages';
-import type { PackageTrigger } from '../../../functions/kernel/config/governance';
 import { governanceTrigger, type PackagePublished } from '../../../functions/governance/domain/trigger';
+import type { PackageTrigger } from '../../../functions/kernel/config/governance';
 
 const detail = (d: Partial<PackagePublished['detail']> = {}): PackagePublished['detail'] => ({
   domainName: 'acme',
@@ -25,11 +25,21 @@ describe('triggerMatches', () => {
     ['the domain alone', trigger(), detail(), true],
     ['another domain', trigger({ domain: 'other' }), detail(), false],
     ['a repository glob', trigger({ repositories: ['shared-*'] }), detail(), true],
-    ['a repository glob that misses (a consumer repository retaining the version from upstream)', trigger({ repositories: ['shared-*'] }), detail({ repositoryName: 'team-a-npm' }), false],
+    [
+      'a repository glob that misses (a consumer repository retaining the version from upstream)',
+      trigger({ repositories: ['shared-*'] }),
+      detail({ repositoryName: 'team-a-npm' }),
+      false,
+    ],
     ['a namespace written with @', trigger({ namespaces: ['@acme'] }), detail(), true],
     ['a namespace the event writes with @', trigger({ namespaces: ['acme'] }), detail({ packageNamespace: '@acme' }), true],
     ['a namespace filter and a package without one', trigger({ namespaces: ['acme'] }), detail({ packageNamespace: null }), false],
-    ['a Maven groupId glob', trigger({ namespaces: ['com.acme.*'], formats: ['maven'] }), detail({ packageFormat: 'maven', packageNamespace: 'com.acme.payments' }), true],
+    [
+      'a Maven groupId glob',
+      trigger({ namespaces: ['com.acme.*'], formats: ['maven'] }),
+      detail({ packageFormat: 'maven', packageNamespace: 'com.acme.payments' }),
+      true,
+    ],
     ['a package glob', trigger({ packages: ['ui-*'] }), detail(), true],
     ['a package glob that misses', trigger({ packages: ['api-*'] }), detail(), false],
     ['a format that misses', trigger({ formats: ['pypi'] }), detail(), false],
@@ -39,7 +49,11 @@ describe('triggerMatches', () => {
 });
 
 describe('requestToken', () => {
-  const event = (d: Partial<PackagePublished['detail']> = {}, id = '73f03fec-a137-971e-6ac6-07c8ffffffff'): PackagePublished => ({ id, 'detail-type': 'CodeArtifact Package Version State Change', detail: detail(d) });
+  const event = (d: Partial<PackagePublished['detail']> = {}, id = '73f03fec-a137-971e-6ac6-07c8ffffffff'): PackagePublished => ({
+    id,
+    'detail-type': 'CodeArtifact Package Version State Change',
+    detail: detail(d),
+  });
 
   it('is a valid clientRequestToken, the same for every delivery of one change, and differs per pipeline', () => {
     const token = requestToken(event({ eventDeduplicationId: '2mEO0A2Ke07rWUTBXk3CAiQhdTXF4N94LNaT/ffffff=' }), 'web');
@@ -57,7 +71,12 @@ describe('requestToken', () => {
 });
 
 describe('which package events trigger', () => {
-  const raw = (d: Record<string, unknown>) => ({ id: 'e1', 'detail-type': 'CodeArtifact Package Version State Change', source: 'aws.codeartifact', detail: { ...detail(), ...d } });
+  const raw = (d: Record<string, unknown>) => ({
+    id: 'e1',
+    'detail-type': 'CodeArtifact Package Version State Change',
+    source: 'aws.codeartifact',
+    detail: { ...detail(), ...d },
+  });
 
   it.each([
     ['a version that became Published', { changes: { statusChanged: true } }, 'package'],

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { evaluationContext } from '../../../functions/governance/app/reconcile';
 import { runGovernance } from '../../../functions/governance/app/run';
-import { parseConfig } from '../../../functions/kernel/config/parse';
 import type { PipelineDefinition } from '../../../functions/governance/domain/definitions';
 import { evaluatePolicy } from '../../../functions/governance/domain/evaluate';
 import { governanceTrigger } from '../../../functions/governance/domain/trigger';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 import { fixturePipeline, governancePolicy, governanceWorld } from '../../support/governance';
 
 const ENFORCED = governancePolicy('- id: production-approval\n  mode: enforce');
@@ -37,7 +37,9 @@ ${productionStages ? `productionStages: ${productionStages}\n` : ''}approvals:
 
 /** The same config without the approval policy, as governance runs with it. */
 function governedConfig(productionStages?: string) {
-  const parsed = parseConfig(`version: 1\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n${productionStages ? `productionStages: ${productionStages}\n` : ''}`);
+  const parsed = parseConfig(
+    `version: 1\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n${productionStages ? `productionStages: ${productionStages}\n` : ''}`,
+  );
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   return parsed.config;
 }
@@ -83,7 +85,12 @@ describe('one productionStages for approvals and governance', () => {
 
   it('a list of its own replaces the default for both: Live is not production under ["prod*"]', () => {
     expect(parseConfig(configText('Live', '["prod*"]')).ok).toBe(true);
-    const w = governanceWorld({ config: governedConfig('["prod*"]'), policy: ENFORCED, pipelines: [deploysWithoutApproval('Live')], now: '2026-11-23T10:00:00Z' });
+    const w = governanceWorld({
+      config: governedConfig('["prod*"]'),
+      policy: ENFORCED,
+      pipelines: [deploysWithoutApproval('Live')],
+      now: '2026-11-23T10:00:00Z',
+    });
     expect(evaluatePolicy({ pipelines: [deploysWithoutApproval('Live')] }, ENFORCED, evaluationContext(w.deps))).toEqual([]);
   });
 });

@@ -9,7 +9,13 @@ import { evaluatePolicy } from '../../../functions/governance/domain/evaluate';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../../support/governance';
 
 const ENFORCED = governancePolicy('- id: production-approval\n  mode: enforce');
-const world = () => governanceWorld({ config: governanceConfig('report: { slack: { channel: C0GOVERN01 } }'), policy: ENFORCED, pipelines: [fixturePipeline('MyFirstPipeline.json')], now: '2026-11-23T10:00:00Z' });
+const world = () =>
+  governanceWorld({
+    config: governanceConfig('report: { slack: { channel: C0GOVERN01 } }'),
+    policy: ENFORCED,
+    pipelines: [fixturePipeline('MyFirstPipeline.json')],
+    now: '2026-11-23T10:00:00Z',
+  });
 const disables = (w: ReturnType<typeof world>) => w.calls.filter((c) => c.call === 'codepipeline.disableStageTransition');
 
 describe('concurrent runs', () => {
@@ -31,7 +37,13 @@ describe('concurrent runs', () => {
     const w = world();
     let fail = true;
     const disable = w.deps.pipelines.disable;
-    const deps = { ...w.deps, pipelines: { ...w.deps.pipelines, disable: async (p: string, s: string, r: string) => (fail ? Promise.reject(new Error('throttled')) : disable(p, s, r)) } };
+    const deps = {
+      ...w.deps,
+      pipelines: {
+        ...w.deps.pipelines,
+        disable: async (p: string, s: string, r: string) => (fail ? Promise.reject(new Error('throttled')) : disable(p, s, r)),
+      },
+    };
     const update = { kind: 'change', pipelines: ['MyFirstPipeline'], projects: [] } as const;
     await expect(runGovernance(update, deps)).rejects.toThrow('throttled');
     expect(w.records.get('MyFirstPipeline/Prod')?.state).toBe('disabled');

@@ -25,7 +25,12 @@ const updatePipeline = (name: string) => ({
 
 /** MyFirstPipeline deploys to Prod without an approval; orders-service has one before Prod-eu-west-1. */
 function world(governance = REPORT, policy = ENFORCED, now = '2026-11-23T10:00:00Z') {
-  return governanceWorld({ config: governanceConfig(governance), policy, pipelines: [fixturePipeline('MyFirstPipeline.json'), fixturePipeline('orders-service.json')], now });
+  return governanceWorld({
+    config: governanceConfig(governance),
+    policy,
+    pipelines: [fixturePipeline('MyFirstPipeline.json'), fixturePipeline('orders-service.json')],
+    now,
+  });
 }
 const transitionCalls = (w: ReturnType<typeof world>) => w.calls.filter((c) => c.call.endsWith('StageTransition'));
 
@@ -35,11 +40,17 @@ describe('a pipeline changed (CloudTrail UpdatePipeline)', () => {
     const result = await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), w.deps);
     expect(result.summary).toBe('change to MyFirstPipeline: 1 checked, 1 violation(s), 1 transition change(s)');
     expect(transitionCalls(w)).toEqual([
-      { call: 'codepipeline.disableStageTransition', input: { pipelineName: 'MyFirstPipeline', stageName: 'Prod', transitionType: 'Inbound', reason: 'pipeline-warden - rule production-approval' } },
+      {
+        call: 'codepipeline.disableStageTransition',
+        input: { pipelineName: 'MyFirstPipeline', stageName: 'Prod', transitionType: 'Inbound', reason: 'pipeline-warden - rule production-approval' },
+      },
     ]);
     expect(w.records.get('MyFirstPipeline/Prod')).toMatchObject({ state: 'disabled', reason: 'pipeline-warden - rule production-approval' });
     const [report, thread] = w.recorder.calls.filter((c) => c.call === 'slack.chat.postMessage');
-    expect(report?.input).toMatchObject({ channel: 'C0GOVERN01', text: '⛔ Pipeline policy · change to MyFirstPipeline: 1 of 1 resources violate it (1 error, 0 other)' });
+    expect(report?.input).toMatchObject({
+      channel: 'C0GOVERN01',
+      text: '⛔ Pipeline policy · change to MyFirstPipeline: 1 of 1 resources violate it (1 error, 0 other)',
+    });
     expect(JSON.stringify(report?.input['blocks'])).toContain('closed the way into *Prod* of *MyFirstPipeline*');
     expect(thread?.input).toMatchObject({ channel: 'C0GOVERN01', thread_ts: expect.any(String) });
     expect(JSON.stringify(thread?.input['blocks'])).toContain('production-approval` [enforce] · stage Prod');
@@ -58,10 +69,22 @@ describe('a pipeline changed (CloudTrail UpdatePipeline)', () => {
     const prod = fixed.stages.find((s) => s.name === 'Prod')!;
     w.definitions.set('MyFirstPipeline', {
       ...fixed,
-      stages: fixed.stages.map((s) => (s === prod ? { ...s, actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 }, ...s.actions.map((a) => ({ ...a, runOrder: 2 }))] } : s)),
+      stages: fixed.stages.map((s) =>
+        s === prod
+          ? {
+              ...s,
+              actions: [
+                { name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' }, runOrder: 1 },
+                ...s.actions.map((a) => ({ ...a, runOrder: 2 })),
+              ],
+            }
+          : s,
+      ),
     });
     const result = await runGovernance({ kind: 'audit' }, w.deps);
-    expect(transitionCalls(w).slice(1)).toEqual([{ call: 'codepipeline.enableStageTransition', input: { pipelineName: 'MyFirstPipeline', stageName: 'Prod', transitionType: 'Inbound' } }]);
+    expect(transitionCalls(w).slice(1)).toEqual([
+      { call: 'codepipeline.enableStageTransition', input: { pipelineName: 'MyFirstPipeline', stageName: 'Prod', transitionType: 'Inbound' } },
+    ]);
     expect(w.records.size).toBe(0);
     // The person's hold on orders-service stays.
     expect(w.transitions.get('orders-service/Prod-eu-west-1')).toMatchObject({ enabled: false, disabledReason: 'waiting for the database migration' });
@@ -119,15 +142,26 @@ describe('change freezes (the tick)', () => {
     await runGovernance({ kind: 'tick' }, w.deps);
     await runGovernance({ kind: 'tick' }, w.deps);
     expect(transitionCalls(w)).toEqual([
-      { call: 'codepipeline.disableStageTransition', input: { pipelineName: 'orders-service', stageName: 'Prod-eu-west-1', transitionType: 'Inbound', reason: 'pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin' } },
+      {
+        call: 'codepipeline.disableStageTransition',
+        input: {
+          pipelineName: 'orders-service',
+          stageName: 'Prod-eu-west-1',
+          transitionType: 'Inbound',
+          reason: 'pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin',
+        },
+      },
     ]);
     expect(w.slackTexts()).toEqual(['pipeline-warden changed stage transitions']);
     w.setNow('2027-01-04T07:00:00Z');
     await runGovernance({ kind: 'tick' }, w.deps);
-    expect(transitionCalls(w)[1]).toEqual({ call: 'codepipeline.enableStageTransition', input: { pipelineName: 'orders-service', stageName: 'Prod-eu-west-1', transitionType: 'Inbound' } });
+    expect(transitionCalls(w)[1]).toEqual({
+      call: 'codepipeline.enableStageTransition',
+      input: { pipelineName: 'orders-service', stageName: 'Prod-eu-west-1', transitionType: 'Inbound' },
+    });
   });
 
-  it('closes every pipeline\'s production stages while an SSM Change Calendar is CLOSED', async () => {
+  it("closes every pipeline's production stages while an SSM Change Calendar is CLOSED", async () => {
     const w = world(`${REPORT}\nchangeCalendars: [release-calendar]`, governancePolicy('- id: pipeline-type-v2'));
     w.calendars.set('release-calendar', 'CLOSED');
     await runGovernance({ kind: 'tick' }, w.deps);
@@ -153,12 +187,26 @@ describe('a package version published', () => {
     account: '123456789012',
     time: '2026-11-23T10:00:00Z',
     region: 'eu-west-1',
-    detail: { domainName: 'acme', repositoryName: 'shared-npm', packageFormat: 'npm', packageNamespace: namespace, packageName: name, packageVersion: '3.4.0', packageVersionState: 'Published' },
+    detail: {
+      domainName: 'acme',
+      repositoryName: 'shared-npm',
+      packageFormat: 'npm',
+      packageNamespace: namespace,
+      packageName: name,
+      packageVersion: '3.4.0',
+      packageVersionState: 'Published',
+    },
   });
-  const triggers = 'codeartifact:\n  triggers:\n    - domain: acme\n      repositories: ["shared-*"]\n      namespaces: ["@acme"]\n      pipelines: [orders-service, MyFirstPipeline]';
+  const triggers =
+    'codeartifact:\n  triggers:\n    - domain: acme\n      repositories: ["shared-*"]\n      namespaces: ["@acme"]\n      pipelines: [orders-service, MyFirstPipeline]';
 
   it('starts the pipelines wired to it once per package version (recorded first; a client request token per change and pipeline as well)', async () => {
-    const w = governanceWorld({ config: governanceConfig(REPORT, triggers), policy: ENFORCED, pipelines: [fixturePipeline('orders-service.json')], now: '2026-11-23T10:00:00Z' });
+    const w = governanceWorld({
+      config: governanceConfig(REPORT, triggers),
+      policy: ENFORCED,
+      pipelines: [fixturePipeline('orders-service.json')],
+      now: '2026-11-23T10:00:00Z',
+    });
     const first = await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
     const again = await runGovernance(governanceTrigger(published('acme', 'money')), w.deps);
     const orders = requestToken(published('acme', 'money'), 'orders-service');
@@ -169,7 +217,9 @@ describe('a package version published', () => {
       { call: 'codepipeline.startPipelineExecution', input: { name: 'MyFirstPipeline', clientRequestToken: first_ } },
     ]);
     expect(again.summary).toBe('acme/money 3.4.0: already started orders-service, MyFirstPipeline (a duplicate delivery): nothing done');
-    expect(first.summary).toBe('📦 acme/money 3.4.0 was published to acme/shared-npm: started orders-service (execution exec-1), MyFirstPipeline (execution exec-2)');
+    expect(first.summary).toBe(
+      '📦 acme/money 3.4.0 was published to acme/shared-npm: started orders-service (execution exec-1), MyFirstPipeline (execution exec-2)',
+    );
     expect((await runGovernance(governanceTrigger(published('other', 'money')), w.deps)).summary).toBe('other/money 3.4.0: no pipeline is wired to it');
   });
 });
@@ -181,11 +231,19 @@ describe('break-glass during a freeze', () => {
   const setup = {} as { w: ReturnType<typeof governanceWorld>; value: string };
 
   async function frozen() {
-    setup.w = governanceWorld({ config: governanceConfig(FREEZE), policy: governancePolicy('- id: pipeline-type-v2'), pipelines: [fixturePipeline('orders-service.json')], now: '2026-11-23T10:00:00Z', groups: { S0RELMGRS1: ['U0MANAGER1'] } });
+    setup.w = governanceWorld({
+      config: governanceConfig(FREEZE),
+      policy: governancePolicy('- id: pipeline-type-v2'),
+      pipelines: [fixturePipeline('orders-service.json')],
+      now: '2026-11-23T10:00:00Z',
+      groups: { S0RELMGRS1: ['U0MANAGER1'] },
+    });
     setup.w.enter(KEY, 'exec-before');
     await runGovernance({ kind: 'tick' }, setup.w.deps);
     const message = setup.w.recorder.calls.find((c) => c.call === 'slack.chat.postMessage')!;
-    const button = (message.input['blocks'] as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!.elements![0]!;
+    const button = (message.input['blocks'] as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find(
+      (b) => b.type === 'actions',
+    )!.elements![0]!;
     expect(button.action_id).toBe('bypass:grant:0');
     setup.value = button.value;
     return setup.w;
@@ -193,7 +251,10 @@ describe('break-glass during a freeze', () => {
 
   it('refuses a person the freeze does not name; nothing opens', async () => {
     const w = await frozen();
-    expect(await click('U0STRANGER', setup.value)).toMatchObject({ kind: 'refused', ephemeral: expect.stringMatching(/You may not lift freeze "release-freeze". Break-glass approvers: <@U0RELEASE1>, <!subteam\^S0RELMGRS1>/) });
+    expect(await click('U0STRANGER', setup.value)).toMatchObject({
+      kind: 'refused',
+      ephemeral: expect.stringMatching(/You may not lift freeze "release-freeze". Break-glass approvers: <@U0RELEASE1>, <!subteam\^S0RELMGRS1>/),
+    });
     expect(w.transitions.get(KEY)?.enabled).toBe(false);
     expect(w.audits).toEqual([]);
   });
@@ -202,8 +263,13 @@ describe('break-glass during a freeze', () => {
     const w = await frozen();
     expect(await click('U0MANAGER1', setup.value)).toEqual({ kind: 'done', text: 'Lifted for one execution of orders-service into Prod-eu-west-1.' });
     expect(w.transitions.get(KEY)?.enabled).toBe(true);
-    expect(w.audits).toEqual([{ pipeline: 'orders-service', stage: 'Prod-eu-west-1', freeze: 'release-freeze', event: 'granted', by: 'U0MANAGER1', at: '2026-11-23T10:00:00.000Z' }]);
-    expect(await click('U0RELEASE1', setup.value)).toMatchObject({ kind: 'refused', ephemeral: expect.stringContaining('already let one execution into Prod-eu-west-1') });
+    expect(w.audits).toEqual([
+      { pipeline: 'orders-service', stage: 'Prod-eu-west-1', freeze: 'release-freeze', event: 'granted', by: 'U0MANAGER1', at: '2026-11-23T10:00:00.000Z' },
+    ]);
+    expect(await click('U0RELEASE1', setup.value)).toMatchObject({
+      kind: 'refused',
+      ephemeral: expect.stringContaining('already let one execution into Prod-eu-west-1'),
+    });
 
     w.setNow('2026-11-23T10:05:00Z');
     await runGovernance({ kind: 'tick' }, w.deps);
@@ -229,6 +295,9 @@ describe('break-glass during a freeze', () => {
   it('refuses a bypass of a freeze that is not on', async () => {
     const w = await frozen();
     w.setNow('2026-12-01T00:00:00Z');
-    expect(await click('U0RELEASE1', setup.value)).toMatchObject({ kind: 'refused', ephemeral: 'Freeze "release-freeze" is not on now: there is nothing to lift. Nothing changed.' });
+    expect(await click('U0RELEASE1', setup.value)).toMatchObject({
+      kind: 'refused',
+      ephemeral: 'Freeze "release-freeze" is not on now: there is nothing to lift. Nothing changed.',
+    });
   });
 });

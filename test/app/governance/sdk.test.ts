@@ -20,19 +20,27 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createChangeCalendarsPort, createDynamoDoneRecords, createDynamoTransitionRecords, createGovernancePipelinesPort, createGovernanceProjectsPort } from '../../../functions/governance/aws/governance';
-import { createDynamoBypasses } from '../../../functions/governance/aws/break-glass-store';
-import { createRecorder } from '../../../functions/shared/recording';
 import { handleBypassClick } from '../../../functions/governance/app/bypass';
 import type { GovernanceDeps } from '../../../functions/governance/app/deps';
 import { runGovernance } from '../../../functions/governance/app/run';
+import { createDynamoBypasses } from '../../../functions/governance/aws/break-glass-store';
+import {
+  createChangeCalendarsPort,
+  createDynamoDoneRecords,
+  createDynamoTransitionRecords,
+  createGovernancePipelinesPort,
+  createGovernanceProjectsPort,
+} from '../../../functions/governance/aws/governance';
 import { governanceTrigger } from '../../../functions/governance/domain/trigger';
-import { startLocalDynamo, type LocalDynamo } from '../../support/local-dynamo';
+import { createRecorder } from '../../../functions/shared/recording';
 import { fixturePipeline, governanceConfig, governancePolicy } from '../../support/governance';
+import { type LocalDynamo, startLocalDynamo } from '../../support/local-dynamo';
 
 const codepipeline = mockClient(CodePipelineClient);
 const codebuild = mockClient(CodeBuildClient);
-const projects = JSON.parse(readFileSync(path.resolve(__dirname, '../../fixtures/governance/projects/batch-get-projects.json'), 'utf8')) as { projects: unknown[] };
+const projects = JSON.parse(readFileSync(path.resolve(__dirname, '../../fixtures/governance/projects/batch-get-projects.json'), 'utf8')) as {
+  projects: unknown[];
+};
 const pipelines = { MyFirstPipeline: fixturePipeline('MyFirstPipeline.json'), 'orders-service': fixturePipeline('orders-service.json') };
 type Name = keyof typeof pipelines;
 
@@ -62,13 +70,19 @@ beforeEach(() => {
     pipelineName: name,
     stageStates: pipelines[name].stages.map((s) => {
       const execution = latest.get(`${name}/${s.name}`);
-      return { stageName: s.name, inboundTransitionState: transitions.get(`${name}/${s.name}`) ?? { enabled: true }, ...(execution ? { latestExecution: { pipelineExecutionId: execution, status: 'InProgress' as const } } : {}) };
+      return {
+        stageName: s.name,
+        inboundTransitionState: transitions.get(`${name}/${s.name}`) ?? { enabled: true },
+        ...(execution ? { latestExecution: { pipelineExecutionId: execution, status: 'InProgress' as const } } : {}),
+      };
     }),
   }));
-  codepipeline.on(DisableStageTransitionCommand).callsFake(({ pipelineName, stageName, reason }: { pipelineName: string; stageName: string; reason: string }) => {
-    transitions.set(`${pipelineName}/${stageName}`, { enabled: false, disabledReason: reason, lastChangedAt: new Date() });
-    return {};
-  });
+  codepipeline
+    .on(DisableStageTransitionCommand)
+    .callsFake(({ pipelineName, stageName, reason }: { pipelineName: string; stageName: string; reason: string }) => {
+      transitions.set(`${pipelineName}/${stageName}`, { enabled: false, disabledReason: reason, lastChangedAt: new Date() });
+      return {};
+    });
   codepipeline.on(EnableStageTransitionCommand).callsFake(({ pipelineName, stageName }: { pipelineName: string; stageName: string }) => {
     transitions.set(`${pipelineName}/${stageName}`, { enabled: true, lastChangedAt: new Date() });
     return {};
@@ -77,8 +91,11 @@ beforeEach(() => {
   codebuild.on(BatchGetProjectsCommand).resolves({ projects: projects.projects as never });
 });
 
-async function deps(policy = '- id: production-approval\n  mode: enforce\n- id: codebuild-plaintext-secrets'): Promise<GovernanceDeps & { recorder: ReturnType<typeof createRecorder> }> {
-  const tableName = `governance-${(table += 1)}`;
+async function deps(
+  policy = '- id: production-approval\n  mode: enforce\n- id: codebuild-plaintext-secrets',
+): Promise<GovernanceDeps & { recorder: ReturnType<typeof createRecorder> }> {
+  table += 1;
+  const tableName = `governance-${table}`;
   await dynamo.createTable(tableName);
   const recorder = createRecorder({});
   return {
@@ -106,21 +123,30 @@ const updatePipeline = (name: string) => ({
 });
 
 describe('governance on the AWS SDK', () => {
-  it('UpdatePipeline: reads the pipeline, closes its production stage once, leaves a person\'s hold alone', async () => {
+  it("UpdatePipeline: reads the pipeline, closes its production stage once, leaves a person's hold alone", async () => {
     const d = await deps();
     transitions.set('orders-service/Prod-eu-west-1', { enabled: false, disabledReason: 'database migration' });
     await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), d);
     await runGovernance(governanceTrigger(updatePipeline('MyFirstPipeline')), d);
     expect(codepipeline).toHaveReceivedCommandWith(GetPipelineCommand, { name: 'MyFirstPipeline' });
     expect(codepipeline).toHaveReceivedCommandTimes(DisableStageTransitionCommand, 1);
-    expect(codepipeline).toHaveReceivedCommandWith(DisableStageTransitionCommand, { pipelineName: 'MyFirstPipeline', stageName: 'Prod', transitionType: 'Inbound', reason: 'pipeline-warden - rule production-approval' });
+    expect(codepipeline).toHaveReceivedCommandWith(DisableStageTransitionCommand, {
+      pipelineName: 'MyFirstPipeline',
+      stageName: 'Prod',
+      transitionType: 'Inbound',
+      reason: 'pipeline-warden - rule production-approval',
+    });
     expect(await d.records.list()).toEqual([expect.objectContaining({ pipeline: 'MyFirstPipeline', stage: 'Prod', state: 'disabled' })]);
 
     // The daily audit with the rule now report-only: ours reopens, the person's hold stays.
     const reportOnly = { ...d, policy: governancePolicy('- id: production-approval\n- id: codebuild-plaintext-secrets') };
     await runGovernance({ kind: 'audit' }, reportOnly);
     expect(codepipeline).toHaveReceivedCommandTimes(EnableStageTransitionCommand, 1);
-    expect(codepipeline).toHaveReceivedCommandWith(EnableStageTransitionCommand, { pipelineName: 'MyFirstPipeline', stageName: 'Prod', transitionType: 'Inbound' });
+    expect(codepipeline).toHaveReceivedCommandWith(EnableStageTransitionCommand, {
+      pipelineName: 'MyFirstPipeline',
+      stageName: 'Prod',
+      transitionType: 'Inbound',
+    });
     expect(transitions.get('orders-service/Prod-eu-west-1')).toEqual({ enabled: false, disabledReason: 'database migration' });
     expect(await d.records.list()).toEqual([]);
   });
@@ -137,12 +163,15 @@ describe('governance on the AWS SDK', () => {
 
   it('a pipeline deleted after its event is skipped, not an error', async () => {
     const d = await deps();
-    expect((await runGovernance(governanceTrigger(updatePipeline('deleted-since')), d)).summary).toBe('change to deleted-since: 0 checked, 0 violation(s), 0 transition change(s)');
+    expect((await runGovernance(governanceTrigger(updatePipeline('deleted-since')), d)).summary).toBe(
+      'change to deleted-since: 0 checked, 0 violation(s), 0 transition change(s)',
+    );
   });
 });
 
 describe('break-glass on the AWS SDK', () => {
-  const FREEZE = 'report: { slack: { channel: C0GOVERN01 } }\nfreezes:\n  - name: release-freeze\n    from: "2026-11-23T00:00"\n    to: "2026-11-30T00:00"\n    pipelines: ["orders-*"]\n    breakGlass: { approvers: [U0RELEASE1] }';
+  const FREEZE =
+    'report: { slack: { channel: C0GOVERN01 } }\nfreezes:\n  - name: release-freeze\n    from: "2026-11-23T00:00"\n    to: "2026-11-30T00:00"\n    pipelines: ["orders-*"]\n    breakGlass: { approvers: [U0RELEASE1] }';
   const stageStarted = (executionId: string) => ({
     'detail-type': 'CodePipeline Stage Execution State Change',
     source: 'aws.codepipeline',
@@ -150,7 +179,8 @@ describe('break-glass on the AWS SDK', () => {
   });
 
   it('the tick closes, an approver opens for one execution, its STARTED event closes again; all audited in the table', async () => {
-    const tableName = `governance-${(table += 1)}`;
+    table += 1;
+    const tableName = `governance-${table}`;
     await dynamo.createTable(tableName);
     const now = () => new Date('2026-11-23T10:00:00Z');
     const d: GovernanceDeps = {
@@ -162,7 +192,10 @@ describe('break-glass on the AWS SDK', () => {
     };
     latest.set('orders-service/Prod-eu-west-1', 'exec-before');
     await runGovernance({ kind: 'tick' }, d);
-    expect(transitions.get('orders-service/Prod-eu-west-1')).toMatchObject({ enabled: false, disabledReason: 'pipeline-warden - freeze release-freeze until 2026-11-30 00.00 UTC' });
+    expect(transitions.get('orders-service/Prod-eu-west-1')).toMatchObject({
+      enabled: false,
+      disabledReason: 'pipeline-warden - freeze release-freeze until 2026-11-30 00.00 UTC',
+    });
 
     const value = JSON.stringify({ pipeline: 'orders-service', stage: 'Prod-eu-west-1', freeze: 'release-freeze' });
     expect(await handleBypassClick({ actionId: 'bypass:grant:0', value, user: { id: 'U0RELEASE1' } }, d)).toMatchObject({ kind: 'done' });
@@ -174,7 +207,9 @@ describe('break-glass on the AWS SDK', () => {
     expect(transitions.get('orders-service/Prod-eu-west-1')?.enabled).toBe(false);
     expect(codepipeline).toHaveReceivedCommandTimes(DisableStageTransitionCommand, 2);
     expect(codepipeline).toHaveReceivedCommandTimes(EnableStageTransitionCommand, 1);
-    const audit = await dynamo.doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'AUDIT#orders-service' } }));
+    const audit = await dynamo.doc.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'AUDIT#orders-service' } }),
+    );
     expect(audit.Items?.map((i) => i['entry'])).toEqual([
       expect.objectContaining({ event: 'granted', by: 'U0RELEASE1' }),
       expect.objectContaining({ event: 'used', executionId: 'exec-let-in' }),

@@ -1,12 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { createRouter, type InteractionRoute } from '../../../functions/slack-actions/app/router';
 import type { SlackInteraction } from '../../../functions/kernel/slack/interaction';
+import { createRouter, type InteractionRoute } from '../../../functions/slack-actions/app/router';
 
 const logger = new Logger({ logLevel: 'SILENT' });
 const now = new Date('2026-11-23T06:00:00Z');
 const click = (actionId: string): SlackInteraction => ({ type: 'block_actions', actionId, value: 'v', user: { id: 'U1' } });
-const named = (name: string): InteractionRoute => async () => ({ kind: 'done', text: name });
+const named =
+  (name: string): InteractionRoute =>
+  async () => ({ kind: 'done', text: name });
 
 describe('createRouter', () => {
   const route = createRouter({ 'approval:': named('approval'), 'approval:admin:': named('admin'), 'bypass:': named('bypass') });
@@ -27,7 +29,12 @@ describe('createRouter', () => {
 
   it('passes the context through and lets route errors propagate (the endpoint answers them)', async () => {
     const seen: unknown[] = [];
-    const failing = createRouter({ 'x:': async (context) => { seen.push(context); throw new Error('boom'); } });
+    const failing = createRouter({
+      'x:': async (context) => {
+        seen.push(context);
+        throw new Error('boom');
+      },
+    });
     const context = { interaction: click('x:y'), now, logger };
 
     await expect(failing(context)).rejects.toThrow('boom');

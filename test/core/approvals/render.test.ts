@@ -8,7 +8,15 @@ import { ApprovalPolicySchema } from '../../../functions/kernel/config/approvals
 const policy = ApprovalPolicySchema.parse({ name: 'prod', approvers: ['S0LEADS001'] });
 const card = (pipeline: string, stage = 'Production') =>
   renderApprovalCard({
-    request: buildRequest({ ref: { pipeline, executionId: 'e-1', stage, action: 'Approve', account: '123456789012', region: 'eu-west-1' }, startedAt: '2026-11-23T10:00:00Z', policy, initiator: {}, channels: [], topics: [], parallel: false }),
+    request: buildRequest({
+      ref: { pipeline, executionId: 'e-1', stage, action: 'Approve', account: '123456789012', region: 'eu-west-1' },
+      startedAt: '2026-11-23T10:00:00Z',
+      policy,
+      initiator: {},
+      channels: [],
+      topics: [],
+      parallel: false,
+    }),
     state: initialState(),
   });
 

@@ -54,8 +54,16 @@ describe('approvals config', () => {
   });
 
   it.each([
-    ['escalateAfter without escalateTo', 'escalateAfter: 2h', 'approvals.policies[0]: escalateAfter and escalateTo go together (after how long, and whom to call in)'],
-    ['escalation after the deadline', 'escalateAfter: 2d\n    escalateTo: [S0ONCALL01]', 'approvals.policies[0].escalateAfter: 2d is not before the deadline (24h): nobody would be called in'],
+    [
+      'escalateAfter without escalateTo',
+      'escalateAfter: 2h',
+      'approvals.policies[0]: escalateAfter and escalateTo go together (after how long, and whom to call in)',
+    ],
+    [
+      'escalation after the deadline',
+      'escalateAfter: 2d\n    escalateTo: [S0ONCALL01]',
+      'approvals.policies[0].escalateAfter: 2d is not before the deadline (24h): nobody would be called in',
+    ],
     ['reminders every minute', 'remindEvery: 1m', 'approvals.policies[0].remindEvery: at least 15m (reminders more often than that are noise)'],
   ])('refuses %s', (_name, extra, problem) => {
     const result = config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    whenStarterUnknown: any-approver\n    ${extra}`);
@@ -74,6 +82,10 @@ describe('approvals config', () => {
   });
 
   it('allows auto-approval only for stages named exactly, none of them production', () => {
-    expect(config(`policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    whenStarterUnknown: any-approver\n    onDeadline: approve\n    match: { stages: [Staging, QA] }`).ok).toBe(true);
+    expect(
+      config(
+        `policies:\n  - name: a\n    approvers: [U0LEAD0001]\n    whenStarterUnknown: any-approver\n    onDeadline: approve\n    match: { stages: [Staging, QA] }`,
+      ).ok,
+    ).toBe(true);
   });
 });

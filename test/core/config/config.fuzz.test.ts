@@ -8,13 +8,21 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { customRules } from '../../../config/custom-rules';
-import { parseConfig } from '../../../functions/kernel/config/parse';
 import { parsePolicy } from '../../../functions/governance/domain/policy-schema';
-import { mutate, random, type Rng } from '../../support/event-fuzz';
+import { parseConfig } from '../../../functions/kernel/config/parse';
+import { mutate, type Rng, random } from '../../support/event-fuzz';
 
 const CONFIGS = ['config/warden.yml', 'config/examples/every-feature.yml'].map((f) => readFileSync(f, 'utf8'));
 const POLICY = readFileSync('config/policy.yml', 'utf8');
-const BOMB = ['z0: &z0 ["x","x","x","x","x","x","x","x","x"]', ...[1, 2, 3, 4, 5, 6].map((i) => `z${i}: &z${i} [${Array(9).fill(`*z${i - 1}`).join(',')}]`)].join('\n');
+const BOMB = [
+  'z0: &z0 ["x","x","x","x","x","x","x","x","x"]',
+  ...[1, 2, 3, 4, 5, 6].map(
+    (i) =>
+      `z${i}: &z${i} [${Array(9)
+        .fill(`*z${i - 1}`)
+        .join(',')}]`,
+  ),
+].join('\n');
 
 /** Damage at the YAML level, where the parser itself is attacked. */
 function yamlDamage(rng: Rng, text: string): string {

@@ -54,7 +54,10 @@ extra: true
   it('tells a value of the wrong type from a missing one', () => {
     expect(parseConfig('version: 1\ndefaults: { logLines: "x" }\nroutes:\n  - slack: { channels: [C0PAYMENTS1], mentions: 5 }\n')).toEqual({
       ok: false,
-      problems: ['defaults.logLines: Invalid input: expected number, received string', 'routes[0].slack.mentions: Invalid input: expected array, received number'],
+      problems: [
+        'defaults.logLines: Invalid input: expected number, received string',
+        'routes[0].slack.mentions: Invalid input: expected array, received number',
+      ],
     });
   });
 });

@@ -26,7 +26,9 @@ describe('approvals that cannot collect their votes', () => {
     ['one user listed twice', 'approvers: [U0LEAD0001, U0LEAD0001]', 1],
     ['one Enterprise Grid user', 'approvers: [W0LEAD0001]', 1],
   ])('refuses required: 2 with %s', (_name, approvers, people) => {
-    expect(policy(`${approvers}\nrequired: 2`)).toEqual([`approvals.policies[0].required: 2 but only ${people} approver can vote: add approvers or a user group`]);
+    expect(policy(`${approvers}\nrequired: 2`)).toEqual([
+      `approvals.policies[0].required: 2 but only ${people} approver can vote: add approvers or a user group`,
+    ]);
   });
 
   it.each([
@@ -60,10 +62,22 @@ describe('approvals that cannot collect their votes', () => {
 describe('approval durations within what CodePipeline allows', () => {
   it.each([
     ['a deadline past 60 days', 'deadline: 61d', `approvals.policies[0].deadline: at most 60d (${NO_APPROVAL_WAITS})`],
-    ['a deadline that overflows a Date (every approval failed with no card)', 'deadline: 99999999999999d', `approvals.policies[0].deadline: at most 60d (${NO_APPROVAL_WAITS})`],
+    [
+      'a deadline that overflows a Date (every approval failed with no card)',
+      'deadline: 99999999999999d',
+      `approvals.policies[0].deadline: at most 60d (${NO_APPROVAL_WAITS})`,
+    ],
     ['a deadline of a 400-digit number of days', `deadline: ${'9'.repeat(400)}d`, `approvals.policies[0].deadline: at most 60d (${NO_APPROVAL_WAITS})`],
-    ['reminders rarer than any approval lives', 'remindEvery: 61d\ndeadline: 1d', `approvals.policies[0].remindEvery: at most 60d (${NO_APPROVAL_WAITS}, so no reminder would go out)`],
-    ['an escalation at the start', 'escalateAfter: 0m\nescalateTo: [S0ONCALL01]', 'approvals.policies[0].escalateAfter: at least 1m (calling them in at the start is not an escalation: list them as approvers instead)'],
+    [
+      'reminders rarer than any approval lives',
+      'remindEvery: 61d\ndeadline: 1d',
+      `approvals.policies[0].remindEvery: at most 60d (${NO_APPROVAL_WAITS}, so no reminder would go out)`,
+    ],
+    [
+      'an escalation at the start',
+      'escalateAfter: 0m\nescalateTo: [S0ONCALL01]',
+      'approvals.policies[0].escalateAfter: at least 1m (calling them in at the start is not an escalation: list them as approvers instead)',
+    ],
   ])('refuses %s', (_name, extra, problem) => {
     expect(policy(`approvers: [S0LEADS001]\n${extra}`)).toEqual([problem]);
   });
@@ -81,12 +95,18 @@ describe('approval durations within what CodePipeline allows', () => {
 });
 
 describe('rollback durations', () => {
-  const BAKE_TOO_LONG = 'at most 7d (an alarm days after a deployment is no evidence against it, and rolling back a week of changes is a decision for a person)';
+  const BAKE_TOO_LONG =
+    'at most 7d (an alarm days after a deployment is no evidence against it, and rolling back a week of changes is a decision for a person)';
   const COOLDOWN_TOO_LONG = 'at most 30d (a rollback is remembered for 30 days, so a longer cooldown could not be kept)';
   it.each([
     ["the section's bake window past 7 days", 'bakeWindow: 8d\n', '', `rollback.bakeWindow: ${BAKE_TOO_LONG}`],
     ["a guard's bake window that overflows a Date", '', 'bakeWindow: 99999999999999d', `rollback.guards[0].bakeWindow: ${BAKE_TOO_LONG}`],
-    ["the section's bake window under a minute", 'bakeWindow: 0m\n', '', 'rollback.bakeWindow: at least 1m (alarms need a datapoint or two after a deployment)'],
+    [
+      "the section's bake window under a minute",
+      'bakeWindow: 0m\n',
+      '',
+      'rollback.bakeWindow: at least 1m (alarms need a datapoint or two after a deployment)',
+    ],
     ["the section's cooldown past 30 days", 'cooldown: 31d\n', '', `rollback.cooldown: ${COOLDOWN_TOO_LONG}`],
     ["a guard's cooldown of 2.4e9 hours", '', 'cooldown: 2400000000h', `rollback.guards[0].cooldown: ${COOLDOWN_TOO_LONG}`],
   ])('refuses %s', (_name, section, own, problem) => {
@@ -103,9 +123,21 @@ describe('freeze windows', () => {
   it.each([
     ['a recurring freeze that never starts (Date overflow)', 'cron: "0 18 * * 5"\nduration: 2400000000h', `governance.freezes[0].duration: ${TOO_LONG}`],
     ['a recurring freeze longer than a year', 'cron: "0 18 * * 5"\nduration: 367d', `governance.freezes[0].duration: ${TOO_LONG}`],
-    ['a one-off window longer than a year', 'from: "2026-01-01T00:00"\nto: "2027-06-01T00:00"', `governance.freezes[0].to: the window from 2026-01-01T00:00 lasts 516d: ${TOO_LONG}`],
-    ['a one-off window shorter than a tick', 'from: "2026-12-20T18:00"\nto: "2026-12-20T18:03"', 'governance.freezes[0].to: the window from 2026-12-20T18:00 lasts 3m: at least 5m (the freeze tick runs every 5 minutes: a shorter window could fall between two ticks)'],
-    ['a window of no length, written two ways', 'from: "2026-12-20T18:00"\nto: "2026-12-20T18:00:00"', 'governance.freezes[0].to: 2026-12-20T18:00:00 is not after from (2026-12-20T18:00)'],
+    [
+      'a one-off window longer than a year',
+      'from: "2026-01-01T00:00"\nto: "2027-06-01T00:00"',
+      `governance.freezes[0].to: the window from 2026-01-01T00:00 lasts 516d: ${TOO_LONG}`,
+    ],
+    [
+      'a one-off window shorter than a tick',
+      'from: "2026-12-20T18:00"\nto: "2026-12-20T18:03"',
+      'governance.freezes[0].to: the window from 2026-12-20T18:00 lasts 3m: at least 5m (the freeze tick runs every 5 minutes: a shorter window could fall between two ticks)',
+    ],
+    [
+      'a window of no length, written two ways',
+      'from: "2026-12-20T18:00"\nto: "2026-12-20T18:00:00"',
+      'governance.freezes[0].to: 2026-12-20T18:00:00 is not after from (2026-12-20T18:00)',
+    ],
     ['a year before 2000', 'from: "1999-12-20T18:00"\nto: "2026-01-02T08:00"', 'governance.freezes[0].from: year 1999 is outside 2000-2100'],
     ['a year after 2100', 'from: "2026-12-20T18:00"\nto: "9999-01-02T08:00"', 'governance.freezes[0].to: year 9999 is outside 2000-2100'],
   ])('refuses %s', (_name, window, problem) => {

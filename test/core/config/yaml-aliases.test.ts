@@ -9,18 +9,25 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../functions/kernel/config/parse';
 import { parsePolicy } from '../../../functions/governance/domain/policy-schema';
+import { parseConfig } from '../../../functions/kernel/config/parse';
 
 const ROUTE = 'version: 1\nroutes:\n  - slack: { channels: [C0PLATFORM1] }\n';
 /** A billion laughs: each level refers nine times to the one before. */
-const BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n');
+const BOMB = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...'bcdefgh'.split('').map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`),
+].join('\n');
 
 describe('parseConfig: YAML aliases', () => {
   it.each([
     ['an alias with no anchor', `${ROUTE}    name: *missing\n`, ['routes[0].name: yaml: alias *missing has no anchor &missing before it']],
     ['an alias used before its anchor', 'version: 1\nroutes: *r\nx: &r []\n', ['routes: yaml: alias *r has no anchor &r before it']],
-    ['an alias inside the node it refers to', 'version: 1\nroutes: &r\n  - slack: { channels: [C0PLATFORM1] }\n    x: *r\n', ['routes[0].x: yaml: alias *r is inside the node it refers to (a cycle)']],
+    [
+      'an alias inside the node it refers to',
+      'version: 1\nroutes: &r\n  - slack: { channels: [C0PLATFORM1] }\n    x: *r\n',
+      ['routes[0].x: yaml: alias *r is inside the node it refers to (a cycle)'],
+    ],
     ['an alias bomb', `${ROUTE}${BOMB}\n`, ['b[0]: yaml: Excessive alias count indicates a resource exhaustion attack (at most 100 aliases may be resolved)']],
   ])('%s is a problem with its path', (_what, text, problems) => {
     expect(parseConfig(text)).toEqual({ ok: false, problems });
@@ -34,8 +41,16 @@ describe('parseConfig: YAML aliases', () => {
 
 describe('parsePolicy: YAML aliases', () => {
   it.each([
-    ['an alias with no anchor', 'version: 1\nrules:\n  - id: production-approval\n    scope: *nope\n', ['rules[0].scope: yaml: alias *nope has no anchor &nope before it']],
-    ['an alias bomb', `version: 1\nrules: []\n${BOMB}\n`, ['b[0]: yaml: Excessive alias count indicates a resource exhaustion attack (at most 100 aliases may be resolved)']],
+    [
+      'an alias with no anchor',
+      'version: 1\nrules:\n  - id: production-approval\n    scope: *nope\n',
+      ['rules[0].scope: yaml: alias *nope has no anchor &nope before it'],
+    ],
+    [
+      'an alias bomb',
+      `version: 1\nrules: []\n${BOMB}\n`,
+      ['b[0]: yaml: Excessive alias count indicates a resource exhaustion attack (at most 100 aliases may be resolved)'],
+    ],
   ])('%s is a problem with its path', (_what, text, problems) => {
     expect(parsePolicy(text)).toEqual({ ok: false, problems });
   });
@@ -47,7 +62,11 @@ describe('warden validate --policy (a child process)', () => {
     const policy = path.join(dir, 'policy.yml');
     writeFileSync(policy, `version: 1\nrules: []\n${BOMB}\n`);
     const root = path.resolve(__dirname, '../../..');
-    const out = spawnSync(process.execPath, [path.join(root, 'bin/warden.cjs'), 'validate', 'config/warden.yml', '--policy', policy], { cwd: root, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const out = spawnSync(process.execPath, [path.join(root, 'bin/warden.cjs'), 'validate', 'config/warden.yml', '--policy', policy], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     expect(out.stderr).toBe('');
     expect(out.stdout).toContain(`${policy}: 1 problem\n  b[0]: yaml: Excessive alias count`);
     expect(out.status).toBe(1);

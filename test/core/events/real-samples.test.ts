@@ -4,9 +4,9 @@ import { EventRejectedError } from '../../../functions/kernel/errors';
 import { normalize } from '../../../functions/kernel/events/normalize';
 import { parseEvent } from '../../../functions/kernel/events/parse';
 import { DetailType } from '../../../functions/kernel/events/schemas';
-import { renderEmail } from '../../../functions/kernel/render/email';
 import { renderCard } from '../../../functions/kernel/render/slack-card';
 import { blocksToText } from '../../../functions/kernel/render/text';
+import { renderEmail } from '../../../functions/notify/domain/email';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../../support/fixtures';
 
 // The real events, and the AWS documentation's CodeArtifact example (the real events have none).
@@ -78,10 +78,7 @@ describe('tolerance and rejection', () => {
     );
   });
 
-  it.each([null, 42, 'text', [], {}, { 'detail-type': 'CodePipeline Pipeline Execution State Change' }])(
-    'rejects %j without crashing',
-    (raw) => {
-      expect(() => parseEvent(raw)).toThrow(EventRejectedError);
-    },
-  );
+  it.each([null, 42, 'text', [], {}, { 'detail-type': 'CodePipeline Pipeline Execution State Change' }])('rejects %j without crashing', (raw) => {
+    expect(() => parseEvent(raw)).toThrow(EventRejectedError);
+  });
 });

@@ -3,12 +3,24 @@
  * transition this tool closed is ever reopened; a person's disable is never undone.
  */
 import { describe, expect, it } from 'vitest';
-import { closeReason, decideTransitions, type TransitionAction, type TransitionRecord, type TransitionState } from '../../../functions/governance/domain/enforcement';
+import {
+  closeReason,
+  decideTransitions,
+  type TransitionAction,
+  type TransitionRecord,
+  type TransitionState,
+} from '../../../functions/governance/domain/enforcement';
 
 const RULE = closeReason(['rule production-approval']);
 const open = (stage = 'Prod', lastChangedAt?: string): TransitionState => ({ stage, enabled: true, ...(lastChangedAt ? { lastChangedAt } : {}) });
 const closed = (disabledReason: string, stage = 'Prod'): TransitionState => ({ stage, enabled: false, disabledReason, lastChangedAt: '2026-11-23T10:00:00Z' });
-const record = (reason = RULE, state: TransitionRecord['state'] = 'disabled', disabledAt = '2026-11-23T10:00:00Z'): TransitionRecord => ({ pipeline: 'p', stage: 'Prod', reason, disabledAt, state });
+const record = (reason = RULE, state: TransitionRecord['state'] = 'disabled', disabledAt = '2026-11-23T10:00:00Z'): TransitionRecord => ({
+  pipeline: 'p',
+  stage: 'Prod',
+  reason,
+  disabledAt,
+  state,
+});
 const want = new Map([['p/Prod', ['rule production-approval']]]);
 const none = new Map<string, string[]>();
 
@@ -23,12 +35,42 @@ describe('decideTransitions', () => {
     ['never claims a stage a person closed', want, closed('waiting for QA sign-off'), [], []],
     ['reopens our stage once the cause is gone', none, closed(RULE), [record()], [{ action: 'enable', pipeline: 'p', stage: 'Prod', was: RULE }]],
     ['never reopens a stage a person closed', none, closed('waiting for QA sign-off'), [], []],
-    ['never reopens a stage a person closed again after us, with their own reason', none, closed('hotfix freeze'), [record()], [{ action: 'forget', pipeline: 'p', stage: 'Prod', why: 'a person disabled it with a reason of their own' }]],
-    ['does not fight a person who reopened ours while the cause holds', want, open('Prod', '2026-11-23T11:00:00Z'), [record()], [{ action: 'release', pipeline: 'p', stage: 'Prod', reason: RULE }]],
+    [
+      'never reopens a stage a person closed again after us, with their own reason',
+      none,
+      closed('hotfix freeze'),
+      [record()],
+      [{ action: 'forget', pipeline: 'p', stage: 'Prod', why: 'a person disabled it with a reason of their own' }],
+    ],
+    [
+      'does not fight a person who reopened ours while the cause holds',
+      want,
+      open('Prod', '2026-11-23T11:00:00Z'),
+      [record()],
+      [{ action: 'release', pipeline: 'p', stage: 'Prod', reason: RULE }],
+    ],
     ['…and stays out of it afterwards', want, open('Prod', '2026-11-23T11:00:00Z'), [record(RULE, 'released', '2026-11-23T11:05:00Z')], []],
-    ['closes again for a new cause', new Map([['p/Prod', ['freeze year-end until 2027-01-04 08:00 Europe/Berlin']]]), open('Prod', '2026-11-23T11:00:00Z'), [record(RULE, 'released')], [{ action: 'disable', pipeline: 'p', stage: 'Prod', reason: 'pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin' }]],
-    ['closes again when our earlier call never landed (record written, transition unchanged since)', want, open('Prod', '2026-11-22T09:00:00Z'), [record()], [{ action: 'disable', pipeline: 'p', stage: 'Prod', reason: RULE }]],
-    ['forgets a record of ours that a person reopened after the cause went', none, open('Prod', '2026-11-23T11:00:00Z'), [record()], [{ action: 'forget', pipeline: 'p', stage: 'Prod', why: 'it is open again' }]],
+    [
+      'closes again for a new cause',
+      new Map([['p/Prod', ['freeze year-end until 2027-01-04 08:00 Europe/Berlin']]]),
+      open('Prod', '2026-11-23T11:00:00Z'),
+      [record(RULE, 'released')],
+      [{ action: 'disable', pipeline: 'p', stage: 'Prod', reason: 'pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin' }],
+    ],
+    [
+      'closes again when our earlier call never landed (record written, transition unchanged since)',
+      want,
+      open('Prod', '2026-11-22T09:00:00Z'),
+      [record()],
+      [{ action: 'disable', pipeline: 'p', stage: 'Prod', reason: RULE }],
+    ],
+    [
+      'forgets a record of ours that a person reopened after the cause went',
+      none,
+      open('Prod', '2026-11-23T11:00:00Z'),
+      [record()],
+      [{ action: 'forget', pipeline: 'p', stage: 'Prod', why: 'it is open again' }],
+    ],
     ['does nothing for an open stage nobody wants closed', none, open(), [], []],
   ])('%s', (_name, wanted, state, records, expected) => {
     expect(decide(wanted, state, records)).toEqual(expected);
@@ -36,7 +78,10 @@ describe('decideTransitions', () => {
 
   it('is idempotent: applying its decision and deciding again changes nothing', () => {
     const stages = [open('Build'), open('Prod'), closed('manual hold', 'Prod-EU')];
-    const wanted = new Map([['p/Prod', ['rule production-approval']], ['p/Prod-EU', ['rule production-approval']]]);
+    const wanted = new Map([
+      ['p/Prod', ['rule production-approval']],
+      ['p/Prod-EU', ['rule production-approval']],
+    ]);
     const first = decideTransitions({ wanted, current: new Map([['p', stages]]), records: [] });
     expect(first).toEqual([{ action: 'disable', pipeline: 'p', stage: 'Prod', reason: RULE }]);
     const after = stages.map((s) => (s.stage === 'Prod' ? closed(RULE) : s));
@@ -46,7 +91,9 @@ describe('decideTransitions', () => {
   it('forgets records of stages that no longer exist, only in pipelines it looked at', () => {
     const gone = { ...record(), stage: 'Old' };
     const elsewhere = { ...record(), pipeline: 'other' };
-    expect(decideTransitions({ wanted: none, current: new Map([['p', [open('Prod')]]]), records: [gone, elsewhere] })).toEqual([{ action: 'forget', pipeline: 'p', stage: 'Old', why: 'the stage no longer exists' }]);
+    expect(decideTransitions({ wanted: none, current: new Map([['p', [open('Prod')]]]), records: [gone, elsewhere] })).toEqual([
+      { action: 'forget', pipeline: 'p', stage: 'Old', why: 'the stage no longer exists' },
+    ]);
   });
 });
 

@@ -1,10 +1,10 @@
 /** evaluatePolicy around the rules: scope, enabled, severity and mode, custom rules, errors; protectedStages. */
 import { describe, expect, it } from 'vitest';
 import { customRules, noGithubV1Source } from '../../../config/custom-rules';
-import { DEFAULT_PRODUCTION_STAGES } from '../../../functions/kernel/config/production-stages';
 import { defineRule } from '../../../functions/governance/domain/custom';
 import { PolicyError } from '../../../functions/governance/domain/errors';
 import { evaluatePolicy, protectedStages } from '../../../functions/governance/domain/evaluate';
+import { DEFAULT_PRODUCTION_STAGES } from '../../../functions/kernel/config/production-stages';
 import { fixture, packageSubject, pipeline, policyOf } from './support';
 
 const ALL = {
@@ -24,8 +24,23 @@ describe('evaluatePolicy', () => {
       ]),
     );
     expect(violations).toEqual([
-      { ruleId: 'pipeline-type-v2', rule: 'pipeline-type-v2', severity: 'info', mode: 'report', resource: { kind: 'pipeline', name: 'MyFirstPipeline' }, message: expect.stringMatching(/^pipeline type is V1/) },
-      { ruleId: 'prod-gate', rule: 'production-approval', severity: 'error', mode: 'enforce', resource: { kind: 'pipeline', name: 'MyFirstPipeline' }, stage: 'Prod', message: expect.stringMatching(/^production stage Prod: /) },
+      {
+        ruleId: 'pipeline-type-v2',
+        rule: 'pipeline-type-v2',
+        severity: 'info',
+        mode: 'report',
+        resource: { kind: 'pipeline', name: 'MyFirstPipeline' },
+        message: expect.stringMatching(/^pipeline type is V1/),
+      },
+      {
+        ruleId: 'prod-gate',
+        rule: 'production-approval',
+        severity: 'error',
+        mode: 'enforce',
+        resource: { kind: 'pipeline', name: 'MyFirstPipeline' },
+        stage: 'Prod',
+        message: expect.stringMatching(/^production stage Prod: /),
+      },
     ]);
   });
 
@@ -44,11 +59,18 @@ describe('evaluatePolicy', () => {
     ['packages by name', { packages: ['lodash'] }, ['internal-packages package:acme/internal lodash']],
     ['exclude on all of its keys only', { exclude: { domains: ['acme'], packages: ['payments-*'] } }, ['internal-packages package:acme/internal lodash']],
   ])('scopes package rules: %s', (_name, scope, expected) => {
-    expect(names([{ id: 'internal-packages', rule: 'codeartifact-upstream-blocked', scope, params: { namespaces: ['acme'], names: ['lodash'] } }])).toEqual(expected);
+    expect(names([{ id: 'internal-packages', rule: 'codeartifact-upstream-blocked', scope, params: { namespaces: ['acme'], names: ['lodash'] } }])).toEqual(
+      expected,
+    );
   });
 
   it('scopes project rules by project name, and skips disabled rules', () => {
-    expect(names([{ id: 'codebuild-logging', scope: { projects: ['legacy-*'] } }, { id: 'codebuild-privileged-mode', enabled: false }])).toEqual(['codebuild-logging project:legacy-deploy-scripts']);
+    expect(
+      names([
+        { id: 'codebuild-logging', scope: { projects: ['legacy-*'] } },
+        { id: 'codebuild-privileged-mode', enabled: false },
+      ]),
+    ).toEqual(['codebuild-logging project:legacy-deploy-scripts']);
     expect(names([{ id: 'codebuild-logging', scope: { projects: ['payments-*'] } }])).toEqual([]);
   });
 
@@ -62,10 +84,17 @@ describe('evaluatePolicy', () => {
         mode: 'enforce',
         resource: { kind: 'pipeline', name: 'orders-service' },
         stage: 'Source',
-        message: 'source action GitHub in stage Source uses GitHub (version 1) with an OAuth token; replace it with a CodeStarSourceConnection action (provider CodeStarSourceConnection) and a CodeConnections connection',
+        message:
+          'source action GitHub in stage Source uses GitHub (version 1) with an OAuth token; replace it with a CodeStarSourceConnection action (provider CodeStarSourceConnection) and a CodeConnections connection',
       },
     ]);
-    expect(noGithubV1Source.check(pipeline('payments-api'), undefined, { isProductionStage: () => false, isGuardedByRollback: () => false, glob: () => () => false })).toEqual([]);
+    expect(
+      noGithubV1Source.check(pipeline('payments-api'), undefined, {
+        isProductionStage: () => false,
+        isGuardedByRollback: () => false,
+        glob: () => () => false,
+      }),
+    ).toEqual([]);
   });
 
   it('gives custom rules the config’s production stages and the rollback mapping', () => {
@@ -86,13 +115,24 @@ describe('evaluatePolicy', () => {
 
   it('throws a PolicyError for a rule the registry does not hold, naming it', () => {
     const policy = policyOf([{ id: 'no-github-v1-source' }], {}, { customRules });
-    expect(() => evaluatePolicy(ALL, policy)).toThrow(new PolicyError('rule no-github-v1-source: unknown rule "no-github-v1-source" (is the custom rule registered?)'));
+    expect(() => evaluatePolicy(ALL, policy)).toThrow(
+      new PolicyError('rule no-github-v1-source: unknown rule "no-github-v1-source" (is the custom rule registered?)'),
+    );
   });
 
   it('throws a PolicyError naming the rule and the resource when a custom rule throws', () => {
-    const broken = defineRule({ id: 'broken', kind: 'project', description: 'throws', check: () => { throw new TypeError('oops'); } });
+    const broken = defineRule({
+      id: 'broken',
+      kind: 'project',
+      description: 'throws',
+      check: () => {
+        throw new TypeError('oops');
+      },
+    });
     const context = { customRules: [broken] };
-    expect(() => evaluatePolicy(ALL, policyOf([{ id: 'broken' }], {}, context), context)).toThrow('rule broken (broken) failed on codebuild-demo-project2: oops');
+    expect(() => evaluatePolicy(ALL, policyOf([{ id: 'broken' }], {}, context), context)).toThrow(
+      'rule broken (broken) failed on codebuild-demo-project2: oops',
+    );
   });
 
   it('throws a PolicyError for a hand-made policy with bad parameters', () => {

@@ -3,8 +3,8 @@
  * (northern and southern DST, a half-hour zone, UTC). The clock is a parameter.
  */
 import { describe, expect, it } from 'vitest';
-import { FreezeSchema, type Freeze } from '../../../functions/kernel/config/governance';
 import { activeFreezes, localInstant, localTime, windowAt } from '../../../functions/governance/domain/freeze';
+import { type Freeze, FreezeSchema } from '../../../functions/kernel/config/governance';
 
 const freeze = (f: Record<string, unknown>): Freeze => FreezeSchema.parse({ name: 'f', ...f });
 const at = (iso: string) => new Date(iso);
@@ -74,7 +74,7 @@ describe('recurring windows (cron + duration, elapsed)', () => {
     expect(windowAt(f, at(end))).toBeUndefined();
   });
 
-  it('shows the end as the freeze\'s zone reads it (across the DST change: 07:00, not 08:00)', () => {
+  it("shows the end as the freeze's zone reads it (across the DST change: 07:00, not 08:00)", () => {
     const [on] = activeFreezes([{ ...weekend('Europe/Berlin'), name: 'weekend' }], at('2026-10-24T12:00:00Z'));
     expect(on).toMatchObject({ name: 'weekend', timezone: 'Europe/Berlin' });
     expect(localTime(on!.end, on!.timezone)).toBe('2026-10-26 07:00 Europe/Berlin');

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { TransitionAction } from '../../../functions/governance/domain/enforcement';
 import type { Violation } from '../../../functions/governance/domain/evaluate';
 import {
-  BYPASS_ACTION,
-  MAX_THREAD_REPLIES,
   actionLine,
+  BYPASS_ACTION,
   byResource,
+  MAX_THREAD_REPLIES,
   renderFreezeActions,
   renderReport,
   renderReportEmail,
@@ -26,14 +26,28 @@ const v = (name: string, ruleId: string, severity: Violation['severity'] = 'erro
   message: `${ruleId} is broken in ${name}`,
   ...extra,
 });
-const disable = (pipeline: string, stage = 'Prod'): TransitionAction => ({ action: 'disable', pipeline, stage, reason: `pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin` });
-type Block = { type: string; text?: { text: string }; block_id?: string; elements?: Array<Record<string, unknown> & { action_id: string; value: string; text: { text: string } }> };
+const disable = (pipeline: string, stage = 'Prod'): TransitionAction => ({
+  action: 'disable',
+  pipeline,
+  stage,
+  reason: `pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin`,
+});
+type Block = {
+  type: string;
+  text?: { text: string };
+  block_id?: string;
+  elements?: Array<Record<string, unknown> & { action_id: string; value: string; text: { text: string } }>;
+};
 const blocksOf = (m: { blocks: readonly Record<string, unknown>[] }) => m.blocks as unknown as Block[];
 
 describe('renderReport', () => {
   it.each([
     ['all comply', [], '✅ Pipeline policy · daily audit: all 12 resources comply'],
-    ['errors and warnings', [v('a', 'r1'), v('a', 'r2', 'warning'), v('b', 'r3', 'info')], '⛔ Pipeline policy · daily audit: 2 of 12 resources violate it (1 error, 2 other)'],
+    [
+      'errors and warnings',
+      [v('a', 'r1'), v('a', 'r2', 'warning'), v('b', 'r3', 'info')],
+      '⛔ Pipeline policy · daily audit: 2 of 12 resources violate it (1 error, 2 other)',
+    ],
     ['warnings only', [v('a', 'r2', 'warning')], '⚠️ Pipeline policy · daily audit: 1 of 12 resources violate it (0 errors, 1 other)'],
   ] as const)('headline when %s', (_what, violations, headline) => {
     const message = renderReport({ what: 'daily audit', checked: 12, violations, actions: [] });
@@ -56,17 +70,24 @@ describe('renderReport', () => {
     expect(actions?.text?.text).toBe('🔒 closed the way into *Prod* of *a&amp;b* (pipeline-warden - freeze year-end until 2027-01-04 08.00 Europe-Berlin)');
   });
 
-  it('keeps every section within Slack\'s 3000 characters', () => {
+  it("keeps every section within Slack's 3000 characters", () => {
     const many = Array.from({ length: 400 }, (_, i) => v(`pipeline-with-a-long-name-${i}`, 'production-approval'));
-    for (const block of blocksOf(renderReport({ what: 'daily audit', checked: 400, violations: many, actions: [] }))) expect(block.text!.text.length).toBeLessThanOrEqual(3000);
+    for (const block of blocksOf(renderReport({ what: 'daily audit', checked: 400, violations: many, actions: [] })))
+      expect(block.text!.text.length).toBeLessThanOrEqual(3000);
   });
 });
 
 describe('the thread', () => {
   it('has one reply per violating resource, each violation with its mode and stage', () => {
-    const replies = renderThread([v('web', 'production-approval', 'error', { mode: 'enforce', stage: 'Prod' }), v('web', 'approval-timeout', 'warning'), v('api', 'pipeline-type-v2', 'info', { resource: { kind: 'project', name: 'api' } })]);
+    const replies = renderThread([
+      v('web', 'production-approval', 'error', { mode: 'enforce', stage: 'Prod' }),
+      v('web', 'approval-timeout', 'warning'),
+      v('api', 'pipeline-type-v2', 'info', { resource: { kind: 'project', name: 'api' } }),
+    ]);
     expect(replies.map((r) => r.text)).toEqual(['pipeline web: 2 violation(s)', 'project api: 1 violation(s)']);
-    expect(blocksOf(replies[0]!)[0]?.text?.text).toBe('*pipeline web*\n⛔ `production-approval` [enforce] · stage Prod: production-approval is broken in web\n⚠️ `approval-timeout`: approval-timeout is broken in web');
+    expect(blocksOf(replies[0]!)[0]?.text?.text).toBe(
+      '*pipeline web*\n⛔ `production-approval` [enforce] · stage Prod: production-approval is broken in web\n⚠️ `approval-timeout`: approval-timeout is broken in web',
+    );
   });
 
   it(`stops at ${MAX_THREAD_REPLIES} replies and says how many more there are`, () => {
@@ -87,7 +108,12 @@ describe('the thread', () => {
 describe('renderReportEmail', () => {
   it('has a one-line subject of at most 100 characters and every resource in the body, in plain text', () => {
     const email = renderReportEmail(
-      { what: `change to ${'x'.repeat(120)}\nsecond line`, checked: 2, violations: [v('my_pipeline', 'production-approval', 'error', { mode: 'enforce', stage: 'Prod' })], actions: [disable('my_pipeline')] },
+      {
+        what: `change to ${'x'.repeat(120)}\nsecond line`,
+        checked: 2,
+        violations: [v('my_pipeline', 'production-approval', 'error', { mode: 'enforce', stage: 'Prod' })],
+        actions: [disable('my_pipeline')],
+      },
       'arn:aws:sns:eu-west-1:123456789012:t',
     );
     expect(email.topicArn).toBe('arn:aws:sns:eu-west-1:123456789012:t');
@@ -108,8 +134,14 @@ describe('renderReportEmail', () => {
 
 describe('actionLine', () => {
   it.each<[TransitionAction, string]>([
-    [{ action: 'enable', pipeline: 'p', stage: 'Prod', was: 'pipeline-warden - rule x' }, '🔓 reopened the way into *Prod* of *p* (it had been closed: pipeline-warden - rule x)'],
-    [{ action: 'release', pipeline: 'p', stage: 'Prod', reason: 'pipeline-warden - rule x' }, '👀 *Prod* of *p* was reopened by a person while it should be closed (pipeline-warden - rule x); left open'],
+    [
+      { action: 'enable', pipeline: 'p', stage: 'Prod', was: 'pipeline-warden - rule x' },
+      '🔓 reopened the way into *Prod* of *p* (it had been closed: pipeline-warden - rule x)',
+    ],
+    [
+      { action: 'release', pipeline: 'p', stage: 'Prod', reason: 'pipeline-warden - rule x' },
+      '👀 *Prod* of *p* was reopened by a person while it should be closed (pipeline-warden - rule x); left open',
+    ],
     [{ action: 'forget', pipeline: 'p', stage: 'Prod', why: 'it is open again' }, 'ℹ️ *Prod* of *p*: no longer managed by pipeline-warden (it is open again)'],
   ])('%j', (action, line) => {
     expect(actionLine(action)).toBe(line);
@@ -119,8 +151,16 @@ describe('actionLine', () => {
 describe('renderFreezeActions (the freeze message)', () => {
   it('has a confirmed "let one execution in" button only for stages a break-glass freeze closed', () => {
     const actions: TransitionAction[] = [disable('web'), disable('api'), { action: 'enable', pipeline: 'old', stage: 'Prod', was: 'x' }];
-    const message = renderFreezeActions(actions, new Map([['web/Prod', 'year-end'], ['old/Prod', 'year-end']]));
-    const buttons = blocksOf(message).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+    const message = renderFreezeActions(
+      actions,
+      new Map([
+        ['web/Prod', 'year-end'],
+        ['old/Prod', 'year-end'],
+      ]),
+    );
+    const buttons = blocksOf(message)
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => b.elements ?? []);
     expect(buttons).toHaveLength(1);
     const [button] = buttons;
     expect(button?.action_id.startsWith(`${BYPASS_ACTION}:`)).toBe(true);
@@ -130,7 +170,7 @@ describe('renderFreezeActions (the freeze message)', () => {
     expect(blocksOf(message)[0]?.text?.text.split('\n')).toHaveLength(3);
   });
 
-  it('stays within Slack\'s limits: 25 elements per actions block, unique action ids, button text ≤ 75, value ≤ 2000', () => {
+  it("stays within Slack's limits: 25 elements per actions block, unique action ids, button text ≤ 75, value ≤ 2000", () => {
     const actions = Array.from({ length: 60 }, (_, i) => disable(`a-very-long-pipeline-name-for-the-payments-platform-${i}`, 'Production-eu-west-1'));
     const message = renderFreezeActions(actions, new Map(actions.map((a) => [`${a.pipeline}/${a.stage}`, 'year-end'])));
     const blocks = blocksOf(message).filter((b) => b.type === 'actions');

@@ -1,9 +1,15 @@
 /** Fixture loading and one-rule policies for the governance tests. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readDefinitions, type BuildProject, type PackageSubject, type PipelineDefinition, type Subjects } from '../../../functions/governance/domain/definitions';
-import { evaluatePolicy, type EvaluationContext, type Violation } from '../../../functions/governance/domain/evaluate';
-import { validatePolicy, type Policy } from '../../../functions/governance/domain/policy';
+import {
+  type BuildProject,
+  type PackageSubject,
+  type PipelineDefinition,
+  readDefinitions,
+  type Subjects,
+} from '../../../functions/governance/domain/definitions';
+import { type EvaluationContext, evaluatePolicy, type Violation } from '../../../functions/governance/domain/evaluate';
+import { type Policy, validatePolicy } from '../../../functions/governance/domain/policy';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/governance');
 
@@ -40,6 +46,11 @@ export function policyOf(rules: unknown[], extra: Record<string, unknown> = {}, 
 }
 
 /** The messages one rule reports on the subjects, each prefixed by its stage when it has one. */
-export function findings(rule: Record<string, unknown>, subjects: Partial<Subjects>, context: EvaluationContext = {}, extra: Record<string, unknown> = {}): string[] {
+export function findings(
+  rule: Record<string, unknown>,
+  subjects: Partial<Subjects>,
+  context: EvaluationContext = {},
+  extra: Record<string, unknown> = {},
+): string[] {
   return evaluatePolicy(subjects, policyOf([rule], extra, context), context).map((v: Violation) => (v.stage ? `[${v.stage}] ${v.message}` : v.message));
 }

@@ -5,7 +5,7 @@ import type { Level } from '../../../functions/kernel/config/schema';
 import { normalize } from '../../../functions/kernel/events/normalize';
 import { parseEvent } from '../../../functions/kernel/events/parse';
 import { recordDelivery } from '../../../functions/notify/domain/delivery';
-import { planDelivery, type Plan } from '../../../functions/notify/domain/plan';
+import { type Plan, planDelivery } from '../../../functions/notify/domain/plan';
 import { scenario } from '../../support/scenarios';
 
 const events = scenario('01-pipeline-build-fails');
@@ -15,10 +15,16 @@ function cardOf(files: typeof events): RunCard {
   const observations = files.flatMap((f) => normalize(parseEvent(f.event)));
   // Build events carry their own run; on a pipeline card they are re-targeted by the app layer.
   const pipelineRun = observations.find((o) => o.run.kind === 'pipeline')!;
-  return merge(emptyCard(pipelineRun.run, pipelineRun.subject), observations.map((o) => ({ ...o, run: pipelineRun.run })));
+  return merge(
+    emptyCard(pipelineRun.run, pipelineRun.subject),
+    observations.map((o) => ({ ...o, run: pipelineRun.run })),
+  );
 }
 
-const to = (level: Level, email: Level = 'failures') => ({ slack: [{ channel: 'C0TEAM0001', level, mentions: [] }], email: [{ topic: 'default', level: email }] });
+const to = (level: Level, email: Level = 'failures') => ({
+  slack: [{ channel: 'C0TEAM0001', level, mentions: [] }],
+  email: [{ topic: 'default', level: email }],
+});
 
 /** What the plan would leave behind once delivered: the card with its bookkeeping. */
 function delivered(card: RunCard, plan: Plan): RunCard {

@@ -9,12 +9,13 @@ import { AWS_EVENTS_DIR, readJsonTree } from '../../support/fixtures';
 const EVENTS_DIR = path.resolve(__dirname, '../../../events');
 const SAMPLES_DIR = path.join(EVENTS_DIR, 'samples');
 
-const files = existsSync(EVENTS_DIR) ? readdirSync(EVENTS_DIR).filter((f) => f.endsWith('.pattern.json')).sort() : [];
+const files = existsSync(EVENTS_DIR)
+  ? readdirSync(EVENTS_DIR)
+      .filter((f) => f.endsWith('.pattern.json'))
+      .sort()
+  : [];
 const patterns = files.map((file) => [file, JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as unknown] as const);
-const knownEvents = [
-  ...readJsonTree(AWS_EVENTS_DIR),
-  ...(existsSync(SAMPLES_DIR) ? readJsonTree(SAMPLES_DIR) : []),
-];
+const knownEvents = [...readJsonTree(AWS_EVENTS_DIR), ...(existsSync(SAMPLES_DIR) ? readJsonTree(SAMPLES_DIR) : [])];
 
 describe("the project's EventBridge patterns (events/*.pattern.json)", () => {
   it.skipIf(files.length === 0)('are there to check', () => {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { renderReport, renderThread } from '../../../functions/governance/domain/report';
 import { emptyCard, merge } from '../../../functions/kernel/card/merge';
 import type { RunCard } from '../../../functions/kernel/card/types';
 import { normalize } from '../../../functions/kernel/events/normalize';
@@ -14,7 +15,6 @@ import { clip, esc, fallbackText, link, MAX_FALLBACK_TEXT, plainFallback, slackU
 import { renderCard } from '../../../functions/kernel/render/slack-card';
 import { renderFailure } from '../../../functions/notify/domain/slack-thread';
 import { renderRollback, renderRollbackEmail } from '../../../functions/rollback/domain/render';
-import { renderReport, renderThread } from '../../../functions/governance/domain/report';
 
 const INJECT = '<!channel> <@U0ATTACKER> <https://evil.example|click>';
 /** What must never reach Slack unescaped: a mention, a broadcast, or a link we did not make. */
@@ -39,19 +39,26 @@ describe('link()', () => {
     expect(out).not.toMatch(RAW_CONTROL);
   });
 
-  it.each(['javascript:alert(1)', 'slack://channel?id=C1', 'ftp://x.example/a', 'not a url', '//evil.example/x', 'https://'])('only http(s): %s is shown as the label alone', (url) => {
-    expect(link(url, '<b>')).toBe('&lt;b&gt;');
-  });
+  it.each(['javascript:alert(1)', 'slack://channel?id=C1', 'ftp://x.example/a', 'not a url', '//evil.example/x', 'https://'])(
+    'only http(s): %s is shown as the label alone',
+    (url) => {
+      expect(link(url, '<b>')).toBe('&lt;b&gt;');
+    },
+  );
 
-  it('keeps a good URL, with & as Slack\'s entity, and escapes the label', () => {
-    expect(link('https://eu-west-1.console.aws.amazon.com/x?a=1&b=2#frag', 'a & <b>')).toBe('<https://eu-west-1.console.aws.amazon.com/x?a=1&amp;b=2#frag|a &amp; &lt;b&gt;>');
+  it("keeps a good URL, with & as Slack's entity, and escapes the label", () => {
+    expect(link('https://eu-west-1.console.aws.amazon.com/x?a=1&b=2#frag', 'a & <b>')).toBe(
+      '<https://eu-west-1.console.aws.amazon.com/x?a=1&amp;b=2#frag|a &amp; &lt;b&gt;>',
+    );
     expect(slackUrl(`https://x.example/${'a'.repeat(3_000)}`)).toBeUndefined();
   });
 });
 
 describe('fallback text', () => {
   it('keeps the escapes (Slack parses `text` too) and is capped', () => {
-    expect(fallbackText(`*${link('https://x.example', 'web')}* failed: ${esc(INJECT)}`)).toBe('web failed: &lt;!channel&gt; &lt;@U0ATTACKER&gt; &lt;https://evil.example|click&gt;');
+    expect(fallbackText(`*${link('https://x.example', 'web')}* failed: ${esc(INJECT)}`)).toBe(
+      'web failed: &lt;!channel&gt; &lt;@U0ATTACKER&gt; &lt;https://evil.example|click&gt;',
+    );
     expect(plainFallback(INJECT)).not.toMatch(RAW_CONTROL);
     expect(fallbackText('x'.repeat(50_000)).length).toBe(MAX_FALLBACK_TEXT);
   });
@@ -80,14 +87,18 @@ describe('run cards and thread replies', () => {
     const raw = sample('02-pipeline-deploys/10-action-build-succeeded.json');
     Object.assign(raw, { account: '<!here>', region: '<!channel>' });
     Object.assign(raw['detail'], { pipeline: INJECT, 'execution-id': '<!here>', state: 'FAILED' });
-    raw['detail']['execution-result'] = { 'external-execution-id': '<!here>', 'external-execution-url': 'https://ci.example/x|<!channel>', 'external-execution-summary': INJECT };
+    raw['detail']['execution-result'] = {
+      'external-execution-id': '<!here>',
+      'external-execution-url': 'https://ci.example/x|<!channel>',
+      'external-execution-summary': INJECT,
+    };
     const card = cardOf(raw);
     for (const text of everyText(renderCard(card, 'all'))) expect(text).not.toMatch(RAW_CONTROL);
     const failure = Object.values(card.facts).find((f) => f.fact.type === 'action')!;
     for (const text of everyText(renderFailure(card, failure, { mentions: [], logLines: [INJECT] }))) expect(text).not.toMatch(RAW_CONTROL);
   });
 
-  it('the config\'s mentions are the only ones a thread reply carries', () => {
+  it("the config's mentions are the only ones a thread reply carries", () => {
     const raw = sample('02-pipeline-deploys/10-action-build-succeeded.json');
     Object.assign(raw['detail'], { state: 'FAILED', action: INJECT });
     const card = cardOf(raw);
@@ -107,8 +118,16 @@ describe('rollback and governance messages', () => {
   });
 
   it('a governance report and its thread about a resource named <!channel>', () => {
-    const v = { ruleId: 'production-approval', rule: 'production-approval', severity: 'error' as const, mode: 'report' as const, resource: { kind: 'pipeline' as const, name: INJECT }, message: INJECT };
+    const v = {
+      ruleId: 'production-approval',
+      rule: 'production-approval',
+      severity: 'error' as const,
+      mode: 'report' as const,
+      resource: { kind: 'pipeline' as const, name: INJECT },
+      message: INJECT,
+    };
     const input = { what: `change to ${INJECT}`, checked: 1, violations: [v], actions: [] };
-    for (const message of [renderReport(input), ...renderThread(input.violations)]) for (const text of everyText(message)) expect(text).not.toMatch(RAW_CONTROL);
+    for (const message of [renderReport(input), ...renderThread(input.violations)])
+      for (const text of everyText(message)) expect(text).not.toMatch(RAW_CONTROL);
   });
 });

@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alarmOf, guardedTargets } from '../../../functions/rollback/domain/alarm';
 import { parseConfig } from '../../../functions/kernel/config/parse';
 import { picomatchGlobs } from '../../../functions/kernel/glob-picomatch';
+import { alarmOf, guardedTargets } from '../../../functions/rollback/domain/alarm';
 import { AWS_EVENTS_DIR } from '../../support/fixtures';
 
 const sample = (name: string) => JSON.parse(readFileSync(path.join(AWS_EVENTS_DIR, 'cloudwatch', name), 'utf8')) as Record<string, any>;
 
 describe('alarmOf', () => {
-  it('reads the CloudWatch guide\'s OK → ALARM event: time normalized, reason, the metric as a person reads it', () => {
+  it("reads the CloudWatch guide's OK → ALARM event: time normalized, reason, the metric as a person reads it", () => {
     expect(alarmOf(sample('cw-guide-single-metric-alarm-ok-to-alarm.json'))).toEqual({
       ok: true,
       state: 'ALARM',
@@ -47,7 +47,10 @@ describe('alarmOf', () => {
   });
 
   it('an unreadable event: every problem with its path', () => {
-    expect(alarmOf({ account: '1', region: 'us-east-1', detail: { state: { value: 'ALARM', timestamp: 'soon' } } })).toEqual({ ok: false, problems: ['detail.alarmName: required'] });
+    expect(alarmOf({ account: '1', region: 'us-east-1', detail: { state: { value: 'ALARM', timestamp: 'soon' } } })).toEqual({
+      ok: false,
+      problems: ['detail.alarmName: required'],
+    });
     const badTime = sample('cw-guide-single-metric-alarm-ok-to-alarm.json');
     badTime['detail'].state.timestamp = 'yesterday';
     expect(alarmOf(badTime)).toEqual({ ok: false, problems: ['detail.state.timestamp: not a time: yesterday'] });

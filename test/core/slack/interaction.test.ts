@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInteraction, stateText, type SlackInteraction } from '../../../functions/kernel/slack/interaction';
+import { parseInteraction, type SlackInteraction, stateText } from '../../../functions/kernel/slack/interaction';
 import { blockActions, formBody } from '../../support/slack-requests';
 
 const click = (changes: (payload: Record<string, any>) => void = () => undefined): string => {
@@ -30,8 +30,19 @@ describe('parseInteraction: a block_actions click', () => {
 
   it.each<[string, (p: Record<string, any>) => void, Partial<SlackInteraction>]>([
     ['a button without value → value ""', (p) => delete p.actions[0].value, { value: '' }],
-    ['a select menu → the selected option', (p) => { delete p.actions[0].value; p.actions[0].selected_option = { value: 'opt-2', text: { type: 'plain_text', text: 'Two' } }; }, { value: 'opt-2' }],
-    ['several actions → the first (the clicked one)', (p) => p.actions.push({ type: 'button', action_id: 'other', value: 'x' }), { actionId: 'approval:approve' }],
+    [
+      'a select menu → the selected option',
+      (p) => {
+        delete p.actions[0].value;
+        p.actions[0].selected_option = { value: 'opt-2', text: { type: 'plain_text', text: 'Two' } };
+      },
+      { value: 'opt-2' },
+    ],
+    [
+      'several actions → the first (the clicked one)',
+      (p) => p.actions.push({ type: 'button', action_id: 'other', value: 'x' }),
+      { actionId: 'approval:approve' },
+    ],
     ['form `+` and %-escapes decoded', (p) => (p.actions[0].value = 'a b+c&d=é'), { value: 'a b+c&d=é' }],
     ['unicode kept as is', (p) => (p.actions[0].value = '🚀 déploiement ✓ 承認'), { value: '🚀 déploiement ✓ 承認' }],
   ])('%s', (_label, change, expected) => {
@@ -79,7 +90,7 @@ describe('parseInteraction: unreadable bodies are bad requests, never throws', (
     ['an empty actions list', (p) => (p.actions = []), /^actions:/],
     ['actions not a list', (p) => (p.actions = { 0: p.actions[0] }), /^actions:/],
     ['an action without action_id', (p) => delete p.actions[0].action_id, /^actions\[0\]\.action_id: required/],
-    ['an action_id longer than Slack allows (255)', (p) => (p.actions[0].action_id = 'approval:' + 'x'.repeat(250)), /^actions\[0\]\.action_id:/],
+    ['an action_id longer than Slack allows (255)', (p) => (p.actions[0].action_id = `approval:${'x'.repeat(250)}`), /^actions\[0\]\.action_id:/],
     ['a value longer than Slack allows (2000)', (p) => (p.actions[0].value = 'v'.repeat(2001)), /^actions\[0\]\.value:/],
     ['a numeric value', (p) => (p.actions[0].value = 1), /^actions\[0\]\.value:/],
     ['a channel without id', (p) => (p.channel = { name: 'deploys' }), /^channel\.id: required/],

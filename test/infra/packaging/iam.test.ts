@@ -5,10 +5,22 @@ import { secretIamStatement } from '../../../infra/packaging/secrets';
 
 describe('secretIamStatement', () => {
   it.each([
-    ['/pipeline-warden/slack-bot-token', ['ssm:GetParameter'], { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/pipeline-warden/slack-bot-token' }],
+    [
+      '/pipeline-warden/slack-bot-token',
+      ['ssm:GetParameter'],
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/pipeline-warden/slack-bot-token' },
+    ],
     ['arn:aws:ssm:eu-west-1:123456789012:parameter/warden/slack', ['ssm:GetParameter'], 'arn:aws:ssm:eu-west-1:123456789012:parameter/warden/slack'],
-    ['secretsmanager:warden/slack', ['secretsmanager:GetSecretValue'], { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:warden/slack-??????' }],
-    ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:w-AbCdEf', ['secretsmanager:GetSecretValue'], 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:w-AbCdEf'],
+    [
+      'secretsmanager:warden/slack',
+      ['secretsmanager:GetSecretValue'],
+      { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:warden/slack-??????' },
+    ],
+    [
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:w-AbCdEf',
+      ['secretsmanager:GetSecretValue'],
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:w-AbCdEf',
+    ],
   ])('%s: %j on its resource', (name, action, resource) => {
     expect(secretIamStatement('ReadSlackToken', name)).toEqual({ Sid: 'ReadSlackToken', Effect: 'Allow', Action: action, Resource: resource });
   });

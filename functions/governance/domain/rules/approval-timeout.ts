@@ -43,7 +43,10 @@ export const approvalTimeout = defineRule({
         .flatMap((action) => {
           const minutes = action.timeoutInMinutes ?? MANUAL_APPROVAL_DEFAULT_TIMEOUT_MINUTES;
           if (minutes <= maxMinutes) return [];
-          const actual = action.timeoutInMinutes === undefined ? `${formatDuration(minutes * MINUTE)} (CodePipeline's default: timeoutInMinutes is not set)` : `${formatDuration(minutes * MINUTE)} (timeoutInMinutes ${minutes})`;
+          const actual =
+            action.timeoutInMinutes === undefined
+              ? `${formatDuration(minutes * MINUTE)} (CodePipeline's default: timeoutInMinutes is not set)`
+              : `${formatDuration(minutes * MINUTE)} (timeoutInMinutes ${minutes})`;
           return [
             {
               stage: stage.name,

@@ -39,6 +39,7 @@ function checkStore(store: ArtifactStore, region: string | undefined, keys: read
   const key = store.encryptionKey?.id;
   if (!key) return [{ message: `${where} uses the default AWS managed key aws/s3; ${fix} to a customer managed KMS key` }];
   if (AWS_MANAGED_ALIAS.test(key)) return [{ message: `${where} uses the AWS managed key ${key}; ${fix} to a customer managed KMS key` }];
-  if (keys && !keys.some((glob) => helpers.glob(glob)(key))) return [{ message: `${where} uses KMS key ${key}, which is not one of the keys the policy allows (${keys.join(', ')}); ${fix} to one of them` }];
+  if (keys && !keys.some((glob) => helpers.glob(glob)(key)))
+    return [{ message: `${where} uses KMS key ${key}, which is not one of the keys the policy allows (${keys.join(', ')}); ${fix} to one of them` }];
   return [];
 }

@@ -20,7 +20,12 @@ export const codeartifactUpstreamBlocked = defineRule({
       /** Internal package names, for formats without namespaces (pypi, nuget, ruby, cargo). */
       names: z.optional(globs),
     })
-    .check(z.refine((p) => p.namespaces !== undefined || p.names !== undefined, 'name the internal packages: params.namespaces (e.g. acme for @acme/*) and/or params.names (e.g. acme-*)')),
+    .check(
+      z.refine(
+        (p) => p.namespaces !== undefined || p.names !== undefined,
+        'name the internal packages: params.namespaces (e.g. acme for @acme/*) and/or params.names (e.g. acme-*)',
+      ),
+    ),
   check(subject, params, helpers) {
     const { namespace, name, originConfiguration } = subject.package;
     const bare = (ns: string) => ns.replace(/^@/, '');
@@ -45,6 +50,12 @@ export const codeartifactUpstreamBlocked = defineRule({
  */
 export function packageLabel(subject: PackageSubject): string {
   const { format, namespace, name } = subject.package;
-  const pkg = !namespace ? name : format === 'npm' ? `@${namespace.replace(/^@/, '')}/${name}` : format === 'maven' ? `${namespace}:${name}` : `${namespace}/${name}`;
+  const pkg = !namespace
+    ? name
+    : format === 'npm'
+      ? `@${namespace.replace(/^@/, '')}/${name}`
+      : format === 'maven'
+        ? `${namespace}:${name}`
+        : `${namespace}/${name}`;
   return `${subject.domain}/${subject.repository} ${pkg}`;
 }

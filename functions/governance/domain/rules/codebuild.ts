@@ -15,7 +15,11 @@ export const codebuildPrivilegedMode = defineRule({
   check(project, params, helpers) {
     if (project.environment?.privilegedMode !== true) return [];
     if (params.allow?.some((glob) => helpers.glob(glob)(project.name))) return [];
-    return [{ message: `project ${project.name} runs in privileged mode (environment.privilegedMode: true), which gives its builds root on the Docker host; turn it off, or add the project to this rule's params.allow if it builds container images` }];
+    return [
+      {
+        message: `project ${project.name} runs in privileged mode (environment.privilegedMode: true), which gives its builds root on the Docker host; turn it off, or add the project to this rule's params.allow if it builds container images`,
+      },
+    ];
   },
 });
 
@@ -45,7 +49,9 @@ export const codebuildPlaintextSecrets = defineRule({
       .filter((variable) => (variable.type ?? 'PLAINTEXT') === 'PLAINTEXT')
       .flatMap((variable): Finding[] => {
         const message = plaintextProblem(variable, (name) => matchesAny(params.names, name) && !matchesAny(params.ignoreNames, name));
-        return message ? [{ message: `${message}; store it in Secrets Manager or Parameter Store and set the variable's type to SECRETS_MANAGER or PARAMETER_STORE` }] : [];
+        return message
+          ? [{ message: `${message}; store it in Secrets Manager or Parameter Store and set the variable's type to SECRETS_MANAGER or PARAMETER_STORE` }]
+          : [];
       });
   },
 });
@@ -75,6 +81,10 @@ export const codebuildLogging = defineRule({
     const cloudWatch = (project.logsConfig?.cloudWatchLogs?.status ?? 'ENABLED') === 'ENABLED';
     const s3 = project.logsConfig?.s3Logs?.status === 'ENABLED';
     if (cloudWatch || s3) return [];
-    return [{ message: `project ${project.name} has both CloudWatch Logs and S3 logs disabled; set logsConfig.cloudWatchLogs.status (or logsConfig.s3Logs.status) to ENABLED` }];
+    return [
+      {
+        message: `project ${project.name} has both CloudWatch Logs and S3 logs disabled; set logsConfig.cloudWatchLogs.status (or logsConfig.s3Logs.status) to ENABLED`,
+      },
+    ];
   },
 });

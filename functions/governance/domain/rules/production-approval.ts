@@ -1,6 +1,6 @@
+import * as z from '../../../kernel/zod';
 import { defineRule } from '../custom';
 import type { PipelineDefinition, PipelineStage } from '../definitions';
-import * as z from '../../../kernel/zod';
 import { isManualApproval, runOrderOf } from './stages';
 
 const categories = z.array(z.string().check(z.minLength(1))).check(z.minLength(1, 'list is empty'));
@@ -25,7 +25,18 @@ export const productionApproval = defineRule({
       const firstDeploy = Math.min(...deploys.map(runOrderOf));
       if (stage.actions.some((a) => isManualApproval(a) && runOrderOf(a) < firstDeploy)) return [];
       if (approvesLast(pipeline.stages[index - 1])) return [];
-      return [{ stage: stage.name, message: messageFor(pipeline, stage, index, firstDeploy, deploys.map((d) => d.name)) }];
+      return [
+        {
+          stage: stage.name,
+          message: messageFor(
+            pipeline,
+            stage,
+            index,
+            firstDeploy,
+            deploys.map((d) => d.name),
+          ),
+        },
+      ];
     });
   },
 });

@@ -1,0 +1,18 @@
+/** What notify needs from the outside world; wired in functions/notify/wiring.ts, recorded in replay. */
+import type { Config } from '../../kernel/config/schema';
+import type { GlobCompiler } from '../../kernel/glob';
+import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, SlackPort } from '../../kernel/ports';
+
+export interface NotifyDeps {
+  readonly config: Config;
+  /** Compiles the routes' globs (picomatch in the CLI, precompiled in Lambda). */
+  readonly globs: GlobCompiler;
+  readonly store: CardStorePort;
+  readonly slack: SlackPort;
+  readonly email: EmailPort;
+  readonly logs: BuildLogsPort;
+  readonly pipelines: PipelinesPort;
+  /** The stack's own SNS topic, for routes whose email topic is `default`. */
+  readonly defaultTopicArn: string;
+  readonly now: () => Date;
+}
