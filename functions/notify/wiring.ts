@@ -19,7 +19,7 @@ import type { RecordDeps } from './app/process-record';
 import { createIdempotencyConfig } from './aws/idempotency';
 
 // Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
-// compiled (see core/glob.ts). The config itself: embedded-config.ts.
+// compiled (see functions/kernel/glob.ts). The config itself: embedded-config.ts.
 declare const WARDEN_EMBEDDED_GLOBS: string | undefined;
 
 export { embeddedConfig };

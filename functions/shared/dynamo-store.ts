@@ -13,7 +13,7 @@ import type { CardStorePort, LinkKind, StoredCard } from '../kernel/ports';
 import { describeAwsError, isTransientAwsError } from './aws-errors';
 
 export interface DynamoCardStoreOptions {
-  /** Build it with `marshallOptions: { removeUndefinedValues: true }`, as `notify-deps.ts` does. */
+  /** Build it with `marshallOptions: { removeUndefinedValues: true }`, as `functions/notify/wiring.ts` does. */
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   /** How long a card or link outlives its last write (TTL on `expiresAt`); 30 by default. */

@@ -9,11 +9,6 @@ export interface ExecutionsPort {
   stop(execution: { readonly executionArn: string; readonly cause: string }): Promise<'stopped' | 'not-running'>;
 }
 
-/** The ARN of a named execution of a state machine (`…:stateMachine:X` → `…:execution:X:name`). */
-export function executionArnOf(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-}
-
 /**
  * @example const port = createExecutionsPort(new SFNClient({})); await port.start({ stateMachineArn, name, input })
  */

@@ -1,7 +1,7 @@
 /**
  * Lambda entry point of the Slack interactivity endpoint (`POST /slack/actions`, API Gateway HTTP
  * API, payload format 2.0): button clicks on our Slack messages. The work is in
- * app/slack-actions/handle-request.ts; this only turns the HTTP event into bytes and back.
+ * app/handle-request.ts; this only turns the HTTP event into bytes and back.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';

@@ -3,10 +3,9 @@
  * of the approval and the clock.
  */
 import { formatDuration } from '../../kernel/duration';
-import type { SlackBlock } from '../../kernel/render/blocks';
+import type { RenderedMessage, SlackBlock } from '../../kernel/render/blocks';
 import type { Email } from '../../kernel/render/email';
 import { clip, esc, link, shortId, when } from '../../kernel/render/format';
-import type { RenderedMessage } from '../../kernel/render/slack-card';
 import { blocksToText } from '../../kernel/render/text';
 import { consoleApprovalUrl } from './request';
 import { type Approval, type ApprovalRequest, approvalKey, type Vote } from './types';

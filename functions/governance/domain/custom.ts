@@ -57,7 +57,7 @@ export interface RuleDefinition<K extends RuleKind, P> {
   /** One sentence, shown by the docs and in problems about the rule. */
   readonly description: string;
   /**
-   * The rule's `params:` in the policy file (zod, `import * as z from '…/functions/core/zod'`);
+   * The rule's `params:` in the policy file (zod, `import * as z from '…/functions/kernel/zod'`);
    * defaults fill what the policy leaves out. No schema: the rule takes no parameters.
    */
   readonly params?: z.ZodMiniType<P, unknown>;

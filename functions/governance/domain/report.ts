@@ -3,10 +3,9 @@
  * resource, what was closed or reopened and why, and the same as email.
  */
 
-import type { SlackBlock } from '../../kernel/render/blocks';
+import type { RenderedMessage, SlackBlock } from '../../kernel/render/blocks';
 import type { Email } from '../../kernel/render/email';
 import { clip, esc, plainFallback } from '../../kernel/render/format';
-import type { RenderedMessage } from '../../kernel/render/slack-card';
 import type { TransitionAction } from './enforcement';
 import type { Violation } from './evaluate';
 

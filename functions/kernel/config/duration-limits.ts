@@ -56,7 +56,7 @@ export const DURATION_LIMITS = {
     tooShort: 'alarms need a datapoint or two after a deployment',
     tooLong: 'an alarm days after a deployment is no evidence against it, and rolling back a week of changes is a decision for a person',
   },
-  /** Rollback episodes are kept 30 days (DynamoDB TTL, adapters/rollback-episodes.ts): a longer cooldown could not be honoured. */
+  /** Rollback episodes are kept 30 days (DynamoDB TTL, functions/rollback/aws/episodes.ts): a longer cooldown could not be honoured. */
   cooldown: { min: 0, max: 30 * DAY, tooLong: 'a rollback is remembered for 30 days, so a longer cooldown could not be kept' },
   freezeWindow: {
     min: 5 * MINUTE,

@@ -5,7 +5,7 @@
  * other interaction type is answered as ignored, and anything unreadable as a bad request. Parsing
  * never throws, whatever the bytes: the endpoint is public and this runs on every signed request.
  *
- * Pure: the signature was checked before (adapters/slack-signature.ts); nothing here knows about
+ * Pure: the signature was checked before (functions/slack-actions/aws/signature.ts); nothing here knows about
  * HTTP, AWS or the clock.
  */
 import { formatIssue } from '../issues';

@@ -14,8 +14,6 @@ export interface Delivered {
   readonly emails: readonly string[];
 }
 
-export const NOTHING_DELIVERED: Delivered = { placements: {}, threads: [], emails: [] };
-
 /** Applies what was delivered to a card (the one we read, or a newer one after a conflict). */
 export function recordDelivery(card: RunCard, delivered: Delivered): RunCard {
   const slack = { ...card.slack };

@@ -4,8 +4,8 @@ import { viewOf } from '../../kernel/card/view';
 import type { Outcome } from '../../kernel/events/observation';
 import type { Email } from '../../kernel/render/email';
 import { clip, shortId } from '../../kernel/render/format';
-import { renderCard } from '../../kernel/render/slack-card';
 import { blocksToText } from '../../kernel/render/text';
+import { renderCard } from './slack-card';
 import { renderFailure } from './slack-thread';
 
 export interface EmailContent {

@@ -8,8 +8,9 @@ import { isTerminal, outcomeOf } from '../../kernel/card/outcome';
 import type { FactRecord, RunCard } from '../../kernel/card/types';
 import type { Level } from '../../kernel/config/schema';
 import { fingerprint } from '../../kernel/fingerprint';
-import { type RenderedMessage, renderCard } from '../../kernel/render/slack-card';
+import type { RenderedMessage } from '../../kernel/render/blocks';
 import type { Destinations } from '../../kernel/routing';
+import { renderCard } from './slack-card';
 
 export interface CardStep {
   readonly channel: string;

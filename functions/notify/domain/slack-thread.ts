@@ -5,9 +5,8 @@
 import type { FactRecord, RunCard } from '../../kernel/card/types';
 import { viewOf } from '../../kernel/card/view';
 import { buildKey } from '../../kernel/events/normalize';
-import type { SlackBlock } from '../../kernel/render/blocks';
+import type { RenderedMessage, SlackBlock } from '../../kernel/render/blocks';
 import { clip, consoleUrl, esc, fallbackText, ICON, link } from '../../kernel/render/format';
-import type { RenderedMessage } from '../../kernel/render/slack-card';
 
 export interface FailureDetail {
   /** `U…`/`W…` users, `S…` user groups, `here`, `channel`. */

@@ -1,4 +1,4 @@
-/** CodeDeploy as the world file describes it (see rollback-world.ts): reads answered, writes simulated. */
+/** CodeDeploy as the world file describes it (see world.ts): reads answered, writes simulated. */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { PermanentError } from '../../kernel/errors';
 import { deploymentView, type RollbackDeployPort } from '../aws/codedeploy';

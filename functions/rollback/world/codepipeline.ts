@@ -1,4 +1,4 @@
-/** CodePipeline as the world file describes it (see rollback-world.ts): reads answered, writes simulated. */
+/** CodePipeline as the world file describes it (see world.ts): reads answered, writes simulated. */
 import { PermanentError } from '../../kernel/errors';
 import type { RollbackPipelinePort } from '../aws/codepipeline';
 import type { StageExecution, StageTarget } from '../domain/types';

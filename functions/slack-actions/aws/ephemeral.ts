@@ -1,7 +1,7 @@
 /**
  * Messages only one person sees (`chat.postEphemeral`): why a click was refused, or that it could
  * not be recorded. They are sent while Slack waits for the HTTP answer to the click (3 seconds,
- * see `app/slack-actions/handle-request.ts`), so the client makes one short attempt and no retries:
+ * see `app/handle-request.ts`), so the client makes one short attempt and no retries:
  * a slow Slack must not turn a recorded decision into a timed-out click.
  *
  * The bot token is read on the first message, not at start: a request refused for its signature,

@@ -4,9 +4,9 @@ import { EventRejectedError } from '../../../functions/kernel/errors';
 import { normalize } from '../../../functions/kernel/events/normalize';
 import { parseEvent } from '../../../functions/kernel/events/parse';
 import { DetailType } from '../../../functions/kernel/events/schemas';
-import { renderCard } from '../../../functions/kernel/render/slack-card';
 import { blocksToText } from '../../../functions/kernel/render/text';
 import { renderEmail } from '../../../functions/notify/domain/email';
+import { renderCard } from '../../../functions/notify/domain/slack-card';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../../support/fixtures';
 
 // The real events, and the AWS documentation's CodeArtifact example (the real events have none).

@@ -12,7 +12,7 @@ import type { RunCard } from '../../../functions/kernel/card/types';
 import { normalize } from '../../../functions/kernel/events/normalize';
 import { parseEvent } from '../../../functions/kernel/events/parse';
 import { clip, esc, fallbackText, link, MAX_FALLBACK_TEXT, plainFallback, slackUrl } from '../../../functions/kernel/render/format';
-import { renderCard } from '../../../functions/kernel/render/slack-card';
+import { renderCard } from '../../../functions/notify/domain/slack-card';
 import { renderFailure } from '../../../functions/notify/domain/slack-thread';
 import { renderRollback, renderRollbackEmail } from '../../../functions/rollback/domain/render';
 

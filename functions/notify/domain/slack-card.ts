@@ -3,20 +3,16 @@
  * same facts always give the same blocks, whatever order they arrived in).
  */
 
-import { isTerminal } from '../card/outcome';
-import type { RunCard } from '../card/types';
-import type { BuildView, CardView, DeploymentView, StageView } from '../card/view';
-import { viewOf } from '../card/view';
-import type { Level } from '../config/schema';
-import type { Subject } from '../events/observation';
-import type { SlackBlock } from './blocks';
-import { clip, consoleUrl, esc, fallbackText, ICON, link, shortId, WORD, when } from './format';
+import { isTerminal } from '../../kernel/card/outcome';
+import type { RunCard } from '../../kernel/card/types';
+import type { BuildView, CardView, DeploymentView, StageView } from '../../kernel/card/view';
+import { viewOf } from '../../kernel/card/view';
+import type { Level } from '../../kernel/config/schema';
+import type { Subject } from '../../kernel/events/observation';
+import type { RenderedMessage, SlackBlock } from '../../kernel/render/blocks';
+import { clip, consoleUrl, esc, fallbackText, ICON, link, shortId, WORD, when } from '../../kernel/render/format';
 
-export interface RenderedMessage {
-  /** Fallback text: notifications, screen readers, and the terminal replay. */
-  readonly text: string;
-  readonly blocks: readonly SlackBlock[];
-}
+export type { RenderedMessage };
 
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
 const context = (parts: readonly string[]): SlackBlock => ({
