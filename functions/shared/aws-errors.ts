@@ -53,9 +53,14 @@ export function describeAwsError(error: unknown): string {
  *
  * @example classifyAwsError('CodePipeline GetPipeline p', error) // RetryableError for a throttle
  */
-export function classifyAwsError(what: string, error: unknown): RetryableError | PermanentError {
+export function classifyAwsError(
+  what: string,
+  error: unknown,
+  /** The retryable class to use, e.g. DeliveryError for a notification that may be sent again. */
+  Retryable: new (message: string, options: { cause: unknown }) => RetryableError = RetryableError,
+): RetryableError | PermanentError {
   const message = `${what}: ${describeAwsError(error)}`;
-  return isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+  return isTransientAwsError(error) ? new Retryable(message, { cause: error }) : new PermanentError(message, { cause: error });
 }
 
 /** Runs one AWS call, sorting its failure with {@link classifyAwsError}. */

@@ -1,7 +1,6 @@
 import { type CodePipelineClient, GetPipelineCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import { PermanentError, RetryableError } from '../kernel/errors';
 import type { DeployTarget, PipelinesPort } from '../kernel/ports';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { classifyAwsError } from './aws-errors';
 
 /**
  * Reads pipeline definitions (`codepipeline.getPipeline`) to learn where a CodeDeploy action deploys.
@@ -21,8 +20,7 @@ export function createPipelinesPort(client: CodePipelineClient): PipelinesPort {
         (error: unknown) => {
           cache.delete(key);
           if (error instanceof Error && (error.name === 'PipelineNotFoundException' || error.name === 'PipelineVersionNotFoundException')) return undefined;
-          const message = `codepipeline.getPipeline ${name}: ${describeAwsError(error)}`;
-          throw isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+          throw classifyAwsError(`codepipeline.getPipeline ${name}`, error);
         },
       );
       cache.set(key, pipeline);

@@ -8,9 +8,10 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { RunCard } from '../kernel/card/types';
-import { CardConflictError, PermanentError, RetryableError } from '../kernel/errors';
+import { CardConflictError, PermanentError, type RetryableError } from '../kernel/errors';
 import type { CardStorePort, LinkKind, StoredCard } from '../kernel/ports';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { KEY_PREFIX } from '../kernel/table-keys';
+import { classifyAwsError } from './aws-errors';
 
 export interface DynamoCardStoreOptions {
   /** Build it with `marshallOptions: { removeUndefinedValues: true }`, as `functions/notify/wiring.ts` does. */
@@ -55,8 +56,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   };
 }
 
-const cardKey = (runKey: string) => ({ pk: `RUN#${runKey}`, sk: 'CARD' });
-const linkKey = (kind: LinkKind, id: string) => ({ pk: `LINK#${kind}#${id}`, sk: 'LINK' });
+const cardKey = (runKey: string) => ({ pk: `${KEY_PREFIX.run}${runKey}`, sk: 'CARD' });
+const linkKey = (kind: LinkKind, id: string) => ({ pk: `${KEY_PREFIX.link}${kind}#${id}`, sk: 'LINK' });
 
 /**
  * The production `CardStorePort`: optimistic locking on `version`, links beside the cards.
@@ -146,7 +147,5 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
  * record again); a missing table, a denied permission or an oversized item will not pass later.
  */
 function classify(error: unknown): RetryableError | PermanentError {
-  return isTransientAwsError(error)
-    ? new RetryableError(`DynamoDB: ${describeAwsError(error)}`, { cause: error })
-    : new PermanentError(`DynamoDB: ${describeAwsError(error)}`, { cause: error });
+  return classifyAwsError('DynamoDB', error);
 }

@@ -3,8 +3,8 @@
  * a few minutes across invocations of a warm Lambda). Shared by the bot token and the signing
  * secret. The value is never logged and never put in an error: messages name the parameter only.
  */
-import { PermanentError, RetryableError } from '../kernel/errors';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { PermanentError, } from '../kernel/errors';
+import { classifyAwsError } from './aws-errors';
 import { type SecretRef, secretRefOf } from './secret-ref';
 
 /** Seconds a fetched value is reused; a rotated one is picked up within this. */
@@ -48,8 +48,7 @@ async function fetchValue({ store, id }: SecretRef, ref: string, what: string): 
     if (sdkError instanceof Error && NOT_FOUND.has(sdkError.name)) {
       throw new PermanentError(`${what} ${ref} not found (${sdkError.name})`, { cause: error });
     }
-    const message = `${what} ${ref} could not be read: ${describeAwsError(sdkError)}`;
-    throw isTransientAwsError(sdkError) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+    throw classifyAwsError(`${what} ${ref} could not be read`, sdkError);
   }
 }
 

@@ -4,9 +4,9 @@
  * and permanent ones.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { DeliveryError, PermanentError } from '../kernel/errors';
+import { DeliveryError, } from '../kernel/errors';
 import type { EmailPort } from '../kernel/ports';
-import { describeAwsError, isTransientAwsError } from './aws-errors';
+import { classifyAwsError } from './aws-errors';
 
 /** SNS answers `InvalidParameter` to a subject longer than this (it counts characters). */
 const SUBJECT_MAX = 100;
@@ -25,8 +25,7 @@ export function createEmailPort(client: SNSClient): EmailPort {
       try {
         await client.send(new PublishCommand(input));
       } catch (error) {
-        const message = `SNS publish to ${email.topicArn} failed: ${describeAwsError(error)}`;
-        throw isTransientAwsError(error) ? new DeliveryError(message, { cause: error }) : new PermanentError(message, { cause: error });
+        throw classifyAwsError(`SNS publish to ${email.topicArn}`, error, DeliveryError);
       }
     },
   };

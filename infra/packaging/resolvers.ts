@@ -8,6 +8,7 @@
 
 import type { Policy } from '../../functions/governance/domain/policy-schema';
 import type { Config } from '../../functions/kernel/config/schema';
+import { leadingKeysOf, ROLE_KEYS } from '../../functions/kernel/table-keys';
 import { approvalResourcesOf } from './approvals';
 import { embeddedLiteral, esbuildDefineOf } from './define';
 import { breakGlassResourcesOf, changeCalendarResourcesOf, NO_BREAK_GLASS } from './governance';
@@ -61,3 +62,16 @@ export const breakGlassEnabled = resolver(async (ctx) => String(breakGlassResour
 /** The pipelines and production stages break-glass may re-open (see breakGlassResourcesOf). */
 export const breakGlassPipelineResources = resolver(async (ctx) => (breakGlassResourcesOf(await configFromParams(ctx)) ?? NO_BREAK_GLASS).pipelines);
 export const breakGlassStageResources = resolver(async (ctx) => (breakGlassResourcesOf(await configFromParams(ctx)) ?? NO_BREAK_GLASS).stages);
+
+/**
+ * `dynamodb:LeadingKeys` per role (`${file(./scripts/serverless-config.cjs):leadingKeys.notify}`), from
+ * the one list the adapters build their keys from (functions/kernel/table-keys.ts).
+ */
+export const leadingKeys: Readonly<Record<keyof typeof ROLE_KEYS, string[]>> = {
+  notify: leadingKeysOf(ROLE_KEYS.notify),
+  approvals: leadingKeysOf(ROLE_KEYS.approvals),
+  runCards: leadingKeysOf(ROLE_KEYS.runCards),
+  rollback: leadingKeysOf(ROLE_KEYS.rollback),
+  governance: leadingKeysOf(ROLE_KEYS.governance),
+  slackRequests: leadingKeysOf(ROLE_KEYS.slackRequests),
+};

@@ -6,6 +6,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CardConflictError, PermanentError } from '../../kernel/errors';
+import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 import type { Approval } from '../domain/types';
@@ -52,7 +53,7 @@ export function createDynamoApprovalStore(options: {
   const { client, tableName } = options;
   const now = options.now ?? (() => new Date());
   const ttl = (days: number) => Math.floor(now().getTime() / 1000) + days * 86_400;
-  const key = (k: string) => ({ pk: `APPROVAL#${k}`, sk: 'APPROVAL' });
+  const key = (k: string) => ({ pk: `${KEY_PREFIX.approval}${k}`, sk: 'APPROVAL' });
   return {
     async get(k) {
       const out = await call(() => client.send(new GetCommand({ TableName: tableName, Key: key(k), ConsistentRead: true })));
@@ -83,7 +84,7 @@ export function createDynamoApprovalStore(options: {
     },
     async audit(entry) {
       const Item = {
-        pk: `AUDIT#${entry.pipeline}`,
+        pk: `${KEY_PREFIX.audit}${entry.pipeline}`,
         sk: `${entry.at}#${entry.approvalKey}#${entry.slackUserId ?? entry.via}#${entry.decision}`,
         entry: JSON.parse(JSON.stringify(entry)) as AuditEntry,
         [TTL_ATTRIBUTE]: ttl(AUDIT_TTL_DAYS),

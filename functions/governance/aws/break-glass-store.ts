@@ -4,12 +4,13 @@
  * the approvals' audit entries, so one query per pipeline reads every decision a person made.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 import type { BypassesPort } from '../app/deps';
 import type { Bypass } from '../domain/enforcement';
 
-const PK = 'GOVERNANCE#BYPASSES';
+const PK = `${KEY_PREFIX.governance}BYPASSES`;
 /** A bypass is gone within an hour (used or expired); the item lingers a day at most. */
 const BYPASS_TTL_S = 86_400;
 const AUDIT_TTL_S = 365 * 86_400;
@@ -54,7 +55,12 @@ export function createDynamoBypasses(options: {
       await call(() => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: PK, sk: `${pipeline}#${stage}` } })));
     },
     async audit(entry) {
-      const Item = { pk: `AUDIT#${entry.pipeline}`, sk: `${entry.at}#bypass#${entry.stage}#${entry.event}`, entry, [TTL_ATTRIBUTE]: expires(AUDIT_TTL_S) };
+      const Item = {
+        pk: `${KEY_PREFIX.audit}${entry.pipeline}`,
+        sk: `${entry.at}#bypass#${entry.stage}#${entry.event}`,
+        entry,
+        [TTL_ATTRIBUTE]: expires(AUDIT_TTL_S),
+      };
       await call(() => client.send(new PutCommand({ TableName: tableName, Item })));
     },
   };

@@ -15,6 +15,7 @@ import {
 import { GetCalendarStateCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../../kernel/errors';
+import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 import type {
@@ -122,7 +123,7 @@ export function createChangeCalendarsPort(client: SSMClient): ChangeCalendarsPor
   };
 }
 
-const RECORDS_PK = 'GOVERNANCE#TRANSITIONS';
+const RECORDS_PK = `${KEY_PREFIX.governance}TRANSITIONS`;
 
 /** The transitions this tool closed: `GOVERNANCE#TRANSITIONS` / `<pipeline>#<stage>` in the cards table. */
 export function createDynamoTransitionRecords(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string }): TransitionRecordsPort {
@@ -188,7 +189,7 @@ export function createDynamoDoneRecords(options: {
 }): DoneRecordsPort {
   const { client, tableName } = options;
   const now = options.now ?? (() => new Date());
-  const key = (done: string) => ({ pk: `GOVERNANCE#DONE#${done}`, sk: 'done' });
+  const key = (done: string) => ({ pk: `${KEY_PREFIX.governance}DONE#${done}`, sk: 'done' });
   return {
     async claim(done) {
       const at = now();

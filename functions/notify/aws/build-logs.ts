@@ -3,9 +3,8 @@
  * codes, no trailing newlines, no line long enough to swamp the thread.
  */
 import { type CloudWatchLogsClient, GetLogEventsCommand, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { PermanentError, RetryableError } from '../../kernel/errors';
 import type { BuildLogsPort } from '../../kernel/ports';
-import { describeAwsError, isTransientAwsError } from '../../shared/aws-errors';
+import { classifyAwsError } from '../../shared/aws-errors';
 
 /** Longest line we pass on; a minified stack trace can be one 50 kB line. */
 const LINE_MAX = 300;
@@ -37,8 +36,7 @@ export function createBuildLogsPort(client: CloudWatchLogsClient): BuildLogsPort
       } catch (error) {
         // Logs disabled for the project, expired by retention, or the build never started.
         if (error instanceof Error && error.name === 'ResourceNotFoundException') return [];
-        const message = `CloudWatch Logs GetLogEvents ${group} ${stream} failed: ${describeAwsError(error)}`;
-        throw isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+        throw classifyAwsError(`CloudWatch Logs GetLogEvents ${group} ${stream}`, error);
       }
     },
   };

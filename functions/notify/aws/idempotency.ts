@@ -1,10 +1,11 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KEY_PREFIX } from '../../kernel/table-keys';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 
 /** Partition key prefix of idempotency records; card and link items use `RUN#` and `LINK#`. */
-export const IDEMPOTENCY_PK_PREFIX = 'IDEMPOTENCY#';
+export const IDEMPOTENCY_PK_PREFIX = KEY_PREFIX.idempotency;
 
 export interface IdempotencyOptions {
   /** The cards table (`pk`/`sk` strings, TTL on `expiresAt`): the records share it. */

@@ -5,6 +5,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, type GetCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../../kernel/errors';
+import { KEY_PREFIX } from '../../kernel/table-keys';
 import { classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 import { Episode } from '../domain/types';
@@ -20,7 +21,7 @@ export interface EpisodeStorePort {
 
 /** Episodes outlive any sensible cooldown; then TTL removes them. */
 const TTL_DAYS = 30;
-const key = (targetKey: string) => ({ pk: `ROLLBACK#${targetKey}`, sk: 'EPISODE' });
+const key = (targetKey: string) => ({ pk: `${KEY_PREFIX.rollback}${targetKey}`, sk: 'EPISODE' });
 
 export function createDynamoEpisodeStore(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string }): EpisodeStorePort {
   const { client, tableName } = options;

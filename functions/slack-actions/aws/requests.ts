@@ -10,14 +10,14 @@
  * refuses a request that the timestamp check refuses anyway.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { PermanentError, RetryableError } from '../../kernel/errors';
-import { describeAwsError, isTransientAwsError } from '../../shared/aws-errors';
+import { KEY_PREFIX } from '../../kernel/table-keys';
+import { classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 
 /** Ten minutes: longer than any timestamp the five-minute window still accepts, from any `now`. */
 export const REPLAY_TTL_SECONDS = 10 * 60;
 /** The partition-key prefix; the function's IAM policy allows PutItem on these keys only. */
-export const REQUEST_KEY_PREFIX = 'SLACK-REQUEST#';
+export const REQUEST_KEY_PREFIX = KEY_PREFIX.slackRequest;
 
 export interface SlackRequestsPort {
   /** `first` exactly once per signature (across all containers); `replayed` for every later call. */
@@ -49,8 +49,7 @@ export function createDynamoSlackRequests(options: DynamoSlackRequestsOptions): 
       } catch (error) {
         // By name, not `instanceof`: a second copy of client-dynamodb in a bundle has its own class.
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'replayed';
-        const message = `DynamoDB (replay protection): ${describeAwsError(error)}`;
-        throw isTransientAwsError(error) ? new RetryableError(message, { cause: error }) : new PermanentError(message, { cause: error });
+        throw classifyAwsError('DynamoDB (replay protection)', error);
       }
     },
   };
