@@ -3,7 +3,7 @@
  * a few minutes across invocations of a warm Lambda). Shared by the bot token and the signing
  * secret. The value is never logged and never put in an error: messages name the parameter only.
  */
-import { PermanentError, } from '../kernel/errors';
+import { PermanentError } from '../kernel/errors';
 import { classifyAwsError } from './aws-errors';
 import { type SecretRef, secretRefOf } from './secret-ref';
 

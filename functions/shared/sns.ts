@@ -4,7 +4,7 @@
  * and permanent ones.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { DeliveryError, } from '../kernel/errors';
+import { DeliveryError } from '../kernel/errors';
 import type { EmailPort } from '../kernel/ports';
 import { classifyAwsError } from './aws-errors';
 

@@ -1,7 +1,8 @@
 /** Break-glass bypasses and their audit entries in the cards table, against a real DynamoDB API (dynalite). */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDynamoBypasses } from '../../functions/governance/aws/break-glass-store';
+import { PermanentError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const localDynamo = useLocalDynamo('break-glass');
@@ -36,5 +37,15 @@ describe('break-glass store', () => {
       ['2026-11-23T10:00:00.000Z#bypass#Prod#granted', 'U0RELEASE1'],
       ['2026-11-23T10:07:00.000Z#bypass#Prod#used', undefined],
     ]);
+  });
+
+  it('a stored bypass that is not one (a hand edit) is refused with what is wrong, not half-read (issue 11)', async () => {
+    const store = createDynamoBypasses({ client: localDynamo().doc, tableName: 'break-glass', now: () => new Date('2026-11-23T10:00:00Z') });
+    await localDynamo().doc.send(
+      new PutCommand({ TableName: 'break-glass', Item: { pk: 'GOVERNANCE#BYPASSES', sk: 'api#Prod', bypass: { pipeline: 'api', stage: 'Prod', by: 42 } } }),
+    );
+    const error = await store.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/^bypass api#Prod: the stored item is malformed \(.*freeze.*by/);
   });
 });

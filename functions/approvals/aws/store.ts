@@ -5,11 +5,51 @@
  * keep two clicks, or a click and the timer, from overwriting each other.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { CardConflictError, PermanentError } from '../../kernel/errors';
+import { CardConflictError } from '../../kernel/errors';
 import { KEY_PREFIX } from '../../kernel/table-keys';
+import * as z from '../../kernel/zod';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import { parseStored } from '../../shared/stored-item';
 import type { Approval } from '../domain/types';
+
+/** A stored approval: every field the flow reads without a check of its own (optional ones are checked where read). */
+const StoredApproval = z.looseObject({
+  approval: z.looseObject({
+    request: z.looseObject({
+      pipeline: z.string(),
+      executionId: z.string(),
+      stage: z.string(),
+      action: z.string(),
+      account: z.string(),
+      region: z.string(),
+      policy: z.string(),
+      approvers: z.array(z.string()),
+      required: z.union([z.literal(1), z.literal(2)]),
+      allowSelfApproval: z.boolean(),
+      startedAt: z.string(),
+      deadline: z.string(),
+      actionExpiresAt: z.string(),
+      remindEveryMs: z.number(),
+      onDeadline: z.enum(['reject', 'notify', 'approve']),
+      initiator: z.looseObject({}),
+      channels: z.array(z.string()),
+      topics: z.array(z.string()),
+      parallel: z.boolean(),
+    }),
+    state: z.looseObject({
+      status: z.enum(['pending', 'approved', 'rejected']),
+      votes: z.array(z.looseObject({ userId: z.string(), decision: z.enum(['approve', 'reject']), at: z.string() })),
+      reminders: z.number(),
+      escalated: z.boolean(),
+      deadlineHandled: z.boolean(),
+      messages: z.record(z.string(), z.string()),
+      threads: z.record(z.string(), z.string()),
+      emailed: z.array(z.string()),
+    }),
+  }),
+  version: z.int().check(z.nonnegative()),
+});
 
 export interface StoredApproval {
   readonly approval: Approval;
@@ -58,9 +98,7 @@ export function createDynamoApprovalStore(options: {
     async get(k) {
       const out = await call(() => client.send(new GetCommand({ TableName: tableName, Key: key(k), ConsistentRead: true })));
       if (!out.Item) return undefined;
-      const { approval, version } = out.Item;
-      if (typeof approval !== 'object' || approval === null || typeof version !== 'number')
-        throw new PermanentError(`approval ${k}: the stored item is malformed`);
+      const { approval, version } = parseStored(StoredApproval, out.Item, `approval ${k}`);
       return { approval: approval as Approval, version };
     },
     async put(k, approval, expectedVersion) {

@@ -5,6 +5,7 @@
  * the audit, the freeze tick and break-glass all go through here.
  */
 
+import { guardedStages } from '../../kernel/config/rollback';
 import { picomatchGlobs } from '../../kernel/glob-picomatch';
 import type { PipelineDefinition } from '../domain/definitions';
 import { bypassHolds, decideTransitions, stageKey, type TransitionAction, type TransitionRecord, type TransitionState } from '../domain/enforcement';
@@ -39,7 +40,7 @@ export async function definitionsOf(names: readonly string[], deps: GovernanceDe
 
 /** Custom rules, the config's production stages, and which stages its rollback guards watch (the alarm rule accepts them). */
 export function evaluationContext(deps: GovernanceDeps): EvaluationContext {
-  const guarded = new Set((deps.config.rollback?.guards ?? []).flatMap((g) => (g.pipeline ? [stageKey(g.pipeline.name, g.pipeline.stage)] : [])));
+  const guarded = new Set(guardedStages(deps.config).map((s) => stageKey(s.pipeline, s.stage)));
   return {
     customRules: deps.customRules,
     productionStages: deps.config.productionStages,

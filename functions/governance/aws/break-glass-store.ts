@@ -7,8 +7,9 @@ import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } 
 import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import { parseStored } from '../../shared/stored-item';
 import type { BypassesPort } from '../app/deps';
-import type { Bypass } from '../domain/enforcement';
+import { type Bypass, BypassSchema } from '../domain/enforcement';
 
 const PK = `${KEY_PREFIX.governance}BYPASSES`;
 /** A bypass is gone within an hour (used or expired); the item lingers a day at most. */
@@ -39,7 +40,7 @@ export function createDynamoBypasses(options: {
             }),
           ),
         );
-        items.push(...(out.Items ?? []).map((i) => i['bypass'] as Bypass));
+        items.push(...(out.Items ?? []).map((i) => parseStored(BypassSchema, i['bypass'], `bypass ${String(i['sk'])}`)));
         start = out.LastEvaluatedKey;
       } while (start);
       return items;

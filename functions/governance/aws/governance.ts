@@ -18,6 +18,7 @@ import { PermanentError } from '../../kernel/errors';
 import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import { parseStored } from '../../shared/stored-item';
 import type {
   ChangeCalendarsPort,
   DoneRecordsPort,
@@ -28,6 +29,7 @@ import type {
 } from '../app/deps';
 import { DONE_TTL_SECONDS } from '../app/once';
 import { type BuildProject, BuildProjectSchema, PipelineDefinitionSchema } from '../domain/definitions';
+import { TransitionRecordSchema } from '../domain/enforcement';
 
 const call = callAws;
 
@@ -144,7 +146,7 @@ export function createDynamoTransitionRecords(options: { readonly client: Dynamo
             }),
           ),
         );
-        records.push(...(out.Items ?? []).map((i) => i['record'] as TransitionRecord));
+        records.push(...(out.Items ?? []).map((i) => parseStored(TransitionRecordSchema, i['record'], `transition record ${String(i['sk'])}`)));
         start = out.LastEvaluatedKey;
       } while (start);
       return records;

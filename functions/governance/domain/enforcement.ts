@@ -7,6 +7,7 @@
  * console still shows our reason). A person's disable is never undone, and a person who reopens
  * one of ours is not fought over it while the same reason holds.
  */
+import * as z from '../../kernel/zod';
 
 /** A stage's inbound transition, as GetPipelineState reports it (`inboundTransitionState`). */
 export interface TransitionState {
@@ -19,16 +20,18 @@ export interface TransitionState {
   readonly latestExecutionId?: string;
 }
 
-/** Break-glass: a freeze lifted for one stage until one execution has gone into it. */
-export interface Bypass {
-  readonly pipeline: string;
-  readonly stage: string;
-  readonly freeze: string;
-  readonly by: string;
-  readonly at: string;
+/** Break-glass: a freeze lifted for one stage until one execution has gone into it (the schema checks it when read back). */
+export const BypassSchema = z.strictObject({
+  pipeline: z.string(),
+  stage: z.string(),
+  freeze: z.string(),
+  by: z.string(),
+  at: z.string(),
   /** The stage's latest execution when the bypass was granted: another one there means it was used. */
-  readonly latestExecutionId?: string;
-}
+  latestExecutionId: z.optional(z.string()),
+});
+
+export type Bypass = Readonly<z.infer<typeof BypassSchema>>;
 
 /** How long a bypass waits for an execution to use it. */
 export const BYPASS_MAX_MS = 60 * 60_000;
@@ -39,16 +42,18 @@ export function bypassHolds(bypass: Bypass, state: TransitionState | undefined, 
   return state?.latestExecutionId === bypass.latestExecutionId;
 }
 
-/** A stage transition this tool disabled, remembered so it is the only kind it ever re-enables. */
-export interface TransitionRecord {
-  readonly pipeline: string;
-  readonly stage: string;
+/** A stage transition this tool disabled, remembered so it is the only kind it ever re-enables (the schema checks it when read back). */
+export const TransitionRecordSchema = z.strictObject({
+  pipeline: z.string(),
+  stage: z.string(),
   /** The reason we gave DisableStageTransition (what the console shows). */
-  readonly reason: string;
-  readonly disabledAt: string;
+  reason: z.string(),
+  disabledAt: z.string(),
   /** `released`: a person enabled it while our reason still held; we do not fight them over it. */
-  readonly state: 'disabled' | 'released';
-}
+  state: z.enum(['disabled', 'released']),
+});
+
+export type TransitionRecord = Readonly<z.infer<typeof TransitionRecordSchema>>;
 
 export type TransitionAction =
   | { readonly action: 'disable'; readonly pipeline: string; readonly stage: string; readonly reason: string }

@@ -7,6 +7,8 @@
  * This module has no YAML parser, so a Lambda can re-check its embedded policy (JSON) without one;
  * `parsePolicy` (policy-schema.ts) adds the YAML.
  */
+
+import { globs } from '../../kernel/config/fields';
 import { PRODUCTION_STAGES_SETTING } from '../../kernel/config/production-stages';
 import { formatIssue, formatPath } from '../../kernel/issues';
 import * as z from '../../kernel/zod';
@@ -19,7 +21,6 @@ export type Severity = z.infer<typeof Severity>;
 export const Mode = z.enum(['report', 'enforce']);
 export type Mode = z.infer<typeof Mode>;
 
-const globs = z.array(z.string().check(z.minLength(1, 'empty pattern'))).check(z.minLength(1, 'list is empty; omit the key to match any'));
 
 const scopeFields = {
   pipelines: z.optional(globs),

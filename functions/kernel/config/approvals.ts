@@ -3,18 +3,10 @@
  * they are reminded, who is called in when nobody decides, and what happens at the deadline.
  * Documented in the README ("Approvals").
  */
-import { DURATION_PATTERN } from '../duration';
 import type { GlobCompiler } from '../glob';
 import * as z from '../zod';
+import { channelId, duration, glob, globs, people } from './fields';
 import { MOVED_APPROVALS_KEY } from './production-stages';
-
-const globs = z.array(z.string().check(z.minLength(1, 'empty pattern'))).check(z.minLength(1, 'list is empty; omit the key to match any'));
-const duration = z.string().check(z.regex(DURATION_PATTERN, 'must be a duration such as 30m, 4h, 2d or 1d12h'));
-/** Slack user ids (U…, W…) and user group ids (S…): the people who may decide, or who are called in. */
-const people = z
-  .array(z.string().check(z.regex(/^[UWS][A-Z0-9]{6,}$/, 'must be a Slack user ID (U…/W…) or user group ID (S…)')))
-  .check(z.minLength(1, 'at least one user or user group'));
-const channelId = z.string().check(z.regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD'));
 
 export const DeadlineOutcome = z.enum(['reject', 'notify', 'approve']);
 export type DeadlineOutcome = z.infer<typeof DeadlineOutcome>;
@@ -58,7 +50,7 @@ export const ApprovalsSchema = z.strictObject({
    * started a run. IAM Identity Center's roles (AWSReservedSSO_*) are always trusted; any other
    * role's session name is chosen by whoever assumes it.
    */
-  trustedRoles: z._default(z.array(z.string().check(z.minLength(1, 'empty pattern'))), []),
+  trustedRoles: z._default(z.array(glob), []),
 });
 export type ApprovalsConfig = z.infer<typeof ApprovalsSchema>;
 

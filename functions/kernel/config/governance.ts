@@ -3,17 +3,12 @@
  * act, change freezes (with break-glass), and pipelines started by new package versions.
  * The rules themselves are in the policy file (config/policy.yml). Documented in the README.
  */
-import { DURATION_PATTERN, formatDuration } from '../duration';
+import { formatDuration } from '../duration';
 import * as z from '../zod';
 import { DURATION_LIMITS, durationProblem, FREEZE_YEARS, outsideLimit } from './duration-limits';
+import { channelId, duration, globs, PIPELINE_NAME, people, snsTopic } from './fields';
 
 const nonEmpty = (message: string) => z.minLength(1, message);
-const globs = z.array(z.string().check(nonEmpty('empty pattern'))).check(nonEmpty('list is empty; omit the key to match any'));
-const channelId = z.string().check(z.regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD'));
-const topic = z.string().check(z.regex(/^(default|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/, 'must be an SNS topic ARN or "default"'));
-const people = z
-  .array(z.string().check(z.regex(/^[UWS][A-Z0-9]{6,}$/, 'must be a Slack user ID (U…/W…) or user group ID (S…)')))
-  .check(nonEmpty('at least one user or user group'));
 /** A local date and time without offset; the window's time zone says where it is. */
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 /** Whether the calendar has that date and the clock that time (croner would move 30 February to March). */
@@ -63,7 +58,7 @@ export const FreezeSchema = z
     timezone: z._default(timezone, 'UTC'),
     /** Recurring: starts at every `cron` time (in `timezone`) and lasts `duration`. */
     cron: z.optional(cron),
-    duration: z.optional(z.string().check(z.regex(DURATION_PATTERN, 'must be a duration such as 62h or 2d14h'))),
+    duration: z.optional(duration),
     /** One-off: from and to, local times in `timezone`. */
     from: z.optional(localTime),
     to: z.optional(localTime),
@@ -84,7 +79,7 @@ export const GovernanceSchema = z.strictObject({
   report: z.optional(
     z.strictObject({
       slack: z.optional(z.strictObject({ channel: channelId })),
-      email: z.optional(z.strictObject({ topics: z._default(z.array(topic).check(nonEmpty('at least one topic')), ['default']) })),
+      email: z.optional(z.strictObject({ topics: z._default(z.array(snsTopic).check(nonEmpty('at least one topic')), ['default']) })),
     }),
   ),
   /** `false` makes every `mode: enforce` rule report only (a kill switch for enforcement). */
@@ -103,7 +98,7 @@ export const PackageTriggerSchema = z.strictObject({
   packages: z.optional(globs),
   formats: z.optional(z.array(z.enum(['npm', 'pypi', 'maven', 'nuget', 'generic', 'swift', 'ruby', 'cargo']))),
   /** Pipelines started (StartPipelineExecution) when a matching version is published. */
-  pipelines: z.array(z.string().check(z.regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'must be a pipeline name'))).check(nonEmpty('at least one pipeline')),
+  pipelines: z.array(z.string().check(z.regex(PIPELINE_NAME, 'must be a pipeline name'))).check(nonEmpty('at least one pipeline')),
 });
 export type PackageTrigger = z.infer<typeof PackageTriggerSchema>;
 

@@ -6,6 +6,7 @@
  * this module stays free of picomatch because every bundle imports the config schema.
  */
 import * as z from '../zod';
+import { glob } from './fields';
 
 /**
  * Matched case-insensitively, so one entry covers `prod`, `Prod` and `PROD`. `live` only at the
@@ -17,20 +18,13 @@ export const DEFAULT_PRODUCTION_STAGES: readonly string[] = ['*prod*', 'live*', 
 /** Where the setting lives, for the problems that point at it. */
 export const PRODUCTION_STAGES_SETTING = 'productionStages in config/warden.yml (top level)';
 
-export const ProductionStagesSchema = z
-  .array(
-    z.string().check(
-      z.minLength(1, 'empty pattern'),
-      z.refine((p) => p !== '!', 'empty pattern after !'),
-    ),
-  )
-  .check(
-    z.minLength(1, 'list is empty; omit the key for the default'),
-    z.refine(
-      (patterns) => patterns.length === 0 || patterns.some((p) => !p.startsWith('!')),
-      'only exclusions (!…): no stage would be production; list the stages that are',
-    ),
-  );
+export const ProductionStagesSchema = z.array(glob.check(z.refine((p) => p !== '!', 'empty pattern after !'))).check(
+  z.minLength(1, 'list is empty; omit the key for the default'),
+  z.refine(
+    (patterns) => patterns.length === 0 || patterns.some((p) => !p.startsWith('!')),
+    'only exclusions (!…): no stage would be production; list the stages that are',
+  ),
+);
 
 /** The key's old place in the config, and the problem it gets (an old key is never silently ignored). */
 export const MOVED_APPROVALS_KEY = 'moved to the top-level productionStages, the one list approvals, governance and rollback share: move it there';

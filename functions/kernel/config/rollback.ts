@@ -4,15 +4,14 @@
  * window), whether to act or only tell, and how long a target rests after a rollback (cooldown).
  * Documented in README.md, "Rollback on alarms". Imported by the notify bundle: no picomatch, no SDK here.
  */
-import { DURATION_PATTERN, parseDuration } from '../duration';
+import { parseDuration } from '../duration';
 import * as z from '../zod';
 import { DURATION_LIMITS, durationProblem } from './duration-limits';
+import { channelId, duration, glob, PIPELINE_NAME } from './fields';
 
-const duration = z.string().check(z.regex(DURATION_PATTERN, 'must be a duration such as 30m, 4h, 2d or 1d12h'));
 // Names exactly as the APIs take them: IAM resources and RollbackStage need the real names, not globs.
-const pipelineName = z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'must be a pipeline or stage name (letters, digits, . @ - _), not a glob'));
+const pipelineName = z.string().check(z.regex(PIPELINE_NAME, 'must be a pipeline or stage name (letters, digits, . @ - _), not a glob'));
 const codeDeployName = z.string().check(z.regex(/^[A-Za-z0-9.\-_+=,@]{1,100}$/, 'must be a CodeDeploy application or deployment group name, not a glob'));
-const channelId = z.string().check(z.regex(/^[CG][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD'));
 
 export const RollbackMode = z.enum(['rollback', 'notify-only']);
 export type RollbackMode = z.infer<typeof RollbackMode>;
@@ -21,7 +20,7 @@ export const GuardSchema = z
   .strictObject({
     name: z.string().check(z.minLength(1)),
     /** Alarm names or globs (`web-frontend-*`); composite alarms are named like any other. */
-    alarms: z.array(z.string().check(z.minLength(1, 'empty pattern'))).check(z.minLength(1, 'at least one alarm name or glob')),
+    alarms: z.array(glob).check(z.minLength(1, 'at least one alarm name or glob')),
     codedeploy: z.optional(z.strictObject({ application: codeDeployName, deploymentGroup: codeDeployName })),
     pipeline: z.optional(z.strictObject({ name: pipelineName, stage: pipelineName })),
     /** Defaults to the section's. */

@@ -6,6 +6,7 @@
  */
 import * as z from '../zod';
 import { ApprovalsSchema } from './approvals';
+import { channelId, globs, mention, snsTopic } from './fields';
 import { CodeArtifactSchema, GovernanceSchema } from './governance';
 import { DEFAULT_PRODUCTION_STAGES, ProductionStagesSchema } from './production-stages';
 import { RollbackSchema } from './rollback';
@@ -15,14 +16,6 @@ export const Level = z.enum(['all', 'status-changes', 'failures']);
 export type Level = z.infer<typeof Level>;
 
 const nonEmpty = (message: string) => z.minLength(1, message);
-const globs = z.array(z.string().check(nonEmpty('empty pattern'))).check(nonEmpty('list is empty; omit the key to match any'));
-
-// chat.update only accepts channel IDs, so names like #deploys are refused here rather than at 3 a.m.
-const channelId = z.string().check(z.regex(/^[CGD][A-Z0-9]{6,}$/, 'must be a Slack channel ID such as C0123ABCD (not a #name: chat.update needs the ID)'));
-
-const mention = z.string().check(z.regex(/^([UWS][A-Z0-9]{6,}|here|channel)$/, 'must be a user ID (U…/W…), a user group ID (S…), "here" or "channel"'));
-
-const topic = z.string().check(z.regex(/^(default|arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256})$/, 'must be an SNS topic ARN or "default"'));
 
 const match = z.strictObject({
   pipelines: z.optional(globs),
@@ -47,7 +40,7 @@ export const RouteSchema = z
     ),
     email: z.optional(
       z.strictObject({
-        topics: z._default(z.array(topic).check(nonEmpty('at least one topic')), ['default']),
+        topics: z._default(z.array(snsTopic).check(nonEmpty('at least one topic')), ['default']),
         level: z.optional(Level),
       }),
     ),

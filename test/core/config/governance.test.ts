@@ -33,7 +33,7 @@ describe('governance config', () => {
     [
       'a channel that is not a channel id',
       'report:\n  slack: { channel: "#platform" }',
-      'governance.report.slack.channel: must be a Slack channel ID such as C0123ABCD',
+      'governance.report.slack.channel: must be a Slack channel ID such as C0123ABCD (not a #name: chat.update needs the ID)',
     ],
     [
       'a topic that is not an SNS ARN',
@@ -85,7 +85,7 @@ describe('governance config', () => {
     [
       'a duration that is not one',
       'freezes:\n  - name: f\n    cron: "0 18 * * 5"\n    duration: a weekend',
-      'governance.freezes[0].duration: must be a duration such as 62h or 2d14h',
+      'governance.freezes[0].duration: must be a duration such as 30m, 4h, 2d or 1d12h',
     ],
     [
       'a window shorter than the tick',

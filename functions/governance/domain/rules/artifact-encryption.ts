@@ -1,8 +1,9 @@
+import { glob } from '../../../kernel/config/fields';
 import * as z from '../../../kernel/zod';
 import { defineRule, type Finding, type RuleHelpers } from '../custom';
 import type { ArtifactStore, PipelineDefinition } from '../definitions';
 
-const globs = z.array(z.string().check(z.minLength(1, 'empty pattern'))).check(z.minLength(1, 'list is empty; omit the key to allow any customer managed key'));
+const globs = z.array(glob).check(z.minLength(1, 'list is empty; omit the key to allow any customer managed key'));
 
 /** `alias/aws/s3`, `arn:aws:kms:…:alias/aws/s3`: AWS managed keys are named `aws/<service>`. */
 const AWS_MANAGED_ALIAS = /(^|:)alias\/aws\//;

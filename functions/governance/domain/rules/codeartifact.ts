@@ -1,8 +1,9 @@
+import { glob } from '../../../kernel/config/fields';
 import * as z from '../../../kernel/zod';
 import { defineRule } from '../custom';
 import type { PackageSubject } from '../definitions';
 
-const globs = z.array(z.string().check(z.minLength(1, 'empty pattern'))).check(z.minLength(1, 'list is empty; omit the key'));
+const globs = z.array(glob).check(z.minLength(1, 'list is empty; omit the key'));
 
 /**
  * Dependency confusion: if an internal package name may also come from an upstream (npmjs, PyPI,

@@ -1,10 +1,12 @@
 /** CodeBuild project rules: privileged mode, plaintext credentials, logging. */
+
+import { glob } from '../../../kernel/config/fields';
 import * as z from '../../../kernel/zod';
 import { defineRule, type Finding, type RuleHelpers } from '../custom';
 import type { EnvironmentVariable } from '../definitions';
 import { credentialIn } from '../secrets';
 
-const globs = (empty: string) => z.array(z.string().check(z.minLength(1, 'empty pattern'))).check(z.minLength(1, empty));
+const globs = (empty: string) => z.array(glob).check(z.minLength(1, empty));
 
 /** Privileged mode gives the build root on the Docker daemon; only image-building projects need it. */
 export const codebuildPrivilegedMode = defineRule({
