@@ -11,6 +11,7 @@ import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
 import type { ApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
 import { createMemoryApprovalStore } from '../../functions/approvals/aws/store';
 import type { ApprovalRef } from '../../functions/approvals/domain/types';
+import { createApprovalPipelineWorld } from '../../functions/approvals/world';
 import { EventRejectedError, PermanentError } from '../../functions/kernel/errors';
 import { parseEvent } from '../../functions/kernel/events/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
@@ -58,7 +59,7 @@ export function replayApprovalDeps(shared: ReplayShared): ApprovalDeps {
   const deps: ApprovalDeps = {
     config: shared.config,
     glob: picomatchGlobs(),
-    pipeline: recordingPipeline(shared, world.approvals, new Map()),
+    pipeline: recordingPipeline(shared, world.approvals),
     approvals: createMemoryApprovalStore(),
     cards: shared.store,
     slack: shared.recorder.slack,
@@ -97,26 +98,24 @@ const entryFor = <T>(entries: Record<string, T>, ref: ApprovalRef): T | undefine
   entries[`${ref.pipeline}/${ref.executionId}/${ref.stage}/${ref.action}`] ?? entries[where(ref)];
 
 /** CodePipeline as the world file describes it; a result put in replay decides the approval from then on. */
-function recordingPipeline(
-  shared: ReplayShared,
-  approvals: Record<string, z.infer<typeof ApprovalWorld>>,
-  decided: Map<string, z.infer<typeof Decided>>,
-): ApprovalPipelinePort {
-  const calls = shared.recorder.calls;
+/**
+ * CodePipeline as the world file describes it, played by the one approvals world (functions/approvals/world.ts):
+ * a result put in replay decides the approval from then on; the world's `decided` decides it elsewhere at its time.
+ * Attempts are named as ListActionExecutions would give them, `replay-<first 8 of the execution id>-<n>`.
+ */
+function recordingPipeline(shared: ReplayShared, approvals: Record<string, z.infer<typeof ApprovalWorld>>): ApprovalPipelinePort {
   const pipelines = (shared.world['pipelines'] ?? {}) as Record<
     string,
     { pipeline?: { stages?: Array<{ name?: string; actions?: Array<{ name?: string; configuration?: Record<string, string>; timeoutInMinutes?: number }> }> } }
   >;
-  const decision = (ref: ApprovalRef) => {
-    const put = decided.get(`${ref.executionId}/${where(ref)}`);
-    if (put) return put;
-    const d = entryFor(approvals, ref)?.decided;
-    return d && Date.parse(d.at) <= shared.clock.now().getTime() ? d : undefined;
-  };
-  return {
-    async describe(ref) {
-      calls.push({ call: 'codepipeline.getPipeline', input: { name: ref.pipeline } });
-      calls.push({ call: 'codepipeline.getPipelineExecution', input: { pipelineName: ref.pipeline, pipelineExecutionId: ref.executionId } });
+  return createApprovalPipelineWorld({
+    now: () => shared.clock.now(),
+    calls: shared.recorder.calls,
+    naming: {
+      attempt: (ref, n) => `replay-${ref.executionId.slice(0, 8)}-${n}`,
+      token: (ref, n) => `replay-token-${ref.executionId.slice(0, 8)}${n > 1 ? `-${n}` : ''}`,
+    },
+    facts: (ref) => {
       const action = pipelines[ref.pipeline]?.pipeline?.stages?.find((s) => s.name === ref.stage)?.actions?.find((a) => a.name === ref.action);
       const w = entryFor(approvals, ref);
       return {
@@ -128,37 +127,10 @@ function recordingPipeline(
         ...(w?.trigger ? { trigger: w.trigger } : {}),
         ...(w?.triggerType ? { triggerType: w.triggerType } : {}),
         ...(w?.codeCommit ? { codeCommit: { repository: w.codeCommit.repository, commitId: w.codeCommit.commitId } } : {}),
+        ...(w?.decided ? { decided: w.decided } : {}),
       };
     },
-    async status(ref, parallel) {
-      calls.push(
-        parallel
-          ? { call: 'codepipeline.listActionExecutions', input: { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } } }
-          : { call: 'codepipeline.getPipelineState', input: { name: ref.pipeline } },
-      );
-      const d = decision(ref);
-      if (!d) return { status: 'InProgress', token: `replay-token-${ref.executionId.slice(0, 8)}` };
-      return { status: d.status === 'Approved' ? 'Succeeded' : 'Failed', ...(d.summary ? { summary: d.summary } : {}), ...(d.by ? { by: d.by } : {}) };
-    },
-    async attempts(ref) {
-      calls.push({ call: 'codepipeline.listActionExecutions', input: { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } } });
-      // The world has no retried stages: one attempt per execution.
-      const d = decision(ref);
-      const status = !d ? 'InProgress' : d.status === 'Approved' ? 'Succeeded' : 'Failed';
-      return [
-        { actionExecutionId: `replay-${ref.executionId.slice(0, 8)}-1`, status, ...(d?.summary ? { summary: d.summary } : {}), ...(d?.by ? { by: d.by } : {}) },
-      ];
-    },
-    async putResult(ref, { token, status, summary }) {
-      calls.push({
-        call: 'codepipeline.putApprovalResult',
-        input: { pipelineName: ref.pipeline, stageName: ref.stage, actionName: ref.action, result: { status, summary }, token },
-      });
-      if (decision(ref)) return 'already-completed';
-      decided.set(`${ref.executionId}/${where(ref)}`, { status, at: shared.clock.now().toISOString(), summary });
-      return 'recorded';
-    },
-  };
+  });
 }
 
 /** CodeCommit as the world's approvals describe their commits; a commit the world does not name is not found. */

@@ -8,9 +8,9 @@ import type { ApprovalDeps } from '../../functions/approvals/app/deps';
 import { onApprovalEvent } from '../../functions/approvals/app/events';
 import { runApprovalStep } from '../../functions/approvals/app/steps';
 import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
-import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../functions/approvals/aws/pipeline';
+import type { ApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
 import { type ApprovalStorePort, createMemoryApprovalStore } from '../../functions/approvals/aws/store';
-import type { ApprovalRef } from '../../functions/approvals/domain/types';
+import { createApprovalPipelineWorld } from '../../functions/approvals/world';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import type { Config } from '../../functions/kernel/config/schema';
 import { PermanentError } from '../../functions/kernel/errors';
@@ -69,18 +69,12 @@ export function approvalEvent(state: string, time: string, summary?: string): un
   };
 }
 
-interface FakeAttempt {
-  readonly id: string;
-  readonly token: string;
-  put?: { status: string; summary: string; token: string; at: string };
-  console?: { status: 'Succeeded' | 'Failed'; at: number; by: string; summary?: string };
-}
-
 /**
- * CodePipeline's side of one approval action: open until a result is put with the attempt's token,
- * or it is decided "in the console". `retryStage()` runs the action again (RetryStageExecution): a
- * new attempt with its own action execution id and token. `latencyMs` makes every call take that
- * long, as the API does, so concurrent workers interleave between reading and writing.
+ * CodePipeline's side of the approval action, as the one world fake (functions/approvals/world.ts)
+ * plays it: open until a result is put with the attempt's token, or decided "in the console".
+ * `retryStage()` runs the action again (RetryStageExecution): a new attempt with its own action
+ * execution id and token. `latencyMs` makes every call take that long, as the API does, so
+ * concurrent workers interleave between reading and writing.
  */
 export function fakePipeline(
   now: () => Date,
@@ -93,67 +87,29 @@ export function fakePipeline(
     latencyMs?: number;
   } = {},
 ) {
-  const attempts: FakeAttempt[] = [{ id: 'ae-1', token: 'token-1' }];
-  /** Every PutApprovalResult call, accepted or not. */
-  const putCalls: Array<{ status: string; summary: string; token: string; at: string }> = [];
-  const wait = () => (options.latencyMs ? new Promise((resolve) => setTimeout(resolve, options.latencyMs)) : Promise.resolve());
-  const info = (a: FakeAttempt): ApprovalStatusInfo => {
-    if (a.put)
-      return {
-        status: a.put.status === 'Approved' ? 'Succeeded' : 'Failed',
-        summary: a.put.summary,
-        by: 'arn:aws:sts::123456789012:assumed-role/warden-approvals/warden',
-      };
-    if (a.console && a.console.at <= now().getTime())
-      return { status: a.console.status, by: a.console.by, ...(a.console.summary ? { summary: a.console.summary } : {}) };
-    return { status: 'InProgress', token: a.token };
-  };
-  const attemptOf = (ref: ApprovalRef) => (ref.actionExecutionId ? attempts.find((a) => a.id === ref.actionExecutionId) : attempts.at(-1));
-  const port: ApprovalPipelinePort = {
-    async describe() {
-      return {
-        parallel: options.parallel ?? false,
-        ...(options.trigger ? { trigger: options.trigger } : {}),
-        ...(options.triggerType ? { triggerType: options.triggerType } : {}),
-        ...(options.codeCommit ? { codeCommit: options.codeCommit } : {}),
-        ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),
-        revision: { id: options.codeCommit?.commitId ?? 'abc1234567', summary: 'Add refunds' },
-      };
-    },
-    async status(ref) {
-      await wait();
-      const a = attemptOf(ref);
-      return a ? info(a) : { status: 'unknown' };
-    },
-    async attempts() {
-      await wait();
-      return [...attempts].reverse().map((a) => {
-        const { token: _token, ...rest } = info(a);
-        return { actionExecutionId: a.id, ...rest };
-      });
-    },
-    async putResult(_ref, input) {
-      await wait();
-      putCalls.push({ ...input, at: now().toISOString() });
-      const a = attempts.find((x) => x.token === input.token);
-      if (!a) return 'invalid-token';
-      if (info(a).status !== 'InProgress') return 'already-completed';
-      a.put = { ...input, at: now().toISOString() };
-      return 'recorded';
-    },
-  };
+  const world = createApprovalPipelineWorld({
+    now,
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    putBy: 'arn:aws:sts::123456789012:assumed-role/warden-approvals/warden',
+    facts: () => ({
+      parallel: options.parallel ?? false,
+      ...(options.trigger ? { trigger: options.trigger } : {}),
+      ...(options.triggerType ? { triggerType: options.triggerType } : {}),
+      ...(options.codeCommit ? { codeCommit: options.codeCommit } : {}),
+      ...(options.timeoutMinutes ? { timeoutMinutes: options.timeoutMinutes } : {}),
+      revision: { id: options.codeCommit?.commitId ?? 'abc1234567', summary: 'Add refunds' },
+    }),
+  });
   return {
-    port,
+    port: world as ApprovalPipelinePort,
     /** The results CodePipeline accepted, in order (every attempt). */
     get puts() {
-      return attempts.flatMap((a) => (a.put ? [a.put] : []));
+      return world.puts();
     },
-    putCalls,
-    retryStage: () => attempts.push({ id: `ae-${attempts.length + 1}`, token: `token-${attempts.length + 1}` }),
-    decideInConsole: (status: 'Succeeded' | 'Failed', at: string, by = 'arn:aws:iam::123456789012:user/erin', summary?: string) => {
-      const latest = attempts.at(-1)!;
-      latest.console = { status, at: Date.parse(at), by, ...(summary ? { summary } : {}) };
-    },
+    putCalls: world.putCalls,
+    retryStage: () => world.retryStage(),
+    decideInConsole: (status: 'Succeeded' | 'Failed', at: string, by = 'arn:aws:iam::123456789012:user/erin', summary?: string) =>
+      world.decideElsewhere({ status: status === 'Succeeded' ? 'Approved' : 'Rejected', at, by, ...(summary ? { summary } : {}) }),
   };
 }
 
