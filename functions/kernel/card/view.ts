@@ -20,6 +20,11 @@ export interface StageView {
 
 export interface BuildView extends Viewed<'build'> {
   readonly failedPhases: readonly Viewed<'build-phase'>[];
+  /**
+   * The phase that explains the failure, the one the card's line and the thread's reply both name:
+   * the first failed phase CodeBuild gave a reason for, else the first failed phase.
+   */
+  readonly failedPhase?: Viewed<'build-phase'>;
 }
 
 export interface DeploymentView extends Viewed<'deployment'> {
@@ -42,6 +47,12 @@ export interface CardView {
 }
 
 /** @example viewOf(card).stages.map((s) => s.name) // ['Source', 'Build', 'Deploy'] */
+function buildView(build: Viewed<'build'>, phases: readonly Viewed<'build-phase'>[]): BuildView {
+  const failedPhases = phases.filter((p) => p.buildId === build.buildId);
+  const failedPhase = failedPhases.find((p) => p.context) ?? failedPhases[0];
+  return { ...build, failedPhases, ...(failedPhase ? { failedPhase } : {}) };
+}
+
 export function viewOf(card: RunCard): CardView {
   const records = Object.values(card.facts);
   const all = <T extends Fact['type']>(type: T): Viewed<T>[] =>
@@ -58,7 +69,7 @@ export function viewOf(card: RunCard): CardView {
     finished: records.find((r) => r.fact.type === card.run.kind)?.time,
     pipeline: all('pipeline')[0],
     stages: stagesOf(all('stage'), all('action')),
-    builds: all('build').map((b) => ({ ...b, failedPhases: phases.filter((p) => p.buildId === b.buildId) })),
+    builds: all('build').map((b) => buildView(b, phases)),
     deployments: all('deployment').map((d) => ({ ...d, instances: countOutcomes(instances.filter((i) => i.deploymentId === d.deploymentId)) })),
     pkg: all('package')[0],
     alarm: all('alarm')[0],

@@ -173,7 +173,7 @@ function stageLines(stage: StageView, level: Level): string[] {
 }
 
 function buildLine(s: Subject, b: BuildView): string {
-  const phase = b.failedPhases[0];
+  const phase = b.failedPhase;
   return `${ICON.failed} build ${link(consoleUrl.build(s, b.buildId), `${b.project}${b.buildNumber !== undefined ? ` #${b.buildNumber}` : ''}`)} failed${phase ? ` in ${esc(phase.phase)}` : ''}`;
 }
 

@@ -59,7 +59,7 @@ function describe(card: RunCard, failure: FactRecord): Described {
   switch (f.type) {
     case 'action': {
       const build = f.provider === 'CodeBuild' && f.externalId ? viewOf(card).builds.find((b) => b.buildId === buildKey(f.externalId ?? '')) : undefined;
-      const phase = build?.failedPhases.find((p) => p.context);
+      const phase = build?.failedPhase;
       const phaseLine = phase?.context && !f.summary?.includes(phase.context) ? `phase ${phase.phase}: ${phase.context}` : undefined;
       const reason = [f.summary, f.errorCode && `error code ${f.errorCode}`, phaseLine].filter(Boolean).join('\n');
       return {
@@ -69,9 +69,7 @@ function describe(card: RunCard, failure: FactRecord): Described {
       };
     }
     case 'build': {
-      const phase = viewOf(card)
-        .builds.find((b) => b.buildId === f.buildId)
-        ?.failedPhases.find((p) => p.context);
+      const phase = viewOf(card).builds.find((b) => b.buildId === f.buildId)?.failedPhase;
       return {
         title: `*${esc(f.project)}* build ${f.state === 'TIMED_OUT' ? 'timed out' : 'failed'}${phase ? ` in ${esc(phase.phase)}` : ''}`,
         reason: phase?.context,
