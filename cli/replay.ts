@@ -8,7 +8,7 @@ import { parseDuration } from '../functions/kernel/duration';
 import { createMemoryCardStore } from '../functions/shared/memory-store';
 import { createRecorder, type LiveReads, type World } from '../functions/shared/recording';
 import { matchesPattern } from '../tools/event-pattern/matcher';
-import { createScheduler } from '../tools/step-functions/local-sfn';
+import { createScheduler } from '../tools/step-functions/clock';
 import { readConfigFile } from './config-file';
 import { collectEventFiles, type EventFile, loadRulePatterns } from './files';
 import { liveReads } from './live-reads';

@@ -34,7 +34,7 @@ import { createRouter, type InteractionRoute } from '../functions/slack-actions/
 import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
 import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
 import { endpointRoutes } from '../functions/slack-actions/wiring';
-import { createScheduler } from '../tools/step-functions/local-sfn';
+import { createScheduler } from '../tools/step-functions/clock';
 
 /** What dry-run routes build on: record calls in `recorder.calls` instead of making them. */
 export interface DevRouteShared {

@@ -6,7 +6,7 @@
 import type { Config } from '../../functions/kernel/config/schema';
 import type { CardStorePort } from '../../functions/kernel/ports';
 import type { Recorder, World } from '../../functions/shared/recording';
-import type { Scheduler } from '../../tools/step-functions/local-sfn';
+import type { Scheduler } from '../../tools/step-functions/clock';
 import type { LocalMachines } from '../local-machines';
 
 export interface ReplayShared {

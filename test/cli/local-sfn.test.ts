@@ -129,4 +129,23 @@ describe('startLocal on a shared scheduler', () => {
     run.stop('waiting');
     expect(await run.result).toMatchObject({ status: 'WAITING', waitingUntil: new Date('2026-11-24T10:00:00Z') });
   });
+
+  it('a sleeping execution that is stopped leaves the running count once: idle() still waits for the others', async () => {
+    const scheduler = createScheduler('2026-11-23T10:00:00Z');
+    const sleeper = start(scheduler, 'sleeper', 3600, []);
+    await scheduler.idle();
+    sleeper.stop();
+    expect(await sleeper.result).toMatchObject({ status: 'ABORTED' });
+    // Another execution is running (entered, not yet asleep or done): idle() must wait for it.
+    const done = scheduler.enter('worker');
+    let idle = false;
+    void scheduler.idle().then(() => {
+      idle = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(idle).toBe(false);
+    done();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(idle).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@ import { TARGETS } from '../../cli/targets';
 import type { ReplayShared } from '../../cli/targets/types';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder } from '../../functions/shared/recording';
-import { createScheduler } from '../../tools/step-functions/local-sfn';
+import { createScheduler } from '../../tools/step-functions/clock';
 
 function shared(): ReplayShared {
   const clock = createScheduler('2026-11-23T10:00:00Z');

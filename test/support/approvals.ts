@@ -18,7 +18,7 @@ import { parseEvent } from '../../functions/kernel/events/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder } from '../../functions/shared/recording';
-import { createScheduler } from '../../tools/step-functions/local-sfn';
+import { createScheduler } from '../../tools/step-functions/clock';
 
 export const START = '2026-11-23T10:00:00Z';
 export const REF = {

@@ -15,7 +15,7 @@ import { createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes'
 import { createWorldRollbackPorts, RollbackWorldSection } from '../../functions/rollback/world/world';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder } from '../../functions/shared/recording';
-import { createScheduler } from '../../tools/step-functions/local-sfn';
+import { createScheduler } from '../../tools/step-functions/clock';
 
 export const START = '2026-11-23T10:00:00Z';
 export const minutes = (m: number) => new Date(Date.parse(START) + m * 60_000).toISOString();
