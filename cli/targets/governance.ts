@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { customRules } from '../../config/custom-rules';
-import type { GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/governance/app/deps';
+import type { GovernanceDeps } from '../../functions/governance/app/deps';
 import { runGovernance } from '../../functions/governance/app/run';
-import { BuildProjectSchema, type PipelineDefinition, PipelineDefinitionSchema } from '../../functions/governance/domain/definitions';
+import { BuildProjectSchema } from '../../functions/governance/domain/definitions';
 import { parsePolicy } from '../../functions/governance/domain/policy-schema';
 import { governanceTrigger } from '../../functions/governance/domain/trigger';
-import { createMemoryBypasses, createMemoryDoneRecords } from '../../functions/governance/world';
+import { createGovernanceWorld } from '../../functions/governance/world';
 import { formatIssue } from '../../functions/kernel/issues';
 import * as z from '../../functions/kernel/zod';
 import { PROJECT_ROOT } from '../files';
@@ -53,82 +53,35 @@ export const governanceTargets: ReplayTargetFactory = (shared) => {
   ];
 };
 
-/** Governance's dependencies in replay (also the dev server's): the world file's pipelines and transitions, recorded calls. */
+/** Governance's dependencies in replay (also the dev server's): the governance world (functions/governance/world.ts) on the world file, recording its calls. */
 export function replayGovernanceDeps(shared: ReplayShared): GovernanceDeps {
   const parsed = GovernanceWorld.safeParse(shared.world);
   if (!parsed.success) throw new Error(`world file: ${parsed.error.issues.flatMap(formatIssue).join('; ')}`);
   const world = parsed.data.governance;
   const policy = parsePolicy(readFileSync(path.join(PROJECT_ROOT, 'config/policy.yml'), 'utf8'), { customRules });
   if (!policy.ok) throw new Error(`config/policy.yml: ${policy.problems.join('; ')}`);
-  const calls = shared.recorder.calls;
-  const records = new Map<string, TransitionRecord>();
-  const transitions = new Map<string, TransitionState>(Object.entries(world.transitions).flatMap(([p, ts]) => ts.map((t) => [`${p}/${t.stage}`, t] as const)));
-  const definition = (name: string): PipelineDefinition | undefined => {
-    const entry = (shared.world['pipelines'] as Record<string, { pipeline?: unknown }> | undefined)?.[name];
-    const result = PipelineDefinitionSchema.safeParse(entry?.pipeline);
-    return result.success ? result.data : undefined;
-  };
-  const set = (name: string, stage: string, state: Omit<TransitionState, 'stage'>) =>
-    transitions.set(`${name}/${stage}`, { stage, ...state, lastChangedAt: shared.clock.now().toISOString() });
+  const pipelines = (shared.world['pipelines'] ?? {}) as Record<string, { pipeline?: unknown } | undefined>;
+  // Shared by every event of the run: a duplicate in the replayed files does nothing, as deployed.
+  const ports = createGovernanceWorld({
+    pipelines: Object.entries(pipelines).map(([name, entry]) => [name, entry?.pipeline] as const),
+    transitions: world.transitions,
+    projects: world.projects,
+    calendars: world.calendars,
+    now: () => shared.clock.now(),
+    calls: shared.recorder.calls,
+    // Read from the token, so an execution's id is the same in every replay.
+    executionId: (_n, token) => `replay-${token.slice(0, 8)}`,
+  });
   return {
     config: shared.config,
     policy: policy.policy,
     customRules,
-    pipelines: {
-      list: async () => {
-        calls.push({ call: 'codepipeline.listPipelines', input: {} });
-        return Object.keys((shared.world['pipelines'] as object | undefined) ?? {});
-      },
-      get: async (name) => {
-        calls.push({ call: 'codepipeline.getPipeline', input: { name } });
-        return definition(name);
-      },
-      transitions: async (name) => {
-        calls.push({ call: 'codepipeline.getPipelineState', input: { name } });
-        return (definition(name)?.stages ?? []).map((s) => transitions.get(`${name}/${s.name}`) ?? { stage: s.name, enabled: true });
-      },
-      disable: async (name, stage, reason) => {
-        calls.push({ call: 'codepipeline.disableStageTransition', input: { pipelineName: name, stageName: stage, transitionType: 'Inbound', reason } });
-        set(name, stage, { enabled: false, disabledReason: reason });
-      },
-      enable: async (name, stage) => {
-        calls.push({ call: 'codepipeline.enableStageTransition', input: { pipelineName: name, stageName: stage, transitionType: 'Inbound' } });
-        set(name, stage, { enabled: true });
-      },
-      start: async (name, clientRequestToken) => {
-        calls.push({ call: 'codepipeline.startPipelineExecution', input: { name, clientRequestToken } });
-        return { executionId: `replay-${clientRequestToken.slice(0, 8)}` };
-      },
-    },
-    projects: {
-      list: async () => {
-        calls.push({ call: 'codebuild.listProjects', input: {} });
-        return world.projects.map((p) => p.name);
-      },
-      get: async (names) => {
-        calls.push({ call: 'codebuild.batchGetProjects', input: { names } });
-        return world.projects.filter((p) => names.includes(p.name));
-      },
-    },
-    calendars: {
-      state: async (name) => {
-        calls.push({ call: 'ssm.getCalendarState', input: { CalendarNames: [name] } });
-        return world.calendars[name] ?? 'OPEN';
-      },
-    },
-    records: {
-      list: async () => [...records.values()],
-      put: async (r) => void records.set(`${r.pipeline}/${r.stage}`, r),
-      // One replay run at a time: nothing can claim a stage between its plan and its apply.
-      claim: async (r) => {
-        records.set(`${r.pipeline}/${r.stage}`, r);
-        return true;
-      },
-      remove: async (p, s) => void records.delete(`${p}/${s}`),
-    },
-    // Shared by every event of the run: a duplicate in the replayed files does nothing, as deployed.
-    done: createMemoryDoneRecords(() => shared.clock.now()),
-    bypasses: createMemoryBypasses(),
+    pipelines: ports.pipelines,
+    projects: ports.projects,
+    calendars: ports.calendars,
+    records: ports.records,
+    done: ports.done,
+    bypasses: ports.bypasses,
     directory: worldDirectory(parsed.data.slack),
     slack: shared.recorder.slack,
     email: shared.recorder.email,

@@ -1,17 +1,16 @@
 /**
- * A governance world for tests: pipelines with their definitions and stage transitions, projects,
- * change calendars and our transition records in memory, recording Slack and email. The fake
- * pipelines behave as CodePipeline does for what governance calls (a disable sets the reason and
- * the change time; a start with a token seen before returns the same execution).
+ * A governance world for tests: the one world replay uses (functions/governance/world.ts), which
+ * behaves as CodePipeline, CodeBuild, SSM and DynamoDB do for what governance calls, with the
+ * tests' pipelines, projects and clock, recording Slack and email.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { GovernanceDeps, TransitionRecord, TransitionState } from '../../functions/governance/app/deps';
+import type { GovernanceDeps } from '../../functions/governance/app/deps';
 import type { BuildProject, PipelineDefinition } from '../../functions/governance/domain/definitions';
 import { parsePolicy } from '../../functions/governance/domain/policy-schema';
-import { createMemoryBypasses, createMemoryDoneRecords } from '../../functions/governance/world';
+import { createGovernanceWorld } from '../../functions/governance/world';
 import { parseConfig } from '../../functions/kernel/config/parse';
-import { createRecorder } from '../../functions/shared/recording';
+import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/governance');
 
@@ -33,6 +32,11 @@ export function governanceConfig(governance: string, extra = '') {
   return parsed.config;
 }
 
+/**
+ * The governance world (functions/governance/world.ts, the one replay uses) with a test's
+ * pipelines and projects: its CodePipeline, CodeBuild and SSM calls in `calls`, Slack and email in
+ * `recorder`, and the world's state to look at and change.
+ */
 export function governanceWorld(options: {
   config: GovernanceDeps['config'];
   policy: GovernanceDeps['policy'];
@@ -42,64 +46,24 @@ export function governanceWorld(options: {
   groups?: Record<string, string[]>;
 }) {
   let now = new Date(options.now);
-  const definitions = new Map(options.pipelines.map((p) => [p.name, p]));
-  const transitions = new Map<string, TransitionState>();
-  for (const p of options.pipelines) for (const s of p.stages) transitions.set(`${p.name}/${s.name}`, { stage: s.name, enabled: true });
-  const records = new Map<string, TransitionRecord>();
-  const calendars = new Map<string, 'OPEN' | 'CLOSED'>();
-  const starts = new Map<string, string>();
-  const breakGlass = createMemoryBypasses();
-  const bypasses = breakGlass.entries;
-  const audits = breakGlass.audits;
-  const calls: Array<{ call: string; input: Record<string, unknown> }> = [];
+  const calls: RecordedCall[] = [];
   const recorder = createRecorder({});
-  const done = createMemoryDoneRecords(() => now);
-  // As in CodePipeline, changing a transition leaves the stage's latest execution as it was.
-  const change = (key: string, state: Omit<TransitionState, 'stage' | 'lastChangedAt' | 'latestExecutionId'>) => {
-    const { stage, latestExecutionId } = transitions.get(key)!;
-    transitions.set(key, { stage, ...state, lastChangedAt: now.toISOString(), ...(latestExecutionId ? { latestExecutionId } : {}) });
-  };
+  const world = createGovernanceWorld({
+    pipelines: options.pipelines.map((p) => [p.name, p] as const),
+    ...(options.projects ? { projects: options.projects } : {}),
+    now: () => now,
+    calls,
+  });
   const deps: GovernanceDeps = {
     config: options.config,
     policy: options.policy,
     customRules: [],
-    pipelines: {
-      list: async () => [...definitions.keys()],
-      get: async (name) => definitions.get(name),
-      transitions: async (name) => (definitions.get(name)?.stages ?? []).map((s) => transitions.get(`${name}/${s.name}`)!),
-      disable: async (name, stage, reason) => {
-        calls.push({ call: 'codepipeline.disableStageTransition', input: { pipelineName: name, stageName: stage, transitionType: 'Inbound', reason } });
-        change(`${name}/${stage}`, { enabled: false, disabledReason: reason });
-      },
-      enable: async (name, stage) => {
-        calls.push({ call: 'codepipeline.enableStageTransition', input: { pipelineName: name, stageName: stage, transitionType: 'Inbound' } });
-        change(`${name}/${stage}`, { enabled: true });
-      },
-      start: async (name, token) => {
-        calls.push({ call: 'codepipeline.startPipelineExecution', input: { name, clientRequestToken: token } });
-        const key = `${name}/${token}`;
-        if (!starts.has(key)) starts.set(key, `exec-${starts.size + 1}`);
-        return { executionId: starts.get(key)! };
-      },
-    },
-    projects: {
-      list: async () => (options.projects ?? []).map((p) => p.name),
-      get: async (names) => (options.projects ?? []).filter((p) => names.includes(p.name)),
-    },
-    calendars: { state: async (name) => calendars.get(name) ?? 'OPEN' },
-    records: {
-      list: async () => [...records.values()],
-      put: async (r) => void records.set(`${r.pipeline}/${r.stage}`, r),
-      claim: async (r, seen) => {
-        const held = records.get(`${r.pipeline}/${r.stage}`);
-        const same = seen ? held?.disabledAt === seen.disabledAt && held.state === seen.state && held.reason === seen.reason : held === undefined;
-        if (same) records.set(`${r.pipeline}/${r.stage}`, r);
-        return same;
-      },
-      remove: async (p, s) => void records.delete(`${p}/${s}`),
-    },
-    done,
-    bypasses: breakGlass,
+    pipelines: world.pipelines,
+    projects: world.projects,
+    calendars: world.calendars,
+    records: world.records,
+    done: world.done,
+    bypasses: world.bypasses,
     directory: {
       groupsOf: async (user, groups) => groups.filter((g) => options.groups?.[g]?.includes(user)),
       userIdByEmail: async () => undefined,
@@ -112,20 +76,21 @@ export function governanceWorld(options: {
   };
   return {
     deps,
+    world,
     calls,
     recorder,
-    records,
-    done,
-    bypasses,
-    audits,
-    transitions,
+    records: world.state.records,
+    done: world.done,
+    bypasses: world.bypasses.entries,
+    audits: world.bypasses.audits,
+    transitions: world.state.transitions,
     /** An execution goes into a stage (GetPipelineState's latestExecution changes). */
-    enter: (key: string, executionId: string) => transitions.set(key, { ...transitions.get(key)!, latestExecutionId: executionId }),
-    calendars,
-    definitions,
+    enter: world.enter,
+    calendars: world.state.calendars,
+    definitions: world.state.definitions,
     setNow: (iso: string) => (now = new Date(iso)),
     /** A person (console) changes a transition. */
-    person: (key: string, state: Omit<TransitionState, 'stage' | 'lastChangedAt'>) => change(key, state),
+    person: world.person,
     slackTexts: () => recorder.calls.filter((c) => c.call === 'slack.chat.postMessage').map((c) => String(c.input['text'])),
   };
 }

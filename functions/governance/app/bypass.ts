@@ -59,6 +59,9 @@ export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps
   if (refused) return { kind: 'refused', ephemeral: refused };
   const now = deps.now();
   const done = { kind: 'done', text: `Lifted for one execution of ${pipeline} into ${stage}.` } as const;
+  // The definition first: for a pipeline deleted since the freeze message, reading its state fails.
+  const definition = await deps.pipelines.get(pipeline);
+  if (!definition) return { kind: 'refused', ephemeral: `Pipeline ${pipeline} no longer exists. Nothing changed.` };
   const state = (await deps.pipelines.transitions(pipeline)).find((s) => s.stage === stage);
   const existing = (await deps.bypasses.list()).find((b) => b.pipeline === pipeline && b.stage === stage);
   if (existing && bypassHolds(existing, state, now)) {
@@ -72,8 +75,6 @@ export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps
 
   // Decide with the freeze lifted before recording anything: an enforced rule, another freeze or a
   // closed change calendar may keep the stage closed, and then break-glass would let nobody in.
-  const definition = await deps.pipelines.get(pipeline);
-  if (!definition) return { kind: 'refused', ephemeral: `Pipeline ${pipeline} no longer exists. Nothing changed.` };
   const violations = evaluatePolicy({ pipelines: [definition] }, deps.policy, evaluationContext(deps));
   const planned = await plan({ definitions: [definition], violations, lifted: [`${stageKey(pipeline, stage)}#${freezeName}`] }, deps);
   const still = planned.wanted.get(stageKey(pipeline, stage));

@@ -112,6 +112,13 @@ describe('granting break-glass', () => {
     expect(w.transitions.get(KEY)?.enabled).toBe(false);
     expect(transitionCalls(w)).toEqual(['codepipeline.disableStageTransition']);
   });
+
+  it('refuses a pipeline deleted since the freeze message, saying so, recording nothing', async () => {
+    const w = await frozen();
+    w.definitions.delete('orders-service');
+    expect(await click(w)).toEqual({ kind: 'refused', ephemeral: 'Pipeline orders-service no longer exists. Nothing changed.' });
+    expect(w.audits).toEqual([]);
+  });
 });
 
 describe('the freeze tick outside every window', () => {
