@@ -21,7 +21,6 @@ export type Severity = z.infer<typeof Severity>;
 export const Mode = z.enum(['report', 'enforce']);
 export type Mode = z.infer<typeof Mode>;
 
-
 const scopeFields = {
   pipelines: z.optional(globs),
   projects: z.optional(globs),

@@ -42,7 +42,8 @@ export interface HttpAnswer {
  * untrue. A route can fail after part of its work (a vote stored, its decision not yet sent to
  * CodePipeline, which the approval timer then finishes), so the person is pointed at the card.
  */
-export const COULD_NOT_RECORD = 'Sorry, pipeline-warden could not finish handling your click. The card shows what was recorded; if your decision is not on it, please try again.';
+export const COULD_NOT_RECORD =
+  'Sorry, pipeline-warden could not finish handling your click. The card shows what was recorded; if your decision is not on it, please try again.';
 
 const OK: HttpAnswer = { statusCode: 200, body: '' };
 const UNAUTHORIZED: HttpAnswer = { statusCode: 401, body: 'unauthorized' };
