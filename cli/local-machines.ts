@@ -3,7 +3,7 @@
  * virtual clock. Starting one records `sfn.startExecution` and, as Step Functions does for a name
  * already used, starts nothing for a duplicate; stopping one records `sfn.stopExecution`.
  */
-import type { ExecutionsPort } from '../functions/shared/executions';
+import { type ExecutionsPort, STOP_CAUSE_MAX } from '../functions/shared/executions';
 import type { Recorder } from '../functions/shared/recording';
 import { type LocalExecution, type LocalHandler, type LocalRunResult, type Scheduler, startLocal } from '../tools/step-functions/local-sfn';
 
@@ -56,7 +56,7 @@ export function createLocalMachines(options: {
         return 'started';
       },
       async stop({ executionArn, cause }) {
-        options.recorder.calls.push({ call: 'sfn.stopExecution', input: { executionArn, cause } });
+        options.recorder.calls.push({ call: 'sfn.stopExecution', input: { executionArn, cause: cause.slice(0, STOP_CAUSE_MAX) } });
         const entry = [...executions.values()].find((e) => e.arn === executionArn);
         if (!entry || entry.done) return 'not-running';
         entry.run.stop('aborted');

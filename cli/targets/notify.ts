@@ -29,8 +29,14 @@ export const notifyTargets: ReplayTargetFactory = (shared) => {
     const index = recorder.calls.findIndex((c, i) => i >= start && c.call === 'sqs.sendMessage');
     const [letter] = recorder.calls.splice(index, 1);
     if (!letter) throw new Error('replay notify: the event was rejected but no dead-letter send was recorded');
-    return { error: `rejected, sent to the dead-letter queue: ${(letter.input['problems'] as string[]).join('; ')}` };
+    return { error: `rejected, sent to the dead-letter queue: ${deadLetterProblems(letter.input).join('; ')}` };
   };
   // One event matches at most one notify rule: one target per pattern file keeps the rule ↔ target map exact.
   return NOTIFY_PATTERNS.map((pattern) => ({ pattern, run }));
 };
+
+/** The problems a dead letter carries, from the SendMessage request's `problems` attribute (one per line). */
+function deadLetterProblems(input: Record<string, unknown>): string[] {
+  const attributes = input['MessageAttributes'] as Record<string, { StringValue?: string }> | undefined;
+  return (attributes?.['problems']?.StringValue ?? '').split('\n');
+}

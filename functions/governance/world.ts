@@ -31,12 +31,14 @@ import { type Bypass, stageKey } from './domain/enforcement';
  * @example const done = createMemoryDoneRecords(); await done.claim('k') // true; again: false
  */
 export function createMemoryDoneRecords(now: () => Date = () => new Date()): DoneRecordsPort & { readonly keys: () => string[] } {
+  /** Key → expiry in whole seconds, as DynamoDB's TTL attribute holds it. */
   const expiries = new Map<string, number>();
   return {
     async claim(key) {
-      const at = now().getTime();
-      if ((expiries.get(key) ?? -Infinity) > at) return false;
-      expiries.set(key, at + DONE_TTL_SECONDS * 1000);
+      const seconds = Math.floor(now().getTime() / 1000);
+      // The adapter's condition: no record, or one whose expiry has passed (`#ttl < :now`).
+      if ((expiries.get(key) ?? -Infinity) >= seconds) return false;
+      expiries.set(key, seconds + DONE_TTL_SECONDS);
       return true;
     },
     async release(key) {
@@ -54,14 +56,22 @@ export type BypassAudit = Parameters<BypassesPort['audit']>[0];
  */
 export function createMemoryBypasses(): BypassesPort & { readonly entries: Map<string, Bypass>; readonly audits: BypassAudit[] } {
   const entries = new Map<string, Bypass>();
+  /** As the table keys them: `AUDIT#<pipeline>` / `<at>#bypass#<stage>#<event>`; a retried write replaces its entry. */
+  const trail = new Map<string, BypassAudit>();
+  /** The trail as a Query per pipeline reads it (sort key order); the same array, kept up to date. */
   const audits: BypassAudit[] = [];
   return {
     entries,
     audits,
-    list: async () => [...entries.values()],
-    put: async (bypass) => void entries.set(`${bypass.pipeline}/${bypass.stage}`, bypass),
+    // Copies in and out, as a table's items are.
+    list: async () => [...entries.values()].map((bypass) => structuredClone(bypass)),
+    put: async (bypass) => void entries.set(`${bypass.pipeline}/${bypass.stage}`, structuredClone(bypass)),
     remove: async (pipeline, stage) => void entries.delete(`${pipeline}/${stage}`),
-    audit: async (entry) => void audits.push({ ...entry }),
+    audit: async (entry) => {
+      trail.set(`${entry.pipeline}\u0000${entry.at}#bypass#${entry.stage}#${entry.event}`, { ...entry });
+      const sorted = [...trail.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+      audits.splice(0, audits.length, ...sorted);
+    },
   };
 }
 

@@ -2,6 +2,9 @@
 import { ExecutionAlreadyExists, ExecutionDoesNotExist, type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { classifyAwsError } from './aws-errors';
 
+/** StopExecution's `cause` holds at most this many characters (Step Functions API reference). */
+export const STOP_CAUSE_MAX = 32_768;
+
 export interface ExecutionsPort {
   /** `sfn.startExecution`; `duplicate` when an execution of that name already exists (running or not). */
   start(execution: { readonly stateMachineArn: string; readonly name: string; readonly input: unknown }): Promise<'started' | 'duplicate'>;
@@ -27,7 +30,7 @@ export function createExecutionsPort(client: SFNClient): ExecutionsPort {
     },
     async stop({ executionArn, cause }) {
       try {
-        await client.send(new StopExecutionCommand({ executionArn, cause: cause.slice(0, 32_768) }));
+        await client.send(new StopExecutionCommand({ executionArn, cause: cause.slice(0, STOP_CAUSE_MAX) }));
         return 'stopped';
       } catch (error) {
         if (error instanceof ExecutionDoesNotExist) return 'not-running';

@@ -1,3 +1,4 @@
+import type { RunCard } from '../kernel/card/types';
 import { CardConflictError } from '../kernel/errors';
 import type { CardStorePort, LinkKind, StoredCard } from '../kernel/ports';
 
@@ -16,8 +17,10 @@ export type MemoryCardStore = CardStorePort & {
 
 /**
  * The card store in memory, with the same version semantics as DynamoDB (the same contract tests
- * run against both). Used by `warden replay` and by tests of the hot path. Values are deep-copied
- * in and out, as a database would, so callers cannot change stored state by accident.
+ * run against both, test/contracts/card-store.contract.test.ts). Used by `warden replay` and by
+ * tests of the hot path. Values are copied in and out, as a database would, so callers cannot
+ * change stored state by accident; a card is stored as its JSON form, as the DynamoDB store writes
+ * it, so an `undefined` optional field is absent when read back, not present as undefined.
  *
  * @example
  * const store = createMemoryCardStore();
@@ -41,7 +44,7 @@ export function createMemoryCardStore(): MemoryCardStore {
       // condition expression makes it atomic in DynamoDB.
       const current = cards.get(card.run.key)?.version ?? 0;
       if (current !== expectedVersion) throw new CardConflictError(`run ${card.run.key}: version ${expectedVersion} is no longer current`);
-      cards.set(card.run.key, { card: structuredClone(card), version: expectedVersion + 1 });
+      cards.set(card.run.key, { card: JSON.parse(JSON.stringify(card)) as RunCard, version: expectedVersion + 1 });
     },
     async getLink(kind, externalId) {
       return links.get(linkKey(kind, externalId));

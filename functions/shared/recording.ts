@@ -9,6 +9,12 @@ import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort
 import { deployTargetOf } from './codepipeline';
 import { snsSubject } from './sns';
 
+/**
+ * How much of the problems the dead-letter adapter (functions/notify/aws/dead-letter.ts) puts in
+ * its `problems` attribute. Kept in step by test/adapters/recording-parity.test.ts.
+ */
+const DEAD_LETTER_MAX_ATTRIBUTE = 1024;
+
 export interface RecordedCall {
   readonly call: string;
   readonly input: Readonly<Record<string, unknown>>;
@@ -91,8 +97,10 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
             channel: m.channel,
             text: m.text,
             blocks: m.blocks,
-            ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+            // As createSlackPort sends it: the client leaves out only an undefined thread_ts.
+            ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
             ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}),
+            unfurl_links: false,
           },
         });
         return { channel: m.channel, ts: nextTs() };
@@ -123,10 +131,16 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     },
     deadLetter: {
       async send(letter) {
-        calls.push({
-          call: 'sqs.sendMessage',
-          input: { QueueUrl: 'dead-letter-queue', MessageBody: letter.body, errorName: letter.errorName, problems: letter.problems },
-        });
+        // The SendMessage request createDeadLetterPort sends; replay has no deployed queue to name.
+        const input = {
+          QueueUrl: 'dead-letter-queue',
+          MessageBody: letter.body,
+          MessageAttributes: {
+            errorName: { DataType: 'String', StringValue: letter.errorName },
+            problems: { DataType: 'String', StringValue: letter.problems.join('\n').slice(0, DEAD_LETTER_MAX_ATTRIBUTE) || '(none)' },
+          },
+        };
+        calls.push({ call: 'sqs.sendMessage', input });
       },
     },
   };

@@ -128,7 +128,8 @@ describe('notify handler against local DynamoDB and a local Slack API', () => {
     const result = await handler(sqs([JSON.stringify(broken), '{not json', events()[0]!]), context);
     expect(result.batchItemFailures).toEqual([]);
     const letters = recorder.calls.filter((c) => c.call === 'sqs.sendMessage');
-    expect(letters.map((l) => l.input['problems'])).toEqual([['detail.pipeline: required'], [expect.stringMatching(/^body: not JSON/)]]);
+    const problems = (l: (typeof letters)[number]) => (l.input['MessageAttributes'] as Record<string, { StringValue: string }>)['problems']?.StringValue;
+    expect(letters.map(problems)).toEqual(['detail.pipeline: required', expect.stringMatching(/^body: not JSON/)]);
     expect(letters[0]?.input['MessageBody']).toBe(JSON.stringify(broken));
     expect(topLevel()).toHaveLength(1);
   });
@@ -141,7 +142,7 @@ describe('notify handler against local DynamoDB and a local Slack API', () => {
     expect(result.batchItemFailures).toEqual([]);
     const [letter] = recorder.calls.filter((c) => c.call === 'sqs.sendMessage');
     expect(letter?.input['MessageBody']).toBe(body);
-    expect(String(letter?.input['problems'])).toContain('not_in_channel');
+    expect(JSON.stringify(letter?.input['MessageAttributes'])).toContain('not_in_channel');
     expect(slack.requests.filter((r) => r.method === 'chat.postMessage')).toHaveLength(1);
     // Once the bot is invited, a redrive of the same message posts the card.
     const redriven = await handler(sqs([body]), context);

@@ -133,13 +133,32 @@ export function createDynamoApprovalStore(options: {
   };
 }
 
-/** The same contract in memory: replay and the tests of the approval flow. */
-export function createMemoryApprovalStore(): ApprovalStorePort & { readonly audits: AuditEntry[]; readonly all: () => Map<string, StoredApproval> } {
+/**
+ * The same contract in memory: replay and the tests of the approval flow (test/contracts/
+ * approval-store.contract.test.ts runs the same cases against both). Audit entries are keyed as the
+ * table keys them (pipeline, then time, approval, who and decision), so a retried write replaces
+ * the entry it repeats instead of adding one; `audits` lists them in the order first written,
+ * `trail(pipeline)` as a Query on `AUDIT#<pipeline>` reads them, in time order.
+ */
+export function createMemoryApprovalStore(): ApprovalStorePort & {
+  readonly audits: AuditEntry[];
+  readonly trail: (pipeline: string) => AuditEntry[];
+  readonly all: () => Map<string, StoredApproval>;
+} {
   const items = new Map<string, StoredApproval>();
   const audits: AuditEntry[] = [];
+  /** `<pipeline>\n<sort key>` → where that entry is in `audits`. */
+  const auditAt = new Map<string, number>();
   const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  const sortKey = (entry: AuditEntry) => `${entry.at}#${entry.approvalKey}#${entry.slackUserId ?? entry.via}#${entry.decision}`;
   return {
     audits,
+    trail: (pipeline) =>
+      audits
+        .filter((entry) => entry.pipeline === pipeline)
+        .map((entry) => ({ entry, key: sortKey(entry) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .map(({ entry }) => copy(entry)),
     all: () => new Map(items),
     async get(k) {
       const item = items.get(k);
@@ -150,7 +169,10 @@ export function createMemoryApprovalStore(): ApprovalStorePort & { readonly audi
       items.set(k, { approval: copy(approval), version: expectedVersion + 1 });
     },
     async audit(entry) {
-      audits.push(copy(entry));
+      const key = `${entry.pipeline}\n${sortKey(entry)}`;
+      const same = auditAt.get(key);
+      if (same === undefined) auditAt.set(key, audits.push(copy(entry)) - 1);
+      else audits[same] = copy(entry);
     },
   };
 }

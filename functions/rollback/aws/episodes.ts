@@ -71,13 +71,15 @@ export function createMemoryEpisodeStore(initial: Record<string, Episode> = {}):
   return {
     all,
     async get(targetKey) {
-      return all.get(targetKey);
+      const episode = all.get(targetKey);
+      // Copies in and out, as a table's items are.
+      return episode && structuredClone(episode);
     },
     async claim(targetKey, episode, cutoff) {
       const held = all.get(targetKey);
       // ISO times of one format compare as strings, as the DynamoDB condition does.
       if (held && held.at >= cutoff && held.execution !== episode.execution) return 'held';
-      all.set(targetKey, episode);
+      all.set(targetKey, structuredClone(episode));
       return 'claimed';
     },
   };
