@@ -154,7 +154,7 @@ async function slackCalls(): Promise<void> {
 /** Signed clicks through the real endpoint code, in memory: what a click costs besides Slack's and AWS's round trips. */
 async function slackClicks(): Promise<void> {
   console.log('\n## A click on the approval card (signature → replay check → parse → approval policy), in-process');
-  const w = approvalWorld(approvalConfig('- name: prod\n  approvers: [U0LEAD0001]'));
+  const w = approvalWorld(approvalConfig('- name: prod\n  approvers: [U0LEAD0001]\n  whenStarterUnknown: any-approver'));
   await w.send(approvalEvent('STARTED', START));
   const logger = new Logger({ logLevel: 'SILENT' });
   const secret = 'bench-signing-secret';
