@@ -1,6 +1,7 @@
 /** Slack's directory as a world file describes it (`slack`: emails → user ids, user groups → members), for every replay target. */
 import * as z from '../../functions/kernel/zod';
 import type { SlackDirectoryPort } from '../../functions/shared/slack-directory';
+import { createMemoryDirectory } from '../../functions/shared/slack-directory-memory';
 
 export const SlackWorld = z._default(
   z.strictObject({ users: z._default(z.record(z.string(), z.string()), {}), groups: z._default(z.record(z.string(), z.array(z.string())), {}) }),
@@ -8,13 +9,4 @@ export const SlackWorld = z._default(
 );
 export type SlackWorld = z.infer<typeof SlackWorld>;
 
-export function worldDirectory(slack: SlackWorld): SlackDirectoryPort {
-  return {
-    async groupsOf(userId, groups) {
-      return groups.filter((g) => slack.groups[g]?.includes(userId));
-    },
-    async userIdByEmail(email) {
-      return slack.users[email];
-    },
-  };
-}
+export const worldDirectory = (slack: SlackWorld): SlackDirectoryPort => createMemoryDirectory(slack);

@@ -18,6 +18,7 @@ import { parseEvent } from '../../functions/kernel/events/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { createMemoryCardStore } from '../../functions/shared/memory-store';
 import { createRecorder } from '../../functions/shared/recording';
+import { createMemoryDirectory } from '../../functions/shared/slack-directory-memory';
 import { createScheduler } from '../../tools/step-functions/clock';
 
 export const START = '2026-11-23T10:00:00Z';
@@ -137,10 +138,7 @@ export function approvalWorld(
     cards: createMemoryCardStore(),
     slack: recorder.slack,
     email: recorder.email,
-    directory: {
-      groupsOf: async (user, groups) => groups.filter((g) => options.groups?.[g]?.includes(user)),
-      userIdByEmail: async (email) => options.users?.[email],
-    },
+    directory: createMemoryDirectory({ ...(options.users ? { users: options.users } : {}), ...(options.groups ? { groups: options.groups } : {}) }),
     commits: options.commits ?? {
       author: async () => {
         throw new PermanentError('CodeCommit GetCommit: no commits in this world');

@@ -11,6 +11,7 @@ import { parsePolicy } from '../../functions/governance/domain/policy-schema';
 import { createGovernanceWorld } from '../../functions/governance/world';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
+import { createMemoryDirectory } from '../../functions/shared/slack-directory-memory';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/governance');
 
@@ -64,10 +65,7 @@ export function governanceWorld(options: {
     records: world.records,
     done: world.done,
     bypasses: world.bypasses,
-    directory: {
-      groupsOf: async (user, groups) => groups.filter((g) => options.groups?.[g]?.includes(user)),
-      userIdByEmail: async () => undefined,
-    },
+    directory: createMemoryDirectory(options.groups ? { groups: options.groups } : {}),
     slack: recorder.slack,
     email: recorder.email,
     defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
