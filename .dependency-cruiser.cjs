@@ -39,6 +39,21 @@ module.exports = {
       },
     },
     {
+      name: 'use-cases-see-ports',
+      severity: 'error',
+      comment:
+        "A feature's use cases (app/) know its ports (ports.ts, the kernel's), not their implementations: no AWS adapter (aws/), no world fake, no shared adapter.",
+      from: { path: `^functions/${FEATURES}/app/` },
+      to: { path: [`^functions/${FEATURES}/(aws|world)(/|\\.ts$)`, '^functions/shared/'] },
+    },
+    {
+      name: 'adapters-implement-ports',
+      severity: 'error',
+      comment: "An adapter or a world fake implements the feature's ports; it does not call the feature's use cases.",
+      from: { path: `^functions/${FEATURES}/(aws|world)(/|\\.ts$)` },
+      to: { path: `^functions/${FEATURES}/app/` },
+    },
+    {
       name: 'features-meet-through-the-kernel',
       severity: 'error',
       comment:

@@ -3,7 +3,9 @@
  * virtual clock. Starting one records `sfn.startExecution` and, as Step Functions does for a name
  * already used, starts nothing for a duplicate; stopping one records `sfn.stopExecution`.
  */
-import { type ExecutionsPort, STOP_CAUSE_MAX } from '../functions/shared/executions';
+
+import type { ExecutionsPort } from '../functions/kernel/ports';
+import { STOP_CAUSE_MAX } from '../functions/shared/executions';
 import type { Recorder } from '../functions/shared/recording';
 import { type LocalExecution, type LocalHandler, type LocalRunResult, type Scheduler, startLocal } from '../tools/step-functions/local-sfn';
 

@@ -7,10 +7,9 @@
 import type { ApprovalDeps } from '../../functions/approvals/app/deps';
 import { onApprovalEvent } from '../../functions/approvals/app/events';
 import { runApprovalStep } from '../../functions/approvals/app/steps';
-import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
-import type { ApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
 import { createMemoryApprovalStore } from '../../functions/approvals/aws/store';
 import type { ApprovalRef } from '../../functions/approvals/domain/types';
+import type { ApprovalPipelinePort, CommitsPort } from '../../functions/approvals/ports';
 import { createApprovalPipelineWorld } from '../../functions/approvals/world';
 import { EventRejectedError, PermanentError } from '../../functions/kernel/errors';
 import { parseEvent } from '../../functions/kernel/events/parse';

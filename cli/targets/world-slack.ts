@@ -1,6 +1,7 @@
 /** Slack's directory as a world file describes it (`slack`: emails → user ids, user groups → members), for every replay target. */
+
+import type { SlackDirectoryPort } from '../../functions/kernel/ports';
 import * as z from '../../functions/kernel/zod';
-import type { SlackDirectoryPort } from '../../functions/shared/slack-directory';
 import { createMemoryDirectory } from '../../functions/shared/slack-directory-memory';
 
 export const SlackWorld = z._default(

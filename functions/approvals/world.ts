@@ -6,8 +6,8 @@
  * call is recorded under its API name with the SDK's input shape, as the real port sends it.
  */
 import type { RecordedCall } from '../shared/recording';
-import type { ApprovalDescription, ApprovalPipelinePort, ApprovalStatusInfo, PutResultOutcome } from './aws/pipeline';
 import type { ApprovalRef } from './domain/types';
+import type { ApprovalDescription, ApprovalPipelinePort, ApprovalStatusInfo, PutResultOutcome } from './ports';
 
 /** What the world knows of one approval action's run: the facts `describe` answers, and a decision made elsewhere. */
 export interface ApprovalActionFacts extends Omit<ApprovalDescription, 'parallel'> {

@@ -10,19 +10,10 @@
  */
 import { PermanentError } from '../kernel/errors';
 import type { RecordedCall } from '../shared/recording';
-import type {
-  BypassesPort,
-  ChangeCalendarsPort,
-  DoneRecordsPort,
-  GovernancePipelinesPort,
-  GovernanceProjectsPort,
-  TransitionRecord,
-  TransitionRecordsPort,
-  TransitionState,
-} from './app/deps';
-import { DONE_TTL_SECONDS } from './app/once';
 import { type BuildProject, PipelineDefinitionSchema } from './domain/definitions';
-import { type Bypass, stageKey } from './domain/enforcement';
+import { type Bypass, stageKey, type TransitionRecord, type TransitionState } from './domain/enforcement';
+import type { BypassesPort, ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecordsPort } from './ports';
+import { DONE_TTL_SECONDS } from './ports';
 
 /**
  * The done records in memory, with DynamoDB's semantics (a record is there until it expires): the

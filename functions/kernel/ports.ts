@@ -102,3 +102,17 @@ export interface DeadLetterPort {
   /** `sqs.sendMessage` to the dead-letter queue. */
   send(letter: DeadLetter): Promise<void>;
 }
+
+export interface ExecutionsPort {
+  /** `sfn.startExecution`; `duplicate` when an execution of that name already exists (running or not). */
+  start(execution: { readonly stateMachineArn: string; readonly name: string; readonly input: unknown }): Promise<'started' | 'duplicate'>;
+  /** `sfn.stopExecution`; `not-running` when it already ended or never existed. */
+  stop(execution: { readonly executionArn: string; readonly cause: string }): Promise<'stopped' | 'not-running'>;
+}
+
+export interface SlackDirectoryPort {
+  /** The groups among `groups` that the user belongs to. */
+  groupsOf(userId: string, groups: readonly string[]): Promise<string[]>;
+  /** The Slack user with this email, or undefined (no such user, or the app may not look up emails). */
+  userIdByEmail(email: string): Promise<string | undefined>;
+}

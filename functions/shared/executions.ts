@@ -1,16 +1,10 @@
 /** Step Functions executions: started once per cause (by name), stopped when their work is done elsewhere. */
 import { ExecutionAlreadyExists, ExecutionDoesNotExist, type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { ExecutionsPort } from '../kernel/ports';
 import { classifyAwsError } from './aws-errors';
 
 /** StopExecution's `cause` holds at most this many characters (Step Functions API reference). */
 export const STOP_CAUSE_MAX = 32_768;
-
-export interface ExecutionsPort {
-  /** `sfn.startExecution`; `duplicate` when an execution of that name already exists (running or not). */
-  start(execution: { readonly stateMachineArn: string; readonly name: string; readonly input: unknown }): Promise<'started' | 'duplicate'>;
-  /** `sfn.stopExecution`; `not-running` when it already ended or never existed. */
-  stop(execution: { readonly executionArn: string; readonly cause: string }): Promise<'stopped' | 'not-running'>;
-}
 
 /**
  * @example const port = createExecutionsPort(new SFNClient({})); await port.start({ stateMachineArn, name, input })

@@ -2,7 +2,7 @@
  * Slack's directory in memory: emails → user ids and user groups → members, as a world file or a
  * test describes them. The one fake of SlackDirectoryPort that replay, `npm run dev` and the tests use.
  */
-import type { SlackDirectoryPort } from './slack-directory';
+import type { SlackDirectoryPort } from '../kernel/ports';
 
 export interface DirectoryWorld {
   /** Email → Slack user id (`users.lookupByEmail`). */

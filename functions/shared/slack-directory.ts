@@ -4,13 +4,7 @@
  * Answers are cached for a few minutes per container: a click must be answered within 3 seconds.
  */
 import { WebClient } from '@slack/web-api';
-
-export interface SlackDirectoryPort {
-  /** The groups among `groups` that the user belongs to. */
-  groupsOf(userId: string, groups: readonly string[]): Promise<string[]>;
-  /** The Slack user with this email, or undefined (no such user, or the app may not look up emails). */
-  userIdByEmail(email: string): Promise<string | undefined>;
-}
+import type { SlackDirectoryPort } from '../kernel/ports';
 
 const CACHE_MS = 5 * 60_000;
 

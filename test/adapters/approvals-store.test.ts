@@ -1,9 +1,10 @@
 /** Approvals and their audit trail in the cards table, against a real DynamoDB API (dynalite). */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { type ApprovalStorePort, createDynamoApprovalStore, createMemoryApprovalStore } from '../../functions/approvals/aws/store';
+import { createDynamoApprovalStore, createMemoryApprovalStore } from '../../functions/approvals/aws/store';
 import { buildRequest } from '../../functions/approvals/domain/request';
 import { type Approval, initialState } from '../../functions/approvals/domain/types';
+import type { ApprovalStorePort } from '../../functions/approvals/ports';
 import { ApprovalPolicySchema } from '../../functions/kernel/config/approvals';
 import { CardConflictError } from '../../functions/kernel/errors';
 import { useLocalDynamo } from '../support/local-dynamo';

@@ -1,8 +1,9 @@
 /** Rollback episodes in the cards table, against a real DynamoDB API (dynalite), and the memory twin. */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoEpisodeStore, createMemoryEpisodeStore, type EpisodeStorePort } from '../../functions/rollback/aws/episodes';
+import { createDynamoEpisodeStore, createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
 import { cooldownCutoff } from '../../functions/rollback/domain/episode';
+import type { EpisodeStorePort } from '../../functions/rollback/ports';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const HOUR = 3_600_000;

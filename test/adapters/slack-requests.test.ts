@@ -1,14 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
-import {
-  createDynamoSlackRequests,
-  createMemorySlackRequests,
-  REPLAY_TTL_SECONDS,
-  requestKey,
-  type SlackRequestsPort,
-} from '../../functions/slack-actions/aws/requests';
+import { createDynamoSlackRequests, createMemorySlackRequests, REPLAY_TTL_SECONDS, requestKey } from '../../functions/slack-actions/aws/requests';
 import { MAX_SKEW_SECONDS } from '../../functions/slack-actions/aws/signature';
+import type { SlackRequestsPort } from '../../functions/slack-actions/ports';
 import { useLocalDynamo } from '../support/local-dynamo';
 
 const NOW = new Date('2026-11-23T06:00:00Z');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemorySlackRequests } from '../../functions/slack-actions/aws/requests';
-import { MAX_SKEW_SECONDS, rawBody, type SignatureCheck, signatureOf, verifySlackSignature } from '../../functions/slack-actions/aws/signature';
+import { MAX_SKEW_SECONDS, rawBody, signatureOf, verifySlackSignature } from '../../functions/slack-actions/aws/signature';
+import type { SignatureCheck } from '../../functions/slack-actions/ports';
 import { blockActions, formBody, signedEvent, slackSignature, TEST_SIGNING_SECRET } from '../support/slack-requests';
 
 /** The worked example of Slack's guide "Verifying requests from Slack" (a slash command body). */

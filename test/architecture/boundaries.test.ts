@@ -79,6 +79,16 @@ describe('layout rules', () => {
       { 'functions/approvals/app/q.ts': "export { x } from '../../notify/app/x';\n", 'functions/notify/app/x.ts': 'export const x = 1;\n' },
     ],
     [
+      'use-cases-see-ports',
+      "a use case imports its feature's AWS adapter instead of the port",
+      { 'functions/rollback/app/q.ts': "export type { P } from '../aws/p';\n", 'functions/rollback/aws/p.ts': 'export interface P { x: number }\n' },
+    ],
+    [
+      'adapters-implement-ports',
+      "an adapter calls its feature's use case",
+      { 'functions/governance/aws/a.ts': "export { run } from '../app/run';\n", 'functions/governance/app/run.ts': 'export const run = 1;\n' },
+    ],
+    [
       'shared-serves-features',
       'a shared adapter imports a feature',
       { 'functions/shared/s.ts': "export { y } from '../rollback/app/y';\n", 'functions/rollback/app/y.ts': 'export const y = 1;\n' },

@@ -4,9 +4,10 @@
  * as people read it, per pipeline: a Query on `AUDIT#<pipeline>`, and `trail(pipeline)` in memory.
  */
 import { describe, expect, it } from 'vitest';
-import { type ApprovalStorePort, type AuditEntry, createDynamoApprovalStore, createMemoryApprovalStore } from '../../functions/approvals/aws/store';
+import { createDynamoApprovalStore, createMemoryApprovalStore } from '../../functions/approvals/aws/store';
 import { buildRequest } from '../../functions/approvals/domain/request';
 import { type Approval, initialState } from '../../functions/approvals/domain/types';
+import type { ApprovalStorePort, AuditEntry } from '../../functions/approvals/ports';
 import { ApprovalPolicySchema } from '../../functions/kernel/config/approvals';
 import { CardConflictError } from '../../functions/kernel/errors';
 import { auditTrail, useFreshTables } from '../support/contracts';

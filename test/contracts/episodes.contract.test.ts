@@ -3,9 +3,10 @@
  * conditional put) and the memory one (`warden replay`, the rollback tests).
  */
 import { describe, expect, it } from 'vitest';
-import { createDynamoEpisodeStore, createMemoryEpisodeStore, type EpisodeStorePort } from '../../functions/rollback/aws/episodes';
+import { createDynamoEpisodeStore, createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
 import { cooldownCutoff } from '../../functions/rollback/domain/episode';
 import type { Episode } from '../../functions/rollback/domain/types';
+import type { EpisodeStorePort } from '../../functions/rollback/ports';
 import { useFreshTables } from '../support/contracts';
 
 const tables = useFreshTables('episodes');

@@ -8,7 +8,8 @@
  * the signature check refuses such a request (a timestamp more than five minutes off) first.
  */
 import { describe, expect, it } from 'vitest';
-import { createDynamoSlackRequests, createMemorySlackRequests, REPLAY_TTL_SECONDS, type SlackRequestsPort } from '../../functions/slack-actions/aws/requests';
+import { createDynamoSlackRequests, createMemorySlackRequests, REPLAY_TTL_SECONDS } from '../../functions/slack-actions/aws/requests';
+import type { SlackRequestsPort } from '../../functions/slack-actions/ports';
 import { useFreshTables } from '../support/contracts';
 
 const tables = useFreshTables('requests');

@@ -7,9 +7,8 @@ import { createLocalMachines, replayStateMachineArn } from '../../cli/local-mach
 import type { ApprovalDeps } from '../../functions/approvals/app/deps';
 import { onApprovalEvent } from '../../functions/approvals/app/events';
 import { runApprovalStep } from '../../functions/approvals/app/steps';
-import type { CommitsPort } from '../../functions/approvals/aws/codecommit';
-import type { ApprovalPipelinePort } from '../../functions/approvals/aws/pipeline';
-import { type ApprovalStorePort, createMemoryApprovalStore } from '../../functions/approvals/aws/store';
+import { createMemoryApprovalStore } from '../../functions/approvals/aws/store';
+import type { ApprovalPipelinePort, ApprovalStorePort, CommitsPort } from '../../functions/approvals/ports';
 import { createApprovalPipelineWorld } from '../../functions/approvals/world';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import type { Config } from '../../functions/kernel/config/schema';

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RetryableError } from '../../kernel/errors';
-import type { ApprovalStatusInfo } from '../aws/pipeline';
 import { deadlineSummary } from '../domain/render';
 import { type Approval, type Claim, claimIsLive, type Outcome } from '../domain/types';
 import { deciders } from '../domain/votes';
+import type { ApprovalStatusInfo } from '../ports';
 import { showApprovalCard, updateApproval } from './cards';
 import type { ApprovalDeps } from './deps';
 

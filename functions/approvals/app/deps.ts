@@ -3,12 +3,8 @@
 import type { Config } from '../../kernel/config/schema';
 import type { GlobCompiler } from '../../kernel/glob';
 import type { FlowLogger } from '../../kernel/logger';
-import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
-import type { ExecutionsPort } from '../../shared/executions';
-import type { SlackDirectoryPort } from '../../shared/slack-directory';
-import type { CommitsPort } from '../aws/codecommit';
-import type { ApprovalPipelinePort } from '../aws/pipeline';
-import type { ApprovalStorePort } from '../aws/store';
+import type { CardStorePort, EmailPort, ExecutionsPort, SlackDirectoryPort, SlackPort } from '../../kernel/ports';
+import type { ApprovalPipelinePort, ApprovalStorePort, CommitsPort } from '../ports';
 
 export interface ApprovalDeps {
   readonly config: Config;

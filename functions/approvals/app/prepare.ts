@@ -7,11 +7,11 @@ import { policyFor } from '../../kernel/config/approvals';
 import { CardConflictError, PermanentError } from '../../kernel/errors';
 import type { Subject } from '../../kernel/events/observation';
 import { destinationsFor } from '../../kernel/routing';
-import type { ApprovalDescription } from '../aws/pipeline';
 import { buildRequest } from '../domain/request';
 import { starterOf } from '../domain/starter';
 import { nextApprovalStep } from '../domain/steps';
 import { type ApprovalRef, approvalKey, type CommitAuthor, type Initiator, initialState } from '../domain/types';
+import type { ApprovalDescription } from '../ports';
 import { emailApproval, showApprovalCard } from './cards';
 import type { ApprovalDeps } from './deps';
 

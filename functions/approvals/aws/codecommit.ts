@@ -4,17 +4,7 @@
  */
 import { type CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
 import { callAws } from '../../shared/aws-errors';
-
-export interface CommitAuthorInfo {
-  /** The author's email as configured in Git; undefined when the commit names none. */
-  readonly email?: string;
-  readonly name?: string;
-}
-
-export interface CommitsPort {
-  /** The author of a commit; throws RetryableError or PermanentError (no such commit, no permission). */
-  author(repository: string, commitId: string): Promise<CommitAuthorInfo>;
-}
+import type { CommitsPort } from '../ports';
 
 export function createCommitsPort(client: CodeCommitClient): CommitsPort {
   return {

@@ -15,57 +15,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
 import type { ApprovalRef } from '../domain/types';
-
-export interface ApprovalDescription {
-  readonly customData?: string;
-  readonly reviewUrl?: string;
-  readonly timeoutMinutes?: number;
-  /** PARALLEL pipelines have no token in GetPipelineState: the action execution's externalExecutionId is the token. */
-  readonly parallel: boolean;
-  readonly revision?: { readonly id?: string; readonly summary?: string; readonly url?: string };
-  /** `triggerDetail` of the execution: the IAM principal, webhook or rule that started it. */
-  readonly trigger?: string;
-  /** `triggerType`: StartPipelineExecution, Webhook, CloudWatchEvent, PollForSourceChanges, ... */
-  readonly triggerType?: string;
-  /** The commit the run builds, when its source is a CodeCommit action: its author counts as a starter. */
-  readonly codeCommit?: { readonly repository: string; readonly commitId: string };
-}
-
-/** CodePipeline's own status names for an action execution. */
-export type ApprovalActionStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Abandoned' | 'unknown';
-
-export interface ApprovalStatusInfo {
-  readonly status: ApprovalActionStatus;
-  readonly token?: string;
-  readonly summary?: string;
-  /** Who decided, when CodePipeline says (`lastUpdatedBy` / `updatedBy`). */
-  readonly by?: string;
-}
-
-export type PutResultOutcome = 'recorded' | 'already-completed' | 'invalid-token';
-
-/** One run (attempt) of the approval action in a pipeline execution: a retried stage runs it again. */
-export interface ApprovalAttempt extends Omit<ApprovalStatusInfo, 'token'> {
-  readonly actionExecutionId: string;
-  readonly startedAt?: string;
-}
-
-export interface ApprovalPipelinePort {
-  describe(ref: ApprovalRef): Promise<ApprovalDescription>;
-  /**
-   * Where this attempt of the approval stands (`ref.actionExecutionId`; without one, the action's
-   * latest run). `unknown` when CodePipeline shows no such run: the caller retries, never concludes.
-   */
-  status(ref: ApprovalRef, parallel: boolean): Promise<ApprovalStatusInfo>;
-  /** Every run of the action in the pipeline execution, newest first (ListActionExecutions). */
-  attempts(ref: ApprovalRef): Promise<readonly ApprovalAttempt[]>;
-  /**
-   * `codepipeline.putApprovalResult` with the current token. An approval already decided, or a
-   * token that is no longer valid (the action ended), is an expected outcome, not an error: the
-   * decision raced another one.
-   */
-  putResult(ref: ApprovalRef, input: { readonly token: string; readonly status: 'Approved' | 'Rejected'; readonly summary: string }): Promise<PutResultOutcome>;
-}
+import type { ApprovalActionStatus, ApprovalDescription, ApprovalPipelinePort, ApprovalStatusInfo, PutResultOutcome } from '../ports';
 
 const EXPECTED: Readonly<Record<string, PutResultOutcome>> = {
   ApprovalAlreadyCompletedException: 'already-completed',

@@ -12,9 +12,10 @@ import { callAws, classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 import { parseStored } from '../../shared/stored-item';
 import type { Approval } from '../domain/types';
+import type { ApprovalStorePort, AuditEntry, StoredApproval } from '../ports';
 
 /** A stored approval: every field the flow reads without a check of its own (optional ones are checked where read). */
-const StoredApproval = z.looseObject({
+const StoredApprovalItem = z.looseObject({
   approval: z.looseObject({
     request: z.looseObject({
       pipeline: z.string(),
@@ -51,36 +52,6 @@ const StoredApproval = z.looseObject({
   version: z.int().check(z.nonnegative()),
 });
 
-export interface StoredApproval {
-  readonly approval: Approval;
-  readonly version: number;
-}
-
-/** One decision, as the audit trail keeps it. */
-export interface AuditEntry {
-  readonly approvalKey: string;
-  readonly pipeline: string;
-  readonly executionId: string;
-  /** The attempt (CodePipeline's action execution id): a retried stage's approval is audited apart. */
-  readonly actionExecutionId?: string;
-  readonly stage: string;
-  readonly action: string;
-  readonly decision: 'approve' | 'reject' | 'approved' | 'rejected';
-  /** `slack` (a person), `deadline` (the policy), `elsewhere` (console, CLI). */
-  readonly via: 'slack' | 'deadline' | 'elsewhere';
-  readonly slackUserId?: string;
-  readonly who?: string;
-  readonly comment?: string;
-  readonly at: string;
-}
-
-export interface ApprovalStorePort {
-  get(key: string): Promise<StoredApproval | undefined>;
-  /** Writes version `expectedVersion + 1` if the stored one is still `expectedVersion` (0: absent); else CardConflictError. */
-  put(key: string, approval: Approval, expectedVersion: number): Promise<void>;
-  audit(entry: AuditEntry): Promise<void>;
-}
-
 /** Audit entries are kept a year (TTL); approvals as long as run cards. */
 const AUDIT_TTL_DAYS = 365;
 const APPROVAL_TTL_DAYS = 90;
@@ -98,7 +69,7 @@ export function createDynamoApprovalStore(options: {
     async get(k) {
       const out = await call(() => client.send(new GetCommand({ TableName: tableName, Key: key(k), ConsistentRead: true })));
       if (!out.Item) return undefined;
-      const { approval, version } = parseStored(StoredApproval, out.Item, `approval ${k}`);
+      const { approval, version } = parseStored(StoredApprovalItem, out.Item, `approval ${k}`);
       return { approval: approval as Approval, version };
     },
     async put(k, approval, expectedVersion) {

@@ -3,13 +3,11 @@
  * stage before closing it), so a duplicate delivery, even one running at the same time, does
  * nothing again. A side effect that fails is forgotten, so the retry of the event does it.
  */
+
+import { DONE_TTL_SECONDS } from '../ports';
 import type { GovernanceDeps } from './deps';
 
-/**
- * How long a side effect is remembered: longer than EventBridge retries a delivery (24 hours) and
- * Lambda retries an asynchronous invocation (6 hours), so every duplicate meets its record.
- */
-export const DONE_TTL_SECONDS = 2 * 86_400;
+export { DONE_TTL_SECONDS };
 
 /**
  * Runs `effect` unless `key` was done before; undefined for a duplicate (logged). Without a key

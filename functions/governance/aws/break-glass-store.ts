@@ -8,8 +8,8 @@ import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 import { parseStored } from '../../shared/stored-item';
-import type { BypassesPort } from '../app/deps';
 import { type Bypass, BypassSchema } from '../domain/enforcement';
+import type { BypassesPort } from '../ports';
 
 const PK = `${KEY_PREFIX.governance}BYPASSES`;
 /** A bypass is gone within an hour (used or expired); the item lingers a day at most. */

@@ -19,17 +19,10 @@ import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 import { parseStored } from '../../shared/stored-item';
-import type {
-  ChangeCalendarsPort,
-  DoneRecordsPort,
-  GovernancePipelinesPort,
-  GovernanceProjectsPort,
-  TransitionRecord,
-  TransitionRecordsPort,
-} from '../app/deps';
-import { DONE_TTL_SECONDS } from '../app/once';
 import { type BuildProject, BuildProjectSchema, PipelineDefinitionSchema } from '../domain/definitions';
-import { TransitionRecordSchema } from '../domain/enforcement';
+import { type TransitionRecord, TransitionRecordSchema } from '../domain/enforcement';
+import type { ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecordsPort } from '../ports';
+import { DONE_TTL_SECONDS } from '../ports';
 
 const call = callAws;
 

@@ -4,9 +4,7 @@ import type { Config } from '../../kernel/config/schema';
 import type { GlobCompiler } from '../../kernel/glob';
 import type { FlowLogger } from '../../kernel/logger';
 import type { CardStorePort, EmailPort, SlackPort } from '../../kernel/ports';
-import type { RollbackDeployPort } from '../aws/codedeploy';
-import type { RollbackPipelinePort } from '../aws/codepipeline';
-import type { EpisodeStorePort } from '../aws/episodes';
+import type { EpisodeStorePort, RollbackDeployPort, RollbackPipelinePort } from '../ports';
 
 export interface RollbackDeps {
   readonly config: Config;

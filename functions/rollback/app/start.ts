@@ -8,7 +8,7 @@ import type { Config } from '../../kernel/config/schema';
 import { EventRejectedError } from '../../kernel/errors';
 import { executionName } from '../../kernel/execution-name';
 import type { GlobCompiler } from '../../kernel/glob';
-import type { ExecutionsPort } from '../../shared/executions';
+import type { ExecutionsPort } from '../../kernel/ports';
 import { alarmOf, guardedTargets } from '../domain/alarm';
 import { targetKey } from '../domain/types';
 import type { RollbackInput } from './state';

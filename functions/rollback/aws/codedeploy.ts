@@ -16,20 +16,8 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { PermanentError } from '../../kernel/errors';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
-import type { DeploymentView, DeployTarget, GroupView, Revision } from '../domain/types';
-
-export interface RollbackDeployPort {
-  /** GetDeploymentGroup, ListDeployments (recent), BatchGetDeployments; deployments newest first. */
-  group(target: DeployTarget, now: Date): Promise<GroupView>;
-  /** GetDeployment; undefined when it does not exist. */
-  deployment(id: string): Promise<DeploymentView | undefined>;
-  /** StopDeployment with autoRollbackEnabled; `already-ended` when it had finished. */
-  stop(deploymentId: string): Promise<'stopping' | 'already-ended'>;
-  /** CreateDeployment of `revision`; the description carries the marker that `createdSince` looks for. */
-  create(target: DeployTarget, input: { readonly revision: Revision; readonly description: string }): Promise<string>;
-  /** A deployment of the group created since `since` whose description holds `marker` (a retried step). */
-  createdSince(target: DeployTarget, marker: string, since: Date): Promise<string | undefined>;
-}
+import type { DeploymentView, DeployTarget, Revision } from '../domain/types';
+import type { RollbackDeployPort } from '../ports';
 
 /** How far back the decision looks for the last good deployment. */
 const LOOKBACK_MS = 30 * 86_400_000;

@@ -16,22 +16,8 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { PermanentError } from '../../kernel/errors';
 import { callAws, classifyAwsError } from '../../shared/aws-errors';
-import type { StageExecution, StageTarget, StageView } from '../domain/types';
-
-export interface RollbackPipelinePort {
-  /** GetPipeline, GetPipelineState, ListActionExecutions, ListPipelineExecutions (all, and succeeded in the stage). */
-  stage(target: StageTarget): Promise<StageView>;
-  /** The stage's latest execution status (GetPipelineState). */
-  stageStatus(target: StageTarget): Promise<{ readonly executionId?: string; readonly status?: string }>;
-  /** GetPipelineExecution's status. */
-  executionStatus(pipeline: string, executionId: string): Promise<string>;
-  /** StopPipelineExecution, abandoning in-progress actions; an execution that already ended is fine. */
-  stop(pipeline: string, executionId: string, reason: string): Promise<void>;
-  /** RollbackStage; the new (rollback) execution's id. */
-  rollback(target: StageTarget, targetExecutionId: string): Promise<string>;
-  /** A rollback execution to that target started since `since` (a retried step finds its own). */
-  rollbackSince(target: StageTarget, targetExecutionId: string, since: Date): Promise<string | undefined>;
-}
+import type { StageExecution, StageTarget } from '../domain/types';
+import type { RollbackPipelinePort } from '../ports';
 
 const RECENT = 25;
 

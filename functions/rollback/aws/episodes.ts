@@ -9,15 +9,7 @@ import { KEY_PREFIX } from '../../kernel/table-keys';
 import { classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
 import { Episode } from '../domain/types';
-
-export interface EpisodeStorePort {
-  get(targetKey: string): Promise<Episode | undefined>;
-  /**
-   * Records `episode` as the target's last rollback if the stored one started before `cutoff` (or
-   * belongs to the same execution, a retried step). `held`: another execution rolled it back since.
-   */
-  claim(targetKey: string, episode: Episode, cutoff: string): Promise<'claimed' | 'held'>;
-}
+import type { EpisodeStorePort } from '../ports';
 
 /** Episodes outlive any sensible cooldown; then TTL removes them. */
 const TTL_DAYS = 30;

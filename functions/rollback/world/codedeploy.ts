@@ -1,8 +1,9 @@
 /** CodeDeploy as the world file describes it (see world.ts): reads answered, writes simulated. */
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { PermanentError } from '../../kernel/errors';
-import { deploymentView, type RollbackDeployPort } from '../aws/codedeploy';
+import { deploymentView } from '../aws/codedeploy';
 import type { DeployTarget } from '../domain/types';
+import type { RollbackDeployPort } from '../ports';
 import type { WorldContext, WorldDeployment } from './section';
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);

@@ -1,7 +1,7 @@
 /** CodePipeline as the world file describes it (see world.ts): reads answered, writes simulated. */
 import { PermanentError } from '../../kernel/errors';
-import type { RollbackPipelinePort } from '../aws/codepipeline';
 import type { StageExecution, StageTarget } from '../domain/types';
+import type { RollbackPipelinePort } from '../ports';
 import { statusAt } from './codedeploy';
 import type { WorldContext, WorldStageExecution } from './section';
 

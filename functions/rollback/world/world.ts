@@ -8,8 +8,7 @@
  */
 import { parseDuration } from '../../kernel/duration';
 import type { RecordedCall } from '../../shared/recording';
-import type { RollbackDeployPort } from '../aws/codedeploy';
-import type { RollbackPipelinePort } from '../aws/codepipeline';
+import type { RollbackDeployPort, RollbackPipelinePort } from '../ports';
 import { createWorldDeployPort } from './codedeploy';
 import { createWorldPipelinePort } from './codepipeline';
 import type { RollbackWorldSection, WorldContext } from './section';

@@ -16,9 +16,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { parseInteraction, type SlackInteraction } from '../../kernel/slack/interaction';
-import type { EphemeralPort } from '../aws/ephemeral';
-import type { SlackRequestsPort } from '../aws/requests';
-import type { SignatureCheck, SignedRequest } from '../aws/signature';
+import type { EphemeralPort, SignatureCheck, SignedRequest, SlackRequestsPort } from '../ports';
 import type { InteractionContext, InteractionOutcome } from './router';
 
 export interface SlackActionsDeps {

@@ -9,19 +9,7 @@
  */
 import { ErrorCode, WebClient } from '@slack/web-api';
 import { DeliveryError, PermanentError } from '../../kernel/errors';
-
-export interface EphemeralMessage {
-  readonly channel: string;
-  /** The only person who sees it; must be a member of the channel. */
-  readonly user: string;
-  readonly text: string;
-  /** Shown in this thread (the approval card lives in the run's thread). */
-  readonly threadTs?: string;
-}
-
-export interface EphemeralPort {
-  post(message: EphemeralMessage): Promise<void>;
-}
+import type { EphemeralPort } from '../ports';
 
 export interface EphemeralPortOptions {
   /** The bot token (`getSlackToken`), read on first use. */

@@ -13,16 +13,12 @@ import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY_PREFIX } from '../../kernel/table-keys';
 import { classifyAwsError } from '../../shared/aws-errors';
 import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import type { SlackRequestsPort } from '../ports';
 
 /** Ten minutes: longer than any timestamp the five-minute window still accepts, from any `now`. */
 export const REPLAY_TTL_SECONDS = 10 * 60;
 /** The partition-key prefix; the function's IAM policy allows PutItem on these keys only. */
 export const REQUEST_KEY_PREFIX = KEY_PREFIX.slackRequest;
-
-export interface SlackRequestsPort {
-  /** `first` exactly once per signature (across all containers); `replayed` for every later call. */
-  claim(signature: string, now: Date): Promise<'first' | 'replayed'>;
-}
 
 export interface DynamoSlackRequestsOptions {
   readonly client: DynamoDBDocumentClient;

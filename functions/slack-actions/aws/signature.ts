@@ -16,6 +16,7 @@
  * for as long as its timestamp is fresh. Replay protection is `slack-requests.ts`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SignatureCheck, SignatureRefusal, SignedRequest } from '../ports';
 
 /** Slack's window: a request whose timestamp is further than this from now is refused. */
 export const MAX_SKEW_SECONDS = 5 * 60;
@@ -23,27 +24,6 @@ export const MAX_SKEW_SECONDS = 5 * 60;
 /** Header names as API Gateway HTTP APIs deliver them (lower-cased). */
 export const SIGNATURE_HEADER = 'x-slack-signature';
 export const TIMESTAMP_HEADER = 'x-slack-request-timestamp';
-
-export type SignatureRefusal =
-  /** One of the two headers is absent or empty. */
-  | 'missing-headers'
-  /** The timestamp is not a number of seconds, or the signature not `v0=` and 64 hex digits. */
-  | 'malformed'
-  /** The timestamp is more than five minutes away from now (an old capture, or a skewed clock). */
-  | 'stale'
-  /** Well-formed, fresh, and wrong: forged, or signed with another secret. */
-  | 'forged';
-
-export type SignatureCheck =
-  /** `signature`: the hex digest, unique per (timestamp, body); the replay-protection key. */
-  { readonly ok: true; readonly signature: string; readonly timestamp: number } | { readonly ok: false; readonly reason: SignatureRefusal };
-
-export interface SignedRequest {
-  /** Lower-cased header names, as HTTP API payload v2 gives them. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The body exactly as Slack sent it: bytes, never a re-serialised parse. */
-  readonly body: Buffer;
-}
 
 export interface VerifyOptions extends SignedRequest {
   readonly secret: string;

@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { handleApprovalClick } from '../../../functions/approvals/app/click';
-import type { CommitsPort } from '../../../functions/approvals/aws/codecommit';
 import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
 import { approvalKey } from '../../../functions/approvals/domain/types';
+import type { CommitsPort } from '../../../functions/approvals/ports';
 import { PermanentError } from '../../../functions/kernel/errors';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
 

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { handleApprovalClick } from '../../../functions/approvals/app/click';
 import { tickApproval } from '../../../functions/approvals/app/tick';
-import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../../functions/approvals/aws/pipeline';
 import { APPROVAL_ACTIONS } from '../../../functions/approvals/domain/render';
 import { approvalKey } from '../../../functions/approvals/domain/types';
+import type { ApprovalPipelinePort, ApprovalStatusInfo } from '../../../functions/approvals/ports';
 import { RetryableError } from '../../../functions/kernel/errors';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../../support/approvals';
 
