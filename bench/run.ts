@@ -30,8 +30,12 @@ import { normalize } from '../functions/kernel/events/normalize';
 import { parseEvent } from '../functions/kernel/events/parse';
 import { DetailType } from '../functions/kernel/events/schemas';
 import { compileGlobs, picomatchGlobs } from '../functions/kernel/glob-picomatch';
+import type { CardStorePort } from '../functions/kernel/ports';
 import { destinationsFor } from '../functions/kernel/routing';
+import { processBatch } from '../functions/notify/app/process-batch';
 import { planDelivery } from '../functions/notify/domain/plan';
+import { createMemoryCardStore } from '../functions/shared/memory-store';
+import { createRecorder } from '../functions/shared/recording';
 import { handleSlackRequest, type SlackActionsDeps } from '../functions/slack-actions/app/handle-request';
 import { createRouter } from '../functions/slack-actions/app/router';
 import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
@@ -151,6 +155,65 @@ async function slackCalls(): Promise<void> {
   }
 }
 
+/**
+ * The same scenarios as SQS batches of 10 in file order, through the Lambda's batch path
+ * (processBatch, merged per run): card store calls (each one DynamoDB call in Lambda) and Slack calls
+ * by method, per run. Event by event (above, as replay runs them) for comparison.
+ */
+async function batchCalls(): Promise<void> {
+  console.log('\n## Per run as the Lambda gets it: SQS batches of 10, merged per run (DynamoDB and Slack calls)');
+  const world = JSON.parse(readFileSync(path.join(ROOT, 'events/samples/samples.world.json'), 'utf8'));
+  for (const scenario of ['01-pipeline-build-fails', '02-pipeline-deploys', '03-codeartifact-publish']) {
+    const files = collectEventFiles([path.join(ROOT, 'events/samples', scenario)]);
+    const bodies = files.map((f) => JSON.stringify(f.event));
+    const count = async (batchSize: number) => {
+      const recorder = createRecorder(world);
+      const store = createMemoryCardStore();
+      let dynamo = 0;
+      const counted: CardStorePort = {
+        get: (key) => {
+          dynamo += 1;
+          return store.get(key);
+        },
+        put: (card, version) => {
+          dynamo += 1;
+          return store.put(card, version);
+        },
+        getLink: (kind, id) => {
+          dynamo += 1;
+          return store.getLink(kind, id);
+        },
+        putLink: (kind, id, key) => {
+          dynamo += 1;
+          return store.putLink(kind, id, key);
+        },
+      };
+      const notify = {
+        config,
+        globs: picomatchGlobs(),
+        store: counted,
+        slack: recorder.slack,
+        email: recorder.email,
+        logs: recorder.logs,
+        pipelines: recorder.pipelines,
+        defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
+        now: () => new Date(),
+      };
+      const deps = { deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify };
+      for (let i = 0; i < bodies.length; i += batchSize) {
+        await processBatch(
+          bodies.slice(i, i + batchSize).map((body, j) => ({ id: `m-${i + j}`, body })),
+          deps,
+        );
+      }
+      const slack = recorder.calls.filter((c) => c.call.startsWith('slack.'));
+      const by = (method: string) => slack.filter((c) => c.call === method).length;
+      return `${dynamo} DynamoDB, ${by('slack.chat.postMessage')} chat.postMessage, ${by('slack.chat.update')} chat.update`;
+    };
+    console.log(`${scenario}: ${bodies.length} events; one by one: ${await count(1)}; batches of 10: ${await count(10)}`);
+  }
+}
+
 /** Signed clicks through the real endpoint code, in memory: what a click costs besides Slack's and AWS's round trips. */
 async function slackClicks(): Promise<void> {
   console.log('\n## A click on the approval card (signature → replay check → parse → approval policy), in-process');
@@ -188,6 +251,7 @@ async function slackClicks(): Promise<void> {
   await bundles();
   hotPath();
   await slackCalls();
+  await batchCalls();
   await slackClicks();
 })().catch((error: unknown) => {
   console.error(error);

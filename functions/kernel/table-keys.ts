@@ -8,7 +8,7 @@ export const KEY_PREFIX = {
   run: 'RUN#',
   /** A build, deployment or deployment group → the run whose card it is on. */
   link: 'LINK#',
-  /** Powertools idempotency records of notify. */
+  /** Powertools idempotency records of notify: the dead letters it sent (a card records everything else). */
   idempotency: 'IDEMPOTENCY#',
   /** A manual approval (`APPROVAL#<approval key>` / `APPROVAL`). */
   approval: 'APPROVAL#',
@@ -29,7 +29,7 @@ export type KeyKind = keyof typeof KEY_PREFIX;
  * their `dynamodb:LeadingKeys` from here (`leadingKeys` in infra/packaging).
  */
 export const ROLE_KEYS = {
-  /** notify: run cards, links, idempotency records. */
+  /** notify: run cards, links, dead-letter idempotency records. */
   notify: ['run', 'link', 'idempotency'],
   /** Approval functions and the Slack endpoint's approval route: approvals and their audit trail. */
   approvals: ['approval', 'audit'],

@@ -1,36 +1,36 @@
 /**
  * Lambda entry point: an SQS batch of EventBridge events → one calm Slack card per run, and email.
- * Records are processed one after another (events of one run often arrive together) and failures
- * are reported per record, so one bad record never makes SQS redeliver the whole batch.
+ * The batch is merged per run (app/process-batch.ts): one read and one write of each run's card, at
+ * most one update of each of its messages; failures are reported per record, so a run that cannot be
+ * delivered (a Slack outage) is retried alone and never makes SQS redeliver the others.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createLogger } from '../shared/logger';
 import { onFirstUse } from '../shared/on-first-use';
-import { processRecord, type RecordDeps } from './app/process-record';
-import { buildRecordDeps } from './wiring';
+import { type BatchDeps, processBatch } from './app/process-batch';
+import { buildBatchDeps } from './wiring';
 
 /**
  * The handler around a dependency factory (tests pass their own). The factory runs once per
  * container; a failed start (the token cannot be read) is tried again on the next invocation.
  */
-export function createHandler(factory: (logger: Logger) => Promise<RecordDeps>, logger = createLogger()) {
-  const processor = new BatchProcessor(EventType.SQS);
+export function createHandler(factory: (logger: Logger) => Promise<BatchDeps>, logger = createLogger()) {
   const deps = onFirstUse(() => factory(logger));
-  return middy(async (event: SQSEvent, context: Context) => {
-    const recordDeps = await deps();
-    recordDeps.registerContext?.(context);
-    return processPartialResponse(event, (record: SQSRecord) => processRecord(record.body, recordDeps), processor, {
-      context,
-      processInParallel: false,
-      // Report every failed record instead of throwing: SQS treats both the same, and the
-      // invocation is not counted as a Lambda error for what is a Slack outage.
-      throwOnFullBatchFailure: false,
-    });
+  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const batchDeps = await deps();
+    batchDeps.registerContext?.(context);
+    const { failed } = await processBatch(
+      event.Records.map((record) => ({ id: record.messageId, body: record.body })),
+      batchDeps,
+    );
+    // Reported, not thrown: SQS treats both the same, and the invocation is not counted as a Lambda
+    // error for what is a Slack outage.
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   }).use(injectLambdaContext(logger));
 }
 
-export const handler = createHandler(buildRecordDeps);
+export const handler = createHandler(buildBatchDeps);

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
 import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
-import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort } from '../kernel/ports';
+import type { BuildLogsPort, DeadLetter, DeadLetterPort, EmailPort, PipelinesPort } from '../kernel/ports';
 import { cardsTable } from '../shared/cards-table';
 import { createDynamoCardStore } from '../shared/dynamo-store';
 import { embeddedConfig } from '../shared/embedded-config';
@@ -14,8 +14,7 @@ import { env } from '../shared/env';
 import { onFirstUse } from '../shared/on-first-use';
 import { createSlackPort } from '../shared/slack';
 import { getSlackToken } from '../shared/slack-token';
-import { notifyEvent } from './app/notify-event';
-import type { RecordDeps } from './app/process-record';
+import type { BatchDeps } from './app/process-batch';
 import { createIdempotencyConfig } from './aws/idempotency';
 
 // Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
@@ -62,10 +61,10 @@ const lazyDeadLetter: DeadLetterPort = { send: async (letter) => (await deadLett
 
 const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
 
-export async function buildRecordDeps(logger: Logger): Promise<RecordDeps> {
+export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
   const config = embeddedConfig();
   env('DEAD_LETTER_QUEUE_URL'); // checked at start, used on first dead letter
-  // One DynamoDB client for the card store and the idempotency records.
+  // One DynamoDB client for the card store and the dead letters' idempotency records.
   const dynamo = new DynamoDBClient({});
   const { tableName, doc } = cardsTable(dynamo);
   const notifyDeps = {
@@ -80,14 +79,17 @@ export async function buildRecordDeps(logger: Logger): Promise<RecordDeps> {
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
   };
-  const idempotency = createIdempotencyConfig({ tableName, client: dynamo });
+  // A duplicate event changes nothing on its card and so sends nothing: the card is its own
+  // idempotency record. The one side effect a card does not hold is a dead letter: a duplicate of
+  // an unreadable event is sent once, keyed by the record's body (the whole setup, keyPrefix included:
+  // minification must not rename the key of letters already sent).
+  const letters = createIdempotencyConfig({ tableName, client: dynamo, scope: 'dead-letter', eventKeyJmesPath: 'body' });
+  const sendOnce = makeIdempotent((letter: DeadLetter) => lazyDeadLetter.send(letter), letters);
   return {
-    deadLetter: lazyDeadLetter,
+    deadLetter: { send: async (letter) => void (await sendOnce(letter)) },
     logger,
-    // A duplicate delivery of the same EventBridge event id is answered from the idempotency record.
-    // The whole setup, keyPrefix included: minification must not rename the key of handled events.
-    notify: makeIdempotent((event: unknown) => notifyEvent(event, notifyDeps), idempotency),
+    notify: notifyDeps,
     // A record of an invocation that timed out expires with the invocation, not after 24 h.
-    registerContext: (context) => idempotency.config.registerLambdaContext(context),
+    registerContext: (context) => letters.config.registerLambdaContext(context),
   };
 }

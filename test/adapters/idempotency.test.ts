@@ -121,3 +121,20 @@ it('remembers an event id for expiresAfterSeconds when given', async () => {
   expect(records.Items?.[0]?.['expiresAt']).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 600);
   expect(records.Items?.[0]?.['expiresAt']).toBeGreaterThan(Date.now() / 1000 + 500);
 });
+
+it('dead letters (issue 12): the same record body is sent once, another body is sent, under IDEMPOTENCY#dead-letter', async () => {
+  const tableName = await freshTable();
+  const letters = createIdempotencyConfig({ tableName, client: dynamo.client, scope: 'dead-letter', eventKeyJmesPath: 'body' });
+  letters.config.registerLambdaContext(lambdaContext);
+  const sent: string[] = [];
+  const sendOnce = makeIdempotent(async (letter: { body: string; errorName: string; problems: readonly string[] }) => void sent.push(letter.body), letters);
+  const letter = { body: '{not json', errorName: 'EventRejectedError', problems: ['body: not JSON'] };
+  await sendOnce(letter);
+  await sendOnce(letter);
+  await sendOnce({ ...letter, body: '{"also":"broken"}' });
+  expect(sent).toEqual(['{not json', '{"also":"broken"}']);
+  const records = await dynamo.doc.send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'IDEMPOTENCY#dead-letter' } }),
+  );
+  expect(records.Items).toHaveLength(2);
+});

@@ -7,7 +7,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../functions/notify/app/notify-event';
-import type { RecordDeps } from '../../functions/notify/app/process-record';
+import type { BatchDeps } from '../../functions/notify/app/process-batch';
 import { createHandler } from '../../functions/notify/handler';
 import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
 import { createRecorder } from '../../functions/shared/recording';
@@ -55,7 +55,7 @@ async function setup(shared?: string) {
     now: () => new Date(),
   };
   const silent = new Logger({ logLevel: 'SILENT' });
-  const deps: RecordDeps = { deadLetter: recorder.deadLetter, logger: silent, notify: (e) => notifyEvent(e, notifyDeps) };
+  const deps: BatchDeps = { deadLetter: recorder.deadLetter, logger: silent, notify: notifyDeps };
   return { recorder, tableName, notify: (event: unknown) => notifyEvent(event, notifyDeps), handler: createHandler(async () => deps) };
 }
 
@@ -79,14 +79,16 @@ const topLevel = () => slack.requests.filter((r) => r.method === 'chat.postMessa
 describe('notify handler against local DynamoDB and a local Slack API', () => {
   beforeEach(() => slack.reset());
 
-  it('delivers a whole run in one batch: one card, updated in place, one thread reply, one email', async () => {
+  it("delivers a whole run in one batch: one card with the run's final state, at most one update, one thread reply, one email (issue 12)", async () => {
     const { recorder, handler } = await setup();
     const result = await handler(sqs(events()), context);
     expect(result.batchItemFailures).toEqual([]);
     expect(topLevel()).toHaveLength(1);
     const [card] = slack.messages('C0TEAM0001').filter((m) => !m.threadTs);
     expect(JSON.stringify(card?.blocks)).toContain('payments-api');
-    expect(card?.updates).toBeGreaterThan(5);
+    // The batch is merged per run: the card goes out once, in its final state (failed).
+    expect(card?.updates).toBeLessThanOrEqual(1);
+    expect(JSON.stringify(card?.blocks)).toContain(':x: *<');
     expect(slack.messages('C0TEAM0001').filter((m) => m.threadTs)).toHaveLength(1);
     expect(recorder.calls.filter((c) => c.call === 'sns.publish')).toHaveLength(1);
   });

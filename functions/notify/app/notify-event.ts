@@ -29,8 +29,14 @@ const ATTEMPTS = 8;
  * @throws EventRejectedError for an event we cannot read (permanent), RetryableError subclasses otherwise.
  */
 export async function notifyEvent(raw: unknown, deps: NotifyDeps): Promise<NotifyResult> {
-  const observations = normalize(parseEvent(raw));
-  const resolved = await resolveRun(observations, deps.store);
+  return notifyRun(await resolveRun(normalize(parseEvent(raw)), deps.store), deps);
+}
+
+/**
+ * One run's observations (one event's, or a batch's merged: the card is a join-semilattice, so
+ * merging them first changes nothing but the number of reads, writes and Slack calls) onto its card.
+ */
+export async function notifyRun(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyResult> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await apply(resolved, deps);

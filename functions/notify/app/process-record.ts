@@ -28,23 +28,29 @@ export async function processRecord(body: string, deps: RecordDeps): Promise<Rec
   let event: unknown;
   try {
     event = JSON.parse(body);
-    const { eventId } = describe(event);
+    const { eventId } = describeEvent(event);
     // Every line about this record carries the EventBridge event id, to follow it across retries.
     if (typeof eventId === 'string') deps.logger.setCorrelationId(eventId);
     deps.logger.debug('event received', { event });
     const result = await deps.notify(event);
-    deps.logger.info('event processed', { result, ...describe(event) });
+    deps.logger.info('event processed', { result, ...describeEvent(event) });
     return result;
   } catch (error) {
-    const rejected = asRejected(error);
-    if (!rejected) throw error;
-    deps.logger.error('event rejected', { ...describe(event), errorName: rejected.name, problems: [...rejected.problems] });
-    await deps.deadLetter.send({ body, errorName: rejected.name, problems: rejected.problems });
+    if (!asRejected(error)) throw error;
+    await rejectRecord(body, event, error, deps);
     return 'rejected';
   }
 }
 
-function asRejected(error: unknown): EventRejectedError | (PermanentError & { problems: readonly string[] }) | undefined {
+/** An event we cannot read: a structured log line, and the record to the dead-letter queue with its problems. */
+export async function rejectRecord(body: string, event: unknown, error: unknown, deps: Pick<RecordDeps, 'deadLetter' | 'logger'>): Promise<void> {
+  const rejected = asRejected(error);
+  if (!rejected) throw error;
+  deps.logger.error('event rejected', { ...describeEvent(event), errorName: rejected.name, problems: [...rejected.problems] });
+  await deps.deadLetter.send({ body, errorName: rejected.name, problems: rejected.problems });
+}
+
+export function asRejected(error: unknown): EventRejectedError | (PermanentError & { problems: readonly string[] }) | undefined {
   if (error instanceof SyntaxError) return new EventRejectedError([`body: not JSON (${error.message})`], { cause: error });
   if (error instanceof EventRejectedError) return error;
   // Powertools idempotency wraps the handler's error; look one level down.
@@ -55,7 +61,7 @@ function asRejected(error: unknown): EventRejectedError | (PermanentError & { pr
 }
 
 /** Fields that identify an event in logs; never the raw event (that is DEBUG only). */
-function describe(event: unknown): Record<string, unknown> {
+export function describeEvent(event: unknown): Record<string, unknown> {
   if (typeof event !== 'object' || event === null) return {};
   const e = event as Record<string, unknown>;
   return { eventId: e['id'], detailType: e['detail-type'], source: e['source'] };

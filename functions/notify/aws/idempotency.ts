@@ -16,6 +16,8 @@ export interface IdempotencyOptions {
   readonly expiresAfterSeconds?: number;
   /** Which function the records belong to: their partition key and key prefix. `notify` by default. */
   readonly scope?: string;
+  /** What identifies a duplicate in the wrapped function's argument; the EventBridge event's `id` by default. */
+  readonly eventKeyJmesPath?: string;
 }
 
 /** The options `makeIdempotent` takes; pass the whole object so `keyPrefix` is not left out. */
@@ -30,8 +32,8 @@ export interface IdempotencySetup {
 }
 
 /**
- * Powertools idempotency in the cards table: one EventBridge event id (`id`) is handled once, and
- * a duplicate delivery gets the first result back. Records sit under `pk = IDEMPOTENCY#<scope>`,
+ * Powertools idempotency in the cards table: one key (an EventBridge event's `id` by default; notify
+ * uses a dead letter's `body`) is handled once, and a duplicate gets the first result back. Records sit under `pk = IDEMPOTENCY#<scope>`,
  * `sk = <scope>#<hash of the id>`, apart from `RUN#`/`LINK#` items, and expire through the table's
  * TTL on `expiresAt` (seconds, as the cards).
  *
@@ -55,6 +57,6 @@ export function createIdempotencyConfig(options: IdempotencyOptions): Idempotenc
     expiryAttr: TTL_ATTRIBUTE,
     ...(options.client ? { awsSdkV3Client: options.client } : {}),
   });
-  const config = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: options.expiresAfterSeconds ?? 86_400 });
+  const config = new IdempotencyConfig({ eventKeyJmesPath: options.eventKeyJmesPath ?? 'id', expiresAfterSeconds: options.expiresAfterSeconds ?? 86_400 });
   return { persistenceStore, config, keyPrefix: scope };
 }

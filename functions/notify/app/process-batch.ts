@@ -1,0 +1,170 @@
+/**
+ * One SQS batch, merged per run: the records of one run go onto its card together, with one read and
+ * one conditional write of the card and at most one `chat.update` per channel, instead of one of each
+ * per event. The card is a join-semilattice, so the result is the card the events would have made one
+ * by one; only the intermediate states are not shown. A run that fails reports exactly its own
+ * records as failed (partial batch response); the others are done.
+ *
+ * Two passes: events that name their run themselves (pipeline, standalone build, deployment,
+ * package, alarm) first; then builds and deployments, whose run is found through a link that a
+ * pipeline action of the first pass may just have written.
+ */
+import type { Context } from 'aws-lambda';
+import { normalize } from '../../kernel/events/normalize';
+import type { Observation } from '../../kernel/events/observation';
+import { parseEvent } from '../../kernel/events/parse';
+import type { DeadLetterPort } from '../../kernel/ports';
+import type { NotifyDeps } from './deps';
+import { type NotifyResult, notifyRun } from './notify-event';
+import { asRejected, describeEvent, type RecordLogger, type RecordResult, rejectRecord } from './process-record';
+import { type ResolvedRun, resolveRun } from './resolve-run';
+
+export interface BatchRecord {
+  /** The SQS message id: what a partial batch response names. */
+  readonly id: string;
+  readonly body: string;
+}
+
+export interface BatchDeps {
+  readonly deadLetter: DeadLetterPort;
+  readonly logger: RecordLogger;
+  readonly notify: NotifyDeps;
+  /** Called once per invocation with the Lambda context (Powertools idempotency needs its deadline). */
+  readonly registerContext?: (context: Context) => void;
+}
+
+export interface BatchOutcome {
+  /** Message ids to hand back to SQS (retried, then dead-lettered by the queue's redrive policy). */
+  readonly failed: readonly string[];
+  readonly results: ReadonlyMap<string, RecordResult>;
+}
+
+interface ReadRecord extends BatchRecord {
+  readonly event: unknown;
+  readonly observations: readonly Observation[];
+}
+
+/** @example await processBatch(event.Records.map((r) => ({ id: r.messageId, body: r.body })), deps) // { failed: [], results } */
+export async function processBatch(records: readonly BatchRecord[], deps: BatchDeps): Promise<BatchOutcome> {
+  const results = new Map<string, RecordResult>();
+  const failed: string[] = [];
+  const readable: ReadRecord[] = [];
+  for (const record of records) {
+    const read = await readRecord(record, deps);
+    if (read === 'rejected') results.set(record.id, 'rejected');
+    else if (read === 'failed') failed.push(record.id);
+    else readable.push(read);
+  }
+
+  const own = readable.filter((r) => !r.observations[0]?.linkable);
+  for (const group of groupBy(own, (r) => r.observations[0]?.run.key ?? r.id)) {
+    await apply(
+      group,
+      () =>
+        resolveRun(
+          group.flatMap((r) => r.observations),
+          deps.notify.store,
+        ),
+      deps,
+      results,
+      failed,
+    );
+  }
+
+  // Builds and deployments: resolved after the first pass wrote its links, then merged per card.
+  const resolved: Array<{ record: ReadRecord; run: ResolvedRun }> = [];
+  for (const record of readable.filter((r) => r.observations[0]?.linkable)) {
+    try {
+      resolved.push({ record, run: await resolveRun(record.observations, deps.notify.store) });
+    } catch (error) {
+      deps.logger.error('event failed', { ...describeEvent(record.event), error });
+      failed.push(record.id);
+    }
+  }
+  for (const group of groupBy(resolved, ({ run }) => `${run.run.key}|${run.parked}`)) {
+    const [first] = group;
+    if (!first) continue;
+    const merged: ResolvedRun = { ...first.run, observations: group.flatMap(({ run }) => run.observations) };
+    await apply(
+      group.map(({ record }) => record),
+      async () => merged,
+      deps,
+      results,
+      failed,
+    );
+  }
+  return { failed, results };
+}
+
+/** One run's records onto its card; a failure fails exactly these records. */
+async function apply(
+  records: readonly ReadRecord[],
+  resolve: () => Promise<ResolvedRun>,
+  deps: BatchDeps,
+  results: Map<string, RecordResult>,
+  failed: string[],
+): Promise<void> {
+  let result: NotifyResult;
+  try {
+    result = await notifyRun(await resolve(), deps.notify);
+  } catch (error) {
+    if (asRejected(error)) {
+      // Refused for good (the bot is not in the channel…): each record to the dead-letter queue with the reason.
+      for (const record of records) {
+        try {
+          await rejectRecord(record.body, record.event, error, deps);
+          results.set(record.id, 'rejected');
+        } catch (sendError) {
+          deps.logger.error('event failed', { ...describeEvent(record.event), error: sendError });
+          failed.push(record.id);
+        }
+      }
+      return;
+    }
+    for (const record of records) deps.logger.error('event failed', { ...describeEvent(record.event), error });
+    failed.push(...records.map((r) => r.id));
+    return;
+  }
+  for (const record of records) {
+    // Every line about a record carries its EventBridge event id, to follow it across retries.
+    const { eventId } = describeEvent(record.event);
+    if (typeof eventId === 'string') deps.logger.setCorrelationId(eventId);
+    deps.logger.info('event processed', { result, batched: records.length, ...describeEvent(record.event) });
+    results.set(record.id, result);
+  }
+}
+
+/** A record read into its run's observations; one we cannot read goes to the dead-letter queue. */
+async function readRecord(record: BatchRecord, deps: BatchDeps): Promise<ReadRecord | 'rejected' | 'failed'> {
+  let event: unknown;
+  try {
+    event = JSON.parse(record.body);
+    deps.logger.debug('event received', { event });
+    return { ...record, event, observations: normalize(parseEvent(event)) };
+  } catch (error) {
+    if (!asRejected(error)) {
+      deps.logger.error('event failed', { ...describeEvent(event), error });
+      return 'failed';
+    }
+    try {
+      await rejectRecord(record.body, event, error, deps);
+      return 'rejected';
+    } catch (sendError) {
+      // The dead-letter queue could not take it: SQS keeps the record and tries again.
+      deps.logger.error('event failed', { ...describeEvent(event), error: sendError });
+      return 'failed';
+    }
+  }
+}
+
+/** Items grouped by key, groups in the order their first item came (SQS's order, as far as it keeps one). */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
