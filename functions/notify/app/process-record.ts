@@ -1,10 +1,10 @@
 /**
- * One queue record: a good event goes through the hot path; an event we cannot read goes straight
+ * One record at a time, as `warden replay` runs events (the Lambda merges a batch per run:
+ * process-batch.ts): a good event goes through the hot path; an event we cannot read goes straight
  * to the dead-letter queue with its problems (no retry can fix it) and a structured log line.
  * Anything else is rethrown, so SQS retries the record and, past its retries, dead-letters it.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
 import { EventRejectedError, PermanentError } from '../../kernel/errors';
 import type { DeadLetterPort } from '../../kernel/ports';
 import type { NotifyResult } from './notify-event';
@@ -15,10 +15,8 @@ export type RecordLogger = Pick<Logger, 'debug' | 'info' | 'error' | 'setCorrela
 export interface RecordDeps {
   readonly deadLetter: DeadLetterPort;
   readonly logger: RecordLogger;
-  /** The hot path (idempotent in Lambda, plain in replay). */
+  /** The hot path for one event. */
   readonly notify: (event: unknown) => Promise<NotifyResult>;
-  /** Called once per invocation with the Lambda context (Powertools idempotency needs its deadline). */
-  readonly registerContext?: (context: Context) => void;
 }
 
 export type RecordResult = NotifyResult | 'rejected';
