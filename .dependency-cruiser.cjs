@@ -21,7 +21,7 @@ module.exports = {
       severity: 'error',
       comment: 'functions/kernel is shared by every feature: no AWS SDK, no Slack client, no adapter, no feature, no CLI.',
       from: { path: '^functions/kernel/' },
-      to: { path: [OUTSIDE, `^functions/(shared|${FEATURES.slice(1, -1)})/`, '^(cli|tools|scripts|infra|test|bench)/'] },
+      to: { path: [OUTSIDE, `^functions/(platform|${FEATURES.slice(1, -1)})/`, '^(cli|tools|scripts|infra|test|bench)/'] },
     },
     {
       name: 'domain-is-pure',
@@ -31,7 +31,7 @@ module.exports = {
       to: {
         path: [
           OUTSIDE,
-          '^functions/shared/',
+          '^functions/platform/',
           `^functions/${FEATURES}/(app|aws|handlers|world)`,
           `^functions/${FEATURES}/(handler|wiring|world)\\.ts$`,
           '^(cli|tools|scripts|infra|test|bench)/',
@@ -44,7 +44,7 @@ module.exports = {
       comment:
         "A feature's use cases (app/) know its ports (ports.ts, the kernel's), not their implementations: no AWS adapter (aws/), no world fake, no shared adapter.",
       from: { path: `^functions/${FEATURES}/app/` },
-      to: { path: [`^functions/${FEATURES}/(aws|world)(/|\\.ts$)`, '^functions/shared/'] },
+      to: { path: [`^functions/${FEATURES}/(aws|world)(/|\\.ts$)`, '^functions/platform/'] },
     },
     {
       name: 'adapters-implement-ports',
@@ -69,10 +69,10 @@ module.exports = {
       to: { path: `^functions/${FEATURES}/`, pathNot: ['^functions/slack-actions/', '^functions/(approvals|governance)/(wiring|app/route|app/bypass)\\.ts$'] },
     },
     {
-      name: 'shared-serves-features',
+      name: 'platform-serves-features',
       severity: 'error',
-      comment: 'functions/shared (adapters and Lambda plumbing every feature uses) does not import a feature.',
-      from: { path: '^functions/shared/' },
+      comment: 'functions/platform (adapters and Lambda plumbing every feature uses) does not import a feature.',
+      from: { path: '^functions/platform/' },
       to: { path: `^functions/${FEATURES}/` },
     },
     {

@@ -9,8 +9,8 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { createBuildLogsPort } from '../functions/notify/aws/build-logs';
-import { createPipelinesPort } from '../functions/shared/codepipeline';
-import type { LiveReads } from '../functions/shared/recording';
+import { createPipelinesPort } from '../functions/platform/codepipeline';
+import type { LiveReads } from '../functions/platform/recording';
 
 export function liveReads(): LiveReads {
   return { logs: createBuildLogsPort(new CloudWatchLogsClient({})), pipelines: createPipelinesPort(new CodePipelineClient({})) };

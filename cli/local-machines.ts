@@ -5,8 +5,8 @@
  */
 
 import type { ExecutionsPort } from '../functions/kernel/ports';
-import { STOP_CAUSE_MAX } from '../functions/shared/executions';
-import type { Recorder } from '../functions/shared/recording';
+import { STOP_CAUSE_MAX } from '../functions/platform/executions';
+import type { Recorder } from '../functions/platform/recording';
 import { type LocalExecution, type LocalHandler, type LocalRunResult, type Scheduler, startLocal } from '../tools/step-functions/local-sfn';
 
 export interface LocalMachine {

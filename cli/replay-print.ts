@@ -1,7 +1,7 @@
 /** Replay output as a person reads it: each Slack message and email, and a closing tally. */
 import type { SlackBlock } from '../functions/kernel/render/blocks';
 import { blocksToText } from '../functions/kernel/render/text';
-import type { RecordedCall } from '../functions/shared/recording';
+import type { RecordedCall } from '../functions/platform/recording';
 
 /** One replayed event: its file, the calls it made, or why it was rejected. */
 export interface ReplayedEvent {

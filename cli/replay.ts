@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../functions/kernel/config/schema';
 import { parseDuration } from '../functions/kernel/duration';
-import { createMemoryCardStore } from '../functions/shared/memory-store';
-import { createRecorder, type LiveReads, type World } from '../functions/shared/recording';
+import { createMemoryCardStore } from '../functions/platform/memory-store';
+import { createRecorder, type LiveReads, type World } from '../functions/platform/recording';
 import { matchesPattern } from '../tools/event-pattern/matcher';
 import { createScheduler } from '../tools/step-functions/clock';
 import { readConfigFile } from './config-file';

@@ -11,8 +11,8 @@
 import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/governance/domain/definitions';
 import { formatIssue } from '../functions/kernel/issues';
 import * as z from '../functions/kernel/zod';
+import type { World } from '../functions/platform/recording';
 import { RollbackWorldSection } from '../functions/rollback/world/world';
-import type { World } from '../functions/shared/recording';
 import { readTextFile } from './config-file';
 import { ApprovalWorld } from './targets/approval';
 

@@ -5,7 +5,7 @@
 
 import type { Config } from '../../functions/kernel/config/schema';
 import type { CardStorePort } from '../../functions/kernel/ports';
-import type { Recorder, World } from '../../functions/shared/recording';
+import type { Recorder, World } from '../../functions/platform/recording';
 import type { Scheduler } from '../../tools/step-functions/clock';
 import type { LocalMachines } from '../local-machines';
 

@@ -2,7 +2,7 @@
 
 import type { SlackDirectoryPort } from '../../functions/kernel/ports';
 import * as z from '../../functions/kernel/zod';
-import { createMemoryDirectory } from '../../functions/shared/slack-directory-memory';
+import { createMemoryDirectory } from '../../functions/platform/slack-directory-memory';
 
 export const SlackWorld = z._default(
   z.strictObject({ users: z._default(z.record(z.string(), z.string()), {}), groups: z._default(z.record(z.string(), z.array(z.string())), {}) }),

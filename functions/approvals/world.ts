@@ -5,7 +5,7 @@
  * result is put with its token, or it is decided elsewhere (the console, the CLI) at a time. Every
  * call is recorded under its API name with the SDK's input shape, as the real port sends it.
  */
-import type { RecordedCall } from '../shared/recording';
+import type { RecordedCall } from '../platform/recording';
 import type { ApprovalRef } from './domain/types';
 import type { ApprovalDescription, ApprovalPipelinePort, ApprovalStatusInfo, PutResultOutcome } from './ports';
 

@@ -9,7 +9,7 @@
  * as it was.
  */
 import { PermanentError } from '../kernel/errors';
-import type { RecordedCall } from '../shared/recording';
+import type { RecordedCall } from '../platform/recording';
 import { type BuildProject, PipelineDefinitionSchema } from './domain/definitions';
 import { type Bypass, stageKey, type TransitionRecord, type TransitionState } from './domain/enforcement';
 import type { BypassesPort, ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecordsPort } from './ports';

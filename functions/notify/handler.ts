@@ -9,8 +9,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createLogger } from '../shared/logger';
-import { onFirstUse } from '../shared/on-first-use';
+import { createLogger } from '../platform/logger';
+import { onFirstUse } from '../platform/on-first-use';
 import { type BatchDeps, processBatch } from './app/process-batch';
 import { buildBatchDeps } from './wiring';
 

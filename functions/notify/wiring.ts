@@ -7,13 +7,13 @@ import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
 import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
 import type { BuildLogsPort, DeadLetter, DeadLetterPort, EmailPort, PipelinesPort } from '../kernel/ports';
-import { cardsTable } from '../shared/cards-table';
-import { createDynamoCardStore } from '../shared/dynamo-store';
-import { embeddedConfig } from '../shared/embedded-config';
-import { env } from '../shared/env';
-import { onFirstUse } from '../shared/on-first-use';
-import { createSlackPort } from '../shared/slack';
-import { getSlackToken } from '../shared/slack-token';
+import { cardsTable } from '../platform/cards-table';
+import { createDynamoCardStore } from '../platform/dynamo-store';
+import { embeddedConfig } from '../platform/embedded-config';
+import { env } from '../platform/env';
+import { onFirstUse } from '../platform/on-first-use';
+import { createSlackPort } from '../platform/slack';
+import { getSlackToken } from '../platform/slack-token';
 import type { BatchDeps } from './app/process-batch';
 import { createIdempotencyConfig } from './aws/idempotency';
 
@@ -38,7 +38,7 @@ export function embeddedGlobs(
 // Adapters, and their SDK clients, load on first use: most invocations never fail a build, email,
 // dead-letter an event or meet a CodeDeploy action, and each SDK client costs tens of milliseconds of cold start.
 const email = onFirstUse(async () => {
-  const [{ SNSClient }, { createEmailPort }] = await Promise.all([import('@aws-sdk/client-sns'), import('../shared/sns')]);
+  const [{ SNSClient }, { createEmailPort }] = await Promise.all([import('@aws-sdk/client-sns'), import('../platform/sns')]);
   return createEmailPort(new SNSClient({}));
 });
 const logs = onFirstUse(async () => {
@@ -46,7 +46,7 @@ const logs = onFirstUse(async () => {
   return createBuildLogsPort(new CloudWatchLogsClient({}));
 });
 const pipelines = onFirstUse(async () => {
-  const [{ CodePipelineClient }, { createPipelinesPort }] = await Promise.all([import('@aws-sdk/client-codepipeline'), import('../shared/codepipeline')]);
+  const [{ CodePipelineClient }, { createPipelinesPort }] = await Promise.all([import('@aws-sdk/client-codepipeline'), import('../platform/codepipeline')]);
   return createPipelinesPort(new CodePipelineClient({}));
 });
 const deadLetter = onFirstUse(async () => {

@@ -1,9 +1,9 @@
 /**
  * The IAM statements that let functions read the Slack bot token and signing secret, from the
  * same reading of `slack.tokenParameter` / `slack.signingSecretParameter` as the Lambda adapter
- * (functions/shared/secret-ref.ts): an SSM parameter or a Secrets Manager secret.
+ * (functions/platform/secret-ref.ts): an SSM parameter or a Secrets Manager secret.
  */
-import { secretRefOf } from '../../functions/shared/secret-ref';
+import { secretRefOf } from '../../functions/platform/secret-ref';
 import { type IamResource, sub } from './iam';
 
 /**

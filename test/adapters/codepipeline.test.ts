@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
-import { createPipelinesPort } from '../../functions/shared/codepipeline';
+import { createPipelinesPort } from '../../functions/platform/codepipeline';
 
 const cp = mockClient(CodePipelineClient);
 // The sample world's web-frontend definition, shaped as `aws codepipeline get-pipeline` prints it.

@@ -14,8 +14,8 @@ import { emptyCard } from '../../functions/kernel/card/merge';
 import type { RunCard } from '../../functions/kernel/card/types';
 import { CardConflictError, PermanentError, RetryableError } from '../../functions/kernel/errors';
 import type { CardStorePort } from '../../functions/kernel/ports';
-import { createDynamoCardStore, TABLE_KEY_SCHEMA, tableDefinition } from '../../functions/shared/dynamo-store';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createDynamoCardStore, TABLE_KEY_SCHEMA, tableDefinition } from '../../functions/platform/dynamo-store';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
 import { type LocalDynamo, startLocalDynamo } from '../support/local-dynamo';
 
 let dynamo: LocalDynamo;

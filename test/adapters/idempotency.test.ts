@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { emptyCard } from '../../functions/kernel/card/merge';
 import { createIdempotencyConfig } from '../../functions/notify/aws/idempotency';
-import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
+import { createDynamoCardStore } from '../../functions/platform/dynamo-store';
 import { type LocalDynamo, startLocalDynamo } from '../support/local-dynamo';
 
 let dynamo: LocalDynamo;

@@ -17,10 +17,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
 import type { DeadLetterPort, EmailPort, ExecutionsPort, SlackPort } from '../../functions/kernel/ports';
 import { createDeadLetterPort } from '../../functions/notify/aws/dead-letter';
-import { createExecutionsPort } from '../../functions/shared/executions';
-import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
-import { createSlackPort } from '../../functions/shared/slack';
-import { createEmailPort } from '../../functions/shared/sns';
+import { createExecutionsPort } from '../../functions/platform/executions';
+import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
+import { createSlackPort } from '../../functions/platform/slack';
+import { createEmailPort } from '../../functions/platform/sns';
 import { createScheduler } from '../../tools/step-functions/clock';
 import { type SlackServer, startSlackServer } from '../support/slack-server';
 

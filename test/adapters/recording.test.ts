@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createRecorder } from '../../functions/shared/recording';
+import { createRecorder } from '../../functions/platform/recording';
 
 describe('recording adapters', () => {
   it('answer reads from the world file and record them under their API names', async () => {

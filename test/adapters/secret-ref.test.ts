@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secretRefOf } from '../../functions/shared/secret-ref';
+import { secretRefOf } from '../../functions/platform/secret-ref';
 
 describe('secretRefOf', () => {
   it.each([

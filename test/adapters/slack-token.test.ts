@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
-import { getSlackToken } from '../../functions/shared/slack-token';
+import { getSlackToken } from '../../functions/platform/slack-token';
 
 const ssm = mockClient(SSMClient);
 const secrets = mockClient(SecretsManagerClient);

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
-import { createSlackPort, type SlackLogSink, type SlackPortOptions } from '../../functions/shared/slack';
+import { createSlackPort, type SlackLogSink, type SlackPortOptions } from '../../functions/platform/slack';
 import { type SlackServer, startSlackServer } from '../support/slack-server';
 
 const TOKEN = 'xoxb-1111-2222-s3cr3tT0kenValue';

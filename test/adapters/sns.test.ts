@@ -12,8 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
-import { isTransientAwsError } from '../../functions/shared/aws-errors';
-import { createEmailPort, snsSubject } from '../../functions/shared/sns';
+import { isTransientAwsError } from '../../functions/platform/aws-errors';
+import { createEmailPort, snsSubject } from '../../functions/platform/sns';
 
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden';

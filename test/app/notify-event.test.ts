@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../../functions/kernel/errors';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../functions/notify/app/notify-event';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
+import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
 import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
 
 const CONFIG = config(`

@@ -7,8 +7,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { processBatch } from '../../functions/notify/app/process-batch';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
+import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
 import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
 
 const CONFIG = config(`

@@ -66,7 +66,7 @@ describe('layout rules', () => {
     [
       'domain-is-pure',
       'a domain imports a shared adapter',
-      { 'functions/notify/domain/p.ts': "export { s } from '../../shared/s';\n", 'functions/shared/s.ts': 'export const s = 1;\n' },
+      { 'functions/notify/domain/p.ts': "export { s } from '../../platform/s';\n", 'functions/platform/s.ts': 'export const s = 1;\n' },
     ],
     [
       'domain-is-pure',
@@ -89,9 +89,9 @@ describe('layout rules', () => {
       { 'functions/governance/aws/a.ts': "export { run } from '../app/run';\n", 'functions/governance/app/run.ts': 'export const run = 1;\n' },
     ],
     [
-      'shared-serves-features',
+      'platform-serves-features',
       'a shared adapter imports a feature',
-      { 'functions/shared/s.ts': "export { y } from '../rollback/app/y';\n", 'functions/rollback/app/y.ts': 'export const y = 1;\n' },
+      { 'functions/platform/s.ts': "export { y } from '../rollback/app/y';\n", 'functions/rollback/app/y.ts': 'export const y = 1;\n' },
     ],
     [
       'no-circular',

@@ -5,8 +5,8 @@ import { loadRulePatterns } from '../../cli/files';
 import { createLocalMachines } from '../../cli/local-machines';
 import { TARGETS } from '../../cli/targets';
 import type { ReplayShared } from '../../cli/targets/types';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder } from '../../functions/shared/recording';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
+import { createRecorder } from '../../functions/platform/recording';
 import { createScheduler } from '../../tools/step-functions/clock';
 
 function shared(): ReplayShared {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readConfigFile } from '../../cli/config-file';
 import { collectEventFiles } from '../../cli/files';
 import { replayEvents } from '../../cli/replay';
-import type { World } from '../../functions/shared/recording';
+import type { World } from '../../functions/platform/recording';
 
 async function replayScenario(folder: string) {
   const config = readConfigFile('config/warden.yml');

@@ -8,8 +8,8 @@ import type { RunCard } from '../../functions/kernel/card/types';
 import { CardConflictError } from '../../functions/kernel/errors';
 import type { CardStorePort } from '../../functions/kernel/ports';
 import { claimChannels } from '../../functions/notify/domain/delivery';
-import { createDynamoCardStore } from '../../functions/shared/dynamo-store';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
+import { createDynamoCardStore } from '../../functions/platform/dynamo-store';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
 import { useFreshTables } from '../support/contracts';
 
 const tables = useFreshTables('cards');

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGovernanceHandler } from '../../functions/governance/handler';
 import { parseConfig } from '../../functions/kernel/config/parse';
+import { dottedPath } from '../../functions/platform/logger';
 import { createRollbackStartHandler } from '../../functions/rollback/handlers/start';
-import { dottedPath } from '../../functions/shared/logger';
 import { createHandler as createSlackActionsHandler } from '../../functions/slack-actions/handler';
 import { httpApiEvent, lambdaContext } from '../support/slack-requests';
 

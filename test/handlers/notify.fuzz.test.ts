@@ -11,8 +11,8 @@ import { parseConfig } from '../../functions/kernel/config/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../functions/notify/app/notify-event';
 import { processRecord } from '../../functions/notify/app/process-record';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
+import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
 import { mentionsIn, mutate, random } from '../support/event-fuzz';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../support/fixtures';
 

@@ -15,9 +15,9 @@ import type { Config } from '../../functions/kernel/config/schema';
 import { PermanentError } from '../../functions/kernel/errors';
 import { parseEvent } from '../../functions/kernel/events/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder } from '../../functions/shared/recording';
-import { createMemoryDirectory } from '../../functions/shared/slack-directory-memory';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
+import { createRecorder } from '../../functions/platform/recording';
+import { createMemoryDirectory } from '../../functions/platform/slack-directory-memory';
 import { createScheduler } from '../../tools/step-functions/clock';
 
 export const START = '2026-11-23T10:00:00Z';

@@ -10,8 +10,8 @@ import type { BuildProject, PipelineDefinition } from '../../functions/governanc
 import { parsePolicy } from '../../functions/governance/domain/policy-schema';
 import { createGovernanceWorld } from '../../functions/governance/world';
 import { parseConfig } from '../../functions/kernel/config/parse';
-import { createRecorder, type RecordedCall } from '../../functions/shared/recording';
-import { createMemoryDirectory } from '../../functions/shared/slack-directory-memory';
+import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
+import { createMemoryDirectory } from '../../functions/platform/slack-directory-memory';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/governance');
 

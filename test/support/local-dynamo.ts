@@ -4,7 +4,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll } from 'vitest';
-import { tableDefinition } from '../../functions/shared/dynamo-store';
+import { tableDefinition } from '../../functions/platform/dynamo-store';
 
 export interface LocalDynamo {
   /** `http://127.0.0.1:<port>` */

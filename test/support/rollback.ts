@@ -8,13 +8,13 @@ import type { RunCard } from '../../functions/kernel/card/types';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import type { Config } from '../../functions/kernel/config/schema';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
+import { createRecorder } from '../../functions/platform/recording';
 import type { RollbackDeps } from '../../functions/rollback/app/deps';
 import { onAlarmEvent } from '../../functions/rollback/app/start';
 import { runRollbackStep } from '../../functions/rollback/app/steps';
 import { createMemoryEpisodeStore } from '../../functions/rollback/aws/episodes';
 import { createWorldRollbackPorts, RollbackWorldSection } from '../../functions/rollback/world/world';
-import { createMemoryCardStore } from '../../functions/shared/memory-store';
-import { createRecorder } from '../../functions/shared/recording';
 import { createScheduler } from '../../tools/step-functions/clock';
 
 export const START = '2026-11-23T10:00:00Z';

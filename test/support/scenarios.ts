@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import type { Config } from '../../functions/kernel/config/schema';
-import type { World } from '../../functions/shared/recording';
+import type { World } from '../../functions/platform/recording';
 
 export const SAMPLES_DIR = path.resolve(__dirname, '../../events/samples');
 

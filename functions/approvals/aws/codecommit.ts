@@ -3,7 +3,7 @@
  * starter of the run when a policy forbids self-approval.
  */
 import { type CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
-import { callAws } from '../../shared/aws-errors';
+import { callAws } from '../../platform/aws-errors';
 import type { CommitsPort } from '../ports';
 
 export function createCommitsPort(client: CodeCommitClient): CommitsPort {

@@ -13,7 +13,7 @@ import {
   paginateListActionExecutions,
   type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
-import { callAws, classifyAwsError } from '../../shared/aws-errors';
+import { callAws, classifyAwsError } from '../../platform/aws-errors';
 import type { ApprovalRef } from '../domain/types';
 import type { ApprovalActionStatus, ApprovalDescription, ApprovalPipelinePort, ApprovalStatusInfo, PutResultOutcome } from '../ports';
 

@@ -8,9 +8,9 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import { CardConflictError } from '../../kernel/errors';
 import { KEY_PREFIX } from '../../kernel/table-keys';
 import * as z from '../../kernel/zod';
-import { callAws, classifyAwsError } from '../../shared/aws-errors';
-import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
-import { parseStored } from '../../shared/stored-item';
+import { callAws, classifyAwsError } from '../../platform/aws-errors';
+import { TTL_ATTRIBUTE } from '../../platform/dynamo-store';
+import { parseStored } from '../../platform/stored-item';
 import type { Approval } from '../domain/types';
 import type { ApprovalStorePort, AuditEntry, StoredApproval } from '../ports';
 

@@ -2,8 +2,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createLogger } from '../../shared/logger';
-import { onFirstUse } from '../../shared/on-first-use';
+import { createLogger } from '../../platform/logger';
+import { onFirstUse } from '../../platform/on-first-use';
 import type { ApprovalDeps } from '../app/deps';
 import { runApprovalStep } from '../app/steps';
 import { buildApprovalDeps } from '../wiring';

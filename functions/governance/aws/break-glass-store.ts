@@ -5,9 +5,9 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY_PREFIX } from '../../kernel/table-keys';
-import { callAws } from '../../shared/aws-errors';
-import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
-import { parseStored } from '../../shared/stored-item';
+import { callAws } from '../../platform/aws-errors';
+import { TTL_ATTRIBUTE } from '../../platform/dynamo-store';
+import { parseStored } from '../../platform/stored-item';
 import { type Bypass, BypassSchema } from '../domain/enforcement';
 import type { BypassesPort } from '../ports';
 

@@ -4,7 +4,7 @@
  */
 import { type CloudWatchLogsClient, GetLogEventsCommand, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { BuildLogsPort } from '../../kernel/ports';
-import { classifyAwsError } from '../../shared/aws-errors';
+import { classifyAwsError } from '../../platform/aws-errors';
 
 /** Longest line we pass on; a minified stack trace can be one 50 kB line. */
 const LINE_MAX = 300;

@@ -2,7 +2,7 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KEY_PREFIX } from '../../kernel/table-keys';
-import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import { TTL_ATTRIBUTE } from '../../platform/dynamo-store';
 
 /** Partition key prefix of idempotency records; card and link items use `RUN#` and `LINK#`. */
 export const IDEMPOTENCY_PK_PREFIX = KEY_PREFIX.idempotency;

@@ -15,7 +15,7 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { PermanentError } from '../../kernel/errors';
-import { callAws, classifyAwsError } from '../../shared/aws-errors';
+import { callAws, classifyAwsError } from '../../platform/aws-errors';
 import type { DeploymentView, DeployTarget, Revision } from '../domain/types';
 import type { RollbackDeployPort } from '../ports';
 

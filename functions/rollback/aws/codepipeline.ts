@@ -15,7 +15,7 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-codepipeline';
 import { PermanentError } from '../../kernel/errors';
-import { callAws, classifyAwsError } from '../../shared/aws-errors';
+import { callAws, classifyAwsError } from '../../platform/aws-errors';
 import type { StageExecution, StageTarget } from '../domain/types';
 import type { RollbackPipelinePort } from '../ports';
 

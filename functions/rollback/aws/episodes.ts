@@ -6,8 +6,8 @@
 import { type DynamoDBDocumentClient, GetCommand, type GetCommandOutput, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../../kernel/errors';
 import { KEY_PREFIX } from '../../kernel/table-keys';
-import { classifyAwsError } from '../../shared/aws-errors';
-import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import { classifyAwsError } from '../../platform/aws-errors';
+import { TTL_ATTRIBUTE } from '../../platform/dynamo-store';
 import { Episode } from '../domain/types';
 import type { EpisodeStorePort } from '../ports';
 

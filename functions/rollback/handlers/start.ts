@@ -6,8 +6,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { CORRELATION_PATHS, createLogger } from '../../shared/logger';
-import { onFirstUse } from '../../shared/on-first-use';
+import { CORRELATION_PATHS, createLogger } from '../../platform/logger';
+import { onFirstUse } from '../../platform/on-first-use';
 import { onAlarmEvent, type StarterDeps } from '../app/start';
 import { buildStarterDeps } from '../wiring';
 

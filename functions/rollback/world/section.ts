@@ -6,7 +6,7 @@
 import { DURATION_PATTERN } from '../../kernel/duration';
 import { formatIssue } from '../../kernel/issues';
 import * as z from '../../kernel/zod';
-import type { RecordedCall } from '../../shared/recording';
+import type { RecordedCall } from '../../platform/recording';
 
 const time = z.iso.datetime({ offset: true });
 

@@ -7,7 +7,7 @@
  * that completes after "now" is still in progress.
  */
 import { parseDuration } from '../../kernel/duration';
-import type { RecordedCall } from '../../shared/recording';
+import type { RecordedCall } from '../../platform/recording';
 import type { RollbackDeployPort, RollbackPipelinePort } from '../ports';
 import { createWorldDeployPort } from './codedeploy';
 import { createWorldPipelinePort } from './codepipeline';

@@ -11,8 +11,8 @@
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { KEY_PREFIX } from '../../kernel/table-keys';
-import { classifyAwsError } from '../../shared/aws-errors';
-import { TTL_ATTRIBUTE } from '../../shared/dynamo-store';
+import { classifyAwsError } from '../../platform/aws-errors';
+import { TTL_ATTRIBUTE } from '../../platform/dynamo-store';
 import type { SlackRequestsPort } from '../ports';
 
 /** Ten minutes: longer than any timestamp the five-minute window still accepts, from any `now`. */

@@ -4,7 +4,7 @@
  * costs no SSM call after the first (secret-value.ts, shared with the bot token).
  */
 import { PermanentError } from '../../kernel/errors';
-import { readSecretValue } from '../../shared/secret-value';
+import { readSecretValue } from '../../platform/secret-value';
 
 /** Keys a JSON secret may keep the signing secret under (one secret may hold the token too). */
 const JSON_KEYS = ['signingSecret', 'signing_secret'] as const;

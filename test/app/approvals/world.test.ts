@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createApprovalPipelineWorld } from '../../../functions/approvals/world';
-import type { RecordedCall } from '../../../functions/shared/recording';
+import type { RecordedCall } from '../../../functions/platform/recording';
 
 const REF = {
   pipeline: 'payments-api',

@@ -32,7 +32,7 @@ import {
   createGovernanceProjectsPort,
 } from '../../../functions/governance/aws/governance';
 import { governanceTrigger } from '../../../functions/governance/domain/trigger';
-import { createRecorder } from '../../../functions/shared/recording';
+import { createRecorder } from '../../../functions/platform/recording';
 import { fixturePipeline, governanceConfig, governancePolicy } from '../../support/governance';
 import { type LocalDynamo, startLocalDynamo } from '../../support/local-dynamo';
 

@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { picomatchGlobs } from '../../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../../functions/notify/app/notify-event';
-import { createMemoryCardStore } from '../../../functions/shared/memory-store';
-import { createRecorder } from '../../../functions/shared/recording';
+import { createMemoryCardStore } from '../../../functions/platform/memory-store';
+import { createRecorder } from '../../../functions/platform/recording';
 import { config, sampleWorld, scenario } from '../../support/scenarios';
 
 const CONFIG = config('version: 1\nroutes:\n  - match: { pipelines: ["*"] }\n    slack: { channels: [C0TEAM0001], level: all }\n');
