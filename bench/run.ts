@@ -42,6 +42,7 @@ import { createMemorySlackRequests } from '../functions/slack-actions/aws/reques
 import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../test/support/approvals';
 import { AWS_EVENTS_DIR, readJsonTree } from '../test/support/fixtures';
+import { memoryNotifyDeps } from '../test/support/scenarios';
 import { blockActions, formBody, slackSignature } from '../test/support/slack-requests';
 import { sampleEvents, stats, timeEach, timeEachAsync } from './measure';
 
@@ -188,17 +189,7 @@ async function batchCalls(): Promise<void> {
           return store.putLink(kind, id, key);
         },
       };
-      const notify = {
-        config,
-        globs: picomatchGlobs(),
-        store: counted,
-        slack: recorder.slack,
-        email: recorder.email,
-        logs: recorder.logs,
-        pipelines: recorder.pipelines,
-        defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
-        now: () => new Date(),
-      };
+      const notify = memoryNotifyDeps(config, recorder, { store: counted, now: () => new Date() });
       const deps = { deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify };
       for (let i = 0; i < bodies.length; i += batchSize) {
         await processBatch(

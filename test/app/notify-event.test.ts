@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../../functions/kernel/errors';
-import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../functions/notify/app/notify-event';
-import { createMemoryCardStore } from '../../functions/platform/memory-store';
 import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
-import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
+import { config, memoryNotifyDeps, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
 
 const CONFIG = config(`
 version: 1
@@ -15,21 +13,10 @@ routes:
   - match: { pipelines: ["*"] }
     slack: { channels: [C0AUDIT001], level: status-changes }
 `);
-const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-notifications';
 
 async function run(events: readonly Record<string, unknown>[]): Promise<RecordedCall[]> {
   const recorder = createRecorder(sampleWorld());
-  const deps = {
-    config: CONFIG,
-    globs: picomatchGlobs(),
-    store: createMemoryCardStore(),
-    slack: recorder.slack,
-    email: recorder.email,
-    logs: recorder.logs,
-    pipelines: recorder.pipelines,
-    defaultTopicArn: TOPIC,
-    now: () => new Date('2026-11-23T12:00:00Z'),
-  };
+  const deps = memoryNotifyDeps(CONFIG, recorder);
   for (const event of events) await notifyEvent(event, deps);
   return recorder.calls;
 }
@@ -95,17 +82,7 @@ describe('deployments', () => {
   it('still reach the card, at the end, when reading the pipeline is not allowed', async () => {
     const recorder = createRecorder({});
     const denied = { deployTarget: async () => Promise.reject(new PermanentError('AccessDeniedException')) };
-    const deps = {
-      config: CONFIG,
-      globs: picomatchGlobs(),
-      store: createMemoryCardStore(),
-      slack: recorder.slack,
-      email: recorder.email,
-      logs: recorder.logs,
-      pipelines: denied,
-      defaultTopicArn: TOPIC,
-      now: () => new Date(),
-    };
+    const deps = memoryNotifyDeps(CONFIG, recorder, { pipelines: denied, now: () => new Date() });
     for (const { event } of scenario('02-pipeline-deploys')) await notifyEvent(event, deps);
     const last = recorder.calls.filter((c) => c.call === 'slack.chat.update' && c.input['channel'] === 'C0TEAM0001').at(-1);
     expect(JSON.stringify(last?.input['blocks'])).toContain('d-7QX2KJ9AB');

@@ -5,11 +5,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { processBatch } from '../../functions/notify/app/process-batch';
-import { createMemoryCardStore } from '../../functions/platform/memory-store';
 import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
-import { config, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
+import { config, memoryNotifyDeps, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
 
 const CONFIG = config(`
 version: 1
@@ -24,18 +22,7 @@ routes:
 /** The events in batches of the given sizes, through the Lambda's batch path; every record must succeed. */
 async function inBatches(events: readonly unknown[], sizes: () => number): Promise<RecordedCall[]> {
   const recorder = createRecorder(sampleWorld());
-  const notify = {
-    config: CONFIG,
-    globs: picomatchGlobs(),
-    store: createMemoryCardStore(),
-    slack: recorder.slack,
-    email: recorder.email,
-    logs: recorder.logs,
-    pipelines: recorder.pipelines,
-    defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
-    now: () => new Date('2026-11-23T12:00:00Z'),
-  };
-  const deps = { deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify };
+  const deps = { deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify: memoryNotifyDeps(CONFIG, recorder) };
   for (let i = 0; i < events.length; ) {
     const size = sizes();
     const batch = events.slice(i, i + size).map((event, j) => ({ id: `m-${i + j}`, body: JSON.stringify(event) }));

@@ -8,13 +8,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/kernel/config/parse';
-import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../functions/notify/app/notify-event';
 import { processRecord } from '../../functions/notify/app/process-record';
 import { createMemoryCardStore } from '../../functions/platform/memory-store';
 import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
 import { mentionsIn, mutate, random } from '../support/event-fuzz';
 import { AWS_DOCS_DIR, AWS_EVENTS_DIR, readJsonTree } from '../support/fixtures';
+import { memoryNotifyDeps } from '../support/scenarios';
 
 const CONFIG = parseConfig(`version: 1
 defaults: { slackLevel: all, emailLevel: all, logLines: 30 }
@@ -66,17 +66,11 @@ describe('notify record path fuzz', () => {
     const rng = random(20261123);
     const recorder = createRecorder({});
     const store = createMemoryCardStore();
-    const deps = {
-      config: CONFIG.config,
-      globs: picomatchGlobs(),
+    const deps = memoryNotifyDeps(CONFIG.config, recorder, {
       store,
-      slack: recorder.slack,
-      email: recorder.email,
-      logs: recorder.logs,
-      pipelines: recorder.pipelines,
       defaultTopicArn: 'arn:aws:sns:us-east-1:123456789012:t',
       now: () => new Date('2026-11-23T10:00:00Z'),
-    };
+    });
     const logger = new Logger({ logLevel: 'SILENT' });
     const crashes: string[] = [];
     const wrong: string[] = [];

@@ -2,7 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import type { Config } from '../../functions/kernel/config/schema';
-import type { World } from '../../functions/platform/recording';
+import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import type { NotifyDeps } from '../../functions/notify/app/deps';
+import { createMemoryCardStore } from '../../functions/platform/memory-store';
+import type { Recorder, World } from '../../functions/platform/recording';
 
 export const SAMPLES_DIR = path.resolve(__dirname, '../../events/samples');
 
@@ -16,6 +19,28 @@ export function scenario(name: string): Array<{ file: string; event: Record<stri
 }
 
 export const sampleWorld = (): World => JSON.parse(readFileSync(path.join(SAMPLES_DIR, 'samples.world.json'), 'utf8')) as World;
+
+/** The stack's default SNS topic in these tests. */
+export const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-notifications';
+
+/**
+ * notify's dependencies as replay wires them: the in-memory card store and the recorder's Slack,
+ * email, build logs and pipelines, on a fixed clock; `overrides` replace any of them.
+ */
+export function memoryNotifyDeps(config: Config, recorder: Recorder, overrides: Partial<NotifyDeps> = {}): NotifyDeps {
+  return {
+    config,
+    globs: picomatchGlobs(),
+    store: createMemoryCardStore(),
+    slack: recorder.slack,
+    email: recorder.email,
+    logs: recorder.logs,
+    pipelines: recorder.pipelines,
+    defaultTopicArn: TOPIC,
+    now: () => new Date('2026-11-23T12:00:00Z'),
+    ...overrides,
+  };
+}
 
 /** A config from YAML text; throws with the problems if it does not validate. */
 export function config(yaml: string): Config {

@@ -5,11 +5,9 @@
  * and POST_BUILD with one.
  */
 import { describe, expect, it } from 'vitest';
-import { picomatchGlobs } from '../../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../../functions/notify/app/notify-event';
-import { createMemoryCardStore } from '../../../functions/platform/memory-store';
 import { createRecorder } from '../../../functions/platform/recording';
-import { config, sampleWorld, scenario } from '../../support/scenarios';
+import { config, memoryNotifyDeps, sampleWorld, scenario } from '../../support/scenarios';
 
 const CONFIG = config('version: 1\nroutes:\n  - match: { pipelines: ["*"] }\n    slack: { channels: [C0TEAM0001], level: all }\n');
 
@@ -28,17 +26,7 @@ function withPostBuildReason(event: Record<string, any>) {
 describe('the failed phase', () => {
   it('is the same on the card and in the thread: the one CodeBuild gave a reason for', async () => {
     const recorder = createRecorder(sampleWorld());
-    const deps = {
-      config: CONFIG,
-      globs: picomatchGlobs(),
-      store: createMemoryCardStore(),
-      slack: recorder.slack,
-      email: recorder.email,
-      logs: recorder.logs,
-      pipelines: recorder.pipelines,
-      defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
-      now: () => new Date('2026-11-23T12:00:00Z'),
-    };
+    const deps = memoryNotifyDeps(CONFIG, recorder);
     for (const { event } of scenario('01-pipeline-build-fails')) await notifyEvent(withPostBuildReason(structuredClone(event)), deps);
     const posts = recorder.calls.filter((c) => c.call.startsWith('slack.chat.'));
     const card = JSON.stringify(posts.filter((c) => !c.input['thread_ts']).at(-1)?.input['blocks']);
