@@ -4,25 +4,19 @@
  * or key), every problem with the file's name and its path. Lenient only where AWS output is
  * copied in as is (get-pipeline, get-deployment, batch-get-projects: `looseObject` schemas).
  *
- * The replay targets parse the sections they read again (cli/targets/approval.ts, governance.ts,
- * functions/rollback/world/world.ts); the schemas here mirror theirs.
+ * Each section is the schema of the replay target that reads it (cli/targets/approval.ts,
+ * governance.ts, world-slack.ts, functions/rollback/world/), so the file is checked exactly as replayed.
  */
 
-import { BuildProjectSchema, GetPipelineOutputSchema } from '../functions/governance/domain/definitions';
+import { GetPipelineOutputSchema } from '../functions/governance/domain/definitions';
 import { formatIssue } from '../functions/kernel/issues';
 import * as z from '../functions/kernel/zod';
 import type { World } from '../functions/platform/recording';
 import { RollbackWorldSection } from '../functions/rollback/world/world';
 import { readTextFile } from './config-file';
 import { ApprovalWorld } from './targets/approval';
-
-const Transition = z.object({
-  stage: z.string(),
-  enabled: z.boolean(),
-  disabledReason: z.optional(z.string()),
-  lastChangedAt: z.optional(z.string()),
-  latestExecutionId: z.optional(z.string()),
-});
+import { GovernanceWorldSection } from './targets/governance';
+import { SlackWorld } from './targets/world-slack';
 
 export const WorldFileSchema = z.strictObject({
   /** Free text for people reading the file. */
@@ -34,15 +28,9 @@ export const WorldFileSchema = z.strictObject({
   /** Keyed `<pipeline>/<stage>/<action>`, or `<pipeline>/<execution-id>/<stage>/<action>` for one execution. */
   approvals: z.optional(z.record(z.string(), ApprovalWorld)),
   /** Slack's directory: user ids → emails, user group ids → member ids. */
-  slack: z.optional(z.strictObject({ users: z.optional(z.record(z.string(), z.string())), groups: z.optional(z.record(z.string(), z.array(z.string()))) })),
+  slack: z.optional(SlackWorld),
   rollback: z.optional(RollbackWorldSection),
-  governance: z.optional(
-    z.strictObject({
-      transitions: z.optional(z.record(z.string(), z.array(Transition))),
-      projects: z.optional(z.array(BuildProjectSchema)),
-      calendars: z.optional(z.record(z.string(), z.enum(['OPEN', 'CLOSED']))),
-    }),
-  ),
+  governance: z.optional(GovernanceWorldSection),
 });
 
 export type WorldFileResult = { readonly ok: true; readonly world: World } | { readonly ok: false; readonly problems: readonly string[] };

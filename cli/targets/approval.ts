@@ -16,9 +16,10 @@ import { parseEvent } from '../../functions/kernel/events/parse';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { formatIssue } from '../../functions/kernel/issues';
 import * as z from '../../functions/kernel/zod';
+import { createMemoryDirectory } from '../../functions/platform/slack-directory-memory';
 import { replayStateMachineArn } from '../local-machines';
 import type { ReplayShared, ReplayTargetFactory } from './types';
-import { SlackWorld, worldDirectory } from './world-slack';
+import { SlackWorld } from './world-slack';
 
 const Decided = z.strictObject({
   status: z.enum(['Approved', 'Rejected']),
@@ -63,7 +64,7 @@ export function replayApprovalDeps(shared: ReplayShared): ApprovalDeps {
     cards: shared.store,
     slack: shared.recorder.slack,
     email: shared.recorder.email,
-    directory: worldDirectory(world.slack),
+    directory: createMemoryDirectory(world.slack),
     commits: worldCommits(shared, world.approvals),
     executions: shared.machines.port,
     stateMachineArn,

@@ -16,9 +16,10 @@ import { governanceTrigger } from '../../functions/governance/domain/trigger';
 import { createGovernanceWorld } from '../../functions/governance/world';
 import { formatIssue } from '../../functions/kernel/issues';
 import * as z from '../../functions/kernel/zod';
+import { createMemoryDirectory } from '../../functions/platform/slack-directory-memory';
 import { PROJECT_ROOT } from '../files';
 import type { ReplayShared, ReplayTargetFactory } from './types';
-import { SlackWorld, worldDirectory } from './world-slack';
+import { SlackWorld } from './world-slack';
 
 const Transition = z.object({
   stage: z.string(),
@@ -27,16 +28,18 @@ const Transition = z.object({
   lastChangedAt: z.optional(z.string()),
   latestExecutionId: z.optional(z.string()),
 });
+/** The world file's `governance` section as replay reads it (also what `warden replay --world` validates). */
+export const GovernanceWorldSection = z._default(
+  z.strictObject({
+    /** Stage transitions per pipeline; a stage not listed is open. */
+    transitions: z._default(z.record(z.string(), z.array(Transition)), {}),
+    projects: z._default(z.array(BuildProjectSchema), []),
+    calendars: z._default(z.record(z.string(), z.enum(['OPEN', 'CLOSED'])), {}),
+  }),
+  { transitions: {}, projects: [], calendars: {} },
+);
 const GovernanceWorld = z.object({
-  governance: z._default(
-    z.strictObject({
-      /** Stage transitions per pipeline; a stage not listed is open. */
-      transitions: z._default(z.record(z.string(), z.array(Transition)), {}),
-      projects: z._default(z.array(BuildProjectSchema), []),
-      calendars: z._default(z.record(z.string(), z.enum(['OPEN', 'CLOSED'])), {}),
-    }),
-    { transitions: {}, projects: [], calendars: {} },
-  ),
+  governance: GovernanceWorldSection,
   /** Who is in the break-glass approvers' user groups. */
   slack: SlackWorld,
 });
@@ -82,7 +85,7 @@ export function replayGovernanceDeps(shared: ReplayShared): GovernanceDeps {
     records: ports.records,
     done: ports.done,
     bypasses: ports.bypasses,
-    directory: worldDirectory(parsed.data.slack),
+    directory: createMemoryDirectory(parsed.data.slack),
     slack: shared.recorder.slack,
     email: shared.recorder.email,
     defaultTopicArn: shared.defaultTopicArn,

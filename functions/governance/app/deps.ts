@@ -10,6 +10,7 @@ import type { Policy } from '../domain/policy';
 
 export type { Bypass, TransitionRecord, TransitionState } from '../domain/enforcement';
 
+import type { FlowLogger } from '../../kernel/logger';
 import type { BypassesPort, ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecordsPort } from '../ports';
 
 export type { BypassesPort, ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecordsPort };
@@ -32,8 +33,5 @@ export interface GovernanceDeps {
   readonly email: EmailPort;
   readonly defaultTopicArn: string;
   readonly now: () => Date;
-  readonly logger: {
-    info(message: string, ...extra: Array<Record<string, unknown>>): void;
-    warn(message: string, ...extra: Array<Record<string, unknown>>): void;
-  };
+  readonly logger: FlowLogger;
 }
