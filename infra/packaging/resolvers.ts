@@ -67,11 +67,6 @@ export const breakGlassStageResources = resolver(async (ctx) => (breakGlassResou
  * `dynamodb:LeadingKeys` per role (`${file(./scripts/serverless-config.cjs):leadingKeys.notify}`), from
  * the one list the adapters build their keys from (functions/kernel/table-keys.ts).
  */
-export const leadingKeys: Readonly<Record<keyof typeof ROLE_KEYS, string[]>> = {
-  notify: leadingKeysOf(ROLE_KEYS.notify),
-  approvals: leadingKeysOf(ROLE_KEYS.approvals),
-  runCards: leadingKeysOf(ROLE_KEYS.runCards),
-  rollback: leadingKeysOf(ROLE_KEYS.rollback),
-  governance: leadingKeysOf(ROLE_KEYS.governance),
-  slackRequests: leadingKeysOf(ROLE_KEYS.slackRequests),
-};
+export const leadingKeys = Object.fromEntries(Object.entries(ROLE_KEYS).map(([role, kinds]) => [role, leadingKeysOf(kinds)])) as Readonly<
+  Record<keyof typeof ROLE_KEYS, string[]>
+>;
