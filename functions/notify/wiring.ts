@@ -50,7 +50,7 @@ const pipelines = onFirstUse(async () => {
   return createPipelinesPort(new CodePipelineClient({}));
 });
 const deadLetter = onFirstUse(async () => {
-  const [{ SQSClient }, { createDeadLetterPort }] = await Promise.all([import('@aws-sdk/client-sqs'), import('./aws/dead-letter')]);
+  const [{ SQSClient }, { createDeadLetterPort }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../platform/dead-letter')]);
   return createDeadLetterPort(new SQSClient({}), env('DEAD_LETTER_QUEUE_URL'));
 });
 

@@ -7,13 +7,8 @@
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort } from '../kernel/ports';
 import { deployTargetOf } from './codepipeline';
+import { deadLetterMessage } from './dead-letter';
 import { snsSubject } from './sns';
-
-/**
- * How much of the problems the dead-letter adapter (functions/notify/aws/dead-letter.ts) puts in
- * its `problems` attribute. Kept in step by test/adapters/recording-parity.test.ts.
- */
-const DEAD_LETTER_MAX_ATTRIBUTE = 1024;
 
 export interface RecordedCall {
   readonly call: string;
@@ -132,15 +127,7 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     deadLetter: {
       async send(letter) {
         // The SendMessage request createDeadLetterPort sends; replay has no deployed queue to name.
-        const input = {
-          QueueUrl: 'dead-letter-queue',
-          MessageBody: letter.body,
-          MessageAttributes: {
-            errorName: { DataType: 'String', StringValue: letter.errorName },
-            problems: { DataType: 'String', StringValue: letter.problems.join('\n').slice(0, DEAD_LETTER_MAX_ATTRIBUTE) || '(none)' },
-          },
-        };
-        calls.push({ call: 'sqs.sendMessage', input });
+        calls.push({ call: 'sqs.sendMessage', input: { ...deadLetterMessage('dead-letter-queue', letter) } });
       },
     },
   };

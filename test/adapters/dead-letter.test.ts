@@ -2,7 +2,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { expect, it } from 'vitest';
-import { createDeadLetterPort } from '../../functions/notify/aws/dead-letter';
+import { createDeadLetterPort } from '../../functions/platform/dead-letter';
 
 it('sends the body byte for byte, with the reason in message attributes', async () => {
   const sqs = mockClient(SQSClient);

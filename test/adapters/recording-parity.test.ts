@@ -16,7 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalMachines, replayStateMachineArn } from '../../cli/local-machines';
 import type { DeadLetterPort, EmailPort, ExecutionsPort, SlackPort } from '../../functions/kernel/ports';
-import { createDeadLetterPort } from '../../functions/notify/aws/dead-letter';
+import { createDeadLetterPort } from '../../functions/platform/dead-letter';
 import { createExecutionsPort } from '../../functions/platform/executions';
 import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
 import { createSlackPort } from '../../functions/platform/slack';
