@@ -8,6 +8,7 @@ import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort } from '../kernel/ports';
 import { deployTargetOf } from './codepipeline';
 import { deadLetterMessage } from './dead-letter';
+import { postMessageArgs, updateMessageArgs } from './slack';
 import { snsSubject } from './sns';
 
 export interface RecordedCall {
@@ -86,22 +87,11 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     calls,
     slack: {
       async postMessage(m) {
-        calls.push({
-          call: 'slack.chat.postMessage',
-          input: {
-            channel: m.channel,
-            text: m.text,
-            blocks: m.blocks,
-            // As createSlackPort sends it: the client leaves out only an undefined thread_ts.
-            ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
-            ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}),
-            unfurl_links: false,
-          },
-        });
+        calls.push({ call: 'slack.chat.postMessage', input: postMessageArgs(m) });
         return { channel: m.channel, ts: nextTs() };
       },
       async updateMessage(m) {
-        calls.push({ call: 'slack.chat.update', input: { channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks } });
+        calls.push({ call: 'slack.chat.update', input: updateMessageArgs(m) });
         return 'updated';
       },
     },

@@ -7,7 +7,7 @@
  */
 import { ErrorCode, type Logger, LogLevel, type RetryOptions, retryPolicies, type WebAPICallResult, WebClient } from '@slack/web-api';
 import { DeliveryError, PermanentError, type WardenError } from '../kernel/errors';
-import type { SlackPort } from '../kernel/ports';
+import type { SlackMessage, SlackPort } from '../kernel/ports';
 
 export type { RetryOptions };
 
@@ -80,19 +80,12 @@ export function createSlackPort(options: SlackPortOptions): SlackPort {
 
   return {
     async postMessage(m) {
-      const result = await call('chat.postMessage', m.channel, {
-        channel: m.channel,
-        text: m.text,
-        blocks: m.blocks,
-        thread_ts: m.threadTs,
-        ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}),
-        unfurl_links: false,
-      });
+      const result = await call('chat.postMessage', m.channel, postMessageArgs(m));
       return postedAt(result, m.channel);
     },
     async updateMessage(m) {
       try {
-        await call('chat.update', m.channel, { channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks });
+        await call('chat.update', m.channel, updateMessageArgs(m));
         return 'updated';
       } catch (error) {
         if (error instanceof PermanentError && GONE.has(platformErrorOf(error.cause) ?? '')) return 'gone';
@@ -100,6 +93,24 @@ export function createSlackPort(options: SlackPortOptions): SlackPort {
       }
     },
   };
+}
+
+/** `chat.postMessage`'s arguments for a message: what this adapter sends, and what replay records (recording.ts). */
+export function postMessageArgs(m: SlackMessage): Record<string, unknown> {
+  return {
+    channel: m.channel,
+    text: m.text,
+    blocks: m.blocks,
+    // The client leaves out only an undefined thread_ts.
+    ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
+    ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}),
+    unfurl_links: false,
+  };
+}
+
+/** `chat.update`'s arguments, as sent and as recorded. */
+export function updateMessageArgs(m: SlackMessage & { readonly ts: string }): Record<string, unknown> {
+  return { channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks };
 }
 
 /**
