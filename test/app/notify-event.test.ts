@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../../functions/kernel/errors';
 import { notifyEvent } from '../../functions/notify/app/notify-event';
 import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
-import { config, memoryNotifyDeps, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
+import { memoryNotifyDeps, rng, sampleWorld, scenario, shuffle, TWO_CHANNELS } from '../support/scenarios';
 
-const CONFIG = config(`
-version: 1
-routes:
-  - match: { pipelines: ["*"] }
-    slack: { channels: [C0TEAM0001], mentions: [S0ONCALL01], level: all }
-    email: { topics: [default], level: failures }
-  - match: { pipelines: ["*"] }
-    slack: { channels: [C0AUDIT001], level: status-changes }
-`);
+const CONFIG = TWO_CHANNELS;
 
 async function run(events: readonly Record<string, unknown>[]): Promise<RecordedCall[]> {
   const recorder = createRecorder(sampleWorld());

@@ -7,17 +7,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { processBatch } from '../../functions/notify/app/process-batch';
 import { createRecorder, type RecordedCall } from '../../functions/platform/recording';
-import { config, memoryNotifyDeps, rng, sampleWorld, scenario, shuffle } from '../support/scenarios';
+import { memoryNotifyDeps, rng, sampleWorld, scenario, shuffle, TWO_CHANNELS } from '../support/scenarios';
 
-const CONFIG = config(`
-version: 1
-routes:
-  - match: { pipelines: ["*"] }
-    slack: { channels: [C0TEAM0001], mentions: [S0ONCALL01], level: all }
-    email: { topics: [default], level: failures }
-  - match: { pipelines: ["*"] }
-    slack: { channels: [C0AUDIT001], level: status-changes }
-`);
+const CONFIG = TWO_CHANNELS;
 
 /** The events in batches of the given sizes, through the Lambda's batch path; every record must succeed. */
 async function inBatches(events: readonly unknown[], sizes: () => number): Promise<RecordedCall[]> {

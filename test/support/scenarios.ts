@@ -69,3 +69,17 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   }
   return out;
 }
+
+/**
+ * Every pipeline to two channels: a detailed one (level all, the on-call group mentioned, failures by
+ * email) and a calm one (status changes only). The hot path's order and batch tests run on it.
+ */
+export const TWO_CHANNELS = config(`
+version: 1
+routes:
+  - match: { pipelines: ["*"] }
+    slack: { channels: [C0TEAM0001], mentions: [S0ONCALL01], level: all }
+    email: { topics: [default], level: failures }
+  - match: { pipelines: ["*"] }
+    slack: { channels: [C0AUDIT001], level: status-changes }
+`);
