@@ -56,3 +56,19 @@ export class CardBusyError extends RetryableError {
 export class DeliveryError extends RetryableError {
   override name = 'DeliveryError';
 }
+
+/**
+ * Slack answered 429 for `method`: no call of it before `retryAt` (its `Retry-After`). Not retried
+ * in-process: the whole fleet holds back through the shared budget, and the card is delivered later.
+ */
+export class SlackRateLimitedError extends DeliveryError {
+  override name = 'SlackRateLimitedError';
+  constructor(
+    message: string,
+    readonly method: 'chat.postMessage' | 'chat.update',
+    readonly retryAt: Date,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -5,6 +5,7 @@
 import type { RunCard } from './card/types';
 import type { SlackBlock } from './render/blocks';
 import type { Email } from './render/email';
+import type { Grant, SlackCall, SlackMethod } from './slack-budget';
 
 export type { Email, SlackBlock };
 
@@ -27,6 +28,23 @@ export interface SlackPort {
    * deleted it), so the caller can post the card again. Throws `DeliveryError` past retries.
    */
   updateMessage(message: SlackMessage & { readonly ts: string }): Promise<'updated' | 'gone'>;
+}
+
+/**
+ * The Slack budget every notify worker shares (kernel/slack-budget.ts): a call is made only once
+ * the budget granted it, so the workspace's limit holds however many workers run.
+ */
+export interface SlackBudgetPort {
+  /** Takes a slot for each call, in order: `true` to call now, or when a slot is expected to be free. */
+  take(calls: readonly SlackCall[], now: Date): Promise<readonly Grant[]>;
+  /** Slack answered 429: no worker calls `method` before `until` (its `Retry-After`). */
+  hold(method: SlackMethod, until: Date, now: Date): Promise<void>;
+}
+
+/** A run's card delivered again later: what a deferred delivery waits for (a delayed message to notify's own queue). */
+export interface RedeliveryPort {
+  /** Makes sure notify delivers this run's card again at (or soon after) `at`. */
+  schedule(run: Pick<RunCard, 'run' | 'subject'>, at: Date, now: Date): Promise<void>;
 }
 
 export interface EmailPort {

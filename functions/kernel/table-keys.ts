@@ -20,6 +20,8 @@ export const KEY_PREFIX = {
   governance: 'GOVERNANCE#',
   /** Slack requests accepted once (replay protection). */
   slackRequest: 'SLACK-REQUEST#',
+  /** Slack's budget: a counter per method (and channel) per window (kernel/slack-budget.ts). */
+  pace: 'PACE#',
 } as const;
 
 export type KeyKind = keyof typeof KEY_PREFIX;
@@ -29,8 +31,8 @@ export type KeyKind = keyof typeof KEY_PREFIX;
  * their `dynamodb:LeadingKeys` from here (`leadingKeys` in infra/packaging).
  */
 export const ROLE_KEYS = {
-  /** notify: run cards, links, dead-letter idempotency records. */
-  notify: ['run', 'link', 'idempotency'],
+  /** notify: run cards, links, dead-letter idempotency records, Slack's budget. */
+  notify: ['run', 'link', 'idempotency', 'pace'],
   /** Approval functions and the Slack endpoint's approval route: approvals and their audit trail. */
   approvals: ['approval', 'audit'],
   /** Roles that only read where a run's card is (its Slack thread). */

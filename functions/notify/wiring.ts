@@ -6,13 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
 import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
-import type { BuildLogsPort, DeadLetter, DeadLetterPort, EmailPort, PipelinesPort } from '../kernel/ports';
+import type { BuildLogsPort, DeadLetter, DeadLetterPort, EmailPort, PipelinesPort, RedeliveryPort } from '../kernel/ports';
 import { cardsTable } from '../platform/cards-table';
 import { createDynamoCardStore } from '../platform/dynamo-store';
 import { embeddedConfig } from '../platform/embedded-config';
 import { env } from '../platform/env';
 import { onFirstUse } from '../platform/on-first-use';
 import { createSlackPort } from '../platform/slack';
+import { createDynamoSlackBudget } from '../platform/slack-budget-dynamo';
 import { getSlackToken } from '../platform/slack-token';
 import type { BatchDeps } from './app/process-batch';
 import { createIdempotencyConfig } from './aws/idempotency';
@@ -49,21 +50,23 @@ const pipelines = onFirstUse(async () => {
   const [{ CodePipelineClient }, { createPipelinesPort }] = await Promise.all([import('@aws-sdk/client-codepipeline'), import('../platform/codepipeline')]);
   return createPipelinesPort(new CodePipelineClient({}));
 });
-const deadLetter = onFirstUse(async () => {
-  const [{ SQSClient }, { createDeadLetterPort }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../platform/dead-letter')]);
-  return createDeadLetterPort(new SQSClient({}), env('DEAD_LETTER_QUEUE_URL'));
-});
+const sqs = onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({}));
+const deadLetter = onFirstUse(async () => (await import('../platform/dead-letter')).createDeadLetterPort(await sqs(), env('DEAD_LETTER_QUEUE_URL')));
+const redelivery = onFirstUse(async () => (await import('./aws/redelivery')).createRedeliveryPort(await sqs(), env('EVENTS_QUEUE_URL')));
 
 const lazyEmail: EmailPort = { publish: async (e) => (await email()).publish(e) };
 const lazyLogs: BuildLogsPort = { tail: async (ref) => (await logs()).tail(ref) };
 const lazyPipelines: PipelinesPort = { deployTarget: async (ref) => (await pipelines()).deployTarget(ref) };
 const lazyDeadLetter: DeadLetterPort = { send: async (letter) => (await deadLetter()).send(letter) };
+const lazyRedelivery: RedeliveryPort = { schedule: async (run, at, now) => (await redelivery()).schedule(run, at, now) };
 
 const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
 
 export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
   const config = embeddedConfig();
-  env('DEAD_LETTER_QUEUE_URL'); // checked at start, used on first dead letter
+  // Checked at start, used on the first dead letter and the first redelivery.
+  env('DEAD_LETTER_QUEUE_URL');
+  env('EVENTS_QUEUE_URL');
   // One DynamoDB client for the card store and the dead letters' idempotency records.
   const dynamo = new DynamoDBClient({});
   const { tableName, doc } = cardsTable(dynamo);
@@ -72,12 +75,14 @@ export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
     globs: embeddedGlobs(config),
     store: createDynamoCardStore({ client: doc, tableName }),
     // Short retries: the function has 60 s, and SQS retries the record later anyway (README, Delivery).
-    slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger }),
+    // A 429 is not waited out here: the budget holds every worker back until its Retry-After.
+    slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger, onRateLimit: 'throw' }),
     email: lazyEmail,
     logs: lazyLogs,
     pipelines: lazyPipelines,
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
+    pacing: { budget: createDynamoSlackBudget({ client: doc, tableName }), redelivery: lazyRedelivery },
   };
   // A duplicate event changes nothing on its card and so sends nothing: the card is its own
   // idempotency record. The one side effect a card does not hold is a dead letter: a duplicate of

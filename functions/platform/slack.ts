@@ -6,7 +6,7 @@
  * retries is a `DeliveryError`.
  */
 import { ErrorCode, type Logger, LogLevel, type RetryOptions, retryPolicies, type WebAPICallResult, WebClient } from '@slack/web-api';
-import { DeliveryError, PermanentError, type WardenError } from '../kernel/errors';
+import { DeliveryError, PermanentError, SlackRateLimitedError, type WardenError } from '../kernel/errors';
 import type { SlackMessage, SlackPort } from '../kernel/ports';
 
 export type { RetryOptions };
@@ -30,6 +30,14 @@ export interface SlackPortOptions {
   readonly timeoutMs?: number;
   /** Receives the client's log lines with the token scrubbed. Default: the library's console logger at WARN. */
   readonly logger?: SlackLogSink;
+  /**
+   * What a 429 does: `wait` out its `Retry-After` in-process and try again (the library's way, for
+   * functions that send a few messages), or `throw` a `SlackRateLimitedError` at once, for notify,
+   * whose workers share a budget and hold back together instead of each retrying (functions/kernel/slack-budget.ts).
+   */
+  readonly onRateLimit?: 'wait' | 'throw';
+  /** The clock a `Retry-After` is counted from (default: now). */
+  readonly now?: () => Date;
 }
 
 /**
@@ -62,8 +70,8 @@ export function createSlackPort(options: SlackPortOptions): SlackPort {
   const client = new WebClient(token, {
     slackApiUrl: options.slackApiUrl ?? 'https://slack.com/api/',
     retryConfig: options.retryConfig ?? retryPolicies.fiveRetriesInFiveMinutes,
-    // Wait out a 429 for as long as Retry-After says, then try again (within retryConfig).
-    rejectRateLimitedCalls: false,
+    // `wait`: wait out a 429 for as long as Retry-After says, then try again (within retryConfig).
+    rejectRateLimitedCalls: options.onRateLimit === 'throw',
     timeout: options.timeoutMs ?? 10_000,
     ...(options.logger ? { logger: toSlackLogger(options.logger, token) } : { logLevel: LogLevel.WARN }),
   });
@@ -74,7 +82,7 @@ export function createSlackPort(options: SlackPortOptions): SlackPort {
       // them, Slack validates them), which the typed method would only take through a cast.
       return await client.apiCall(method, args);
     } catch (error) {
-      throw toWardenError(error, { method, channel, token });
+      throw toWardenError(error, { method, channel, token, now: options.now ?? (() => new Date()) });
     }
   };
 
@@ -131,10 +139,21 @@ interface CallContext {
   readonly method: string;
   readonly channel: string;
   readonly token: string;
+  readonly now: () => Date;
 }
 
 function toWardenError(error: unknown, ctx: CallContext): WardenError {
   const where = `Slack ${ctx.method} to channel ${ctx.channel}`;
+  if (
+    error instanceof Error &&
+    'code' in error &&
+    error.code === ErrorCode.RateLimitedError &&
+    (ctx.method === 'chat.postMessage' || ctx.method === 'chat.update')
+  ) {
+    const seconds = 'retryAfter' in error && typeof error.retryAfter === 'number' ? error.retryAfter : 1;
+    const retryAt = new Date(ctx.now().getTime() + seconds * 1000);
+    return new SlackRateLimitedError(`${where}: rate limited, Retry-After ${seconds} s`, ctx.method, retryAt, { cause: error });
+  }
   const slackError = platformErrorOf(error);
   if (slackError !== undefined) {
     const hint = HINTS[slackError];

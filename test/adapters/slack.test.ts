@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryError, PermanentError } from '../../functions/kernel/errors';
+import { DeliveryError, PermanentError, SlackRateLimitedError } from '../../functions/kernel/errors';
 import { createSlackPort, type SlackLogSink, type SlackPortOptions } from '../../functions/platform/slack';
 import { type SlackServer, startSlackServer } from '../support/slack-server';
 
@@ -58,6 +58,19 @@ describe('createSlackPort against a local Slack', () => {
     // Timers may fire a few ms early against Date.now(); 1 s minus that is still "waited".
     expect(delivered!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(950);
     expect(slack.messages()).toHaveLength(1);
+  });
+
+  it('for notify, a 429 is not waited out: it throws at once with Retry-After as the time, and nothing is sent again', async () => {
+    slack.failNext(1, { kind: 'rate-limited', retryAfter: 30 }, { method: 'chat.update' });
+    const now = new Date('2026-12-02T10:00:00Z');
+    const error = await port({ onRateLimit: 'throw', now: () => now })
+      .updateMessage({ channel: 'C0DEPLOYS', ts: '1700000000.000100', text: 'x' })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(SlackRateLimitedError);
+    expect(error).toMatchObject({ method: 'chat.update', retryAt: new Date('2026-12-02T10:00:30Z') });
+    expect(slack.requests.map((r) => r.status)).toEqual([429]);
+    expect(everythingIn(error)).not.toContain(TOKEN);
   });
 
   it('retries two 500s and then delivers once', async () => {

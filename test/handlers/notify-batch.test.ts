@@ -1,7 +1,8 @@
 /**
  * A batch merged per run (issue 12): on the common path, a run's events in one SQS batch cost one
- * read and one conditional write of its card and one chat.update, whatever their number; a run that
- * fails reports only its own records. Real local DynamoDB (dynalite), local Slack API server.
+ * read and one conditional write of its card and one chat.update, whatever their number, plus one
+ * take of Slack's budget for the whole batch; a run that fails reports only its own records. Real
+ * local DynamoDB (dynalite), local Slack API server.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +13,7 @@ import { createHandler } from '../../functions/notify/handler';
 import { createDynamoCardStore } from '../../functions/platform/dynamo-store';
 import { createRecorder } from '../../functions/platform/recording';
 import { createSlackPort } from '../../functions/platform/slack';
+import { createDynamoSlackBudget } from '../../functions/platform/slack-budget-dynamo';
 import { startLocalDynamo } from '../support/local-dynamo';
 import { config, sampleWorld, scenario } from '../support/scenarios';
 import { startSlackServer } from '../support/slack-server';
@@ -53,6 +55,8 @@ async function setup() {
     pipelines: recorder.pipelines,
     defaultTopicArn: 'arn:aws:sns:eu-west-1:123456789012:warden',
     now: () => new Date(),
+    // As production wires it: the budget in the same table, redeliveries recorded.
+    pacing: { budget: createDynamoSlackBudget({ client: counted, tableName }), redelivery: { schedule: async () => undefined } },
   };
   const handler = createHandler(async () => ({ deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify }));
   return { handler, commands };
@@ -64,7 +68,7 @@ const context = { functionName: 'notify', awsRequestId: 'req', getRemainingTimeI
 const byFile = (name: string) => new Map(scenario(name).map((s) => [s.file, JSON.stringify(s.event)]));
 
 describe('a batch merged per run', () => {
-  it('the common path: 7 events of a posted run cost 1 read and 1 write of its card, and 1 chat.update', async () => {
+  it('the common path: 7 events of a posted run cost 1 read and 1 write of its card, 1 take of the budget, and 1 chat.update', async () => {
     const run = byFile('01-pipeline-build-fails');
     const { handler, commands } = await setup();
     await handler(sqs([run.get('01-pipeline-started.json')!]), context);
@@ -87,11 +91,26 @@ describe('a batch merged per run', () => {
       context,
     );
     expect(result.batchItemFailures).toEqual([]);
-    expect(commands).toEqual(['GetCommand', 'PutCommand']);
+    // The card read, the budget's atomic ADD (chat.update's counter), the card's conditional write.
+    expect(commands).toEqual(['GetCommand', 'UpdateCommand', 'PutCommand']);
     // One update of the card, in its final state (the run failed).
     const calls = slack.requests.slice(before);
     expect(calls.map((r) => r.method)).toEqual(['chat.update']);
     expect(JSON.stringify(calls[0]?.body['blocks'])).toContain('failed');
+  });
+
+  it('three posted runs in one batch: a read and a write of each card, one take of the budget for all three', async () => {
+    const runs = ['01-pipeline-build-fails', '02-pipeline-deploys'].map(byFile);
+    const third = [...byFile('02-pipeline-deploys')].map(([file, body]) => [file, body.replaceAll('web-frontend', 'web-backend')] as const);
+    const bodies = [...runs.map((r) => [...r]), third];
+    const { handler, commands } = await setup();
+    await handler(sqs(bodies.map((r) => new Map(r).get('01-pipeline-started.json')!)), context);
+    commands.length = 0;
+    const next = bodies.flatMap((r) => ['02-stage-source-started.json', '06-stage-build-started.json'].map((file) => new Map(r).get(file)!));
+    expect((await handler(sqs(next, 10), context)).batchItemFailures).toEqual([]);
+    expect(commands.filter((c) => c === 'GetCommand')).toHaveLength(3);
+    expect(commands.filter((c) => c === 'PutCommand')).toHaveLength(3);
+    expect(commands.filter((c) => c === 'UpdateCommand')).toHaveLength(1);
   });
 
   it('a duplicate batch reads the card once and writes nothing, sends nothing', async () => {

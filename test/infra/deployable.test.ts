@@ -151,7 +151,7 @@ describe.each(Object.entries(CONFIGS))('the stack packaged with %s', (_name, arg
       writes.set(role, new Set([...(writes.get(role) ?? []), ...prefixes]));
     }
     expect(Object.fromEntries([...writes].map(([role, prefixes]) => [role, [...prefixes].sort()]))).toEqual({
-      NotifyRole: ['IDEMPOTENCY#*', 'LINK#*', 'RUN#*'],
+      NotifyRole: ['IDEMPOTENCY#*', 'LINK#*', 'PACE#*', 'RUN#*'],
       ApprovalEventsRole: ['APPROVAL#*', 'AUDIT#*'],
       ApprovalStepsRole: ['APPROVAL#*', 'AUDIT#*'],
       RollbackStepsRole: ['ROLLBACK#*'],

@@ -199,11 +199,14 @@ describe('packaged stack', () => {
       'ReadPipelines',
       'ReadSlackToken',
       'RunCards',
+      'ScheduleRedeliveries',
       'SendPermanentFailuresToDeadLetterQueue',
     ]);
     expect(bySid.OwnLogGroup.Resource).toEqual(getAtt('NotifyLogGroup'));
     expect(bySid.ConsumeEventsQueue.Resource).toEqual(getAtt('EventsQueue'));
     expect(bySid.SendPermanentFailuresToDeadLetterQueue).toMatchObject({ Action: 'sqs:SendMessage', Resource: getAtt('EventsDeadLetterQueue') });
+    // Redeliveries go to notify's own queue; it may send nothing else anywhere.
+    expect(bySid.ScheduleRedeliveries).toMatchObject({ Action: 'sqs:SendMessage', Resource: getAtt('EventsQueue') });
     expect(bySid.RunCards.Resource).toEqual(getAtt('CardsTable'));
     expect(bySid.PublishEmail.Resource).toEqual([{ Ref: 'NotificationsTopic' }, ...serverlessConfig.topicArnsOf(config)]);
     expect(config.slack.tokenParameter).toMatch(/^\//); // an SSM parameter name
@@ -230,6 +233,7 @@ describe('packaged stack', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       TABLE_NAME: { Ref: 'CardsTable' },
       DEAD_LETTER_QUEUE_URL: { Ref: 'EventsDeadLetterQueue' },
+      EVENTS_QUEUE_URL: { Ref: 'EventsQueue' },
       DEFAULT_TOPIC_ARN: { Ref: 'NotificationsTopic' },
     });
     const mapping = t.Resources.NotifyEventSourceMappingSQSEventsQueue!;

@@ -46,11 +46,12 @@ describe('Lambda functions', () => {
     expect(config.Environment?.Variables).toEqual(variables);
   });
 
-  it('gives notify the real table, dead-letter queue and topic', async () => {
+  it('gives notify the real table, its own queue (redeliveries), the dead-letter queue and topic', async () => {
     const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'pipeline-warden-ci-notify' }));
     expect(config.Environment?.Variables).toMatchObject({
       TABLE_NAME: 'pipeline-warden-ci-cards',
       DEAD_LETTER_QUEUE_URL: expect.stringMatching(/\/123456789012\/pipeline-warden-ci-events-dlq$/),
+      EVENTS_QUEUE_URL: expect.stringMatching(/\/123456789012\/pipeline-warden-ci-events$/),
       DEFAULT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-ci-notifications',
     });
     expect(config.Timeout).toBe(60);

@@ -38,4 +38,9 @@ export interface RunCard {
   readonly threads: readonly string[];
   /** `topicArn|emailKey` of every email already published. */
   readonly emails: readonly string[];
+  /**
+   * Set while Slack's budget holds part of a delivery back (ISO time): a redelivery is scheduled for
+   * then, and until then the card's updates coalesce into it instead of each asking for the budget.
+   */
+  readonly deferred?: string;
 }

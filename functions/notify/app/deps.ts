@@ -1,7 +1,7 @@
 /** What notify needs from the outside world; wired in functions/notify/wiring.ts, recorded in replay. */
 import type { Config } from '../../kernel/config/schema';
 import type { GlobCompiler } from '../../kernel/glob';
-import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, SlackPort } from '../../kernel/ports';
+import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, RedeliveryPort, SlackBudgetPort, SlackPort } from '../../kernel/ports';
 
 export interface NotifyDeps {
   readonly config: Config;
@@ -15,4 +15,11 @@ export interface NotifyDeps {
   /** The stack's own SNS topic, for routes whose email topic is `default`. */
   readonly defaultTopicArn: string;
   readonly now: () => Date;
+  /**
+   * Slack's budget, shared by every worker, and the redelivery of what it held back. Absent, every
+   * call goes at once (`warden replay`, which sends nothing).
+   */
+  readonly pacing?: { readonly budget: SlackBudgetPort; readonly redelivery: RedeliveryPort };
+  /** How a worker waits in-process before trying a contended card again (default: a timer). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }

@@ -11,15 +11,17 @@ import { DEPLOY_PROVIDERS, normalize } from '../../kernel/events/normalize';
 import type { Observation } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
 import { destinationsFor } from '../../kernel/routing';
-import { claimChannels } from '../domain/delivery';
-import { isEmptyPlan, planDelivery } from '../domain/plan';
-import { deliver } from './deliver';
+import type { Grant, SlackCall } from '../../kernel/slack-budget';
+import { awaitingRedelivery, claimChannels } from '../domain/delivery';
+import { type CardStep, isEmptyPlan, type Plan, planDelivery, type ThreadStep } from '../domain/plan';
+import { type Deferral, deliver } from './deliver';
 import type { NotifyDeps } from './deps';
 import { deploymentGroupKey, ownKeyOf, type ResolvedRun, resolveRun } from './resolve-run';
 
 export type { NotifyDeps };
 
-export type NotifyResult = 'delivered' | 'unchanged' | 'parked';
+/** `deferred`: some of it waits for Slack's budget; a redelivery is scheduled. */
+export type NotifyResult = 'delivered' | 'deferred' | 'unchanged' | 'parked';
 
 /** Attempts in-process after a lost race or a busy card, before the record goes back to SQS. */
 const ATTEMPTS = 8;
@@ -37,32 +39,98 @@ export async function notifyEvent(raw: unknown, deps: NotifyDeps): Promise<Notif
  * merging them first changes nothing but the number of reads, writes and Slack calls) onto its card.
  */
 export async function notifyRun(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyResult> {
-  for (let attempt = 1; ; attempt += 1) {
+  const [outcome] = await notifyRuns([resolved], deps);
+  if (!outcome) throw new Error('notifyRun: no outcome');
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+}
+
+export type RunOutcome = { readonly ok: true; readonly result: NotifyResult } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Several runs (a batch's), each onto its card, with one take of Slack's budget for all of them:
+ * the reads and plans first, then the budget, then each delivery and write. A run's failure is its
+ * own outcome; the others go on.
+ */
+export async function notifyRuns(runs: readonly ResolvedRun[], deps: NotifyDeps): Promise<RunOutcome[]> {
+  const outcomes: RunOutcome[] = [];
+  const prepared: Array<{ index: number; run: Prepared }> = [];
+  for (const [index, resolved] of runs.entries()) {
     try {
-      return await apply(resolved, deps);
+      const run = await prepare(resolved, deps);
+      if (typeof run === 'string') outcomes[index] = { ok: true, result: run };
+      else prepared.push({ index, run });
     } catch (error) {
-      const contended = error instanceof CardConflictError || error instanceof CardBusyError;
-      if (!contended || attempt === ATTEMPTS) throw error;
-      // Another worker is posting this run's first message: it takes a Slack round trip. Waiting
-      // here beats handing the record back to SQS, which would hold it for a visibility timeout.
-      if (error instanceof CardBusyError) await pause(BUSY_WAIT_MS * attempt);
-      // A lost write race: retry at once would meet the same writers; a little jitter spreads them.
-      else await pause(Math.random() * CONFLICT_JITTER_MS * attempt);
+      outcomes[index] = { ok: false, error };
+    }
+  }
+  const wanted = prepared.map(({ run }) => budgetedSteps(run, deps.now()));
+  let grants: readonly Grant[];
+  try {
+    grants = await take(wanted.flat(), deps);
+  } catch (error) {
+    for (const { index } of prepared) outcomes[index] = { ok: false, error };
+    return outcomes;
+  }
+  let offset = 0;
+  for (const [i, { index, run }] of prepared.entries()) {
+    const steps = wanted[i] ?? [];
+    const granted = grants.slice(offset, offset + steps.length);
+    offset += steps.length;
+    try {
+      outcomes[index] = { ok: true, result: await complete(run, steps, granted, deps) };
+    } catch (error) {
+      outcomes[index] = isContended(error) ? await retried(run.resolved, error, deps) : { ok: false, error };
+    }
+  }
+  return outcomes;
+}
+
+/** A run whose card another worker changed or is posting: read, plan and take the budget again, alone. */
+async function retried(resolved: ResolvedRun, first: unknown, deps: NotifyDeps): Promise<RunOutcome> {
+  const sleep = deps.sleep ?? pause;
+  let last = first;
+  for (let attempt = 2; ; attempt += 1) {
+    // Another worker is posting this run's first message: it takes a Slack round trip. Waiting
+    // here beats handing the record back to SQS, which would hold it for a visibility timeout.
+    if (last instanceof CardBusyError) await sleep(BUSY_WAIT_MS * (attempt - 1));
+    // A lost write race: retry at once would meet the same writers; a little jitter spreads them.
+    else await sleep(Math.random() * CONFLICT_JITTER_MS * (attempt - 1));
+    try {
+      const run = await prepare(resolved, deps);
+      if (typeof run === 'string') return { ok: true, result: run };
+      const steps = budgetedSteps(run, deps.now());
+      return { ok: true, result: await complete(run, steps, await take(steps, deps), deps) };
+    } catch (error) {
+      if (!isContended(error) || attempt === ATTEMPTS) return { ok: false, error };
+      last = error;
     }
   }
 }
 
+const isContended = (error: unknown) => error instanceof CardConflictError || error instanceof CardBusyError;
 const BUSY_WAIT_MS = 300;
 const CONFLICT_JITTER_MS = 20;
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyResult> {
+/** A run read, merged and planned, with Slack calls to make. */
+interface Prepared {
+  readonly resolved: ResolvedRun;
+  readonly card: RunCard;
+  readonly version: number;
+  readonly plan: Plan;
+}
+
+/** Reads and merges a run's card and plans its delivery; a run with nothing to send is finished here. */
+async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepared | NotifyResult> {
   const stored = await deps.store.get(resolved.run.key);
+  // A redelivery of a card that is gone (expired) has nothing to deliver.
+  if (!stored && resolved.observations.length === 0) return 'unchanged';
   const before = stored?.card ?? emptyCard(resolved.run, resolved.subject);
   const merged = merge(before, resolved.observations);
   // A duplicate changes nothing, so it has nothing new to link either.
   const card = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
-  let version = stored?.version ?? 0;
+  const version = stored?.version ?? 0;
   if (resolved.parked) {
     if (card !== before) await deps.store.put(card, version);
     return card === before ? 'unchanged' : 'parked';
@@ -75,8 +143,56 @@ async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyRes
     if (card !== before) await deps.store.put(card, version);
     return 'unchanged';
   }
-  const posts = plan.cards.filter((step) => !step.ts).map((step) => step.channel);
+  return { resolved, card, version, plan };
+}
+
+/** A step of the plan that needs one Slack call, and so a slot of the budget. */
+type BudgetedStep = { readonly call: SlackCall; readonly card: CardStep } | { readonly call: SlackCall; readonly thread: ThreadStep };
+
+/**
+ * The Slack calls a run asks the budget for. While a redelivery of its card is coming, the card's
+ * own updates wait for it (they coalesce: the redelivery shows the latest state); thread replies
+ * about failures still ask, they are never merged away.
+ */
+function budgetedSteps(run: Prepared, now: Date): BudgetedStep[] {
+  const coalesced = !run.resolved.redelivery && awaitingRedelivery(run.card, now);
+  const cards = coalesced
+    ? []
+    : run.plan.cards.map((card) => ({ call: { method: card.ts ? 'chat.update' : 'chat.postMessage', channel: card.channel } as const, card }));
+  const threads = run.plan.threads.map((thread) => ({ call: { method: 'chat.postMessage', channel: thread.channel } as const, thread }));
+  return [...cards, ...threads];
+}
+
+/** One take of the shared budget for all these calls; without pacing (replay), every call goes. */
+async function take(steps: readonly BudgetedStep[], deps: NotifyDeps): Promise<readonly Grant[]> {
+  if (!deps.pacing || steps.length === 0) return steps.map(() => true);
+  return deps.pacing.budget.take(
+    steps.map((s) => s.call),
+    deps.now(),
+  );
+}
+
+/**
+ * Sends what the budget granted and schedules the rest: a card whose update or thread reply has to
+ * wait gets one redelivery, at the time its slot is expected, which delivers whatever the card
+ * holds by then. Emails are not Slack's budget's: they go at once.
+ */
+async function complete(run: Prepared, steps: readonly BudgetedStep[], grants: readonly Grant[], deps: NotifyDeps): Promise<NotifyResult> {
+  const { card, plan } = run;
+  const granted = steps.filter((_, i) => grants[i] === true);
+  const cards = granted.flatMap((s) => ('card' in s ? [s.card] : []));
+  const threads = granted.flatMap((s) => ('thread' in s ? [s.thread] : []));
+  const waits = grants.filter((g): g is Date => g instanceof Date);
+  const coalesced = plan.cards.length > 0 && !steps.some((s) => 'card' in s);
+  let deferral: Deferral | undefined;
+  if (waits.length > 0) {
+    const until = new Date(Math.max(...waits.map((d) => d.getTime())));
+    // A card that already awaits a redelivery (and is not it) rides on that one.
+    deferral = { until, schedule: run.resolved.redelivery === true || !awaitingRedelivery(card, deps.now()) };
+  } else if (coalesced && card.deferred) deferral = { until: new Date(card.deferred), schedule: false };
+  let version = run.version;
   let current = card;
+  const posts = cards.filter((step) => !step.ts).map((step) => step.channel);
   if (posts.length > 0) {
     const claim = claimChannels(card, posts, deps.now());
     if (!claim.ok) throw new CardBusyError(`run ${card.run.key}: another worker is posting its card (claimed ${claim.heldBy})`);
@@ -84,8 +200,7 @@ async function apply(resolved: ResolvedRun, deps: NotifyDeps): Promise<NotifyRes
     version += 1;
     current = claim.card;
   }
-  await deliver(plan, current, version, deps);
-  return 'delivered';
+  return deliver({ cards, threads, emails: plan.emails }, current, version, deps, deferral);
 }
 
 /**

@@ -14,8 +14,9 @@ import { normalize } from '../../kernel/events/normalize';
 import type { Observation } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
 import type { DeadLetterPort } from '../../kernel/ports';
+import { type Redelivery, readRedelivery } from '../domain/redelivery';
 import type { NotifyDeps } from './deps';
-import { type NotifyResult, notifyRun } from './notify-event';
+import { notifyRuns } from './notify-event';
 import { asRejected, describeEvent, type RecordLogger, type RecordResult, rejectRecord } from './process-record';
 import { type ResolvedRun, resolveRun } from './resolve-run';
 
@@ -42,6 +43,8 @@ export interface BatchOutcome {
 interface ReadRecord extends BatchRecord {
   readonly event: unknown;
   readonly observations: readonly Observation[];
+  /** Set for notify's own redelivery of a card (no event, no observation). */
+  readonly redelivery?: Redelivery;
 }
 
 /** @example await processBatch(event.Records.map((r) => ({ id: r.messageId, body: r.body })), deps) // { failed: [], results } */
@@ -55,21 +58,21 @@ export async function processBatch(records: readonly BatchRecord[], deps: BatchD
     else if (read === 'failed') failed.push(record.id);
     else readable.push(read);
   }
+  const outcome = { results, failed };
 
-  const own = readable.filter((r) => !r.observations[0]?.linkable);
-  for (const group of groupBy(own, (r) => r.observations[0]?.run.key ?? r.id)) {
-    await apply(
-      group,
-      () =>
-        resolveRun(
-          group.flatMap((r) => r.observations),
-          deps.notify.store,
-        ),
-      deps,
-      results,
-      failed,
-    );
+  const own = groupBy(
+    readable.filter((r) => !r.observations[0]?.linkable),
+    (r) => r.redelivery?.run.key ?? r.observations[0]?.run.key ?? r.id,
+  );
+  const resolvedOwn: Array<{ records: ReadRecord[]; run: ResolvedRun }> = [];
+  for (const records of own) {
+    try {
+      resolvedOwn.push({ records, run: await resolveOwn(records, deps.notify.store) });
+    } catch (error) {
+      await fail(records, error, deps, outcome);
+    }
   }
+  await apply(resolvedOwn, deps, outcome);
 
   // Builds and deployments: resolved after the first pass wrote its links, then merged per card.
   const resolved: Array<{ record: ReadRecord; run: ResolvedRun }> = [];
@@ -77,61 +80,69 @@ export async function processBatch(records: readonly BatchRecord[], deps: BatchD
     try {
       resolved.push({ record, run: await resolveRun(record.observations, deps.notify.store) });
     } catch (error) {
-      deps.logger.error('event failed', { ...describeEvent(record.event), error });
-      failed.push(record.id);
+      await fail([record], error, deps, outcome);
     }
   }
-  for (const group of groupBy(resolved, ({ run }) => `${run.run.key}|${run.parked}`)) {
+  const linked = groupBy(resolved, ({ run }) => `${run.run.key}|${run.parked}`).flatMap((group) => {
     const [first] = group;
-    if (!first) continue;
-    const merged: ResolvedRun = { ...first.run, observations: group.flatMap(({ run }) => run.observations) };
-    await apply(
-      group.map(({ record }) => record),
-      async () => merged,
-      deps,
-      results,
-      failed,
-    );
-  }
+    return first ? [{ records: group.map(({ record }) => record), run: { ...first.run, observations: group.flatMap(({ run }) => run.observations) } }] : [];
+  });
+  await apply(linked, deps, outcome);
   return { failed, results };
 }
 
-/** One run's records onto its card; a failure fails exactly these records. */
-async function apply(
-  records: readonly ReadRecord[],
-  resolve: () => Promise<ResolvedRun>,
-  deps: BatchDeps,
-  results: Map<string, RecordResult>,
-  failed: string[],
-): Promise<void> {
-  let result: NotifyResult;
-  try {
-    result = await notifyRun(await resolve(), deps.notify);
-  } catch (error) {
-    if (asRejected(error)) {
-      // Refused for good (the bot is not in the channel…): each record to the dead-letter queue with the reason.
-      for (const record of records) {
-        try {
-          await rejectRecord(record.body, record.event, error, deps);
-          results.set(record.id, 'rejected');
-        } catch (sendError) {
-          deps.logger.error('event failed', { ...describeEvent(record.event), error: sendError });
-          failed.push(record.id);
-        }
-      }
-      return;
+/** A group of records that name their run: its events, and the redelivery of its card if one is among them. */
+async function resolveOwn(records: readonly ReadRecord[], store: NotifyDeps['store']): Promise<ResolvedRun> {
+  const redelivery = records.find((r) => r.redelivery)?.redelivery;
+  const observations = records.flatMap((r) => r.observations);
+  if (observations.length === 0 && redelivery) return { ...redelivery, observations: [], parked: false, redelivery: true };
+  const run = await resolveRun(observations, store);
+  return redelivery ? { ...run, redelivery: true } : run;
+}
+
+type Outcome = { results: Map<string, RecordResult>; failed: string[] };
+
+/** Runs' records onto their cards, with one take of Slack's budget for all; a failure fails exactly its run's records. */
+async function apply(runs: ReadonlyArray<{ records: readonly ReadRecord[]; run: ResolvedRun }>, deps: BatchDeps, outcome: Outcome): Promise<void> {
+  if (runs.length === 0) return;
+  const outcomes = await notifyRuns(
+    runs.map((r) => r.run),
+    deps.notify,
+  );
+  for (const [i, { records }] of runs.entries()) {
+    const result = outcomes[i];
+    if (!result) continue;
+    if (!result.ok) {
+      await fail(records, result.error, deps, outcome);
+      continue;
     }
-    for (const record of records) deps.logger.error('event failed', { ...describeEvent(record.event), error });
-    failed.push(...records.map((r) => r.id));
+    for (const record of records) {
+      // Every line about a record carries its EventBridge event id, to follow it across retries.
+      const { eventId } = describeEvent(record.event);
+      if (typeof eventId === 'string') deps.logger.setCorrelationId(eventId);
+      deps.logger.info('event processed', { result: result.result, batched: records.length, ...describeEvent(record.event) });
+      outcome.results.set(record.id, result.result);
+    }
+  }
+}
+
+/** A run that failed: refused for good, each record to the dead-letter queue with the reason; otherwise back to SQS. */
+async function fail(records: readonly ReadRecord[], error: unknown, deps: BatchDeps, outcome: Outcome): Promise<void> {
+  if (asRejected(error)) {
+    // Refused for good (the bot is not in the channel…): each record to the dead-letter queue with the reason.
+    for (const record of records) {
+      try {
+        await rejectRecord(record.body, record.event, error, deps);
+        outcome.results.set(record.id, 'rejected');
+      } catch (sendError) {
+        deps.logger.error('event failed', { ...describeEvent(record.event), error: sendError });
+        outcome.failed.push(record.id);
+      }
+    }
     return;
   }
-  for (const record of records) {
-    // Every line about a record carries its EventBridge event id, to follow it across retries.
-    const { eventId } = describeEvent(record.event);
-    if (typeof eventId === 'string') deps.logger.setCorrelationId(eventId);
-    deps.logger.info('event processed', { result, batched: records.length, ...describeEvent(record.event) });
-    results.set(record.id, result);
-  }
+  for (const record of records) deps.logger.error('event failed', { ...describeEvent(record.event), error });
+  outcome.failed.push(...records.map((r) => r.id));
 }
 
 /** A record read into its run's observations; one we cannot read goes to the dead-letter queue. */
@@ -140,6 +151,8 @@ async function readRecord(record: BatchRecord, deps: BatchDeps): Promise<ReadRec
   try {
     event = JSON.parse(record.body);
     deps.logger.debug('event received', { event });
+    const redelivery = readRedelivery(event);
+    if (redelivery) return { ...record, event, observations: [], redelivery };
     return { ...record, event, observations: normalize(parseEvent(event)) };
   } catch (error) {
     if (!asRejected(error)) {

@@ -15,6 +15,8 @@ export interface ResolvedRun {
   readonly observations: readonly Observation[];
   /** Stored but not delivered: waiting for its pipeline action to claim it. */
   readonly parked: boolean;
+  /** The scheduled redelivery of a card Slack's budget held back (it may itself carry no observation). */
+  readonly redelivery?: boolean;
 }
 
 /** `pipeline/<account>/<region>/<name>/<execution>` → the pipeline's subject. */

@@ -12,6 +12,8 @@ export interface Delivered {
   readonly placements: Readonly<Record<string, SlackPlacement>>;
   readonly threads: readonly string[];
   readonly emails: readonly string[];
+  /** Part of the plan waits for Slack's budget until then (ISO time); a redelivery is scheduled. */
+  readonly deferred?: string;
 }
 
 /** Applies what was delivered to a card (the one we read, or a newer one after a conflict). */
@@ -22,12 +24,24 @@ export function recordDelivery(card: RunCard, delivered: Delivered): RunCard {
     slack[channel] = { ...slack[channel], ...placement, ts: placement.ts ?? slack[channel]?.ts };
     if (slack[channel]?.ts) delete (slack[channel] as { claimedAt?: string }).claimedAt;
   }
+  const deferred = later(card.deferred, delivered.deferred);
   return {
     ...card,
     slack,
     threads: union(card.threads, delivered.threads),
     emails: union(card.emails, delivered.emails),
+    ...(deferred ? { deferred } : {}),
   };
+}
+
+/** Whether a redelivery of the card is still to come at `now`: its updates wait for it. */
+export function awaitingRedelivery(card: RunCard, now: Date): boolean {
+  return card.deferred !== undefined && Date.parse(card.deferred) > now.getTime();
+}
+
+function later(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
 function union(a: readonly string[], b: readonly string[]): readonly string[] {
