@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { emptyCard } from '../../functions/kernel/card/merge';
@@ -148,7 +148,7 @@ describe('dynamodb card store', () => {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const rawItem = async (tableName: string, pk: string, sk: string) => (await dynamo.doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }))).Item;
 
-  it('stores a card under RUN#<runKey>/CARD, as a map, with its version and a TTL 30 days out', async () => {
+  it('stores a card under RUN#<runKey>/CARD, as its JSON text, with its version and a TTL 30 days out', async () => {
     const tableName = await freshTable();
     const store = createDynamoCardStore({ client: dynamo.doc, tableName, now: () => now });
     await store.put(card('pipeline/123456789012/eu-west-1/release/exec-1'), 0);
@@ -156,10 +156,21 @@ describe('dynamodb card store', () => {
     expect(item).toEqual({
       pk: 'RUN#pipeline/123456789012/eu-west-1/release/exec-1',
       sk: 'CARD',
-      card: card('pipeline/123456789012/eu-west-1/release/exec-1'),
+      cardJson: JSON.stringify(card('pipeline/123456789012/eu-west-1/release/exec-1')),
       version: 1,
       expiresAt: nowSeconds + 30 * 86_400,
     });
+  });
+
+  it('still reads a card written as a map before cards were stored as JSON text, and writes it back as JSON text', async () => {
+    const tableName = await freshTable();
+    const old = card('pipeline/123456789012/eu-west-1/release/exec-0');
+    await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: { pk: `RUN#${old.run.key}`, sk: 'CARD', card: old, version: 3 } }));
+    const store = createDynamoCardStore({ client: dynamo.doc, tableName, now: () => now });
+    expect(await store.get(old.run.key)).toEqual({ card: old, version: 3 });
+    await store.put(old, 3);
+    expect(await rawItem(tableName, `RUN#${old.run.key}`, 'CARD')).toMatchObject({ cardJson: JSON.stringify(old), version: 4 });
+    expect(await store.get(old.run.key)).toEqual({ card: old, version: 4 });
   });
 
   it('stores a link under LINK#<kind>#<id>/LINK; the TTL follows ttlDays and the real clock by default', async () => {
@@ -200,9 +211,10 @@ describe('dynamodb card store', () => {
     await expect(createDynamoCardStore({ client: dynamo.doc, tableName: 'no-such-table' }).get('r9')).rejects.toSatisfy(
       (e) => e instanceof PermanentError && !(e instanceof RetryableError),
     );
-    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
     await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'RUN#r9', sk: 'CARD', card: 'not a map' } }));
     await expect(store.get('r9')).rejects.toBeInstanceOf(PermanentError);
+    await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'RUN#r10', sk: 'CARD', cardJson: '{"run": cut short', version: 1 } }));
+    await expect(store.get('r10')).rejects.toBeInstanceOf(PermanentError);
   });
 
   it('matches the CardsTable of serverless.yml', () => {
