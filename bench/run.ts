@@ -6,9 +6,13 @@
  * 2. cold init: a fresh Node process loading the bundle, vs one loading nothing (median of 15);
  * 3. hot path per event (parse → normalize → merge → route → plan/render) over ≥ 10,000 events built
  *    from the real samples, vs JSON round-tripping the same events;
- * 4. Slack calls per pipeline run in the demo scenarios;
- * 5. a Slack click on the interactivity endpoint (signature, replay check, parse, approval policy),
- *    vs computing the signature's HMAC alone, and against Slack's 3-second budget.
+ * 4. Slack calls per pipeline run in the demo scenarios; DynamoDB and Slack calls per run as the
+ *    Lambda gets them (batches merged per run, paced by Slack's budget);
+ * 5. Slack at organization scale: the load simulation, paced and unpaced;
+ * 6. a Slack click on the interactivity endpoint (signature, replay check, parse, approval policy),
+ *    vs computing the signature's HMAC alone, and against Slack's 3-second budget;
+ * 7. notify's CPU per event with the real AWS SDK in the loop and its cold start (module load + first
+ *    event), in fresh processes, against a build of the commit before issue 12 (bench/cpu-cold.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -32,10 +36,12 @@ import { DetailType } from '../functions/kernel/events/schemas';
 import { compileGlobs, picomatchGlobs } from '../functions/kernel/glob-picomatch';
 import type { CardStorePort } from '../functions/kernel/ports';
 import { destinationsFor } from '../functions/kernel/routing';
+import { demandOf, type SlackCall } from '../functions/kernel/slack-budget';
 import { processBatch } from '../functions/notify/app/process-batch';
 import { planDelivery } from '../functions/notify/domain/plan';
 import { createMemoryCardStore } from '../functions/platform/memory-store';
 import { createRecorder } from '../functions/platform/recording';
+import { createMemorySlackBudget } from '../functions/platform/slack-budget-memory';
 import { handleSlackRequest, type SlackActionsDeps } from '../functions/slack-actions/app/handle-request';
 import { createRouter } from '../functions/slack-actions/app/router';
 import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
@@ -43,7 +49,9 @@ import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../test/support/approvals';
 import { AWS_EVENTS_DIR, readJsonTree } from '../test/support/fixtures';
 import { memoryNotifyDeps } from '../test/support/scenarios';
+import { ORG_SCALE, PUBLISHED_LIMITS, simulateSlackLoad } from '../test/support/slack-load';
 import { blockActions, formBody, slackSignature } from '../test/support/slack-requests';
+import { cpuAndColdStart } from './cpu-cold';
 import { sampleEvents, stats, timeEach, timeEachAsync } from './measure';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -158,11 +166,12 @@ async function slackCalls(): Promise<void> {
 
 /**
  * The same scenarios as SQS batches of 10 in file order, through the Lambda's batch path
- * (processBatch, merged per run): card store calls (each one DynamoDB call in Lambda) and Slack calls
- * by method, per run. Event by event (above, as replay runs them) for comparison.
+ * (processBatch, merged per run, paced by Slack's budget): DynamoDB calls (card store calls, and the
+ * budget's one UpdateItem per counter per take, as the DynamoDB adapters make them) and Slack calls
+ * by method, per run. One event per batch (as replay runs them) for comparison.
  */
 async function batchCalls(): Promise<void> {
-  console.log('\n## Per run as the Lambda gets it: SQS batches of 10, merged per run (DynamoDB and Slack calls)');
+  console.log('\n## Per run as the Lambda gets it: SQS batches, merged per run, paced (DynamoDB and Slack calls)');
   const world = JSON.parse(readFileSync(path.join(ROOT, 'events/samples/samples.world.json'), 'utf8'));
   for (const scenario of ['01-pipeline-build-fails', '02-pipeline-deploys', '03-codeartifact-publish']) {
     const files = collectEventFiles([path.join(ROOT, 'events/samples', scenario)]);
@@ -170,26 +179,38 @@ async function batchCalls(): Promise<void> {
     const count = async (batchSize: number) => {
       const recorder = createRecorder(world);
       const store = createMemoryCardStore();
-      let dynamo = 0;
+      const budget = createMemorySlackBudget();
+      let cardCalls = 0;
+      let budgetCalls = 0;
       const counted: CardStorePort = {
         get: (key) => {
-          dynamo += 1;
+          cardCalls += 1;
           return store.get(key);
         },
         put: (card, version) => {
-          dynamo += 1;
+          cardCalls += 1;
           return store.put(card, version);
         },
         getLink: (kind, id) => {
-          dynamo += 1;
+          cardCalls += 1;
           return store.getLink(kind, id);
         },
         putLink: (kind, id, key) => {
-          dynamo += 1;
+          cardCalls += 1;
           return store.putLink(kind, id, key);
         },
       };
-      const notify = memoryNotifyDeps(config, recorder, { store: counted, now: () => new Date() });
+      const pacing = {
+        budget: {
+          take: (calls: readonly SlackCall[], now: Date) => {
+            budgetCalls += demandOf(calls, now.getTime()).size;
+            return budget.take(calls, now);
+          },
+          hold: budget.hold,
+        },
+        redelivery: { schedule: async () => undefined },
+      };
+      const notify = memoryNotifyDeps(config, recorder, { store: counted, now: () => new Date(), pacing });
       const deps = { deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify };
       for (let i = 0; i < bodies.length; i += batchSize) {
         await processBatch(
@@ -199,9 +220,35 @@ async function batchCalls(): Promise<void> {
       }
       const slack = recorder.calls.filter((c) => c.call.startsWith('slack.'));
       const by = (method: string) => slack.filter((c) => c.call === method).length;
-      return `${dynamo} DynamoDB, ${by('slack.chat.postMessage')} chat.postMessage, ${by('slack.chat.update')} chat.update`;
+      const posts = slack.filter((c) => c.call === 'slack.chat.postMessage' && !c.input['thread_ts']).length;
+      return `${cardCalls + budgetCalls} DynamoDB (${cardCalls} card, ${budgetCalls} budget), ${by('slack.chat.postMessage')} chat.postMessage (${posts} top-level), ${by('slack.chat.update')} chat.update`;
     };
-    console.log(`${scenario}: ${bodies.length} events; one by one: ${await count(1)}; batches of 10: ${await count(10)}`);
+    console.log(`${scenario}: ${bodies.length} events; one per batch: ${await count(1)}; batches of 10: ${await count(10)}`);
+  }
+}
+
+/**
+ * The organization-scale load simulation (test/support/slack-load.ts; the test asserts what it must
+ * hold): 1,000 pipelines, 300 runs starting within 5 minutes, 5 workers, through the real batch code.
+ * Without the budget for comparison (each worker calls Slack as it goes; a 429 fails the record).
+ */
+async function slackLoad(): Promise<void> {
+  console.log('\n## Slack at organization scale (simulation, virtual time): 1,000 pipelines, 300 runs starting within 5 minutes, 5 workers');
+  console.log(
+    `Slack's limits as the fake enforces them, per any 60 s: chat.update ${PUBLISHED_LIMITS['chat.update']}, chat.postMessage ${PUBLISHED_LIMITS['chat.postMessage']} per workspace and ${PUBLISHED_LIMITS['chat.postMessage#channel']} per channel`,
+  );
+  for (const [name, options] of [
+    ['paced (the shared budget)', ORG_SCALE],
+    ['unpaced (before: every worker calls at once)', { ...ORG_SCALE, unpaced: true }],
+  ] as const) {
+    const r = await simulateSlackLoad(options);
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(
+      `${name}: ${r.events} events in ${r.batches} batches; Slack calls made ${r.calls['chat.update']} chat.update, ${r.calls['chat.postMessage']} chat.postMessage (${r.topLevelPosts} top-level); ` +
+        `peak per 60 s: chat.update ${r.peakPerMinute['chat.update']}, chat.postMessage ${r.peakPerMinute['chat.postMessage']}, one channel ${r.peakPerMinute['chat.postMessage#channel']}; ` +
+        `429s ${r.rateLimited}; redeliveries ${r.redeliveries}; lost ${r.lost}; runs not showing their final state ${r.undelivered.length}; failure replies ${r.failureReplies.delivered}/${r.failureReplies.expected}; ` +
+        `event → card update median ${s(r.delay.median)}, p99 ${s(r.delay.p99)}; queue drained after ${s(r.drainedAfterMs)}`,
+    );
   }
 }
 
@@ -243,7 +290,10 @@ async function slackClicks(): Promise<void> {
   hotPath();
   await slackCalls();
   await batchCalls();
+  await slackLoad();
   await slackClicks();
+  // Fresh processes, the real SDK answered in memory, against a build of the commit before issue 12.
+  await cpuAndColdStart({});
 })().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
