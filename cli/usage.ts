@@ -72,6 +72,17 @@ Exit 0: no error-severity violation; 1: at least one; 2: the check could not run
   --region REGION      default: the DLQ ARN's region`,
     options: { 'dlq-arn': { type: 'string' }, 'queue-arn': { type: 'string' }, region: { type: 'string' } },
   },
+  'member-template': {
+    usage: 'warden member-template [--config FILE] [--actor-role-region REGION]',
+    summary: 'print the member stack (CloudFormation) each account and region of the organization gets',
+    details: `  --config FILE        fill the parameter defaults from the config's organization section (actorRoleName, id)
+  --actor-role-region REGION
+                       the one region whose stack creates the actor role (IAM names are global to an account)
+Without --config, infra/member.yml as it is. Deploy it by hand in accounts outside the organization:
+  aws cloudformation deploy --template-file member.yml --stack-name pipeline-warden-member --capabilities CAPABILITY_NAMED_IAM \\
+    --parameter-overrides CentralEventBusArn=ARN TrustedRoleArns=ARN,ARN`,
+    options: { config: { type: 'string' }, 'actor-role-region': { type: 'string' } },
+  },
 };
 
 /** What each option's value looks like, for "--advance needs a value: …". */
@@ -85,6 +96,7 @@ export const VALUE_HINTS: Readonly<Record<string, string>> = {
   'dlq-arn': 'an SQS queue ARN',
   'queue-arn': 'an SQS queue ARN',
   region: 'a region such as eu-west-1',
+  'actor-role-region': 'a region such as eu-west-1',
 };
 
 export function generalHelp(): string {

@@ -1,9 +1,10 @@
 /**
- * `warden replay | validate | policy check | redrive`: the command-line face of pipeline-warden (every command and
+ * `warden replay | validate | policy check | redrive | member-template`: the command-line face of pipeline-warden (every command and
  * option in README.md, "Testing a configuration with replay" and "Governance"). Exit codes: 0 done, 1 the command found problems,
  * 2 the command was used wrongly (the problem and its usage on stderr).
  */
 import { parseArgs } from 'node:util';
+import { memberTemplateCommand } from './member-template';
 import { policyCheck } from './policy-check';
 import { redrive } from './redrive';
 import { replay } from './replay';
@@ -69,6 +70,8 @@ function run(command: string, values: Values, positionals: string[]): number | P
         out,
         err: process.stderr,
       });
+    case 'member-template':
+      return memberTemplateCommand({ configFile: str('config'), actorRoleRegion: str('actor-role-region'), positionals, out });
     default:
       return redrive({ dlqArn: str('dlq-arn'), queueArn: str('queue-arn'), region: str('region'), out });
   }

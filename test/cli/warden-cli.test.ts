@@ -31,7 +31,7 @@ describe('warden help and version', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^usage: warden <command> \[options\]/);
-    for (const command of ['replay', 'validate', 'policy check', 'redrive']) expect(stdout).toContain(`warden ${command} `);
+    for (const command of ['replay', 'validate', 'policy check', 'redrive', 'member-template']) expect(stdout).toContain(`warden ${command} `);
   });
 
   it.each([
@@ -59,7 +59,7 @@ describe('warden help and version', () => {
     const { code, stdout, stderr } = warden('frobnicate');
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe('warden: unknown command "frobnicate"; commands: replay, validate, policy, redrive\nRun warden --help for usage.\n');
+    expect(stderr).toBe('warden: unknown command "frobnicate"; commands: replay, validate, policy, redrive, member-template\nRun warden --help for usage.\n');
   });
 
   it('names an option the command does not take', () => {
