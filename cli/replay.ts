@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../functions/kernel/config/schema';
 import { parseDuration } from '../functions/kernel/duration';
 import { createMemoryCardStore } from '../functions/platform/memory-store';
-import { createRecorder, type LiveReads, type World } from '../functions/platform/recording';
+import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/platform/recording';
 import { matchesPattern } from '../tools/event-pattern/matcher';
 import { createScheduler } from '../tools/step-functions/clock';
 import { readConfigFile } from './config-file';
@@ -39,10 +39,15 @@ export async function replay(options: ReplayOptions): Promise<number> {
   const { config, world, advanceMs, files } = prepare(options);
   const live = options.aws ? liveReads() : undefined;
   const results = await replayEvents(files, { config, world, at: options.at, advanceMs, live });
+  const places = new Map(files.map((f) => [f.name, placeOfEvent(f.event)]));
   for (const result of results) {
     if (options.json) {
       if (result.error) options.out.write(`${JSON.stringify({ event: result.event, error: result.error })}\n`);
-      for (const { call, input, at } of result.calls) options.out.write(`${JSON.stringify({ event: result.event, call, input, at })}\n`);
+      const place = places.get(result.event);
+      for (const c of result.calls) {
+        const { call, input, at } = c;
+        options.out.write(`${JSON.stringify({ event: result.event, call, input, at, ...placeOfCall(c, place) })}\n`);
+      }
     } else {
       printHuman(result, options.out);
     }
@@ -144,6 +149,26 @@ const DEFAULT_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-no
 
 function missingPattern(file: string): never {
   throw new Error(`replay target for ${file}: no such pattern in events/`);
+}
+
+/** Calls about a pipeline, build, deployment, log, alarm or calendar are made where it lives. */
+const RESOURCE_CALLS = /^(codepipeline|codebuild|codedeploy|codecommit|codeartifact|logs|cloudwatch)\.|^ssm\.getCalendarState$/;
+
+/** An event's account and region (EventBridge's envelope). */
+function placeOfEvent(event: unknown): { account: string; region: string } | undefined {
+  const e = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {};
+  return typeof e['account'] === 'string' && typeof e['region'] === 'string' ? { account: e['account'], region: e['region'] } : undefined;
+}
+
+/**
+ * Where a recorded call would be made: the account and region it names, else, for a call about a
+ * resource, those of the event it is about; the stack's own services (Slack, SNS, SQS, DynamoDB,
+ * Step Functions) are called from the stack's own account and region, written `home`.
+ */
+export function placeOfCall(call: RecordedCall, event: { account: string; region: string } | undefined): { account: string; region: string } {
+  if (call.account && call.region) return { account: call.account, region: call.region };
+  if (RESOURCE_CALLS.test(call.call) && event) return event;
+  return { account: 'home', region: 'home' };
 }
 
 function eventTime(event: unknown): string {

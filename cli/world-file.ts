@@ -18,13 +18,26 @@ import { ApprovalWorld } from './targets/approval';
 import { GovernanceWorldSection } from './targets/governance';
 import { SlackWorld } from './targets/world-slack';
 
+/** Build logs by log group, then stream: `{ "/aws/codebuild/app": { "<uuid>": ["line", ...] } }`. */
+const Logs = z.record(z.string(), z.record(z.string(), z.array(z.string())));
+/** Pipeline definitions by name, as `aws codepipeline get-pipeline --name X` prints them. */
+const Pipelines = z.record(z.string(), GetPipelineOutputSchema);
+
 export const WorldFileSchema = z.strictObject({
   /** Free text for people reading the file. */
   description: z.optional(z.string()),
-  /** Build logs by log group, then stream: `{ "/aws/codebuild/app": { "<uuid>": ["line", ...] } }`. */
-  logs: z.optional(z.record(z.string(), z.record(z.string(), z.array(z.string())))),
-  /** Pipeline definitions by name, as `aws codepipeline get-pipeline --name X` prints them. */
-  pipelines: z.optional(z.record(z.string(), GetPipelineOutputSchema)),
+  logs: z.optional(Logs),
+  pipelines: z.optional(Pipelines),
+  /**
+   * Per member account (organization mode): its own logs and pipelines, read for events of that
+   * account before the top-level ones (which serve every account).
+   */
+  accounts: z.optional(
+    z.record(
+      z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account ID')),
+      z.strictObject({ logs: z.optional(Logs), pipelines: z.optional(Pipelines) }),
+    ),
+  ),
   /** Keyed `<pipeline>/<stage>/<action>`, or `<pipeline>/<execution-id>/<stage>/<action>` for one execution. */
   approvals: z.optional(z.record(z.string(), ApprovalWorld)),
   /** Slack's directory: user ids → emails, user group ids → member ids. */

@@ -18,4 +18,5 @@ lint() { # name, serverless package args…
 }
 lint sample || status=1
 lint every-feature --param="config=config/examples/every-feature.yml" || status=1
+lint organization --param="config=config/organization.example.yml" || status=1
 exit $status

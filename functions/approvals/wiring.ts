@@ -5,6 +5,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { picomatchGlobs } from '../kernel/glob-picomatch';
+import { placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
 import { createDynamoCardStore } from '../platform/dynamo-store';
 import { embeddedConfig } from '../platform/embedded-config';
@@ -30,7 +31,8 @@ export async function buildApprovalDeps(logger: Logger): Promise<ApprovalDeps> {
   return {
     config,
     glob: picomatchGlobs(),
-    pipeline: createApprovalPipelinePort(new CodePipelineClient({})),
+    // The pipeline's own account and region: as the actor role there in organization mode.
+    pipeline: createApprovalPipelinePort(placeClients(config.organization, (c) => new CodePipelineClient(c))),
     approvals: createDynamoApprovalStore({ client: doc, tableName }),
     cards: createDynamoCardStore({ client: doc, tableName }),
     slack: createSlackPort({ token, retryConfig: SLACK_RETRIES, logger }),

@@ -77,7 +77,9 @@ export function createApprovalPipelineWorld(options: ApprovalPipelineWorldOption
   const actions = new Map<string, Action>();
   const order: Action[] = [];
   const putCalls: PutRecord[] = [];
-  const record = (call: RecordedCall['call'], input: RecordedCall['input']) => void options.calls?.push({ call, input });
+  // Each call is made where the approval's pipeline lives (its account and region).
+  const record = (call: RecordedCall['call'], input: RecordedCall['input'], ref?: ApprovalRef) =>
+    void options.calls?.push({ call, input, ...(ref ? { account: ref.account, region: ref.region } : {}) });
   const wait = () => (options.latencyMs ? new Promise((resolve) => setTimeout(resolve, options.latencyMs)) : Promise.resolve());
   const newAttempt = (ref: ApprovalRef, n: number): Attempt => ({ id: naming.attempt(ref, n), token: naming.token(ref, n) });
 
@@ -111,18 +113,18 @@ export function createApprovalPipelineWorld(options: ApprovalPipelineWorldOption
     return ref.actionExecutionId ? attempts.find((a) => a.id === ref.actionExecutionId) : attempts.at(-1);
   };
   const listed = (ref: ApprovalRef) =>
-    record('codepipeline.listActionExecutions', { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } });
+    record('codepipeline.listActionExecutions', { pipelineName: ref.pipeline, filter: { pipelineExecutionId: ref.executionId } }, ref);
 
   return {
     async describe(ref) {
-      record('codepipeline.getPipeline', { name: ref.pipeline });
-      record('codepipeline.getPipelineExecution', { pipelineName: ref.pipeline, pipelineExecutionId: ref.executionId });
+      record('codepipeline.getPipeline', { name: ref.pipeline }, ref);
+      record('codepipeline.getPipelineExecution', { pipelineName: ref.pipeline, pipelineExecutionId: ref.executionId }, ref);
       const { decided: _decided, parallel, ...facts } = actionOf(ref).facts;
       return { ...facts, parallel: parallel ?? false };
     },
     async status(ref, parallel) {
       if (parallel) listed(ref);
-      else record('codepipeline.getPipelineState', { name: ref.pipeline });
+      else record('codepipeline.getPipelineState', { name: ref.pipeline }, ref);
       await wait();
       const attempt = attemptOf(ref);
       return attempt ? info(attempt) : { status: 'unknown' };
@@ -136,13 +138,17 @@ export function createApprovalPipelineWorld(options: ApprovalPipelineWorldOption
       });
     },
     async putResult(ref, { token, status, summary }): Promise<PutResultOutcome> {
-      record('codepipeline.putApprovalResult', {
-        pipelineName: ref.pipeline,
-        stageName: ref.stage,
-        actionName: ref.action,
-        result: { status, summary },
-        token,
-      });
+      record(
+        'codepipeline.putApprovalResult',
+        {
+          pipelineName: ref.pipeline,
+          stageName: ref.stage,
+          actionName: ref.action,
+          result: { status, summary },
+          token,
+        },
+        ref,
+      );
       await wait();
       const put: PutRecord = { status, summary, token, at: options.now().toISOString() };
       putCalls.push(put);

@@ -52,7 +52,15 @@ export interface EmailPort {
   publish(email: Email): Promise<void>;
 }
 
+/** An AWS account and region: where a call about a pipeline, build or deployment is made. */
+export interface Place {
+  readonly account: string;
+  readonly region: string;
+}
+
 export interface BuildLogRef {
+  /** The build's account and region (organization mode reads the log there). */
+  readonly place?: Place;
   readonly group: string;
   readonly stream: string;
   /** How many lines from the end of the log. */
@@ -89,6 +97,8 @@ export interface PipelinesPort {
    * cached per pipeline version); undefined when the action has none or the pipeline is gone.
    */
   deployTarget(ref: {
+    /** The pipeline's account and region (organization mode reads it there). */
+    readonly place?: Place;
     readonly pipeline: string;
     readonly stage: string;
     readonly action: string;

@@ -7,6 +7,7 @@ import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
 import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
 import type { BuildLogsPort, DeadLetter, DeadLetterPort, EmailPort, PipelinesPort, RedeliveryPort } from '../kernel/ports';
+import { placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
 import { createDynamoCardStore } from '../platform/dynamo-store';
 import { embeddedConfig } from '../platform/embedded-config';
@@ -44,11 +45,12 @@ const email = onFirstUse(async () => {
 });
 const logs = onFirstUse(async () => {
   const [{ CloudWatchLogsClient }, { createBuildLogsPort }] = await Promise.all([import('@aws-sdk/client-cloudwatch-logs'), import('./aws/build-logs')]);
-  return createBuildLogsPort(new CloudWatchLogsClient({}));
+  // The build's own account and region: as the actor role there in organization mode.
+  return createBuildLogsPort(placeClients(embeddedConfig().organization, (c) => new CloudWatchLogsClient(c)));
 });
 const pipelines = onFirstUse(async () => {
   const [{ CodePipelineClient }, { createPipelinesPort }] = await Promise.all([import('@aws-sdk/client-codepipeline'), import('../platform/codepipeline')]);
-  return createPipelinesPort(new CodePipelineClient({}));
+  return createPipelinesPort(placeClients(embeddedConfig().organization, (c) => new CodePipelineClient(c)));
 });
 const sqs = onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({}));
 const deadLetter = onFirstUse(async () => (await import('../platform/dead-letter')).createDeadLetterPort(await sqs(), env('DEAD_LETTER_QUEUE_URL')));

@@ -59,6 +59,8 @@ export function classifyAwsError(
   /** The retryable class to use, e.g. DeliveryError for a notification that may be sent again. */
   Retryable: new (message: string, options: { cause: unknown }) => RetryableError = RetryableError,
 ): RetryableError | PermanentError {
+  // Already sorted (the actor role refused in a member account, say): kept as it is.
+  if (error instanceof RetryableError || error instanceof PermanentError) return error;
   const message = `${what}: ${describeAwsError(error)}`;
   return isTransientAwsError(error) ? new Retryable(message, { cause: error }) : new PermanentError(message, { cause: error });
 }

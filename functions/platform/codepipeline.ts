@@ -1,5 +1,6 @@
 import { type CodePipelineClient, GetPipelineCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import type { DeployTarget, PipelinesPort } from '../kernel/ports';
+import type { DeployTarget, PipelinesPort, Place } from '../kernel/ports';
+import { type ClientsIn, clientAt } from './actor';
 import { classifyAwsError } from './aws-errors';
 
 /**
@@ -9,27 +10,29 @@ import { classifyAwsError } from './aws-errors';
  * @example await createPipelinesPort(client).deployTarget({ pipeline: 'web', stage: 'Deploy', action: 'Deploy', version: 3 })
  * // { application: 'web', deploymentGroup: 'web-prod' }
  */
-export function createPipelinesPort(client: CodePipelineClient): PipelinesPort {
+export function createPipelinesPort(clients: ClientsIn<CodePipelineClient>): PipelinesPort {
   const cache = new Map<string, Promise<PipelineDeclaration | undefined>>();
-  const load = (name: string, version?: number) => {
-    const key = `${name}@${version ?? 'latest'}`;
+  const load = (name: string, version?: number, place?: Place) => {
+    const key = `${place ? `${place.account}/${place.region}/` : ''}${name}@${version ?? 'latest'}`;
     let pipeline = cache.get(key);
     if (!pipeline) {
-      pipeline = client.send(new GetPipelineCommand({ name, version })).then(
-        (out) => out.pipeline,
-        (error: unknown) => {
-          cache.delete(key);
-          if (error instanceof Error && (error.name === 'PipelineNotFoundException' || error.name === 'PipelineVersionNotFoundException')) return undefined;
-          throw classifyAwsError(`codepipeline.getPipeline ${name}`, error);
-        },
-      );
+      pipeline = clientAt(clients, place, `codepipeline.getPipeline ${name}`)
+        .send(new GetPipelineCommand({ name, version }))
+        .then(
+          (out) => out.pipeline,
+          (error: unknown) => {
+            cache.delete(key);
+            if (error instanceof Error && (error.name === 'PipelineNotFoundException' || error.name === 'PipelineVersionNotFoundException')) return undefined;
+            throw classifyAwsError(`codepipeline.getPipeline ${name}`, error);
+          },
+        );
       cache.set(key, pipeline);
     }
     return pipeline;
   };
   return {
     async deployTarget(ref) {
-      return deployTargetOf(await load(ref.pipeline, ref.version), ref.stage, ref.action);
+      return deployTargetOf(await load(ref.pipeline, ref.version, ref.place), ref.stage, ref.action);
     },
   };
 }

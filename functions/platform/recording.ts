@@ -18,6 +18,9 @@ export interface RecordedCall {
   readonly event?: string;
   /** When the call would be made, on replay's virtual clock (ISO). */
   readonly at?: string;
+  /** The account and region it would be made in, when the call names them (a member account's pipeline). */
+  readonly account?: string;
+  readonly region?: string;
 }
 
 /** Who is acting and when: replay stamps every recorded call with it. */
@@ -57,6 +60,8 @@ export interface World {
   readonly logs?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
   /** Pipeline definitions by name, as `aws codepipeline get-pipeline` prints them (`{ "pipeline": … }`). */
   readonly pipelines?: Readonly<Record<string, { readonly pipeline: PipelineDeclaration }>>;
+  /** Per member account: its own logs and pipelines, read before the top-level ones. */
+  readonly accounts?: Readonly<Record<string, Pick<World, 'logs' | 'pipelines'>>>;
 }
 
 export interface Recorder {
@@ -80,6 +85,7 @@ export interface LiveReads {
 export function createRecorder(world: World, live?: LiveReads, attribution?: Attribution): Recorder {
   const calls = new CallLog();
   calls.attribution = attribution;
+  const accountOf = (place: { readonly account: string } | undefined) => (place ? world.accounts?.[place.account] : undefined);
   let seq = 0;
   // Slack ts values are seconds.microseconds; a fixed base keeps replay output reproducible.
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
@@ -102,16 +108,26 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     },
     logs: {
       async tail(ref) {
-        calls.push({ call: 'logs.getLogEvents', input: { logGroupName: ref.group, logStreamName: ref.stream, limit: ref.lines, startFromHead: false } });
+        calls.push({
+          call: 'logs.getLogEvents',
+          input: { logGroupName: ref.group, logStreamName: ref.stream, limit: ref.lines, startFromHead: false },
+          ...ref.place,
+        });
         if (live) return live.logs.tail(ref);
-        return (world.logs?.[ref.group]?.[ref.stream] ?? []).slice(-ref.lines);
+        const logs = accountOf(ref.place)?.logs?.[ref.group] ?? world.logs?.[ref.group];
+        return (logs?.[ref.stream] ?? []).slice(-ref.lines);
       },
     },
     pipelines: {
       async deployTarget(ref) {
-        calls.push({ call: 'codepipeline.getPipeline', input: { name: ref.pipeline, ...(ref.version !== undefined ? { version: ref.version } : {}) } });
+        calls.push({
+          call: 'codepipeline.getPipeline',
+          input: { name: ref.pipeline, ...(ref.version !== undefined ? { version: ref.version } : {}) },
+          ...ref.place,
+        });
         if (live) return live.pipelines.deployTarget(ref);
-        return deployTargetOf(world.pipelines?.[ref.pipeline]?.pipeline, ref.stage, ref.action);
+        const pipeline = accountOf(ref.place)?.pipelines?.[ref.pipeline] ?? world.pipelines?.[ref.pipeline];
+        return deployTargetOf(pipeline?.pipeline, ref.stage, ref.action);
       },
     },
     deadLetter: {

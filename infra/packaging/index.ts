@@ -14,6 +14,7 @@ export { esbuildDefineOf } from './define';
 export { InvalidConfigError } from './errors';
 export { breakGlassResourcesOf, changeCalendarResourcesOf } from './governance';
 export { loadConfig, loadPolicy } from './load';
+export { eventBusOf, organizationResourcesOf } from './organization';
 export * from './resolvers';
 export { rollbackResourcesOf } from './rollback';
 export { tokenResourceOf } from './secrets';

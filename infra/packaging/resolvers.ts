@@ -13,6 +13,7 @@ import { approvalResourcesOf } from './approvals';
 import { embeddedLiteral, esbuildDefineOf } from './define';
 import { breakGlassResourcesOf, changeCalendarResourcesOf, NO_BREAK_GLASS } from './governance';
 import { loadConfig, loadPolicy } from './load';
+import { eventBusOf, organizationResourcesOf } from './organization';
 import { type ResolverContext, resolver } from './osls';
 import { rollbackResourcesOf } from './rollback';
 import { secretIamStatement } from './secrets';
@@ -37,6 +38,10 @@ export const esbuildDefine = resolver(async (ctx) => ({
   ...esbuildDefineOf(await configFromParams(ctx)),
   WARDEN_EMBEDDED_POLICY: embeddedLiteral(await policyFromParams(ctx)),
 }));
+/** The bus every rule listens on: the stack's central bus in organization mode, else the `eventBusName` param. */
+export const eventBusName = resolver(async (ctx) => eventBusOf(await configFromParams(ctx), await ctx.resolveVariable("param:eventBusName, 'default'")));
+/** Organization mode's resources (infra/packaging/organization.ts); none otherwise. */
+export const organizationResources = resolver(async (ctx) => organizationResourcesOf(await configFromParams(ctx)));
 /** ssm:GetParameter or secretsmanager:GetSecretValue on the bot token (slack.tokenParameter). */
 export const tokenIamStatement = resolver(async (ctx) => secretIamStatement('ReadSlackToken', (await configFromParams(ctx)).slack.tokenParameter));
 /** The same for the Slack app's signing secret (slack.signingSecretParameter). */

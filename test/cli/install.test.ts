@@ -43,9 +43,13 @@ describe('the packed tarball, installed offline in an empty folder', () => {
         'events/codepipeline.pattern.json',
         'statemachines/approval.asl.yaml',
         'examples/policy-check/policy.yml',
+        // What `warden member-template` prints, for accounts outside the organization.
+        'infra/member.yml',
       ]),
     );
-    expect(installed.files.filter((file) => /^(test|bench|infra|scripts|node_modules)\//.test(file) || file.endsWith('.test.ts'))).toEqual([]);
+    expect(
+      installed.files.filter((file) => (/^(test|bench|infra|scripts|node_modules)\//.test(file) && file !== 'infra/member.yml') || file.endsWith('.test.ts')),
+    ).toEqual([]);
     expect(existsSync(path.join(installed.dir, 'node_modules/.bin/warden'))).toBe(true);
     // Dev dependencies stay out: the CLI must not need them.
     for (const dev of ['vitest', 'osls', 'typescript', 'node']) expect(existsSync(path.join(installed.dir, 'node_modules', dev)), dev).toBe(false);
@@ -77,5 +81,13 @@ describe('the packed tarball, installed offline in an empty folder', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.at(-1)).toEqual({ summary: { resources: 2, violating: 1, violations: 4, errors: 1, warnings: 2, info: 1 } });
+  });
+
+  it('`npx warden member-template` prints the member stack from the installed package', () => {
+    const { code, stdout, stderr } = warden('member-template');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain("AWSTemplateFormatVersion: '2010-09-09'");
+    expect(stdout).toContain('ActorRole:');
   });
 });

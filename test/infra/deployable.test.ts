@@ -1,6 +1,6 @@
 /**
  * What CloudFormation and the services check only at deploy or run time, asserted on the packaged
- * templates (the sample config and config/examples/every-feature.yml): no dependency cycle, every
+ * templates (the sample config, config/examples/every-feature.yml and config/organization.example.yml): no dependency cycle, every
  * failure destination writable by whoever writes to it, the key usable by every sender to its
  * topic, and the data that must outlive the stack kept. cfn-lint (scripts/cfn-lint.sh) and the moto
  * `CreateStack` (npm run test:integration) check the same templates from the outside.
@@ -37,6 +37,7 @@ function serviceOf(template: Template, destination: unknown): string {
 const CONFIGS = {
   'the sample config': [],
   'every feature on': ['--param=config=config/examples/every-feature.yml'],
+  'an organization': ['--param=config=config/organization.example.yml'],
 } as const;
 
 describe.each(Object.entries(CONFIGS))('the stack packaged with %s', (_name, args) => {

@@ -13,6 +13,7 @@ import {
   paginateListActionExecutions,
   type StageDeclaration,
 } from '@aws-sdk/client-codepipeline';
+import { type ClientsIn, clientAt } from '../../platform/actor';
 import { callAws, classifyAwsError } from '../../platform/aws-errors';
 import type { ApprovalRef } from '../domain/types';
 import type { ApprovalActionStatus, ApprovalDescription, ApprovalPipelinePort, ApprovalStatusInfo, PutResultOutcome } from '../ports';
@@ -22,9 +23,15 @@ const EXPECTED: Readonly<Record<string, PutResultOutcome>> = {
   InvalidApprovalTokenException: 'invalid-token',
 };
 
-export function createApprovalPipelinePort(client: CodePipelineClient): ApprovalPipelinePort {
+/**
+ * @param clients one client (single account), or one per account and region: every call goes to the
+ * account and region of the approval's pipeline (organization mode, functions/platform/actor.ts).
+ */
+export function createApprovalPipelinePort(clients: ClientsIn<CodePipelineClient>): ApprovalPipelinePort {
+  const at = (ref: ApprovalRef) => clientAt(clients, ref);
   return {
     async describe(ref) {
+      const client = at(ref);
       const [definition, execution] = await Promise.all([
         call(() => client.send(new GetPipelineCommand({ name: ref.pipeline })), `GetPipeline ${ref.pipeline}`),
         call(
@@ -49,11 +56,11 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
     },
     async status(ref, parallel) {
       // QUEUED and SUPERSEDED pipelines: the token is only in GetPipelineState, while the attempt is the stage's latest.
-      const latest = parallel ? undefined : await stateStatus(client, ref);
-      return latest ?? historyStatus(client, ref, parallel);
+      const latest = parallel ? undefined : await stateStatus(at(ref), ref);
+      return latest ?? historyStatus(at(ref), ref, parallel);
     },
     async attempts(ref) {
-      return (await actionRuns(client, ref))
+      return (await actionRuns(at(ref), ref))
         .map((run) => ({
           actionExecutionId: run.actionExecutionId ?? '',
           ...statusOf(run, false),
@@ -63,7 +70,7 @@ export function createApprovalPipelinePort(client: CodePipelineClient): Approval
     },
     async putResult(ref, { token, status, summary }) {
       try {
-        await client.send(
+        await at(ref).send(
           new PutApprovalResultCommand({ pipelineName: ref.pipeline, stageName: ref.stage, actionName: ref.action, token, result: { status, summary } }),
         );
         return 'recorded';

@@ -8,6 +8,7 @@ import * as z from '../zod';
 import { ApprovalsSchema } from './approvals';
 import { channelId, globs, mention, snsTopic } from './fields';
 import { CodeArtifactSchema, GovernanceSchema } from './governance';
+import { OrganizationSchema } from './organization';
 import { DEFAULT_PRODUCTION_STAGES, ProductionStagesSchema } from './production-stages';
 import { RollbackSchema } from './rollback';
 
@@ -78,6 +79,8 @@ export const ConfigSchema = z.strictObject({
   rollback: z.optional(RollbackSchema),
   governance: z.optional(GovernanceSchema),
   codeartifact: z.optional(CodeArtifactSchema),
+  /** One stack for a whole AWS Organization (README, "Organization"). */
+  organization: z.optional(OrganizationSchema),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

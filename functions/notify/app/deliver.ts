@@ -98,7 +98,9 @@ function logTails(card: RunCard, logs: BuildLogsPort, lines: number): (failure: 
     let tail = cache.get(key);
     if (!tail) {
       // The log tail is a courtesy: without it (logs disabled, no permission) the failure is still announced.
-      tail = logs.tail({ ...ref, lines }).catch((error: unknown) => [`(build log unavailable: ${error instanceof Error ? error.name : 'error'})`]);
+      tail = logs
+        .tail({ ...ref, lines, place: { account: card.subject.account, region: card.subject.region } })
+        .catch((error: unknown) => [`(build log unavailable: ${error instanceof Error ? error.name : 'error'})`]);
       cache.set(key, tail);
     }
     return tail;

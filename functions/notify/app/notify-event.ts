@@ -219,7 +219,13 @@ async function linkRelated(card: RunCard, observations: readonly Observation[], 
     const f = obs.fact;
     if (f.type !== 'action' || !DEPLOY_PROVIDERS.has(f.provider) || f.state !== 'STARTED' || card.run.kind !== 'pipeline') continue;
     const target = await deps.pipelines
-      .deployTarget({ pipeline: card.subject.pipeline ?? '', stage: f.stage, action: f.action, version: obs.pipelineVersion })
+      .deployTarget({
+        place: { account: card.subject.account, region: card.subject.region },
+        pipeline: card.subject.pipeline ?? '',
+        stage: f.stage,
+        action: f.action,
+        version: obs.pipelineVersion,
+      })
       // Not allowed to read the pipeline: the deployment still joins the card when the action
       // completes, so this is no reason to fail the event. A throttle is retried like any other.
       .catch((error: unknown) => {

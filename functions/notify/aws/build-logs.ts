@@ -4,6 +4,7 @@
  */
 import { type CloudWatchLogsClient, GetLogEventsCommand, type OutputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { BuildLogsPort } from '../../kernel/ports';
+import { type ClientsIn, clientAt } from '../../platform/actor';
 import { classifyAwsError } from '../../platform/aws-errors';
 
 /** Longest line we pass on; a minified stack trace can be one 50 kB line. */
@@ -23,13 +24,13 @@ const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b
  * const logs = createBuildLogsPort(new CloudWatchLogsClient({}));
  * await logs.tail({ group: '/aws/codebuild/app', stream: 'b938328a-…', lines: 20 }); // ['npm ERR! …', …]
  */
-export function createBuildLogsPort(client: CloudWatchLogsClient): BuildLogsPort {
+export function createBuildLogsPort(clients: ClientsIn<CloudWatchLogsClient>): BuildLogsPort {
   return {
-    async tail({ group, stream, lines }) {
+    async tail({ place, group, stream, lines }) {
       if (lines < 1) return [];
       try {
         // startFromHead: false asks for the newest page: the end of the build, where it failed.
-        const out = await client.send(
+        const out = await clientAt(clients, place, `CloudWatch Logs GetLogEvents ${group}`).send(
           new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, startFromHead: false, limit: Math.min(lines, API_LIMIT_MAX) }),
         );
         return lastLines(out.events ?? [], lines);
