@@ -4,7 +4,9 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { Config } from '../kernel/config/schema';
 import { picomatchGlobs } from '../kernel/glob-picomatch';
+import { clientAt, placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
 import { createDynamoCardStore } from '../platform/dynamo-store';
 import { embeddedConfig } from '../platform/embedded-config';
@@ -32,6 +34,22 @@ export function buildStarterDeps(): StarterDeps {
   };
 }
 
+/** CodeDeploy and CodePipeline in each account and region, as the actor role there (one pair per place). */
+function placedPorts(organization: NonNullable<Config['organization']>): NonNullable<RollbackDeps['at']> {
+  const deploy = placeClients(organization, (c) => new CodeDeployClient(c));
+  const pipeline = placeClients(organization, (c) => new CodePipelineClient(c));
+  const ports = new Map<string, Pick<RollbackDeps, 'deploy' | 'pipeline'>>();
+  return (place) => {
+    const key = `${place.account}/${place.region}`;
+    let at = ports.get(key);
+    if (!at) {
+      at = { deploy: createRollbackDeployPort(clientAt(deploy, place)), pipeline: createRollbackPipelinePort(clientAt(pipeline, place)) };
+      ports.set(key, at);
+    }
+    return at;
+  };
+}
+
 /** The steps are not on a hot path: picomatch compiles the routes' globs at start. */
 export async function buildRollbackDeps(logger: Logger): Promise<RollbackDeps> {
   const config = embeddedConfig();
@@ -41,6 +59,7 @@ export async function buildRollbackDeps(logger: Logger): Promise<RollbackDeps> {
     glob: picomatchGlobs(),
     deploy: createRollbackDeployPort(new CodeDeployClient({})),
     pipeline: createRollbackPipelinePort(new CodePipelineClient({})),
+    ...(config.organization ? { at: placedPorts(config.organization) } : {}),
     episodes: createDynamoEpisodeStore({ client: doc, tableName }),
     cards: createDynamoCardStore({ client: doc, tableName }),
     slack: createSlackPort({ token: await getSlackToken(config.slack.tokenParameter), retryConfig: SLACK_RETRIES, logger }),

@@ -279,4 +279,22 @@ describe('rollback state machine, races', () => {
     expect(w.calls('codedeploy.createDeployment').map((c) => c.input['revision'])).toEqual([s3('v41')]);
     expect(w.texts().at(-1)).toBe('✅ web-frontend/web-frontend-prod rolled back (alarm web-frontend-5xx)');
   });
+
+  it('organization mode: every step acts in the account and region of the alarm, through ports for that place', async () => {
+    const w = rollbackWorld(rollbackConfig(), group(GOOD, bad(25, 45)));
+    const places: unknown[] = [];
+    Object.assign(w.deps, {
+      at: (place: unknown) => {
+        places.push(place);
+        return { deploy: w.deps.deploy, pipeline: w.deps.pipeline };
+      },
+    });
+    const event = JSON.parse(JSON.stringify(alarmEvent(ALARM, minutes(30))).replaceAll('123456789012', '222233334444'));
+    expect(await w.send(event)).toHaveLength(1);
+    const [execution] = await run(w);
+    expect(execution?.result.status).toBe('SUCCEEDED');
+    expect(w.calls('codedeploy.stopDeployment')).toHaveLength(1);
+    expect(places.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(places.map((p) => JSON.stringify(p)))).toEqual(new Set([JSON.stringify({ account: '222233334444', region: 'eu-west-1' })]));
+  });
 });

@@ -20,6 +20,13 @@ export async function runRollbackStep(payload: unknown, deps: RollbackDeps): Pro
   const parsed = StepPayload.safeParse(payload);
   if (!parsed.success) throw new PermanentError(`rollback step: bad input: ${parsed.error.issues.flatMap(formatIssue).join('; ')}`);
   const p = parsed.data;
+  // Rolled back where the alarm went off: its account and region (organization mode).
+  const alarm = p.step === 'decide' ? p.input.alarm : p.state.alarm;
+  const here = deps.at ? { ...deps, ...deps.at({ account: alarm.account, region: alarm.region }) } : deps;
+  return step(p, here);
+}
+
+function step(p: z.infer<typeof StepPayload>, deps: RollbackDeps): Promise<unknown> {
   switch (p.step) {
     case 'decide':
       return decideStep(p.input, p.executionName, deps);
