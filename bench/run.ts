@@ -11,7 +11,9 @@
  * 5. Slack at organization scale: the load simulation, paced and unpaced;
  * 6. a Slack click on the interactivity endpoint (signature, replay check, parse, approval policy),
  *    vs computing the signature's HMAC alone, and against Slack's 3-second budget;
- * 7. notify's CPU per event with the real AWS SDK in the loop and its cold start (module load + first
+ * 7. organization scale: the hot path over 200 accounts × 3 regions, STS calls per account per hour,
+ *    the size of the organization's policies (bench/organization.ts);
+ * 8. notify's CPU per event with the real AWS SDK in the loop and its cold start (module load + first
  *    event), in fresh processes, against a build of the commit before issue 12 (bench/cpu-cold.ts).
  */
 import { execFileSync } from 'node:child_process';
@@ -35,7 +37,7 @@ import { parseEvent } from '../functions/kernel/events/parse';
 import { DetailType } from '../functions/kernel/events/schemas';
 import { compileGlobs, picomatchGlobs } from '../functions/kernel/glob-picomatch';
 import type { CardStorePort } from '../functions/kernel/ports';
-import { destinationsFor } from '../functions/kernel/routing';
+import { routerFor } from '../functions/kernel/routing';
 import { demandOf, type SlackCall } from '../functions/kernel/slack-budget';
 import { processBatch } from '../functions/notify/app/process-batch';
 import { planDelivery } from '../functions/notify/domain/plan';
@@ -53,6 +55,7 @@ import { ORG_SCALE, PUBLISHED_LIMITS, simulateSlackLoad } from '../test/support/
 import { blockActions, formBody, slackSignature } from '../test/support/slack-requests';
 import { cpuAndColdStart } from './cpu-cold';
 import { sampleEvents, stats, timeEach, timeEachAsync } from './measure';
+import { organizationScale } from './organization';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'bench/out');
@@ -129,7 +132,7 @@ function hotPath(): void {
     if (!first) return;
     const card = merge(cards.get(first.run.key) ?? emptyCard(first.run, first.subject), observations);
     cards.set(first.run.key, card);
-    planDelivery(card, destinationsFor(config, card.run.kind, card.subject, globs));
+    planDelivery(card, routerFor(config, globs)(card.run.kind, card.subject));
   };
   const baseline = stats(timeEach(events.length, (i) => JSON.parse(JSON.stringify(events[i]))));
   const hot = stats(timeEach(events.length, (i) => handle(events[i])));
@@ -292,6 +295,7 @@ async function slackClicks(): Promise<void> {
   await batchCalls();
   await slackLoad();
   await slackClicks();
+  await organizationScale();
   // Fresh processes, the real SDK answered in memory, against a build of the commit before issue 12.
   await cpuAndColdStart({});
 })().catch((error: unknown) => {

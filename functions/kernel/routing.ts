@@ -71,3 +71,38 @@ export function destinationsFor(config: Config, kind: RunKind, subject: Subject,
   }
   return { slack: [...slack.values()], email: [...email.values()] };
 }
+
+/** Past this many subjects a router forgets them all: the memory of one warm Lambda stays bounded. */
+const ROUTER_LIMIT = 10_000;
+const routers = new WeakMap<Config, WeakMap<GlobCompiler, (kind: RunKind, subject: Subject) => Destinations>>();
+
+/**
+ * {@link destinationsFor}, remembered per run kind and subject for one config: every event of a run
+ * is routed again, and an organization's config has many routes (by team, by account), so routing
+ * once per pipeline keeps the hot path's cost flat as routes grow (`npm run bench`, organization scale).
+ *
+ * @example routerFor(config, globs)('pipeline', card.subject).slack // the same array for every event of the run
+ */
+export function routerFor(config: Config, glob: GlobCompiler): (kind: RunKind, subject: Subject) => Destinations {
+  let byGlob = routers.get(config);
+  if (!byGlob) {
+    byGlob = new WeakMap();
+    routers.set(config, byGlob);
+  }
+  let router = byGlob.get(glob);
+  if (!router) {
+    const known = new Map<string, Destinations>();
+    router = (kind, subject) => {
+      const key = `${kind}|${subject.account}|${subject.region}|${subject.pipeline ?? ''}|${subject.project ?? ''}|${subject.application ?? ''}|${subject.repository ?? ''}|${subject.alarm ?? ''}`;
+      let destinations = known.get(key);
+      if (!destinations) {
+        if (known.size >= ROUTER_LIMIT) known.clear();
+        destinations = destinationsFor(config, kind, subject, glob);
+        known.set(key, destinations);
+      }
+      return destinations;
+    };
+    byGlob.set(glob, router);
+  }
+  return router;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Subject } from '../../functions/kernel/events/observation';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
-import { destinationsFor, routeMatches } from '../../functions/kernel/routing';
+import { destinationsFor, routeMatches, routerFor } from '../../functions/kernel/routing';
 import { config } from '../support/scenarios';
 
 const where = { account: '123456789012', region: 'eu-west-1' };
@@ -45,5 +45,34 @@ routes:
   it('uses the defaults where a route sets no level', () => {
     const d = destinationsFor(cfg, 'pipeline', { ...where, pipeline: 'web' }, picomatchGlobs());
     expect(d.slack.map((s) => s.level)).toEqual(['failures', 'failures']);
+  });
+});
+
+describe('routerFor (routing remembered per subject)', () => {
+  const org = config(`
+version: 1
+routes:
+  - match: { pipelines: ["team-01-*"] }
+    slack: { channels: [C0TEAM0001], level: all }
+  - match: { accounts: ['111122223333'] }
+    slack: { channels: [C0PAYMENTS1], level: status-changes }
+`);
+  const subject = (account: string, pipeline: string) => ({ account, region: 'eu-west-1', pipeline });
+
+  it('routes every subject as destinationsFor does, by account and pipeline', () => {
+    const glob = picomatchGlobs();
+    const route = routerFor(org, glob);
+    for (const s of [subject('111122223333', 'team-01-api'), subject('222233334444', 'team-01-api'), subject('111122223333', 'team-02-web')]) {
+      expect(route('pipeline', s)).toEqual(destinationsFor(org, 'pipeline', s, glob));
+    }
+    expect(route('pipeline', subject('222233334444', 'team-02-web')).slack).toEqual([]);
+  });
+
+  it('routes a subject once: its runs share the answer, another account gets its own', () => {
+    const glob = picomatchGlobs();
+    const route = routerFor(org, glob);
+    expect(route('pipeline', subject('111122223333', 'team-01-api'))).toBe(route('pipeline', subject('111122223333', 'team-01-api')));
+    expect(route('pipeline', subject('111122223333', 'team-01-api'))).not.toBe(route('pipeline', subject('222233334444', 'team-01-api')));
+    expect(routerFor(org, glob)).toBe(route);
   });
 });

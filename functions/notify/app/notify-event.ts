@@ -10,7 +10,7 @@ import { CardBusyError, CardConflictError, PermanentError } from '../../kernel/e
 import { DEPLOY_PROVIDERS, normalize } from '../../kernel/events/normalize';
 import type { Observation } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
-import { destinationsFor } from '../../kernel/routing';
+import { routerFor } from '../../kernel/routing';
 import type { Grant, SlackCall } from '../../kernel/slack-budget';
 import { awaitingRedelivery, claimChannels } from '../domain/delivery';
 import { type CardStep, isEmptyPlan, type Plan, planDelivery, type ThreadStep } from '../domain/plan';
@@ -138,7 +138,7 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
   const pipeline = card.subject.pipeline;
   const approvalHasPolicy = (stage: string, action: string) =>
     pipeline !== undefined && policyFor(deps.config.approvals, { pipeline, stage, action }, deps.globs) !== undefined;
-  const plan = planDelivery(card, destinationsFor(deps.config, card.run.kind, card.subject, deps.globs), { approvalHasPolicy });
+  const plan = planDelivery(card, routerFor(deps.config, deps.globs)(card.run.kind, card.subject), { approvalHasPolicy });
   if (isEmptyPlan(plan)) {
     if (card !== before) await deps.store.put(card, version);
     return 'unchanged';
