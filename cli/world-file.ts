@@ -22,12 +22,15 @@ import { SlackWorld } from './targets/world-slack';
 const Logs = z.record(z.string(), z.record(z.string(), z.array(z.string())));
 /** Pipeline definitions by name, as `aws codepipeline get-pipeline --name X` prints them. */
 const Pipelines = z.record(z.string(), GetPipelineOutputSchema);
+/** Pipelines' resource tags by name: `{ "payments-api": { "team": "payments" } }`. */
+const Tags = z.record(z.string(), z.record(z.string(), z.string()));
 
 export const WorldFileSchema = z.strictObject({
   /** Free text for people reading the file. */
   description: z.optional(z.string()),
   logs: z.optional(Logs),
   pipelines: z.optional(Pipelines),
+  tags: z.optional(Tags),
   /**
    * Per member account (organization mode): its own logs and pipelines, read for events of that
    * account before the top-level ones (which serve every account).
@@ -35,7 +38,7 @@ export const WorldFileSchema = z.strictObject({
   accounts: z.optional(
     z.record(
       z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account ID')),
-      z.strictObject({ logs: z.optional(Logs), pipelines: z.optional(Pipelines) }),
+      z.strictObject({ logs: z.optional(Logs), pipelines: z.optional(Pipelines), tags: z.optional(Tags) }),
     ),
   ),
   /** Keyed `<pipeline>/<stage>/<action>`, or `<pipeline>/<execution-id>/<stage>/<action>` for one execution. */

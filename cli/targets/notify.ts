@@ -17,6 +17,7 @@ export const notifyTargets: ReplayTargetFactory = (shared) => {
     email: recorder.email,
     logs: recorder.logs,
     pipelines: recorder.pipelines,
+    tags: recorder.tags,
     defaultTopicArn: shared.defaultTopicArn,
     now: () => shared.clock.now(),
   };

@@ -15,7 +15,10 @@ export interface CompiledGlob {
   readonly flags: string;
 }
 
-type Matches = Readonly<Record<string, readonly string[] | undefined>>;
+type Matches = Readonly<Record<string, readonly string[] | Readonly<Record<string, unknown>> | undefined>>;
+
+/** Keys of a match whose values are not globs: account ids and tags are compared as they are. */
+const NOT_GLOBS = new Set(['accounts', 'tags']);
 
 /**
  * Every glob the notify function matches names with, in order of appearance, without repeats:
@@ -26,7 +29,9 @@ export function globsOf(config: {
   readonly approvals?: { readonly policies: readonly { readonly match: Matches }[] };
 }): string[] {
   const matches = [...config.routes.map((r) => r.match), ...(config.approvals?.policies ?? []).map((p) => p.match)];
-  const all = matches.flatMap((match) => Object.entries(match).flatMap(([key, values]) => (key === 'accounts' ? [] : (values ?? []))));
+  const all = matches.flatMap((match) =>
+    Object.entries(match).flatMap(([key, values]) => (NOT_GLOBS.has(key) || !Array.isArray(values) ? [] : (values as readonly string[]))),
+  );
   return [...new Set(all)];
 }
 

@@ -106,6 +106,14 @@ export interface PipelinesPort {
   }): Promise<DeployTarget | undefined>;
 }
 
+export interface TagsPort {
+  /**
+   * A pipeline's resource tags (`codepipeline.listTagsForResource`, in its account and region); {}
+   * when it has none or is gone. Cached by the adapter for a while (README, "Organization").
+   */
+  pipelineTags(ref: { readonly place: Place; readonly pipeline: string }): Promise<Readonly<Record<string, string>>>;
+}
+
 export interface CardStorePort {
   get(runKey: string): Promise<StoredCard | undefined>;
   /**

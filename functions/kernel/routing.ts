@@ -42,7 +42,12 @@ export function routeMatches(route: Route, kind: RunKind, subject: Subject, glob
     anyOf(m.repositories, subject.repository) &&
     anyOf(m.alarms, subject.alarm) &&
     (m.accounts === undefined || m.accounts.includes(subject.account)) &&
-    anyOf(m.regions, subject.region)
+    anyOf(m.regions, subject.region) &&
+    (m.tags === undefined ||
+      Object.entries(m.tags).every(([key, wanted]) => {
+        const value = subject.tags?.[key];
+        return value !== undefined && (typeof wanted === 'string' ? wanted === value : wanted.includes(value));
+      }))
   );
 }
 
@@ -93,7 +98,8 @@ export function routerFor(config: Config, glob: GlobCompiler): (kind: RunKind, s
   if (!router) {
     const known = new Map<string, Destinations>();
     router = (kind, subject) => {
-      const key = `${kind}|${subject.account}|${subject.region}|${subject.pipeline ?? ''}|${subject.project ?? ''}|${subject.application ?? ''}|${subject.repository ?? ''}|${subject.alarm ?? ''}`;
+      const tags = subject.tags ? JSON.stringify(subject.tags) : '';
+      const key = `${kind}|${subject.account}|${subject.region}|${subject.pipeline ?? ''}|${subject.project ?? ''}|${subject.application ?? ''}|${subject.repository ?? ''}|${subject.alarm ?? ''}|${tags}`;
       let destinations = known.get(key);
       if (!destinations) {
         if (known.size >= ROUTER_LIMIT) known.clear();

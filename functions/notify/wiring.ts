@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
 import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
-import type { BuildLogsPort, DeadLetter, DeadLetterPort, EmailPort, PipelinesPort, RedeliveryPort } from '../kernel/ports';
+import type { BuildLogsPort, DeadLetter, DeadLetterPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
 import { placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
 import { createDynamoCardStore } from '../platform/dynamo-store';
@@ -48,10 +48,12 @@ const logs = onFirstUse(async () => {
   // The build's own account and region: as the actor role there in organization mode.
   return createBuildLogsPort(placeClients(embeddedConfig().organization, (c) => new CloudWatchLogsClient(c)));
 });
-const pipelines = onFirstUse(async () => {
-  const [{ CodePipelineClient }, { createPipelinesPort }] = await Promise.all([import('@aws-sdk/client-codepipeline'), import('../platform/codepipeline')]);
-  return createPipelinesPort(placeClients(embeddedConfig().organization, (c) => new CodePipelineClient(c)));
+const codePipeline = onFirstUse(async () => {
+  const { CodePipelineClient } = await import('@aws-sdk/client-codepipeline');
+  return placeClients(embeddedConfig().organization, (c) => new CodePipelineClient(c));
 });
+const pipelines = onFirstUse(async () => (await import('../platform/codepipeline')).createPipelinesPort(await codePipeline()));
+const tags = onFirstUse(async () => (await import('../platform/pipeline-tags')).createPipelineTagsPort(await codePipeline()));
 const sqs = onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({}));
 const deadLetter = onFirstUse(async () => (await import('../platform/dead-letter')).createDeadLetterPort(await sqs(), env('DEAD_LETTER_QUEUE_URL')));
 const redelivery = onFirstUse(async () => (await import('./aws/redelivery')).createRedeliveryPort(await sqs(), env('EVENTS_QUEUE_URL')));
@@ -59,6 +61,7 @@ const redelivery = onFirstUse(async () => (await import('./aws/redelivery')).cre
 const lazyEmail: EmailPort = { publish: async (e) => (await email()).publish(e) };
 const lazyLogs: BuildLogsPort = { tail: async (ref) => (await logs()).tail(ref) };
 const lazyPipelines: PipelinesPort = { deployTarget: async (ref) => (await pipelines()).deployTarget(ref) };
+const lazyTags: TagsPort = { pipelineTags: async (ref) => (await tags()).pipelineTags(ref) };
 const lazyDeadLetter: DeadLetterPort = { send: async (letter) => (await deadLetter()).send(letter) };
 const lazyRedelivery: RedeliveryPort = { schedule: async (run, at, now) => (await redelivery()).schedule(run, at, now) };
 
@@ -82,6 +85,7 @@ export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
     email: lazyEmail,
     logs: lazyLogs,
     pipelines: lazyPipelines,
+    tags: lazyTags,
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
     pacing: { budget: createDynamoSlackBudget({ client: doc, tableName }), redelivery: lazyRedelivery },

@@ -5,7 +5,7 @@
  */
 
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort } from '../kernel/ports';
+import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort, TagsPort } from '../kernel/ports';
 import { deployTargetOf } from './codepipeline';
 import { deadLetterMessage } from './dead-letter';
 import { postMessageArgs, updateMessageArgs } from './slack';
@@ -60,8 +60,10 @@ export interface World {
   readonly logs?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
   /** Pipeline definitions by name, as `aws codepipeline get-pipeline` prints them (`{ "pipeline": … }`). */
   readonly pipelines?: Readonly<Record<string, { readonly pipeline: PipelineDeclaration }>>;
-  /** Per member account: its own logs and pipelines, read before the top-level ones. */
-  readonly accounts?: Readonly<Record<string, Pick<World, 'logs' | 'pipelines'>>>;
+  /** Pipelines' resource tags by pipeline name (`aws codepipeline list-tags-for-resource`, as key → value). */
+  readonly tags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Per member account: its own logs, pipelines and tags, read before the top-level ones. */
+  readonly accounts?: Readonly<Record<string, Pick<World, 'logs' | 'pipelines' | 'tags'>>>;
 }
 
 export interface Recorder {
@@ -71,6 +73,7 @@ export interface Recorder {
   readonly logs: BuildLogsPort;
   readonly deadLetter: DeadLetterPort;
   readonly pipelines: PipelinesPort;
+  readonly tags: TagsPort;
 }
 
 /** Real read-only ports (`warden replay --aws`): reads go to the account, and are still recorded. */
@@ -116,6 +119,14 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
         if (live) return live.logs.tail(ref);
         const logs = accountOf(ref.place)?.logs?.[ref.group] ?? world.logs?.[ref.group];
         return (logs?.[ref.stream] ?? []).slice(-ref.lines);
+      },
+    },
+    tags: {
+      async pipelineTags(ref) {
+        const { place, pipeline } = ref;
+        const arn = `arn:aws:codepipeline:${place.region}:${place.account}:${pipeline}`;
+        calls.push({ call: 'codepipeline.listTagsForResource', input: { resourceArn: arn }, ...place });
+        return accountOf(place)?.tags?.[pipeline] ?? world.tags?.[pipeline] ?? {};
       },
     },
     pipelines: {

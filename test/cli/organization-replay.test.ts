@@ -56,7 +56,7 @@ describe('replay of events from two member accounts', () => {
     for (const l of logs) expect(l).toMatchObject({ account: PAYMENTS, region: 'eu-west-1' });
     const pipelineReads = lines.filter((l) => l.call === 'codepipeline.getPipeline');
     expect(pipelineReads.length).toBeGreaterThan(0);
-    for (const l of pipelineReads) expect(l.account).toBe(l.event.startsWith(PAYMENTS) ? PAYMENTS : WEB);
+    for (const l of pipelineReads) expect(l.account).toBe(path.basename(l.event).startsWith(PAYMENTS) ? PAYMENTS : WEB);
     const slack = lines.filter((l) => l.call.startsWith('slack.'));
     expect(slack.length).toBeGreaterThan(0);
     for (const l of slack) expect(l).toMatchObject({ account: 'home', region: 'home' });
@@ -93,5 +93,32 @@ describe('replay of events from two member accounts', () => {
       .map((l) => JSON.parse(l) as { call: string; input: Record<string, unknown> })
       .find((l) => l.call === 'slack.chat.postMessage' && l.input['thread_ts']);
     expect(JSON.stringify(reply?.input['blocks'])).toContain('FAIL in the payments account');
+  });
+
+  it('routes by pipeline tag: the payments team hears of the pipeline tagged team=payments in any account, not of the others', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'warden-org-replay-'));
+    inAccount('01-pipeline-build-fails', PAYMENTS, dir);
+    inAccount('02-pipeline-deploys', WEB, dir);
+    const home = mkdtempSync(path.join(tmpdir(), 'warden-org-config-'));
+    const configFile = path.join(home, 'warden.yml');
+    writeFileSync(configFile, 'version: 1\nroutes:\n  - match: { tags: { team: payments } }\n    slack: { channels: [C0PAYMENTS1], level: all }\n');
+    const world = JSON.parse(readFileSync(path.join(SAMPLES_DIR, 'samples.world.json'), 'utf8'));
+    const worldFile = path.join(home, 'world.json');
+    writeFileSync(worldFile, JSON.stringify({ ...world, accounts: { [PAYMENTS]: { tags: { 'payments-api': { team: 'payments' } } } } }));
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk) => {
+      text += String(chunk);
+    });
+    expect(await replay({ configFile, worldFile, json: true, paths: [dir], out })).toBe(0);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; call: string; account: string; input: Record<string, unknown> });
+    const posts = lines.filter((l) => l.call === 'slack.chat.postMessage' && !l.input['thread_ts']);
+    expect(posts.map((p) => path.basename(p.event).startsWith(PAYMENTS))).toEqual([true]);
+    // Tags are read once per card, where the pipeline lives.
+    const reads = lines.filter((l) => l.call === 'codepipeline.listTagsForResource');
+    expect(reads.map((r) => r.account).sort()).toEqual([PAYMENTS, WEB]);
   });
 });

@@ -75,4 +75,22 @@ routes:
     expect(route('pipeline', subject('111122223333', 'team-01-api'))).not.toBe(route('pipeline', subject('222233334444', 'team-01-api')));
     expect(routerFor(org, glob)).toBe(route);
   });
+
+  it('matches on pipeline tags: every key, one of its values; a run without the tag does not match', () => {
+    const tagged = config(`
+version: 1
+routes:
+  - match: { tags: { team: payments, env: [prod, staging] } }
+    slack: { channels: [C0PAYMENTS1], level: all }
+`);
+    const route = routerFor(tagged, picomatchGlobs());
+    const at = (tags?: Record<string, string>) =>
+      route('pipeline', { account: '111122223333', region: 'eu-west-1', pipeline: 'api', ...(tags ? { tags } : {}) }).slack.length;
+    expect(at({ team: 'payments', env: 'prod' })).toBe(1);
+    expect(at({ team: 'payments', env: 'staging', extra: 'x' })).toBe(1);
+    expect(at({ team: 'payments', env: 'dev' })).toBe(0);
+    expect(at({ team: 'web', env: 'prod' })).toBe(0);
+    expect(at({ team: 'payments' })).toBe(0);
+    expect(at()).toBe(0);
+  });
 });

@@ -215,7 +215,7 @@ describe('packaged stack', () => {
       Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${config.slack.tokenParameter}` },
     });
     expect(bySid.ReadPipelines).toMatchObject({
-      Action: 'codepipeline:GetPipeline',
+      Action: ['codepipeline:GetPipeline', 'codepipeline:ListTagsForResource'],
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:*' },
     });
     for (const resource of asArray<Json>(bySid.ReadCodeBuildLogs.Resource)) {

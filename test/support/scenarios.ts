@@ -36,6 +36,7 @@ export function memoryNotifyDeps(config: Config, recorder: Recorder, overrides: 
     email: recorder.email,
     logs: recorder.logs,
     pipelines: recorder.pipelines,
+    tags: recorder.tags,
     defaultTopicArn: TOPIC,
     now: () => new Date('2026-11-23T12:00:00Z'),
     ...overrides,

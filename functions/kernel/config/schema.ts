@@ -26,7 +26,20 @@ const match = z.strictObject({
   alarms: z.optional(globs),
   accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'))).check(z.minLength(1))),
   regions: z.optional(globs),
+  /**
+   * The pipeline's resource tags: every key must be there with one of its values (`team: payments`,
+   * `env: [prod, staging]`). Pipelines are looked up once per run (codepipeline:ListTagsForResource).
+   */
+  tags: z.optional(
+    z
+      .record(z.string().check(z.minLength(1), z.maxLength(128)), z.union([z.string(), z.array(z.string()).check(z.minLength(1, 'at least one value'))]))
+      .check(z.refine((t) => Object.keys(t).length > 0, { message: 'no tag: omit the key to match any' })),
+  ),
 });
+
+/** Whether a config routes on pipeline tags: only then are tags looked up. */
+export const routesOnTags = (config: { readonly routes: readonly { readonly match: { readonly tags?: unknown } }[] }): boolean =>
+  config.routes.some((route) => route.match.tags !== undefined);
 
 export const RouteSchema = z
   .strictObject({

@@ -18,6 +18,11 @@ export interface Subject {
   readonly application?: string;
   readonly repository?: string;
   readonly alarm?: string;
+  /**
+   * The pipeline's resource tags (`team: payments`), looked up once for a card when some route
+   * matches on tags (organization mode: teams tag their pipelines); absent otherwise.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** How a status reads to a person; drives icons, levels and email. */

@@ -6,9 +6,10 @@
 import { absorb, emptyCard, merge } from '../../kernel/card/merge';
 import type { RunCard } from '../../kernel/card/types';
 import { policyFor } from '../../kernel/config/approvals';
+import { routesOnTags } from '../../kernel/config/schema';
 import { CardBusyError, CardConflictError, PermanentError } from '../../kernel/errors';
 import { DEPLOY_PROVIDERS, normalize } from '../../kernel/events/normalize';
-import type { Observation } from '../../kernel/events/observation';
+import type { Observation, Subject } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
 import { routerFor } from '../../kernel/routing';
 import type { Grant, SlackCall } from '../../kernel/slack-budget';
@@ -126,7 +127,7 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
   const stored = await deps.store.get(resolved.run.key);
   // A redelivery of a card that is gone (expired) has nothing to deliver.
   if (!stored && resolved.observations.length === 0) return 'unchanged';
-  const before = stored?.card ?? emptyCard(resolved.run, resolved.subject);
+  const before = stored?.card ?? emptyCard(resolved.run, await withTags(resolved, deps));
   const merged = merge(before, resolved.observations);
   // A duplicate changes nothing, so it has nothing new to link either.
   const card = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
@@ -144,6 +145,17 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
     return 'unchanged';
   }
   return { resolved, card, version, plan };
+}
+
+/**
+ * The subject of a new card, with its pipeline's tags when some route matches on tags: read once,
+ * when the card is created, and kept on it for the rest of the run.
+ */
+async function withTags(resolved: ResolvedRun, deps: NotifyDeps): Promise<Subject> {
+  const { subject } = resolved;
+  if (!deps.tags || !subject.pipeline || resolved.run.kind !== 'pipeline' || !routesOnTags(deps.config)) return subject;
+  const tags = await deps.tags.pipelineTags({ place: { account: subject.account, region: subject.region }, pipeline: subject.pipeline });
+  return { ...subject, tags };
 }
 
 /** A step of the plan that needs one Slack call, and so a slot of the budget. */
