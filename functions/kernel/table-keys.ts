@@ -8,7 +8,7 @@ export const KEY_PREFIX = {
   run: 'RUN#',
   /** A build, deployment or deployment group → the run whose card it is on. */
   link: 'LINK#',
-  /** Powertools idempotency records of notify: the dead letters it sent (a card records everything else). */
+  /** The dead letters notify sent, once per record body (a card records everything else). */
   idempotency: 'IDEMPOTENCY#',
   /** A manual approval (`APPROVAL#<approval key>` / `APPROVAL`). */
   approval: 'APPROVAL#',

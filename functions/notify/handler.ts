@@ -8,7 +8,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createLogger } from '../platform/logger';
 import { onFirstUse } from '../platform/on-first-use';
 import { type BatchDeps, processBatch } from './app/process-batch';
@@ -20,12 +20,10 @@ import { buildBatchDeps } from './wiring';
  */
 export function createHandler(factory: (logger: Logger) => Promise<BatchDeps>, logger = createLogger()) {
   const deps = onFirstUse(() => factory(logger));
-  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    const batchDeps = await deps();
-    batchDeps.registerContext?.(context);
+  return middy(async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const { failed } = await processBatch(
       event.Records.map((record) => ({ id: record.messageId, body: record.body })),
-      batchDeps,
+      await deps(),
     );
     // Reported, not thrown: SQS treats both the same, and the invocation is not counted as a Lambda
     // error for what is a Slack outage.

@@ -1,12 +1,11 @@
 /** Wiring of the notify function: real adapters from the environment and the embedded config. */
 
-import { makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
 import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
-import type { BuildLogsPort, DeadLetter, DeadLetterPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
+import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
 import { placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
 import { createDynamoCardStore } from '../platform/dynamo-store';
@@ -17,7 +16,7 @@ import { createSlackPort } from '../platform/slack';
 import { createDynamoSlackBudget } from '../platform/slack-budget-dynamo';
 import { getSlackToken } from '../platform/slack-token';
 import type { BatchDeps } from './app/process-batch';
-import { createIdempotencyConfig } from './aws/idempotency';
+import { sendOnce } from './aws/dead-letter-once';
 
 // Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
 // compiled (see functions/kernel/glob.ts). The config itself: embedded-config.ts.
@@ -72,7 +71,7 @@ export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
   // Checked at start, used on the first dead letter and the first redelivery.
   env('DEAD_LETTER_QUEUE_URL');
   env('EVENTS_QUEUE_URL');
-  // One DynamoDB client for the card store and the dead letters' idempotency records.
+  // One DynamoDB client for the card store, Slack's budget and the dead letters sent.
   const dynamo = new DynamoDBClient({});
   const { tableName, doc } = cardsTable(dynamo);
   const notifyDeps = {
@@ -91,16 +90,10 @@ export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
     pacing: { budget: createDynamoSlackBudget({ client: doc, tableName }), redelivery: lazyRedelivery },
   };
   // A duplicate event changes nothing on its card and so sends nothing: the card is its own
-  // idempotency record. The one side effect a card does not hold is a dead letter: a duplicate of
-  // an unreadable event is sent once, keyed by the record's body (the whole setup, keyPrefix included:
-  // minification must not rename the key of letters already sent).
-  const letters = createIdempotencyConfig({ tableName, client: dynamo, scope: 'dead-letter', eventKeyJmesPath: 'body' });
-  const sendOnce = makeIdempotent((letter: DeadLetter) => lazyDeadLetter.send(letter), letters);
+  // idempotency record. The one side effect a card does not hold is a dead letter: sent once per body.
   return {
-    deadLetter: { send: async (letter) => void (await sendOnce(letter)) },
+    deadLetter: sendOnce(lazyDeadLetter, { client: doc, tableName }),
     logger,
     notify: notifyDeps,
-    // A record of an invocation that timed out expires with the invocation, not after 24 h.
-    registerContext: (context) => letters.config.registerLambdaContext(context),
   };
 }

@@ -3,7 +3,7 @@
  * conditional writes so two workers can never both believe they own a card's next version.
  *
  * Items: `RUN#<runKey>` / `CARD` (the card as JSON text in `cardJson`, `version`), `LINK#<kind>#<id>` / `LINK`
- * (`runKey`), and Powertools idempotency records under `IDEMPOTENCY#…` (see `idempotency.ts`).
+ * (`runKey`), and the dead letters notify sent under `IDEMPOTENCY#dead-letter` (functions/notify/aws/dead-letter-once.ts).
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';

@@ -12,12 +12,14 @@ declare const WARDEN_EMBEDDED_CONFIG: string | undefined;
 
 /**
  * The bundled config is taken as it is: `serverless package` validated it (defaults applied) with the
- * schema in this same bundle, so validating it again at start-up only added ~14 ms to every cold
- * start (`npm run bench`). A config from elsewhere (`source`, or WARDEN_CONFIG_JSON in tests and the
- * dev server) is validated, every problem reported.
+ * same schema, so validating it again at start-up only added ~14 ms to every cold start (`npm run
+ * bench`) and the schema to every bundle. Outside a bundle (tests, the dev server), the config from
+ * `source` or WARDEN_CONFIG_JSON is validated, every problem reported.
  */
 export function embeddedConfig(source?: string): Config {
-  if (source === undefined && typeof WARDEN_EMBEDDED_CONFIG !== 'undefined') return JSON.parse(WARDEN_EMBEDDED_CONFIG) as Config;
+  // First and unconditional in a bundle (esbuild folds the test to true), so the validation below,
+  // with the whole config schema, is dead code there and left out of it.
+  if (typeof WARDEN_EMBEDDED_CONFIG !== 'undefined') return JSON.parse(WARDEN_EMBEDDED_CONFIG) as Config;
   const text = source ?? process.env['WARDEN_CONFIG_JSON'];
   if (!text) throw new ConfigError(['no configuration: package with `serverless package` (it embeds config/warden.yml)']);
   const result = validateConfig(JSON.parse(text));

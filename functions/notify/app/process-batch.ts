@@ -9,7 +9,6 @@
  * package, alarm) first; then builds and deployments, whose run is found through a link that a
  * pipeline action of the first pass may just have written.
  */
-import type { Context } from 'aws-lambda';
 import { normalize } from '../../kernel/events/normalize';
 import type { Observation } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
@@ -30,8 +29,6 @@ export interface BatchDeps {
   readonly deadLetter: DeadLetterPort;
   readonly logger: RecordLogger;
   readonly notify: NotifyDeps;
-  /** Called once per invocation with the Lambda context (Powertools idempotency needs its deadline). */
-  readonly registerContext?: (context: Context) => void;
 }
 
 export interface BatchOutcome {

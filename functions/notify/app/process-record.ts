@@ -51,9 +51,6 @@ export async function rejectRecord(body: string, event: unknown, error: unknown,
 export function asRejected(error: unknown): EventRejectedError | (PermanentError & { problems: readonly string[] }) | undefined {
   if (error instanceof SyntaxError) return new EventRejectedError([`body: not JSON (${error.message})`], { cause: error });
   if (error instanceof EventRejectedError) return error;
-  // Powertools idempotency wraps the handler's error; look one level down.
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (cause instanceof EventRejectedError) return cause;
   if (error instanceof PermanentError) return Object.assign(error, { problems: [error.message] });
   return undefined;
 }
