@@ -33,15 +33,74 @@ export function renderCard(card: RunCard, level: Level): RenderedMessage {
   // and a channel is updated exactly when what it shows changes.
   const blocks = [
     section(`${ICON[view.outcome]} ${headline}`),
-    ...(lines.length ? [section(lines.join('\n'))] : []),
+    ...layout(lines, MAX_BODY_SECTIONS).map((text) => section(text)),
     context([...facts, timing(card.run.kind, view)]),
   ];
   return { text: fallbackText(headline), blocks };
 }
 
+/** A group of lines: one stage with its actions, or one other line. Only finished stages may fold. */
+export interface LineGroup {
+  readonly lines: readonly string[];
+  /** A stage that finished well (succeeded, skipped…), folded into a count when the card is too long. */
+  readonly folds?: 'stage';
+}
+
+/** Slack's section text limit (https://docs.slack.dev/reference/block-kit/blocks/section-block). */
+const SECTION_MAX = 3000;
+/**
+ * A message holds at most 50 blocks (https://docs.slack.dev/reference/block-kit/blocks): the
+ * headline and the context take two.
+ */
+const MAX_BODY_SECTIONS = 48;
+
+/**
+ * The card's body as sections of at most 3,000 characters, never splitting a line, in at most
+ * `max` sections. When it does not fit, runs of finished stages fold first (`✅ 58 stages
+ * succeeded`); failed, running and waiting stages are never folded or cut; only if those alone do not
+ * fit is the end cut, marked.
+ *
+ * @example layout([{ lines: ['✅ *Build*'] }], 48) // ['✅ *Build*']
+ */
+export function layout(groups: readonly LineGroup[], max: number): string[] {
+  const whole = pack(groups.flatMap((g) => g.lines));
+  if (whole.length <= max) return whole;
+  const folded: string[] = [];
+  for (let i = 0; i < groups.length; ) {
+    let j = i;
+    while (j < groups.length && groups[j]?.folds === 'stage') j += 1;
+    if (j - i >= 2) {
+      const all = groups.slice(i, j).every((g) => g.lines[0]?.startsWith(ICON.succeeded));
+      folded.push(`${ICON.succeeded} ${j - i} stages ${all ? 'succeeded' : 'finished'}`);
+      i = j;
+    } else {
+      folded.push(...(groups[i]?.lines ?? []));
+      i += 1;
+    }
+  }
+  const sections = pack(folded);
+  if (sections.length <= max) return sections;
+  return [...sections.slice(0, max - 1), clip(`${sections[max - 1] ?? ''}\n… (${sections.length - max} more sections not shown)`, SECTION_MAX)];
+}
+
+/** Lines into as few sections as fit, each at most SECTION_MAX characters (a longer line is clipped). */
+function pack(lines: readonly string[]): string[] {
+  const sections: string[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = clip(raw, SECTION_MAX);
+    if (current && current.length + 1 + line.length > SECTION_MAX) {
+      sections.push(current);
+      current = line;
+    } else current = current ? `${current}\n${line}` : line;
+  }
+  if (current) sections.push(current);
+  return sections;
+}
+
 interface Body {
   readonly headline: string;
-  readonly lines: readonly string[];
+  readonly lines: readonly LineGroup[];
   readonly facts: readonly string[];
 }
 
@@ -70,20 +129,25 @@ function pipelineBody(card: RunCard, view: CardView, level: Level, where: string
   return {
     headline: `*${link(consoleUrl.pipelineExecution(s, executionId), s.pipeline ?? 'pipeline')}* ${WORD[view.outcome]} · execution \`${esc(shortId(executionId))}\``,
     lines: [
-      ...view.stages.flatMap((stage) => stageLines(stage, level)),
-      ...view.builds.filter((b) => b.outcome === 'failed').map((b) => buildLine(s, b)),
-      ...view.deployments.map((d) => deploymentLine(s, d)),
+      ...view.stages.map((stage): LineGroup => ({ lines: stageLines(stage, level), ...(FOLDS.has(stage.outcome) ? { folds: 'stage' as const } : {}) })),
+      ...view.builds.filter((b) => b.outcome === 'failed').map((b) => ({ lines: [buildLine(s, b)] })),
+      ...view.deployments.map((d) => ({ lines: [deploymentLine(s, d)] })),
     ],
     facts: [where, ...trigger, ...commits(view)],
   };
 }
+
+/** Stages that may fold into a count on a card too long for Slack: finished, and not failed. */
+const FOLDS: ReadonlySet<string> = new Set(['succeeded', 'info']);
+
+const single = (lines: readonly string[]): LineGroup[] => (lines.length ? [{ lines }] : []);
 
 function buildBody(s: Subject, view: CardView, where: string): Body {
   const b = view.builds[0];
   const name = b ? `${b.project}${b.buildNumber !== undefined ? ` #${b.buildNumber}` : ''}` : (s.project ?? 'build');
   return {
     headline: `*${link(b && consoleUrl.build(s, b.buildId), name)}* build ${WORD[view.outcome]}`,
-    lines: b ? buildDetail(b) : [],
+    lines: single(b ? buildDetail(b) : []),
     facts: [where, ...(b?.sourceVersion ? [`source ${esc(clip(b.sourceVersion, 60))}`] : []), ...(b?.initiator ? [`started by ${esc(b.initiator)}`] : [])],
   };
 }
@@ -93,7 +157,7 @@ function deploymentBody(card: RunCard, view: CardView, where: string): Body {
   const id = d?.deploymentId ?? lastSegment(card.run.key);
   return {
     headline: `*${esc(card.subject.application ?? 'application')}*${d ? ` / ${esc(d.group)}` : ''} deployment ${link(consoleUrl.deployment(card.subject, id), id)} ${WORD[view.outcome]}`,
-    lines: d ? [instanceLine(d)].filter(Boolean) : [],
+    lines: single(d ? [instanceLine(d)].filter(Boolean) : []),
     facts: [where],
   };
 }
@@ -114,7 +178,7 @@ function alarmBody(s: Subject, view: CardView, where: string): Body {
   const state = a?.state === 'ALARM' ? 'is in ALARM' : a?.state === 'OK' ? 'recovered (OK)' : `is ${esc(a?.state ?? 'unknown')}`;
   return {
     headline: `*${link(consoleUrl.alarm(s, s.alarm ?? ''), s.alarm ?? 'alarm')}* ${state}`,
-    lines: a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : [],
+    lines: single(a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : []),
     facts: [where],
   };
 }
