@@ -1,3 +1,4 @@
+import { describeMetrics } from './alarm-config';
 import type { Fact, Observation, RunLink, RunRef, Subject } from './observation';
 import { type AwsEvent, DetailType } from './schemas';
 
@@ -217,10 +218,19 @@ type AlarmEvent = Extract<AwsEvent, { detail: { alarmName: string } }>;
 function alarmObservation(event: AlarmEvent, where: Where): RunPart {
   const d = event.detail;
   const episodeStart = d.state.value === 'ALARM' || !d.previousState ? d.state.timestamp : d.previousState.timestamp;
+  const metric = describeMetrics(d.configuration?.metrics ?? []);
   return {
     run: { kind: 'alarm', key: `alarm/${where.account}/${where.region}/${d.alarmName}/${isoOr(episodeStart)}` },
     subject: { ...where, alarm: d.alarmName },
-    fact: { type: 'alarm', alarm: d.alarmName, state: d.state.value, reason: d.state.reason },
+    fact: {
+      type: 'alarm',
+      alarm: d.alarmName,
+      state: d.state.value,
+      reason: d.state.reason,
+      at: isoOr(d.state.timestamp),
+      ...(metric ? { metric } : {}),
+      ...(d.configuration?.alarmRule ? { rule: d.configuration.alarmRule } : {}),
+    },
   };
 }
 

@@ -83,7 +83,17 @@ export type Fact =
       readonly state: string;
       readonly operation: string;
     }
-  | { readonly type: 'alarm'; readonly alarm: string; readonly state: string; readonly reason?: string };
+  | {
+      readonly type: 'alarm';
+      readonly alarm: string;
+      readonly state: string;
+      readonly reason?: string;
+      /** When the alarm entered this state (ISO). */
+      readonly at?: string;
+      /** What it watches: its metrics, or a composite alarm's rule. */
+      readonly metric?: string;
+      readonly rule?: string;
+    };
 
 export type FactType = Fact['type'];
 

@@ -6,6 +6,7 @@
  * needs are required. A missing required field is a {@link EventRejectedError} upstream.
  */
 import * as z from '../zod';
+import { AlarmConfiguration } from './alarm-config';
 
 /** The detail-types we subscribe to, one EventBridge rule family each. */
 export const DetailType = {
@@ -145,6 +146,8 @@ const alarmDetail = z.object({
   alarmName: text,
   state: alarmState,
   previousState: z.optional(alarmState),
+  // Lenient: what the alarm watches is only shown; a shape we do not know leaves it out.
+  configuration: z.optional(z.catch(AlarmConfiguration, {})),
 });
 
 const event = <T extends string, D extends z.ZodMiniType>(detailType: T, detail: D) => z.object({ ...envelope, 'detail-type': z.literal(detailType), detail });

@@ -86,9 +86,12 @@ export function isEmptyPlan(plan: Plan): boolean {
  * pipeline failing are already on the card), or the build / deployment of a standalone card.
  */
 export function threadWorthy(card: RunCard): Array<[string, FactRecord]> {
-  return Object.entries(card.failures)
-    .filter(([, r]) => r.fact.type === 'action' || (card.run.kind !== 'pipeline' && r.fact.type === card.run.kind))
-    .sort(([a, ra], [b, rb]) => (ra.time < rb.time ? -1 : ra.time > rb.time ? 1 : a.localeCompare(b)));
+  return (
+    Object.entries(card.failures)
+      // An alarm's card is its explanation (reason, what it watches, since when): no "alarm failed" reply.
+      .filter(([, r]) => r.fact.type === 'action' || (card.run.kind !== 'pipeline' && card.run.kind !== 'alarm' && r.fact.type === card.run.kind))
+      .sort(([a, ra], [b, rb]) => (ra.time < rb.time ? -1 : ra.time > rb.time ? 1 : a.localeCompare(b)))
+  );
 }
 
 /** The fact that speaks for the whole run: the pipeline execution, the build, the deployment... */

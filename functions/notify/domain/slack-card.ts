@@ -34,7 +34,7 @@ export function renderCard(card: RunCard, level: Level): RenderedMessage {
   const blocks = [
     section(`${ICON[view.outcome]} ${headline}`),
     ...layout(lines, MAX_BODY_SECTIONS).map((text) => section(text)),
-    context([...facts, timing(card.run.kind, view)]),
+    context([...facts, ...[timing(card.run.kind, view)].filter((t): t is string => t !== undefined)]),
   ];
   return { text: fallbackText(headline), blocks };
 }
@@ -116,7 +116,7 @@ function body(card: RunCard, view: CardView, level: Level): Body {
     case 'package':
       return packageBody(card.subject, view, where);
     case 'alarm':
-      return alarmBody(card.subject, view, where);
+      return alarmBody(card, view, where);
   }
 }
 
@@ -173,15 +173,37 @@ function packageBody(s: Subject, view: CardView, where: string): Body {
   };
 }
 
-function alarmBody(s: Subject, view: CardView, where: string): Body {
+function alarmBody(card: RunCard, view: CardView, where: string): Body {
+  const s = card.subject;
   const a = view.alarm;
   const state = a?.state === 'ALARM' ? 'is in ALARM' : a?.state === 'OK' ? 'recovered (OK)' : `is ${esc(a?.state ?? 'unknown')}`;
+  const watches = a?.rule ? `rule \`${esc(clip(a.rule, 500))}\`` : a?.metric ? `metric ${esc(clip(a.metric, 500))}` : undefined;
   return {
     headline: `*${link(consoleUrl.alarm(s, s.alarm ?? ''), s.alarm ?? 'alarm')}* ${state}`,
-    lines: single(a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : []),
-    facts: [where],
+    lines: single([...(a?.reason ? [`> ${esc(clip(a.reason, 500))}`] : []), ...(watches ? [watches] : [])]),
+    facts: [where, ...alarmTiming(card, a)],
   };
 }
+
+/**
+ * When the alarm went off (the episode's start, in its run key) and, once it left ALARM, for how
+ * long: both from CloudWatch's own state timestamps, so the card never claims a time it does not know.
+ */
+function alarmTiming(card: RunCard, a: CardView['alarm']): string[] {
+  const since = Date.parse(card.run.key.slice(card.run.key.lastIndexOf('/') + 1));
+  if (Number.isNaN(since)) return [];
+  const start = new Date(since).toISOString();
+  if (a?.state === 'ALARM' || !a?.at) return [`in ALARM since ${when(start)}`];
+  const seconds = Math.round((Date.parse(a.at) - since) / 1000);
+  return seconds >= 0 ? [`in ALARM from ${when(start)} to ${when(a.at)}, ${duration(seconds)}`] : [];
+}
+
+const duration = (seconds: number) =>
+  seconds >= 3600
+    ? `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`
+    : seconds >= 60
+      ? `${Math.floor(seconds / 60)}m ${seconds % 60}s`
+      : `${seconds}s`;
 
 function deploymentLine(s: Subject, d: DeploymentView): string {
   const instances = instanceLine(d);
@@ -211,14 +233,18 @@ export function commitMessage(summary: string | undefined): string | undefined {
   return summary.split('\n')[0];
 }
 
-/** `started 09:14:00 UTC`, and once finished `· took 2m 0s`. */
-function timing(kind: RunCard['run']['kind'], view: CardView): string {
-  if (kind === 'package' || kind === 'alarm') return when(view.started);
+/**
+ * `started 09:14:00 UTC`, and once finished `· took 2m 0s`: only when something before the end was
+ * seen, so a run known only from its failure does not claim to have taken 0 s.
+ */
+function timing(kind: RunCard['run']['kind'], view: CardView): string | undefined {
+  if (kind === 'alarm') return undefined;
+  if (kind === 'package') return when(view.started);
   const started = `started ${when(view.started)}`;
   if (!isTerminal(view.outcome) || !view.finished) return started;
-  const seconds = Math.max(0, Math.round((Date.parse(view.finished) - Date.parse(view.started)) / 1000));
-  const took = seconds >= 60 ? `${Math.floor(seconds / 60)}m ${seconds % 60}s` : `${seconds}s`;
-  return `${started} · took ${took}`;
+  const seconds = Math.round((Date.parse(view.finished) - Date.parse(view.started)) / 1000);
+  if (!(seconds > 0)) return `finished ${when(view.finished)}`;
+  return `${started} · took ${duration(seconds)}`;
 }
 
 function stageLines(stage: StageView, level: Level): string[] {

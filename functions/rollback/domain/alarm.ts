@@ -4,22 +4,11 @@
  * so it is read leniently: an alarm shape we do not know still rolls back, with less to say.
  */
 import type { Config } from '../../kernel/config/schema';
+import { AlarmConfiguration, describeMetrics } from '../../kernel/events/alarm-config';
 import type { GlobCompiler } from '../../kernel/glob';
 import { formatIssue } from '../../kernel/issues';
 import * as z from '../../kernel/zod';
 import type { AlarmInfo, Target } from './types';
-
-const Metric = z.object({
-  namespace: z.optional(z.string()),
-  name: z.optional(z.string()),
-  dimensions: z.optional(z.record(z.string(), z.string())),
-});
-const MetricQuery = z.object({
-  expression: z.optional(z.string()),
-  label: z.optional(z.string()),
-  returnData: z.optional(z.boolean()),
-  metricStat: z.optional(z.object({ metric: z.optional(Metric), period: z.optional(z.number()), stat: z.optional(z.string()) })),
-});
 
 const AlarmEvent = z.object({
   account: z.string(),
@@ -27,7 +16,7 @@ const AlarmEvent = z.object({
   detail: z.object({
     alarmName: z.string().check(z.minLength(1)),
     state: z.object({ value: z.string(), reason: z.optional(z.string()), timestamp: z.string() }),
-    configuration: z.optional(z.object({ description: z.optional(z.string()), metrics: z.optional(z.array(MetricQuery)), alarmRule: z.optional(z.string()) })),
+    configuration: z.optional(AlarmConfiguration),
   }),
 });
 
@@ -51,23 +40,6 @@ export function alarmOf(event: unknown): { ok: true; alarm: AlarmInfo; state: st
     ...(config?.description ? { description: config.description } : {}),
   };
   return { ok: true, alarm, state: detail.state.value };
-}
-
-/** `AWS/EC2 CPUUtilization (InstanceId=i-1) Average/300s`; metric math shows its expression. */
-function describeMetrics(queries: ReadonlyArray<z.infer<typeof MetricQuery>>): string | undefined {
-  const shown = queries.filter((q) => q.returnData !== false);
-  const parts = (shown.length ? shown : queries).map((q) => {
-    if (q.expression) return `${q.label ? `${q.label}: ` : ''}${q.expression}`;
-    const m = q.metricStat?.metric;
-    if (!m?.name) return undefined;
-    const dims = Object.entries(m.dimensions ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ');
-    const stat = [q.metricStat?.stat, q.metricStat?.period ? `${q.metricStat.period}s` : undefined].filter(Boolean).join('/');
-    return `${m.namespace ? `${m.namespace} ` : ''}${m.name}${dims ? ` (${dims})` : ''}${stat ? ` ${stat}` : ''}`;
-  });
-  const text = parts.filter((p): p is string => p !== undefined).join('; ');
-  return text || undefined;
 }
 
 /** One guarded target an alarm asks to roll back, with the guard that asks. */
