@@ -26,6 +26,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { collectEventFiles } from '../cli/files';
 import { type EventPattern, matchesPattern } from '../tools/event-pattern/matcher';
+import { LAMBDA_BUILD } from './measure';
 
 export interface CpuColdOptions {
   /** The base revision, checked out in a git worktree. Default `f2da9b7` (before issue 12). */
@@ -205,18 +206,7 @@ async function bundleOf(tree: Tree): Promise<Build> {
   const define = defineOf(tree.root);
   mkdirSync(path.join(tree.root, 'bench/out'), { recursive: true });
   const bundle = path.join(tree.root, 'bench/out', `notify.${tree.name}.js`);
-  await build({
-    entryPoints: [path.join(tree.root, ENTRY)],
-    outfile: bundle,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    define,
-    logLevel: 'error',
-  });
+  await build({ ...LAMBDA_BUILD, entryPoints: [path.join(tree.root, ENTRY)], outfile: bundle, define });
   return { ...tree, bundle, bytes: statSync(bundle).size, define };
 }
 
@@ -506,69 +496,17 @@ export async function cpuAndColdStart(options: CpuColdOptions): Promise<void> {
     );
     console.log('| | current | base | current/base |');
     console.log('|---|---:|---:|---:|');
-    console.log(
-      row(
-        '**CPU per event, batches of 1**',
-        cpuOf(current, (r) => cpuUsPerEvent(r.batch1)),
-        cpuOf(base, (r) => cpuUsPerEvent(r.batch1)),
-        'µs',
-        0,
-      ),
-    );
-    console.log(
-      row(
-        '**CPU per event, batches of 10**',
-        cpuOf(current, (r) => cpuUsPerEvent(r.batch10)),
-        cpuOf(base, (r) => cpuUsPerEvent(r.batch10)),
-        'µs',
-        0,
-      ),
-    );
-    console.log(
-      row(
-        '  of which system time, batches of 1',
-        cpuOf(current, (r) => r.batch1.systemUs / r.batch1.events),
-        cpuOf(base, (r) => r.batch1.systemUs / r.batch1.events),
-        'µs',
-        0,
-      ),
-    );
-    console.log(
-      row(
-        'wall per event, batches of 1',
-        cpuOf(current, (r) => (r.batch1.wallMs * 1000) / r.batch1.events),
-        cpuOf(base, (r) => (r.batch1.wallMs * 1000) / r.batch1.events),
-        'µs',
-        0,
-      ),
-    );
-    console.log(
-      row(
-        'wall per event, batches of 10',
-        cpuOf(current, (r) => (r.batch10.wallMs * 1000) / r.batch10.events),
-        cpuOf(base, (r) => (r.batch10.wallMs * 1000) / r.batch10.events),
-        'µs',
-        0,
-      ),
-    );
-    console.log(
-      row(
-        'in-memory answers (included above), batches of 1',
-        cpuOf(current, (r) => r.batch1.stubNs / 1000 / r.batch1.events),
-        cpuOf(base, (r) => r.batch1.stubNs / 1000 / r.batch1.events),
-        'µs',
-        0,
-      ),
-    );
-    console.log(
-      row(
-        'in-memory answers (included above), batches of 10',
-        cpuOf(current, (r) => r.batch10.stubNs / 1000 / r.batch10.events),
-        cpuOf(base, (r) => r.batch10.stubNs / 1000 / r.batch10.events),
-        'µs',
-        0,
-      ),
-    );
+    // Each row: its label and what it reads of one process's result.
+    const rows: ReadonlyArray<readonly [string, (r: CpuResult) => number]> = [
+      ['**CPU per event, batches of 1**', (r) => cpuUsPerEvent(r.batch1)],
+      ['**CPU per event, batches of 10**', (r) => cpuUsPerEvent(r.batch10)],
+      ['  of which system time, batches of 1', (r) => r.batch1.systemUs / r.batch1.events],
+      ['wall per event, batches of 1', (r) => (r.batch1.wallMs * 1000) / r.batch1.events],
+      ['wall per event, batches of 10', (r) => (r.batch10.wallMs * 1000) / r.batch10.events],
+      ['in-memory answers (included above), batches of 1', (r) => r.batch1.stubNs / 1000 / r.batch1.events],
+      ['in-memory answers (included above), batches of 10', (r) => r.batch10.stubNs / 1000 / r.batch10.events],
+    ];
+    for (const [label, pick] of rows) console.log(row(label, cpuOf(current, pick), cpuOf(base, pick), 'µs', 0));
     const logBytes = (b: Build) =>
       median(cpu.get(b)!.map(({ result, logs }) => logs.bytes / (result.warmup.events + result.batch1.events + result.batch10.events)));
     console.log(row('log output to stdout per event', logBytes(current), logBytes(base), 'bytes', 0));

@@ -1,4 +1,42 @@
-/** Timing helpers for the benchmark; wall-clock, milliseconds. */
+/** Timing helpers for the benchmark (wall-clock, milliseconds), and what its sections share. */
+import type { BuildOptions } from 'esbuild';
+import { emptyCard, merge } from '../functions/kernel/card/merge';
+import type { RunCard } from '../functions/kernel/card/types';
+import type { Config } from '../functions/kernel/config/schema';
+import { normalize } from '../functions/kernel/events/normalize';
+import { parseEvent } from '../functions/kernel/events/parse';
+import type { GlobCompiler } from '../functions/kernel/glob';
+import { routerFor } from '../functions/kernel/routing';
+import { planDelivery } from '../functions/notify/domain/plan';
+
+/** How `serverless package` bundles a function (serverless.yml custom.esbuild): minified CJS for node24, the AWS SDK from the runtime. */
+export const LAMBDA_BUILD = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  external: ['@aws-sdk/*'],
+  logLevel: 'error',
+} as const satisfies BuildOptions;
+
+/**
+ * The pure part of notify's hot path, per event: parse → normalize → merge → route → plan/render,
+ * on cards kept in a map (what a Lambda does besides waiting on DynamoDB and Slack).
+ */
+export function hotPathHandler(config: Config, globs: GlobCompiler): { handle: (raw: unknown) => void; cards: Map<string, RunCard> } {
+  const cards = new Map<string, RunCard>();
+  const route = routerFor(config, globs);
+  const handle = (raw: unknown) => {
+    const observations = normalize(parseEvent(raw));
+    const first = observations[0];
+    if (!first) return;
+    const card = merge(cards.get(first.run.key) ?? emptyCard(first.run, first.subject), observations);
+    cards.set(first.run.key, card);
+    planDelivery(card, route(card.run.kind, card.subject));
+  };
+  return { handle, cards };
+}
 
 /** Runs `fn(i)` for i in [0, n) and returns each call's duration in ms. */
 export function timeEach(n: number, fn: (i: number) => unknown): number[] {

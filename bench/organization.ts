@@ -23,7 +23,7 @@ import { planDelivery } from '../functions/notify/domain/plan';
 import { createActor } from '../functions/platform/actor';
 import { organizationResourcesOf } from '../infra/packaging/organization';
 import { config as parseYaml } from '../test/support/scenarios';
-import { stats, timeEach } from './measure';
+import { hotPathHandler, stats, timeEach } from './measure';
 
 const ROOT = path.resolve(__dirname, '..');
 const ACCOUNTS = 200;
@@ -76,16 +76,7 @@ function eventsAcross(n: number, places: ReadonlyArray<{ account: string; region
 }
 
 function hotPathPerEvent(config: Config, events: readonly unknown[]): { median: number; p99: number } {
-  const globs = picomatchGlobs();
-  const cards = new Map<string, RunCard>();
-  const handle = (raw: unknown) => {
-    const observations = normalize(parseEvent(raw));
-    const first = observations[0];
-    if (!first) return;
-    const card = merge(cards.get(first.run.key) ?? emptyCard(first.run, first.subject), observations);
-    cards.set(first.run.key, card);
-    planDelivery(card, routerFor(config, globs)(card.run.kind, card.subject));
-  };
+  const { handle, cards } = hotPathHandler(config, picomatchGlobs());
   // Warm-up pass, then the measured one.
   for (const e of events.slice(0, 2_000)) handle(e);
   cards.clear();

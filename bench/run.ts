@@ -54,7 +54,7 @@ import { memoryNotifyDeps } from '../test/support/scenarios';
 import { ORG_SCALE, PUBLISHED_LIMITS, simulateSlackLoad } from '../test/support/slack-load';
 import { blockActions, formBody, slackSignature } from '../test/support/slack-requests';
 import { cpuAndColdStart } from './cpu-cold';
-import { sampleEvents, stats, timeEach, timeEachAsync } from './measure';
+import { hotPathHandler, LAMBDA_BUILD, sampleEvents, stats, timeEach, timeEachAsync } from './measure';
 import { organizationScale } from './organization';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -83,20 +83,14 @@ async function bundles(): Promise<void> {
   for (const [name, entry] of Object.entries(FUNCTIONS)) {
     const outfile = path.join(OUT, `${name}.js`);
     await build({
+      ...LAMBDA_BUILD,
       entryPoints: [path.join(ROOT, entry)],
       outfile,
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'cjs',
-      external: ['@aws-sdk/*'],
       define: {
         WARDEN_EMBEDDED_CONFIG: JSON.stringify(JSON.stringify(config)),
         WARDEN_EMBEDDED_GLOBS: JSON.stringify(JSON.stringify(compileGlobs(config))),
         WARDEN_EMBEDDED_POLICY: JSON.stringify(JSON.stringify(policy)),
       },
-      logLevel: 'error',
     });
     const bytes = statSync(outfile).size;
     const node = process.execPath;
@@ -124,16 +118,8 @@ function hotPath(): void {
     .map((f) => f.event)
     .filter(ours);
   const events = sampleEvents([...real, ...scenarios], 12_000);
-  const cards = new Map<string, RunCard>();
   // The pure part of the hot path: what a Lambda does per event besides waiting on DynamoDB and Slack.
-  const handle = (raw: unknown) => {
-    const observations = normalize(parseEvent(raw));
-    const first = observations[0];
-    if (!first) return;
-    const card = merge(cards.get(first.run.key) ?? emptyCard(first.run, first.subject), observations);
-    cards.set(first.run.key, card);
-    planDelivery(card, routerFor(config, globs)(card.run.kind, card.subject));
-  };
+  const { handle, cards } = hotPathHandler(config, globs);
   const baseline = stats(timeEach(events.length, (i) => JSON.parse(JSON.stringify(events[i]))));
   const hot = stats(timeEach(events.length, (i) => handle(events[i])));
   console.log(

@@ -17,9 +17,16 @@
  * without a token gets `not_authed`; a post without a channel gets `channel_not_found`; an update of
  * a ts this server never issued gets `message_not_found`; ts values increase
  * (`1700000000.000100`, `1700000000.000200`, …) and the channel is answered as sent.
+ *
+ * Strict by default: a post, update or ephemeral post whose text and blocks break Block Kit's
+ * documented limits (tools/block-kit/validate.ts) is refused as Slack refuses it, HTTP 200
+ * `{ ok: false, error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] … [json-pointer:/blocks/0/text/text]'] } }`
+ * (or `msg_too_long`, `no_text`), recorded with its error and problems, and not stored.
+ * `startSlackServer({ strict: false })` takes anything, as before.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { validateMessage } from '../../tools/block-kit/validate';
 
 /** One scripted failure. `failNext(n, failure)` answers the next `n` matching calls with it. */
 export type SlackFailure =
@@ -52,6 +59,8 @@ export interface SlackRequest {
   readonly status: number;
   /** The `error` of an `ok: false` answer. */
   readonly error?: string;
+  /** Why a strict server refused the message: the validator's problems, e.g. `blocks[0].text.text: 3001 characters, the limit is 3000 (section text)`. */
+  readonly problems?: readonly string[];
 }
 
 /** A message as it stands in the fake workspace after every post and update. */
@@ -96,6 +105,20 @@ interface Script {
 interface Answer {
   readonly status: number;
   readonly body: Readonly<Record<string, unknown>>;
+  readonly problems?: readonly string[];
+}
+
+export interface SlackServerOptions {
+  /**
+   * Refuse messages that break Block Kit's documented limits, as Slack does (default true). Off, the
+   * server takes any text and blocks, as it did before it validated them.
+   */
+  readonly strict?: boolean;
+  /**
+   * With `strict`, also refuse a mrkdwn link left open (`<https://…|label` without `>`). Slack posts
+   * such a message and shows the link broken; the tests treat it as a refusal. Default: `strict`.
+   */
+  readonly strictLinks?: boolean;
 }
 
 /**
@@ -105,8 +128,11 @@ interface Answer {
  * const slack = await startSlackServer();
  * slack.failNext(1, { kind: 'rate-limited', retryAfter: 1 });
  * slack.failNext(1, { kind: 'error', error: 'not_in_channel' }, { method: 'chat.update' });
+ * const lax = await startSlackServer({ strict: false }); // takes blocks Slack would refuse
  */
-export async function startSlackServer(): Promise<SlackServer> {
+export async function startSlackServer(options: SlackServerOptions = {}): Promise<SlackServer> {
+  const strict = options.strict ?? true;
+  const strictLinks = options.strictLinks ?? strict;
   const requests: SlackRequest[] = [];
   const stored = new Map<string, MutableMessage>();
   let scripts: Script[] = [];
@@ -126,6 +152,7 @@ export async function startSlackServer(): Promise<SlackServer> {
       return `${1_700_000_000 + Math.floor(seq / 1_000_000)}.${String(seq % 1_000_000).padStart(6, '0')}`;
     },
     stored,
+    validate: strict ? (body) => validateMessage({ text: body['text'], blocks: body['blocks'] }, { strictLinks }) : undefined,
   };
 
   const server = createServer((req, res) => {
@@ -163,6 +190,8 @@ export async function startSlackServer(): Promise<SlackServer> {
 interface Api {
   nextTs(): string;
   readonly stored: Map<string, MutableMessage>;
+  /** Block Kit validation of a strict server; undefined when the server is lax. */
+  readonly validate: ((body: Readonly<Record<string, unknown>>) => ReturnType<typeof validateMessage>) | undefined;
 }
 
 interface Context {
@@ -179,8 +208,18 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   const token = bearer ?? (typeof body['token'] === 'string' ? body['token'] : undefined);
   const failure = ctx.takeFailure(method);
-  const record = (status: number, error?: string): void => {
-    ctx.requests.push({ method, body, authorized: token !== undefined, token, contentType, receivedAt: Date.now(), status, ...(error ? { error } : {}) });
+  const record = (status: number, error?: string, problems?: readonly string[]): void => {
+    ctx.requests.push({
+      method,
+      body,
+      authorized: token !== undefined,
+      token,
+      contentType,
+      receivedAt: Date.now(),
+      status,
+      ...(error ? { error } : {}),
+      ...(problems ? { problems } : {}),
+    });
   };
 
   if (failure) {
@@ -188,7 +227,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
     return;
   }
   const answer = token === undefined ? { status: 200, body: { ok: false, error: 'not_authed' } } : answerCall(method, body, ctx.api);
-  record(answer.status, answer.body['ok'] === false ? String(answer.body['error']) : undefined);
+  record(answer.status, answer.body['ok'] === false ? String(answer.body['error']) : undefined, answer.problems);
   res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer.body));
 }
 
@@ -221,6 +260,8 @@ function answerCall(method: string, body: Readonly<Record<string, unknown>>, api
   if (method !== 'chat.postMessage' && method !== 'chat.update') return fail('unknown_method');
   if (channel === '') return fail('channel_not_found');
   if (text === undefined && body['blocks'] === undefined) return fail('no_text');
+  const refused = refusal(body, api);
+  if (refused) return refused;
 
   if (method === 'chat.postMessage') {
     const ts = api.nextTs();
@@ -245,7 +286,34 @@ function answerEphemeral(body: Readonly<Record<string, unknown>>, api: Api): Ans
   if (typeof body['channel'] !== 'string' || body['channel'] === '') return fail('channel_not_found');
   if (typeof body['user'] !== 'string' || body['user'] === '') return fail('user_not_found');
   if (typeof body['text'] !== 'string' && body['blocks'] === undefined) return fail('no_text');
+  const refused = refusal(body, api);
+  if (refused) return refused;
   return { status: 200, body: { ok: true, message_ts: api.nextTs() } };
+}
+
+/**
+ * A strict server's answer to a message that breaks Block Kit's limits, in Slack's form: the error,
+ * and one `[ERROR] <what> [json-pointer:<where>]` line per problem in `response_metadata.messages`
+ * (Slack answers e.g. `[ERROR] must be less than 3001 characters [json-pointer:/blocks/1/text/text]`;
+ * the wording here is the validator's).
+ */
+function refusal(body: Readonly<Record<string, unknown>>, api: Api): Answer | undefined {
+  const result = api.validate?.(body);
+  if (!result || result.ok) return undefined;
+  const messages = result.problems.map(slackErrorLine);
+  return { status: 200, body: { ok: false, error: result.error, response_metadata: { messages } }, problems: result.problems };
+}
+
+/** `blocks[3].text.text: 3001 characters…` → `[ERROR] 3001 characters… [json-pointer:/blocks/3/text/text]`. */
+function slackErrorLine(problem: string): string {
+  const split = problem.indexOf(': ');
+  if (split === -1) return `[ERROR] ${problem}`;
+  const pointer = `/${problem
+    .slice(0, split)
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .join('/')}`;
+  return `[ERROR] ${problem.slice(split + 2)} [json-pointer:${pointer}]`;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
