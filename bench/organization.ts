@@ -12,14 +12,8 @@
 import path from 'node:path';
 import type { AssumeRoleCommand, AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import { collectEventFiles } from '../cli/files';
-import { emptyCard, merge } from '../functions/kernel/card/merge';
-import type { RunCard } from '../functions/kernel/card/types';
 import type { Config } from '../functions/kernel/config/schema';
-import { normalize } from '../functions/kernel/events/normalize';
-import { parseEvent } from '../functions/kernel/events/parse';
 import { picomatchGlobs } from '../functions/kernel/glob-picomatch';
-import { routerFor } from '../functions/kernel/routing';
-import { planDelivery } from '../functions/notify/domain/plan';
 import { createActor } from '../functions/platform/actor';
 import { organizationResourcesOf } from '../infra/packaging/organization';
 import { config as parseYaml } from '../test/support/scenarios';
