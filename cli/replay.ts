@@ -7,6 +7,7 @@ import type { Config } from '../functions/kernel/config/schema';
 import { parseDuration } from '../functions/kernel/duration';
 import { createMemoryCardStore } from '../functions/platform/memory-store';
 import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/platform/recording';
+import { validateMessage } from '../tools/block-kit/validate';
 import { matchesPattern } from '../tools/event-pattern/matcher';
 import { createScheduler } from '../tools/step-functions/clock';
 import { readConfigFile } from './config-file';
@@ -136,13 +137,21 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
   await clock.advanceTo(new Date(clock.now().getTime() + (context.advanceMs ?? 0)));
   await machines.finish();
   return files.map(({ name }) => {
-    const error = errors.get(name);
-    return {
-      event: name,
-      calls: recorder.calls.filter((c) => c.event === name),
-      ...(error !== undefined ? { error } : {}),
-    };
+    const calls = recorder.calls.filter((c) => c.event === name);
+    const error = [errors.get(name), ...calls.flatMap(refusedBySlack)].filter((e): e is string => e !== undefined).join('; ');
+    return { event: name, calls, ...(error ? { error } : {}) };
   });
+}
+
+const SLACK_MESSAGE_CALLS = new Set(['slack.chat.postMessage', 'slack.chat.update', 'slack.chat.postEphemeral']);
+
+/** A message Slack would refuse (tools/block-kit/validate.ts), as replay's error for its event. */
+export function refusedBySlack(call: RecordedCall): string[] {
+  if (!SLACK_MESSAGE_CALLS.has(call.call)) return [];
+  const verdict = validateMessage({ text: call.input['text'], blocks: call.input['blocks'] });
+  return verdict.ok
+    ? []
+    : [`Slack would refuse ${call.call.slice('slack.'.length)} to ${String(call.input['channel'])}: ${verdict.error} (${verdict.problems.join('; ')})`];
 }
 
 const DEFAULT_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:pipeline-warden-notifications';

@@ -15,7 +15,22 @@ export const APPROVAL_ACTIONS = { approve: 'approval:approve', reject: 'approval
 export const COMMENT_BLOCK_ID = 'approval-comment';
 
 const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
-const mentions = (ids: readonly string[]) => ids.map(mention).join(' ');
+/**
+ * People to mention, whole mentions only, within `budget` characters: a policy may name hundreds of
+ * approvers, and Slack refuses a section over 3,000 characters and a field over 2,000
+ * (https://docs.slack.dev/reference/block-kit/blocks/section-block). Cut inside a mention, the rest
+ * of the message would read as a broken link.
+ */
+const mentions = (ids: readonly string[], budget = 1_000): string => {
+  let text = '';
+  for (const [i, id] of ids.entries()) {
+    const next = `${text ? `${text} ` : ''}${mention(id)}`;
+    const more = ` and ${ids.length - i} more`;
+    if (next.length + (i < ids.length - 1 ? more.length : 0) > budget) return `${text}${more}`;
+    text = next;
+  }
+  return text;
+};
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 

@@ -16,6 +16,7 @@ import {
   renderResource,
   renderThread,
 } from '../../../functions/governance/domain/report';
+import { validateMessage } from '../../../tools/block-kit/validate';
 
 const v = (name: string, ruleId: string, severity: Violation['severity'] = 'error', extra: Partial<Violation> = {}): Violation => ({
   ruleId,
@@ -74,6 +75,11 @@ describe('renderReport', () => {
     const many = Array.from({ length: 400 }, (_, i) => v(`pipeline-with-a-long-name-${i}`, 'production-approval'));
     for (const block of blocksOf(renderReport({ what: 'daily audit', checked: 400, violations: many, actions: [] })))
       expect(block.text!.text.length).toBeLessThanOrEqual(3000);
+  });
+
+  it.each([40, 400])('a report of %i violating resources is a message Slack accepts (tools/block-kit)', (n) => {
+    const many = Array.from({ length: n }, (_, i) => v(`pipeline-with-a-long-name-${i}`, i % 2 ? 'production-approval' : 'pipeline-type-v2'));
+    expect(validateMessage(renderReport({ what: 'daily audit', checked: n, violations: many, actions: [] }))).toEqual({ ok: true });
   });
 });
 

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { FactRecord, RunCard } from '../../../functions/kernel/card/types';
 import { ICON } from '../../../functions/kernel/render/format';
 import { layout, renderCard } from '../../../functions/notify/domain/slack-card';
+import { renderFailure } from '../../../functions/notify/domain/slack-thread';
+import { validateMessage } from '../../../tools/block-kit/validate';
 
 const at = (i: number) => new Date(Date.parse('2026-12-02T10:00:00Z') + i * 1000).toISOString();
 
@@ -88,6 +90,21 @@ describe('a large card', () => {
     const all = sections(renderCard(pipelineCard(300, 4, 'InProgress'), 'all').blocks).join('\n');
     expect(all).toContain('Stage-300-deploy-to-region-cluster');
     expect(all).toContain('Action-4-with-a-descriptive-name');
+  });
+
+  it.each([60, 300, 600])('a %i-stage card is a message Slack accepts (tools/block-kit)', (stages) => {
+    expect(validateMessage(renderCard(pipelineCard(stages, 4), 'all'))).toEqual({ ok: true });
+    expect(validateMessage(renderCard(pipelineCard(stages, 4), 'status-changes'))).toEqual({ ok: true });
+  });
+
+  it('a failure reply with a 4 KB log tail full of backticks is a message Slack accepts', () => {
+    const card = pipelineCard(3, 2);
+    const failure = Object.values(card.facts).find((r) => r.fact.type === 'action' && r.fact.state === 'FAILED')!;
+    const logLines = Array.from({ length: 64 }, (_, i) => `step ${i}: \`\`\`npm test\`\`\` exited with \`code 1\` <${'x'.repeat(30)}> & more`);
+    expect(logLines.join('\n').length).toBeGreaterThan(4000);
+    const reply = renderFailure(card, failure, { mentions: ['S0ONCALL01'], logLines });
+    expect(validateMessage(reply)).toEqual({ ok: true });
+    expect(JSON.stringify(reply.blocks)).toContain('step 63');
   });
 
   it('a normal card is one section, exactly as before', () => {
