@@ -25,20 +25,78 @@ const Pipelines = z.record(z.string(), GetPipelineOutputSchema);
 /** Pipelines' resource tags by name: `{ "payments-api": { "team": "payments" } }`. */
 const Tags = z.record(z.string(), z.record(z.string(), z.string()));
 
+const str = z.optional(z.string());
+/** One target of `aws deploy batch-get-deployment-targets` (any compute platform). */
+const Target = z.looseObject({
+  targetId: str,
+  targetArn: str,
+  status: str,
+  lifecycleEvents: z.optional(
+    z.array(
+      z.looseObject({
+        lifecycleEventName: str,
+        status: str,
+        diagnostics: z.optional(z.looseObject({ errorCode: str, scriptName: str, message: str, logTail: str })),
+      }),
+    ),
+  ),
+});
+/**
+ * CodeDeploy deployments by id: `aws deploy get-deployment`'s `deploymentInfo` and
+ * `aws deploy batch-get-deployment-targets`' `deploymentTargets` (every target; replay reads the failed ones).
+ */
+const Deployments = z.record(
+  z.string(),
+  z.strictObject({
+    deploymentInfo: z.looseObject({
+      deploymentId: str,
+      status: str,
+      errorInformation: z.optional(z.looseObject({ code: str, message: str })),
+      deploymentOverview: z.optional(z.looseObject({ Failed: z.optional(z.number()) })),
+    }),
+    deploymentTargets: z.optional(
+      z.array(
+        z.looseObject({
+          deploymentTargetType: str,
+          instanceTarget: z.optional(Target),
+          lambdaTarget: z.optional(Target),
+          ecsTarget: z.optional(Target),
+          cloudFormationTarget: z.optional(Target),
+        }),
+      ),
+    ),
+  }),
+);
+/** CloudFormation stacks by name: `aws cloudformation describe-stack-events --stack-name X` (newest first). */
+const Stacks = z.record(
+  z.string(),
+  z.strictObject({
+    StackEvents: z.array(z.looseObject({ StackName: str, LogicalResourceId: str, ResourceType: str, ResourceStatus: str, ResourceStatusReason: str })),
+  }),
+);
+
 export const WorldFileSchema = z.strictObject({
   /** Free text for people reading the file. */
   description: z.optional(z.string()),
   logs: z.optional(Logs),
   pipelines: z.optional(Pipelines),
   tags: z.optional(Tags),
+  deployments: z.optional(Deployments),
+  stacks: z.optional(Stacks),
   /**
-   * Per member account (organization mode): its own logs and pipelines, read for events of that
+   * Per member account (organization mode): its own logs, pipelines, tags, deployments and stacks, read for events of that
    * account before the top-level ones (which serve every account).
    */
   accounts: z.optional(
     z.record(
       z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account ID')),
-      z.strictObject({ logs: z.optional(Logs), pipelines: z.optional(Pipelines), tags: z.optional(Tags) }),
+      z.strictObject({
+        logs: z.optional(Logs),
+        pipelines: z.optional(Pipelines),
+        tags: z.optional(Tags),
+        deployments: z.optional(Deployments),
+        stacks: z.optional(Stacks),
+      }),
     ),
   ),
   /** Keyed `<pipeline>/<stage>/<action>`, or `<pipeline>/<execution-id>/<stage>/<action>` for one execution. */

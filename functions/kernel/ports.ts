@@ -72,6 +72,84 @@ export interface BuildLogsPort {
   tail(ref: BuildLogRef): Promise<readonly string[]>;
 }
 
+/**
+ * Why a deploy failed, as AWS reports it: the shapes mirror the SDK's output (field names as
+ * `GetDeployment`, `BatchGetDeploymentTargets` and `DescribeStackEvents` return them), so a world
+ * file holds what the CLI prints. Only the fields the thread reply reads are named.
+ */
+export interface LifecycleEventReport {
+  readonly lifecycleEventName?: string;
+  readonly status?: string;
+  readonly diagnostics?: {
+    readonly errorCode?: string;
+    readonly scriptName?: string;
+    readonly message?: string;
+    /** The last lines of the hook's output that CodeDeploy keeps. */
+    readonly logTail?: string;
+  };
+}
+
+/** One target of a deployment's compute platform (`instanceTarget`, `lambdaTarget`, ...). */
+export interface TargetReport {
+  readonly targetId?: string;
+  readonly targetArn?: string;
+  readonly status?: string;
+  readonly lifecycleEvents?: readonly LifecycleEventReport[];
+  readonly lambdaFunctionInfo?: { readonly functionName?: string; readonly functionAlias?: string };
+}
+
+/** `BatchGetDeploymentTargets`' `deploymentTargets[]`. */
+export interface DeploymentTargetReport {
+  readonly deploymentTargetType?: string;
+  readonly instanceTarget?: TargetReport;
+  readonly lambdaTarget?: TargetReport;
+  readonly ecsTarget?: TargetReport;
+  readonly cloudFormationTarget?: TargetReport;
+}
+
+export interface DeploymentReport {
+  /** `GetDeployment`'s `deploymentInfo` (the fields read here). */
+  readonly deploymentInfo: {
+    readonly deploymentId?: string;
+    readonly status?: string;
+    readonly errorInformation?: { readonly code?: string; readonly message?: string };
+    readonly deploymentOverview?: { readonly Failed?: number };
+  };
+  /** The failed targets read: a few (at most `DEPLOY_TARGETS_READ`), never all of a large fleet. */
+  readonly deploymentTargets: readonly DeploymentTargetReport[];
+}
+
+/** `DescribeStackEvents`' `StackEvents[]` (the fields read here). */
+export interface StackEventReport {
+  readonly StackName?: string;
+  readonly LogicalResourceId?: string;
+  readonly ResourceType?: string;
+  readonly ResourceStatus?: string;
+  readonly ResourceStatusReason?: string;
+}
+
+/** How many failed targets of a deployment are read for its thread reply. */
+export const DEPLOY_TARGETS_READ = 3;
+
+export interface DeployDiagnosticsPort {
+  /**
+   * A deployment's error and its first failed targets (`GetDeployment`, `ListDeploymentTargets`
+   * filtered on `Failed`, `BatchGetDeploymentTargets`), in its account and region; undefined when
+   * the deployment does not exist.
+   */
+  deployment(ref: { readonly place?: Place; readonly deploymentId: string }): Promise<DeploymentReport | undefined>;
+  /**
+   * The stack a pipeline's CloudFormation action deploys: its `StackName` configuration
+   * (`codepipeline.getPipeline`); undefined when the action has none or the pipeline is gone.
+   */
+  actionStack(ref: { readonly place?: Place; readonly pipeline: string; readonly stage: string; readonly action: string }): Promise<string | undefined>;
+  /**
+   * A stack's events, newest first, from the newest back to the start of its latest operation
+   * (`DescribeStackEvents`, a few pages at most); undefined when the stack does not exist.
+   */
+  stackEvents(ref: { readonly place?: Place; readonly stackName: string }): Promise<readonly StackEventReport[] | undefined>;
+}
+
 export interface StoredCard {
   readonly card: RunCard;
   /** Optimistic-lock version; a card that does not exist yet has version 0. */

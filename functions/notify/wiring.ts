@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
 import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
-import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
+import type { BuildLogsPort, DeadLetterPort, DeployDiagnosticsPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
 import { placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
 import { createDynamoCardStore } from '../platform/dynamo-store';
@@ -51,6 +51,20 @@ const codePipeline = onFirstUse(async () => {
   const { CodePipelineClient } = await import('@aws-sdk/client-codepipeline');
   return placeClients(embeddedConfig().organization, (c) => new CodePipelineClient(c));
 });
+// Why a deploy failed: read only when a deployment or a CloudFormation action fails.
+const diagnostics = onFirstUse(async () => {
+  const [{ CodeDeployClient }, { CloudFormationClient }, { createDeployDiagnosticsPort }] = await Promise.all([
+    import('@aws-sdk/client-codedeploy'),
+    import('@aws-sdk/client-cloudformation'),
+    import('./aws/deploy-diagnostics'),
+  ]);
+  const organization = embeddedConfig().organization;
+  return createDeployDiagnosticsPort({
+    codedeploy: placeClients(organization, (c) => new CodeDeployClient(c)),
+    cloudformation: placeClients(organization, (c) => new CloudFormationClient(c)),
+    codepipeline: await codePipeline(),
+  });
+});
 const pipelines = onFirstUse(async () => (await import('../platform/codepipeline')).createPipelinesPort(await codePipeline()));
 const tags = onFirstUse(async () => (await import('../platform/pipeline-tags')).createPipelineTagsPort(await codePipeline()));
 const sqs = onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({}));
@@ -59,6 +73,11 @@ const redelivery = onFirstUse(async () => (await import('./aws/redelivery')).cre
 
 const lazyEmail: EmailPort = { publish: async (e) => (await email()).publish(e) };
 const lazyLogs: BuildLogsPort = { tail: async (ref) => (await logs()).tail(ref) };
+const lazyDiagnostics: DeployDiagnosticsPort = {
+  deployment: async (ref) => (await diagnostics()).deployment(ref),
+  actionStack: async (ref) => (await diagnostics()).actionStack(ref),
+  stackEvents: async (ref) => (await diagnostics()).stackEvents(ref),
+};
 const lazyPipelines: PipelinesPort = { deployTarget: async (ref) => (await pipelines()).deployTarget(ref) };
 const lazyTags: TagsPort = { pipelineTags: async (ref) => (await tags()).pipelineTags(ref) };
 const lazyDeadLetter: DeadLetterPort = { send: async (letter) => (await deadLetter()).send(letter) };
@@ -84,6 +103,7 @@ export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
     email: lazyEmail,
     logs: lazyLogs,
     pipelines: lazyPipelines,
+    diagnostics: lazyDiagnostics,
     tags: lazyTags,
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),

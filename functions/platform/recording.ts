@@ -5,7 +5,18 @@
  */
 
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import type { BuildLogsPort, DeadLetterPort, EmailPort, PipelinesPort, SlackPort, TagsPort } from '../kernel/ports';
+import {
+  type BuildLogsPort,
+  DEPLOY_TARGETS_READ,
+  type DeadLetterPort,
+  type DeployDiagnosticsPort,
+  type DeploymentReport,
+  type EmailPort,
+  type PipelinesPort,
+  type SlackPort,
+  type StackEventReport,
+  type TagsPort,
+} from '../kernel/ports';
 import { deployTargetOf } from './codepipeline';
 import { deadLetterMessage } from './dead-letter';
 import { postMessageArgs, updateMessageArgs } from './slack';
@@ -18,6 +29,8 @@ export interface RecordedCall {
   readonly event?: string;
   /** When the call would be made, on replay's virtual clock (ISO). */
   readonly at?: string;
+  /** What the call would answer, where replay shows it (a posted message's `ts`: its thread and updates refer to it). */
+  readonly output?: Readonly<Record<string, unknown>>;
   /** The account and region it would be made in, when the call names them (a member account's pipeline). */
   readonly account?: string;
   readonly region?: string;
@@ -62,8 +75,15 @@ export interface World {
   readonly pipelines?: Readonly<Record<string, { readonly pipeline: PipelineDeclaration }>>;
   /** Pipelines' resource tags by pipeline name (`aws codepipeline list-tags-for-resource`, as key → value). */
   readonly tags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Per member account: its own logs, pipelines and tags, read before the top-level ones. */
-  readonly accounts?: Readonly<Record<string, Pick<World, 'logs' | 'pipelines' | 'tags'>>>;
+  /**
+   * CodeDeploy deployments by id, as `aws deploy get-deployment` (`deploymentInfo`) and
+   * `aws deploy batch-get-deployment-targets` (`deploymentTargets`, every target: replay reads the failed ones) print them.
+   */
+  readonly deployments?: Readonly<Record<string, Partial<DeploymentReport>>>;
+  /** CloudFormation stacks by name, as `aws cloudformation describe-stack-events` prints them (newest first). */
+  readonly stacks?: Readonly<Record<string, { readonly StackEvents?: readonly StackEventReport[] }>>;
+  /** Per member account: its own logs, pipelines, tags, deployments and stacks, read before the top-level ones. */
+  readonly accounts?: Readonly<Record<string, Pick<World, 'logs' | 'pipelines' | 'tags' | 'deployments' | 'stacks'>>>;
 }
 
 export interface Recorder {
@@ -74,6 +94,7 @@ export interface Recorder {
   readonly deadLetter: DeadLetterPort;
   readonly pipelines: PipelinesPort;
   readonly tags: TagsPort;
+  readonly diagnostics: DeployDiagnosticsPort;
 }
 
 /** Real read-only ports (`warden replay --aws`): reads go to the account, and are still recorded. */
@@ -96,8 +117,9 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     calls,
     slack: {
       async postMessage(m) {
-        calls.push({ call: 'slack.chat.postMessage', input: postMessageArgs(m) });
-        return { channel: m.channel, ts: nextTs() };
+        const ts = nextTs();
+        calls.push({ call: 'slack.chat.postMessage', input: postMessageArgs(m), output: { ts } });
+        return { channel: m.channel, ts };
       },
       async updateMessage(m) {
         calls.push({ call: 'slack.chat.update', input: updateMessageArgs(m) });
@@ -141,6 +163,29 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
         return deployTargetOf(pipeline?.pipeline, ref.stage, ref.action);
       },
     },
+    diagnostics: {
+      async deployment({ place, deploymentId }) {
+        calls.push({ call: 'codedeploy.getDeployment', input: { deploymentId }, ...place });
+        const known = accountOf(place)?.deployments?.[deploymentId] ?? world.deployments?.[deploymentId];
+        if (!known?.deploymentInfo) return undefined;
+        const failed = (known.deploymentTargets ?? []).filter((t) => targetStatus(t) === 'Failed');
+        calls.push({ call: 'codedeploy.listDeploymentTargets', input: { deploymentId, targetFilters: { TargetStatus: ['Failed'] } }, ...place });
+        const read = failed.slice(0, DEPLOY_TARGETS_READ);
+        if (read.length) calls.push({ call: 'codedeploy.batchGetDeploymentTargets', input: { deploymentId, targetIds: read.map(targetId) }, ...place });
+        return { deploymentInfo: known.deploymentInfo, deploymentTargets: read };
+      },
+      async actionStack({ place, pipeline, stage, action }) {
+        calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
+        const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
+        const config = definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+        return config?.['StackName'] || undefined;
+      },
+      async stackEvents({ place, stackName }) {
+        calls.push({ call: 'cloudformation.describeStackEvents', input: { StackName: stackName }, ...place });
+        const stack = accountOf(place)?.stacks?.[stackName] ?? world.stacks?.[stackName];
+        return stack ? (stack.StackEvents ?? []) : undefined;
+      },
+    },
     deadLetter: {
       async send(letter) {
         // The SendMessage request createDeadLetterPort sends; replay has no deployed queue to name.
@@ -149,3 +194,8 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     },
   };
 }
+
+type TargetOf = NonNullable<DeploymentReport['deploymentTargets']>[number];
+const targetBody = (t: TargetOf) => t.instanceTarget ?? t.lambdaTarget ?? t.ecsTarget ?? t.cloudFormationTarget;
+const targetStatus = (t: TargetOf) => targetBody(t)?.status;
+const targetId = (t: TargetOf) => targetBody(t)?.targetId ?? '';

@@ -205,8 +205,11 @@ describe('infra/member.yml', () => {
       'codebuild:BatchGetProjects',
       'ssm:GetCalendarState',
       'codecommit:GetCommit',
-      // Build log tails, tags
+      // Build log tails, deploy failures explained, tags
       'logs:GetLogEvents',
+      'codedeploy:ListDeploymentTargets',
+      'codedeploy:BatchGetDeploymentTargets',
+      'cloudformation:DescribeStackEvents',
       'tag:GetResources',
     ];
     const granted = statements.flatMap((s) => asArray<string>(s.Action));
@@ -230,6 +233,8 @@ describe('infra/member.yml', () => {
       sub('logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/*'),
       sub('logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/*:log-stream:*'),
     ]);
+    expect(resourcesOf('codedeploy:ListDeploymentTargets')).toEqual([sub('codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:*')]);
+    expect(resourcesOf('cloudformation:DescribeStackEvents')).toEqual([sub('cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*')]);
     expect(resourcesOf('codebuild:BatchGetProjects')).toEqual([sub('codebuild:${AWS::Region}:${AWS::AccountId}:project/*')]);
     expect(resourcesOf('codedeploy:GetDeploymentConfig')).toEqual([sub('codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentconfig:*')]);
     expect(resourcesOf('codepipeline:PutApprovalResult')).toEqual([sub('codepipeline:${AWS::Region}:${AWS::AccountId}:*')]);

@@ -37,6 +37,7 @@ export function memoryNotifyDeps(config: Config, recorder: Recorder, overrides: 
     logs: recorder.logs,
     pipelines: recorder.pipelines,
     tags: recorder.tags,
+    diagnostics: recorder.diagnostics,
     defaultTopicArn: TOPIC,
     now: () => new Date('2026-11-23T12:00:00Z'),
     ...overrides,

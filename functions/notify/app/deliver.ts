@@ -6,8 +6,9 @@
 import { absorb } from '../../kernel/card/merge';
 import type { FactRecord, RunCard, SlackPlacement } from '../../kernel/card/types';
 import { CardConflictError, SlackRateLimitedError } from '../../kernel/errors';
-import type { BuildLogsPort } from '../../kernel/ports';
+import type { BuildLogsPort, DeployDiagnosticsPort, Place } from '../../kernel/ports';
 import { type Delivered, recordDelivery, releaseClaims } from '../domain/delivery';
+import { type DeployDiagnosis, type DiagnosisRef, describeDeployment, describeStack, diagnosisKey, diagnosisRefFor } from '../domain/deploy-diagnosis';
 import { renderEmail } from '../domain/email';
 import { logRefFor } from '../domain/logs';
 import type { Plan } from '../domain/plan';
@@ -34,6 +35,7 @@ export interface Deferral {
 export async function deliver(plan: Plan, card: RunCard, version: number, deps: NotifyDeps, deferral?: Deferral): Promise<'delivered' | 'deferred'> {
   const done: Progress = { placements: {}, threads: [], emails: [] };
   const tails = logTails(card, deps.logs, deps.config.defaults.logLines);
+  const explain = diagnoses(card, deps.diagnostics, deps.config.defaults.logLines);
   let held = deferral;
   try {
     try {
@@ -47,7 +49,8 @@ export async function deliver(plan: Plan, card: RunCard, version: number, deps: 
       for (const step of plan.threads) {
         const threadTs = done.placements[step.channel]?.ts ?? card.slack[step.channel]?.ts;
         if (!threadTs) continue;
-        const message = renderFailure(card, step.failure, { mentions: step.mentions, logLines: await tails(step.failure) });
+        const [logLines, diagnosis] = await Promise.all([tails(step.failure), explain(step.failure)]);
+        const message = renderFailure(card, step.failure, { mentions: step.mentions, logLines, diagnosis });
         await deps.slack.postMessage({ channel: step.channel, text: message.text, blocks: message.blocks, threadTs });
         done.threads.push(step.key);
       }
@@ -58,7 +61,12 @@ export async function deliver(plan: Plan, card: RunCard, version: number, deps: 
       held = { until: new Date(Math.max(error.retryAt.getTime(), held?.until.getTime() ?? 0)), schedule: true };
     }
     for (const step of plan.emails) {
-      const failures = await Promise.all(step.failures.map(async (record) => ({ record, logLines: await tails(record) })));
+      const failures = await Promise.all(
+        step.failures.map(async (record) => {
+          const [logLines, diagnosis] = await Promise.all([tails(record), explain(record)]);
+          return { record, logLines, diagnosis };
+        }),
+      );
       const topicArn = step.topic === 'default' ? deps.defaultTopicArn : step.topic;
       await deps.email.publish(renderEmail(card, topicArn, { failures }));
       done.emails.push(step.key);
@@ -105,4 +113,46 @@ function logTails(card: RunCard, logs: BuildLogsPort, lines: number): (failure: 
     }
     return tail;
   };
+}
+
+/**
+ * Reads why each failed deploy failed (a CodeDeploy deployment's failed targets, a CloudFormation
+ * stack's failed resources) at most once per delivery. Never rejects: a failed or denied read
+ * becomes an "unavailable" diagnosis, and the reply goes anyway.
+ */
+function diagnoses(card: RunCard, port: DeployDiagnosticsPort | undefined, logLines: number): (failure: FactRecord) => Promise<DeployDiagnosis | undefined> {
+  const cache = new Map<string, Promise<DeployDiagnosis | undefined>>();
+  const place = { account: card.subject.account, region: card.subject.region };
+  return (failure) => {
+    const ref = port ? diagnosisRefFor(card, failure) : undefined;
+    if (!port || !ref) return Promise.resolve(undefined);
+    const key = diagnosisKey(ref);
+    let diagnosis = cache.get(key);
+    if (!diagnosis) {
+      diagnosis = diagnose(port, ref, place, logLines).catch((error: unknown) => ({
+        kind: 'unavailable' as const,
+        what: ref.kind,
+        error: awsErrorName(error),
+      }));
+      cache.set(key, diagnosis);
+    }
+    return diagnosis;
+  };
+}
+
+async function diagnose(port: DeployDiagnosticsPort, ref: DiagnosisRef, place: Place, logLines: number): Promise<DeployDiagnosis | undefined> {
+  if (ref.kind === 'deployment') {
+    const report = await port.deployment({ place, deploymentId: ref.deploymentId });
+    return report && describeDeployment(report, logLines);
+  }
+  const stackName = ref.stackId ?? (await port.actionStack({ place, pipeline: ref.pipeline, stage: ref.stage, action: ref.action }));
+  if (!stackName) return undefined;
+  const events = await port.stackEvents({ place, stackName });
+  return events && describeStack(stackName, events);
+}
+
+/** The AWS error's name (`AccessDeniedException`), under the adapters' classification when it wraps one. */
+function awsErrorName(error: unknown): string {
+  if (!(error instanceof Error)) return 'error';
+  return error.cause instanceof Error ? error.cause.name : error.name;
 }

@@ -1,7 +1,17 @@
 /** What notify needs from the outside world; wired in functions/notify/wiring.ts, recorded in replay. */
 import type { Config } from '../../kernel/config/schema';
 import type { GlobCompiler } from '../../kernel/glob';
-import type { BuildLogsPort, CardStorePort, EmailPort, PipelinesPort, RedeliveryPort, SlackBudgetPort, SlackPort, TagsPort } from '../../kernel/ports';
+import type {
+  BuildLogsPort,
+  CardStorePort,
+  DeployDiagnosticsPort,
+  EmailPort,
+  PipelinesPort,
+  RedeliveryPort,
+  SlackBudgetPort,
+  SlackPort,
+  TagsPort,
+} from '../../kernel/ports';
 
 export interface NotifyDeps {
   readonly config: Config;
@@ -12,6 +22,11 @@ export interface NotifyDeps {
   readonly email: EmailPort;
   readonly logs: BuildLogsPort;
   readonly pipelines: PipelinesPort;
+  /**
+   * Why a deploy failed (CodeDeploy deployment targets, CloudFormation stack events), read for its
+   * thread reply. Absent, replies say what the event said.
+   */
+  readonly diagnostics?: DeployDiagnosticsPort;
   /** Pipelines' tags, read when a card is created if some route matches on tags. */
   readonly tags?: TagsPort;
   /** The stack's own SNS topic, for routes whose email topic is `default`. */

@@ -5,12 +5,13 @@ import type { Outcome } from '../../kernel/events/observation';
 import type { Email } from '../../kernel/render/email';
 import { clip, shortId } from '../../kernel/render/format';
 import { blocksToText } from '../../kernel/render/text';
+import type { DeployDiagnosis } from './deploy-diagnosis';
 import { renderCard } from './slack-card';
 import { renderFailure } from './slack-thread';
 
 export interface EmailContent {
-  /** Failures to explain in the body, each with its log tail. */
-  readonly failures: readonly { readonly record: FactRecord; readonly logLines: readonly string[] }[];
+  /** Failures to explain in the body, each with its log tail and, for a deploy, why it failed. */
+  readonly failures: readonly { readonly record: FactRecord; readonly logLines: readonly string[]; readonly diagnosis?: DeployDiagnosis }[];
 }
 
 /**
@@ -22,7 +23,9 @@ export function renderEmail(card: RunCard, topicArn: string, content: EmailConte
   const subject = clip(`[pipeline-warden] ${subjectName(card)} ${verb(card, view.outcome)}${suffix(card)}`, 100);
   const sections = [
     blocksToText(renderCard(card, 'all').blocks, { urls: true }),
-    ...content.failures.map(({ record, logLines }) => blocksToText(renderFailure(card, record, { mentions: [], logLines }).blocks, { urls: true })),
+    ...content.failures.map(({ record, logLines, diagnosis }) =>
+      blocksToText(renderFailure(card, record, { mentions: [], logLines, ...(diagnosis ? { diagnosis } : {}) }).blocks, { urls: true }),
+    ),
   ];
   const body = `${sections.join('\n\n')}\n\n-- \nSent by pipeline-warden. Routing and levels: config/warden.yml.\n`;
   return { topicArn, subject: subject.replace(/[\r\n\t]+/g, ' '), body };

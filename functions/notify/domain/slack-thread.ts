@@ -7,12 +7,15 @@ import { viewOf } from '../../kernel/card/view';
 import { buildKey } from '../../kernel/events/normalize';
 import type { RenderedMessage, SlackBlock } from '../../kernel/render/blocks';
 import { clip, consoleUrl, esc, fallbackText, ICON, link } from '../../kernel/render/format';
+import { type DeployDiagnosis, unavailableLine } from './deploy-diagnosis';
 
 export interface FailureDetail {
   /** `U…`/`W…` users, `S…` user groups, `here`, `channel`. */
   readonly mentions: readonly string[];
   /** Last lines of the failed build's log, oldest first. */
   readonly logLines: readonly string[];
+  /** Why a deploy failed (CodeDeploy targets, CloudFormation resources), when it was read. */
+  readonly diagnosis?: DeployDiagnosis;
 }
 
 /**
@@ -25,6 +28,7 @@ export function renderFailure(card: RunCard, failure: FactRecord, detail: Failur
   const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(`${ICON.failed} ${title}${who ? `\n${who}` : ''}`, 3000) } }];
   if (reason) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`> ${esc(reason).replace(/\n/g, '\n> ')}`, 3000) } });
   if (detail.logLines.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(detail.logLines) } });
+  if (detail.diagnosis) blocks.push(...diagnosisBlocks(detail.diagnosis));
   if (links.length) blocks.push({ type: 'context', elements: links.map((text) => ({ type: 'mrkdwn', text })) });
   return { text: fallbackText(title), blocks };
 }
@@ -40,6 +44,37 @@ function codeBlock(lines: readonly string[]): string {
     size += line.length + 1;
   }
   return `\`\`\`${kept.join('\n')}\`\`\``;
+}
+
+/**
+ * A deploy's explanation: the deployment's error, then each failed target's lifecycle event and
+ * its log tail; or the stack's failed resources. A handful of blocks (at most 3 targets × 2 + 2),
+ * each section within Slack's 3,000 characters.
+ */
+function diagnosisBlocks(diagnosis: DeployDiagnosis): SlackBlock[] {
+  const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } });
+  switch (diagnosis.kind) {
+    case 'unavailable':
+      return [section(`_${esc(unavailableLine(diagnosis))}_`)];
+    case 'stack':
+      return diagnosis.lines.length ? [section(diagnosis.lines.map((l) => `• ${esc(l)}`).join('\n'))] : [];
+    case 'deployment': {
+      const blocks: SlackBlock[] = [];
+      if (diagnosis.error) blocks.push(section(`*${esc(diagnosis.error)}*`));
+      for (const target of diagnosis.targets) {
+        blocks.push(section(esc(target.summary)));
+        if (target.logTail.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(target.logTail) } });
+      }
+      if (diagnosis.moreFailed > 0)
+        blocks.push({
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `and ${diagnosis.moreFailed} more failed target${diagnosis.moreFailed === 1 ? '' : 's'}` }],
+        });
+      return blocks;
+    }
+    default:
+      return [];
+  }
 }
 
 function mention(id: string): string {

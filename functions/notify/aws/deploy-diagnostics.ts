@@ -1,0 +1,108 @@
+/**
+ * Why a deploy failed, read where it ran (organization mode: as the actor role in its account and
+ * region): a CodeDeploy deployment's error and a few of its failed targets, or the events of the
+ * CloudFormation stack a pipeline action deployed. Reads only, a bounded number of calls each.
+ */
+import { type CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import { BatchGetDeploymentTargetsCommand, type CodeDeployClient, GetDeploymentCommand, ListDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy';
+import { type CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
+import { DEPLOY_TARGETS_READ, type DeployDiagnosticsPort, type StackEventReport } from '../../kernel/ports';
+import { type ClientsIn, clientAt } from '../../platform/actor';
+import { classifyAwsError } from '../../platform/aws-errors';
+import { isOperationStart } from '../domain/deploy-diagnosis';
+
+/** Pages of `ListDeploymentTargets` read looking for failed targets (a page may hold none). */
+const TARGET_PAGES_MAX = 3;
+/** Pages of `DescribeStackEvents` read back looking for the start of the latest operation. */
+const STACK_PAGES_MAX = 5;
+
+export interface DeployDiagnosticsClients {
+  readonly codedeploy: ClientsIn<CodeDeployClient>;
+  readonly cloudformation: ClientsIn<CloudFormationClient>;
+  readonly codepipeline: ClientsIn<CodePipelineClient>;
+}
+
+/**
+ * @example
+ * const diagnostics = createDeployDiagnosticsPort({ codedeploy, cloudformation, codepipeline });
+ * (await diagnostics.deployment({ deploymentId: 'd-7K1J2ABCD' }))?.deploymentInfo.errorInformation // { code: 'SCRIPT_FAILED', … }
+ */
+export function createDeployDiagnosticsPort(clients: DeployDiagnosticsClients): DeployDiagnosticsPort {
+  return {
+    async deployment({ place, deploymentId }) {
+      const codedeploy = clientAt(clients.codedeploy, place, `CodeDeploy GetDeployment ${deploymentId}`);
+      const what = `CodeDeploy deployment ${deploymentId}`;
+      try {
+        const info = (await codedeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+        if (!info) return undefined;
+        const targetIds: string[] = [];
+        let nextToken: string | undefined;
+        for (let page = 0; page < TARGET_PAGES_MAX && targetIds.length < DEPLOY_TARGETS_READ; page += 1) {
+          const out = await codedeploy.send(new ListDeploymentTargetsCommand({ deploymentId, targetFilters: { TargetStatus: ['Failed'] }, nextToken }));
+          targetIds.push(...(out.targetIds ?? []));
+          nextToken = out.nextToken;
+          if (!nextToken) break;
+        }
+        const read = targetIds.slice(0, DEPLOY_TARGETS_READ);
+        const targets = read.length
+          ? ((await codedeploy.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: read }))).deploymentTargets ?? [])
+          : [];
+        return { deploymentInfo: info, deploymentTargets: targets };
+      } catch (error) {
+        if (error instanceof Error && error.name === 'DeploymentDoesNotExistException') return undefined;
+        throw classifyAwsError(what, error);
+      }
+    },
+
+    async actionStack({ place, pipeline, stage, action }) {
+      try {
+        const out = await clientAt(clients.codepipeline, place, `codepipeline.getPipeline ${pipeline}`).send(new GetPipelineCommand({ name: pipeline }));
+        return stackOf(out.pipeline, stage, action);
+      } catch (error) {
+        if (error instanceof Error && error.name === 'PipelineNotFoundException') return undefined;
+        throw classifyAwsError(`codepipeline.getPipeline ${pipeline}`, error);
+      }
+    },
+
+    async stackEvents({ place, stackName }) {
+      const cloudformation = clientAt(clients.cloudformation, place, `CloudFormation DescribeStackEvents ${stackName}`);
+      const events: StackEventReport[] = [];
+      let NextToken: string | undefined;
+      try {
+        for (let page = 0; page < STACK_PAGES_MAX; page += 1) {
+          // Newest first: the failed operation is at the start, its own start a page or two back.
+          const out = await cloudformation.send(new DescribeStackEventsCommand({ StackName: stackName, NextToken }));
+          const batch = out.StackEvents ?? [];
+          const start = batch.findIndex(isOperationStart);
+          events.push(...(start >= 0 ? batch.slice(0, start + 1) : batch));
+          NextToken = out.NextToken;
+          if (start >= 0 || !NextToken) break;
+        }
+        return events;
+      } catch (error) {
+        // "Stack with id X does not exist" is a ValidationError: the stack was deleted since.
+        if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) return undefined;
+        throw classifyAwsError(`CloudFormation DescribeStackEvents ${stackName}`, error);
+      }
+    },
+  };
+}
+
+/** A pipeline definition, as far as `stackOf` reads it (GetPipeline's output, or a world file's copy). */
+interface PipelineShape {
+  readonly stages?: ReadonlyArray<{
+    readonly name?: string;
+    readonly actions?: ReadonlyArray<{ readonly name?: string; readonly configuration?: Readonly<Record<string, string>> }>;
+  }>;
+}
+
+/**
+ * The stack a CloudFormation action deploys: its `StackName` configuration. (A StackSet action's
+ * stack set has operations, not stack events: not read.)
+ *
+ * @example stackOf(pipeline, 'Deploy', 'CreateStack') // 'web-prod'
+ */
+export function stackOf(pipeline: PipelineShape | undefined, stage: string, action: string): string | undefined {
+  const config = pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+  return config?.['StackName'] || undefined;
+}

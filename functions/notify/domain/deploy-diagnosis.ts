@@ -1,0 +1,149 @@
+/**
+ * Why a deploy failed, in words a person reads without opening the console: a CodeDeploy
+ * deployment's error and its failed targets' lifecycle events (hook, script, error code, message,
+ * log tail), or a CloudFormation stack's failed resources in its latest operation. Pure: the
+ * reports come from `DeployDiagnosticsPort`.
+ */
+import type { FactRecord, RunCard } from '../../kernel/card/types';
+import { DEPLOY_PROVIDERS } from '../../kernel/events/normalize';
+import type { DeploymentReport, DeploymentTargetReport, LifecycleEventReport, StackEventReport, TargetReport } from '../../kernel/ports';
+
+/** At most this many failed resources of a stack are shown. */
+export const STACK_FAILURES_SHOWN = 5;
+
+/** What explains a failure, and where to read it. */
+export type DiagnosisRef =
+  | { readonly kind: 'deployment'; readonly deploymentId: string }
+  | { readonly kind: 'stack'; readonly pipeline: string; readonly stage: string; readonly action: string; readonly stackId?: string };
+
+export interface FailedTargetLine {
+  /** `instance i-0abc: ApplicationStart failed: ScriptFailed — <message>` */
+  readonly summary: string;
+  /** The last lines CodeDeploy kept of the hook's output, oldest first. */
+  readonly logTail: readonly string[];
+}
+
+export type DeployDiagnosis =
+  | {
+      readonly kind: 'deployment';
+      /** `HEALTH_CONSTRAINTS: Deployment failed: …` */
+      readonly error?: string;
+      readonly targets: readonly FailedTargetLine[];
+      /** Failed targets not shown (the deployment's overview counts them; only a few are read). */
+      readonly moreFailed: number;
+    }
+  | { readonly kind: 'stack'; readonly stackName: string; readonly lines: readonly string[] }
+  /** The read failed or was denied: the reply says so and goes anyway. */
+  | { readonly kind: 'unavailable'; readonly what: 'deployment' | 'stack'; readonly error: string };
+
+/** CodePipeline action providers that deploy a CloudFormation stack. */
+const STACK_PROVIDERS: ReadonlySet<string> = new Set(['CloudFormation']);
+
+/**
+ * @example diagnosisRefFor(card, actionFailure) // { kind: 'deployment', deploymentId: 'd-7K1J2ABCD' }
+ */
+export function diagnosisRefFor(card: RunCard, failure: FactRecord): DiagnosisRef | undefined {
+  const f = failure.fact;
+  if (f.type === 'deployment') return { kind: 'deployment', deploymentId: f.deploymentId };
+  if (f.type !== 'action') return undefined;
+  if (DEPLOY_PROVIDERS.has(f.provider)) return f.externalId ? { kind: 'deployment', deploymentId: f.externalId } : undefined;
+  if (STACK_PROVIDERS.has(f.provider) && card.subject.pipeline) {
+    const stackId = f.externalId && /^arn:[^:]+:cloudformation:[^:]*:\d*:stack\//.test(f.externalId) ? f.externalId : undefined;
+    return { kind: 'stack', pipeline: card.subject.pipeline, stage: f.stage, action: f.action, ...(stackId ? { stackId } : {}) };
+  }
+  return undefined;
+}
+
+/** A cache key: one read per delivery for the same deployment or action. */
+export function diagnosisKey(ref: DiagnosisRef): string {
+  return ref.kind === 'deployment' ? `deployment|${ref.deploymentId}` : `stack|${ref.pipeline}|${ref.stage}|${ref.action}`;
+}
+
+/**
+ * @example describeDeployment(report, 20).targets[0]?.summary
+ * // 'instance i-0abc: ApplicationStart failed: ScriptFailed — Script at specified location: scripts/start.sh run as user root failed with exit code 1'
+ */
+export function describeDeployment(report: DeploymentReport, logLines: number): DeployDiagnosis {
+  const info = report.deploymentInfo;
+  const error = [info.errorInformation?.code, info.errorInformation?.message].filter(Boolean).join(': ');
+  const targets = report.deploymentTargets.map((t) => describeTarget(t, logLines)).filter((t): t is FailedTargetLine => !!t);
+  const failed = info.deploymentOverview?.Failed ?? 0;
+  return { kind: 'deployment', ...(error ? { error } : {}), targets, moreFailed: Math.max(0, failed - targets.length) };
+}
+
+function describeTarget(target: DeploymentTargetReport, logLines: number): FailedTargetLine | undefined {
+  const kinds: ReadonlyArray<[string, TargetReport | undefined]> = [
+    ['instance', target.instanceTarget],
+    ['function', target.lambdaTarget],
+    ['ECS service', target.ecsTarget],
+    ['stack target', target.cloudFormationTarget],
+  ];
+  const found = kinds.find(([, t]) => t);
+  if (!found) return undefined;
+  const [kind, t] = found as [string, TargetReport];
+  const id = kind === 'function' ? functionName(t) : (t.targetId ?? t.targetArn ?? '(unknown)');
+  const event = failedEvent(t.lifecycleEvents ?? []);
+  if (!event) return { summary: `${kind} ${id}: ${t.status ?? 'Failed'}`, logTail: [] };
+  const d = event.diagnostics;
+  const what = [d?.errorCode, d?.scriptName && `script ${d.scriptName}`].filter(Boolean).join(', ');
+  const summary = `${kind} ${id}: ${event.lifecycleEventName ?? 'lifecycle event'} failed${what ? `: ${what}` : ''}${d?.message ? ` — ${d.message}` : ''}`;
+  return { summary, logTail: tailLines(d?.logTail ?? '', logLines) };
+}
+
+function functionName(t: TargetReport): string {
+  const info = t.lambdaFunctionInfo;
+  if (info?.functionName) return info.functionAlias ? `${info.functionName}:${info.functionAlias}` : info.functionName;
+  return t.targetId ?? t.targetArn ?? '(unknown)';
+}
+
+/** The lifecycle event that failed: the first one CodeDeploy marked `Failed`. */
+function failedEvent(events: readonly LifecycleEventReport[]): LifecycleEventReport | undefined {
+  return events.find((e) => e.status === 'Failed') ?? events.find((e) => e.diagnostics?.errorCode && e.diagnostics.errorCode !== 'Success');
+}
+
+/** A log tail as lines, oldest first: the last `count` non-empty ones. */
+function tailLines(text: string, count: number): string[] {
+  const lines = text.split(/\r?\n/).map((l) => l.trimEnd());
+  while (lines.length && !lines.at(-1)) lines.pop();
+  while (lines.length && !lines[0]) lines.shift();
+  return count > 0 ? lines.slice(-count) : [];
+}
+
+/** Stack statuses that start an operation (the stack's own event): reading back stops there. */
+const OPERATION_STARTS: ReadonlySet<string> = new Set(['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'IMPORT_IN_PROGRESS']);
+
+/** Whether a stack event is the start of an operation on the stack itself. */
+export function isOperationStart(event: StackEventReport): boolean {
+  return event.ResourceType === 'AWS::CloudFormation::Stack' && event.LogicalResourceId === event.StackName && OPERATION_STARTS.has(event.ResourceStatus ?? '');
+}
+
+/**
+ * The first failed resources of the stack's latest operation, oldest first: events arrive newest
+ * first, so read back to the operation's start and keep the earliest failures (the later ones are
+ * usually "Resource creation cancelled" in their wake).
+ *
+ * @example describeStack('web-prod', events).lines[0]
+ * // 'web-prod: WebBucket (AWS::S3::Bucket) CREATE_FAILED — web-assets already exists'
+ */
+export function describeStack(stackName: string, events: readonly StackEventReport[]): DeployDiagnosis {
+  const start = events.findIndex(isOperationStart);
+  const operation = start >= 0 ? events.slice(0, start + 1) : events;
+  const failed = operation.filter((e) => e.ResourceStatus?.endsWith('_FAILED')).reverse();
+  // The stack's own failure only says "resources failed" when a resource said why: show it last, if at all.
+  const resources = failed.filter((e) => e.ResourceType !== 'AWS::CloudFormation::Stack' || e.LogicalResourceId !== e.StackName);
+  const shown = (resources.length ? resources : failed).slice(0, STACK_FAILURES_SHOWN);
+  const name = events[0]?.StackName ?? stackName;
+  return {
+    kind: 'stack',
+    stackName: name,
+    lines: shown.map(
+      (e) =>
+        `${e.StackName ?? name}: ${e.LogicalResourceId ?? '(resource)'}${e.ResourceType ? ` (${e.ResourceType})` : ''} ${e.ResourceStatus}${e.ResourceStatusReason ? ` — ${e.ResourceStatusReason}` : ''}`,
+    ),
+  };
+}
+
+/** The line a reply shows when the read failed: the failure is still announced. */
+export function unavailableLine(diagnosis: Extract<DeployDiagnosis, { kind: 'unavailable' }>): string {
+  return `(${diagnosis.what} details unavailable: ${diagnosis.error})`;
+}
