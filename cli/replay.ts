@@ -2,7 +2,7 @@
  * `warden replay`: real events through the deployed stack's own rule patterns, record handler and
  * hot path, with recording adapters: what would be posted and done, and nothing sent.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Config } from '../functions/kernel/config/schema';
 import { parseDuration } from '../functions/kernel/duration';
 import { createMemoryCardStore } from '../functions/platform/memory-store';
@@ -14,6 +14,7 @@ import { readConfigFile } from './config-file';
 import { collectEventFiles, type EventFile, loadRulePatterns } from './files';
 import { liveReads } from './live-reads';
 import { createLocalMachines } from './local-machines';
+import { replayPage } from './replay-html';
 import { printHuman, printSummary, type ReplayedEvent } from './replay-print';
 import { TARGETS } from './targets';
 import { UsageError } from './usage';
@@ -27,6 +28,8 @@ export interface ReplayOptions {
   /** `--advance 30h`: how far the clock runs on after the last event. */
   readonly advance?: string;
   readonly json: boolean;
+  /** Also write the preview page (cli/replay-html.ts) to this file. */
+  readonly html?: string;
   /** Answer reads (build logs, pipeline definitions) from the real account, read-only. */
   readonly aws?: boolean;
   readonly paths: readonly string[];
@@ -54,6 +57,7 @@ export async function replay(options: ReplayOptions): Promise<number> {
     }
   }
   if (!options.json) printSummary(results, options.out);
+  if (options.html) writeFileSync(options.html, replayPage(results, `pipeline-warden replay of ${options.paths.join(', ')}`));
   return results.some((r) => r.error) ? 1 : 0;
 }
 

@@ -21,7 +21,7 @@ export interface CommandSpec {
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   replay: {
-    usage: 'warden replay [--config FILE] [--world FILE | --aws] [--at ISO-TIME] [--advance DURATION] [--json] PATH...',
+    usage: 'warden replay [--config FILE] [--world FILE | --aws] [--at ISO-TIME] [--advance DURATION] [--json] [--html FILE] PATH...',
     summary: 'run saved events through the stack in dry-run: what would be posted and done',
     details: `  PATH...              event files, or folders of *.json (a file may hold an array of events)
   --config FILE        routing config (default config/warden.yml)
@@ -30,6 +30,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   --at ISO-TIME        the clock for every event (default: each event's own time)
   --advance DURATION   run the clock on after the last event: 30h, 90m, 2d, 1h30m
   --json               one JSON object per call the stack would make
+  --html FILE          also write a page showing every message as Slack lays it out (cards, updates, threads, emails)
 Nothing is sent: Slack, email and AWS writes are only recorded. Exit 1 if an event was rejected.`,
     options: {
       config: { type: 'string' },
@@ -38,6 +39,7 @@ Nothing is sent: Slack, email and AWS writes are only recorded. Exit 1 if an eve
       at: { type: 'string' },
       advance: { type: 'string' },
       json: { type: 'boolean' },
+      html: { type: 'string' },
     },
   },
   validate: {
@@ -91,6 +93,7 @@ export const VALUE_HINTS: Readonly<Record<string, string>> = {
   at: 'an ISO time such as 2026-11-23T14:00:00Z',
   config: 'a file',
   world: 'a file',
+  html: 'a file to write the page to',
   policy: 'a file',
   rules: 'a file',
   'dlq-arn': 'an SQS queue ARN',

@@ -53,6 +53,7 @@ function run(command: string, values: Values, positionals: string[]): number | P
         at: str('at'),
         advance: str('advance'),
         json: values['json'] === true,
+        html: str('html'),
         aws: values['aws'] === true,
         paths: positionals,
         out,
