@@ -1,7 +1,8 @@
 /**
  * Lambda entry point of governance: CloudTrail changes to pipelines and projects, the daily audit and
  * the freeze tick (schedule inputs), and published package versions. Invoked asynchronously by
- * EventBridge: a thrown error is retried, then lands in the dead-letter queue with the event.
+ * EventBridge: a thrown error is retried, then lands in the dead-letter queue with the event. In
+ * organization mode it also answers the steps of the sweep state machine (places, place, report).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,14 +11,18 @@ import { CORRELATION_PATHS, createLogger } from '../platform/logger';
 import { onFirstUse } from '../platform/on-first-use';
 import type { GovernanceDeps } from './app/deps';
 import { runGovernance } from './app/run';
-import { governanceTrigger } from './domain/trigger';
+import { isSweepPayload, runSweepStep } from './app/sweep';
+import { eventPlace, governanceTrigger } from './domain/trigger';
 import { buildGovernanceDeps } from './wiring';
 
 export function createGovernanceHandler(factory: (logger: Logger) => Promise<GovernanceDeps>, logger = createLogger()) {
   const deps = onFirstUse(() => factory(logger));
   return middy(async (raw: unknown) => {
+    // Organization mode: a step of the sweep state machine (statemachines/governance-sweep.asl.yaml).
+    if (isSweepPayload(raw)) return runSweepStep(raw, await deps());
     const trigger = governanceTrigger(raw);
-    const result = await runGovernance(trigger, await deps());
+    const place = eventPlace(raw);
+    const result = place ? await runGovernance(trigger, await deps(), place) : await runGovernance(trigger, await deps());
     logger.info('governance run', { trigger: trigger.kind, summary: result.summary });
     return { summary: result.summary };
   }).use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_PATHS.eventBridge }));

@@ -5,6 +5,9 @@
  */
 import type { BuildProject, PipelineDefinition } from './domain/definitions';
 import type { Bypass, TransitionRecord, TransitionState } from './domain/enforcement';
+import type { PlaceSummary } from './domain/sweep-report';
+
+export type { PlaceSummary };
 
 export interface GovernancePipelinesPort {
   /** Every pipeline name of the account and region (ListPipelines, all pages). */
@@ -79,3 +82,14 @@ export interface BypassesPort {
  * Lambda retries an asynchronous invocation (6 hours), so every duplicate meets its record.
  */
 export const DONE_TTL_SECONDS = 2 * 86_400;
+
+/** The results of one organization sweep (`key`: the schedule event's id, else the execution's name). */
+export interface SweepResultsPort {
+  put(key: string, summary: PlaceSummary): Promise<void>;
+  list(key: string): Promise<PlaceSummary[]>;
+}
+
+/** The accounts and regions an organization sweep covers. */
+export interface OrganizationPlacesPort {
+  list(): Promise<{ readonly account: string; readonly region: string }[]>;
+}

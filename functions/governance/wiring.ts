@@ -2,22 +2,28 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { customRules } from '../../config/custom-rules';
+import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
+import { clientAt, placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
 import { embeddedConfig } from '../platform/embedded-config';
 import { env } from '../platform/env';
+import { organizationPlaces } from '../platform/organizations';
 import { createSlackPort } from '../platform/slack';
 import { createSlackDirectory } from '../platform/slack-directory';
 import { getSlackToken } from '../platform/slack-token';
 import { createEmailPort } from '../platform/sns';
-import type { GovernanceDeps } from './app/deps';
+import type { GovernanceDeps, PlacedGovernancePorts } from './app/deps';
 import { createDynamoBypasses } from './aws/break-glass-store';
 import {
   createChangeCalendarsPort,
   createDynamoDoneRecords,
+  createDynamoSweepResults,
   createDynamoTransitionRecords,
   createGovernancePipelinesPort,
   createGovernanceProjectsPort,
@@ -49,11 +55,48 @@ export async function buildGovernanceDeps(logger: Logger): Promise<GovernanceDep
     records: createDynamoTransitionRecords({ client: doc, tableName }),
     done: createDynamoDoneRecords({ client: doc, tableName }),
     bypasses: createDynamoBypasses({ client: doc, tableName }),
+    ...(config.organization ? organizationPorts(config.organization, { doc, tableName }) : {}),
     directory: createSlackDirectory({ token }),
     slack: createSlackPort({ token, logger }),
     email: createEmailPort(new SNSClient({})),
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
     logger,
+  };
+}
+
+/**
+ * Organization mode: each account's and region's pipelines, projects and calendars as the actor
+ * role there, its records and bypasses under its own keys; the places of the organization; the
+ * sweep's results store.
+ */
+function organizationPorts(
+  organization: NonNullable<Config['organization']>,
+  table: { readonly doc: DynamoDBDocumentClient; readonly tableName: string },
+): Pick<GovernanceDeps, 'at' | 'places' | 'sweeps'> {
+  const pipelines = placeClients(organization, (c) => new CodePipelineClient(c));
+  const projects = placeClients(organization, (c) => new CodeBuildClient(c));
+  const calendars = placeClients(organization, (c) => new SSMClient(c));
+  const ports = new Map<string, PlacedGovernancePorts>();
+  const client = table.doc;
+  const { tableName } = table;
+  return {
+    at(place) {
+      const key = `${place.account}/${place.region}`;
+      let here = ports.get(key);
+      if (!here) {
+        here = {
+          pipelines: createGovernancePipelinesPort(clientAt(pipelines, place)),
+          projects: createGovernanceProjectsPort(clientAt(projects, place)),
+          calendars: createChangeCalendarsPort(clientAt(calendars, place)),
+          records: createDynamoTransitionRecords({ client, tableName, place }),
+          bypasses: createDynamoBypasses({ client, tableName, place }),
+        };
+        ports.set(key, here);
+      }
+      return here;
+    },
+    places: { list: () => organizationPlaces(new OrganizationsClient({}), organization, env('AWS_REGION')) },
+    sweeps: createDynamoSweepResults({ client, tableName }),
   };
 }

@@ -9,10 +9,20 @@
  * as it was.
  */
 import { PermanentError } from '../kernel/errors';
+import type { Place } from '../kernel/ports';
 import type { RecordedCall } from '../platform/recording';
 import { type BuildProject, PipelineDefinitionSchema } from './domain/definitions';
 import { type Bypass, stageKey, type TransitionRecord, type TransitionState } from './domain/enforcement';
-import type { BypassesPort, ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecordsPort } from './ports';
+import type {
+  BypassesPort,
+  ChangeCalendarsPort,
+  DoneRecordsPort,
+  GovernancePipelinesPort,
+  GovernanceProjectsPort,
+  PlaceSummary,
+  SweepResultsPort,
+  TransitionRecordsPort,
+} from './ports';
 import { DONE_TTL_SECONDS } from './ports';
 
 /**
@@ -243,3 +253,74 @@ export function createGovernanceWorld(options: GovernanceWorldOptions) {
 }
 
 export type GovernanceWorld = ReturnType<typeof createGovernanceWorld>;
+
+/** The organization sweep's results in memory, as the DynamoDB store keeps them (one per sweep and place; a retry replaces). */
+export function createMemorySweepResults(): SweepResultsPort & { readonly entries: Map<string, Map<string, PlaceSummary>> } {
+  const entries = new Map<string, Map<string, PlaceSummary>>();
+  return {
+    entries,
+    async put(key, summary) {
+      const sweep = entries.get(key) ?? new Map<string, PlaceSummary>();
+      sweep.set(`${summary.place.account}/${summary.place.region}`, structuredClone(summary));
+      entries.set(key, sweep);
+    },
+    list: async (key) => [...(entries.get(key)?.values() ?? [])].map((s) => structuredClone(s)),
+  };
+}
+
+/**
+ * An organization in memory (organization mode): one governance world per account and region, each
+ * with its own pipelines, transitions and records, as the actor role there and the per-place
+ * records keys give them. An account in `refused` refuses the actor role, as STS does when the
+ * member stack is missing there: every call fails with the actor's PermanentError.
+ *
+ * @example
+ * const org = createOrganizationWorld({ places: [[{ account: '111122223333', region: 'eu-west-1' }, { pipelines: [] }]], now, calls });
+ * deps.at = org.at;
+ */
+export function createOrganizationWorld(options: {
+  readonly places: Iterable<readonly [Place, Omit<GovernanceWorldOptions, 'now' | 'calls'>]>;
+  readonly refused?: readonly string[];
+  readonly now: () => Date;
+  readonly calls: RecordedCall[];
+}) {
+  const key = (p: Place) => `${p.account}/${p.region}`;
+  const worlds = new Map<string, GovernanceWorld>();
+  const places: Place[] = [];
+  for (const [place, world] of options.places) {
+    places.push(place);
+    worlds.set(key(place), createGovernanceWorld({ ...world, now: options.now, calls: options.calls }));
+  }
+  const refused = new Set(options.refused ?? []);
+  const refuse = (account: string) => () => {
+    throw new PermanentError(
+      `cannot act in account ${account}: the role arn:aws:iam::${account}:role/pipeline-warden-actor refused or does not exist (AccessDenied); deploy the member stack there (npx warden member-template) or check its trust`,
+    );
+  };
+  /** Every method of a port fails as the refused role does. */
+  const refusing = <T extends object>(port: T, account: string): T =>
+    Object.fromEntries(Object.keys(port).map((name) => [name, refuse(account)])) as unknown as T;
+  return {
+    worlds,
+    places,
+    /** The ports of a place; an account without a world is one without pipelines. */
+    at(place: Place) {
+      let world = worlds.get(key(place));
+      if (!world) {
+        world = createGovernanceWorld({ pipelines: [], now: options.now, calls: options.calls });
+        worlds.set(key(place), world);
+      }
+      const ports = { pipelines: world.pipelines, projects: world.projects, calendars: world.calendars, records: world.records, bypasses: world.bypasses };
+      if (!refused.has(place.account)) return ports;
+      // CodePipeline, CodeBuild and SSM go through the actor role; the records are the central table's.
+      return {
+        ...ports,
+        pipelines: refusing(ports.pipelines, place.account),
+        projects: refusing(ports.projects, place.account),
+        calendars: refusing(ports.calendars, place.account),
+      };
+    },
+    /** The organization's places, as Organizations lists them. */
+    placesPort: { list: async () => places.map((p) => ({ ...p })) },
+  };
+}

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { Config } from '../../functions/kernel/config/schema';
 import { PROJECT_DIR } from './load';
 
@@ -86,6 +87,7 @@ export function organizationResourcesOf(config: Config, memberTemplate = () => r
       },
     },
   };
+  Object.assign(Resources, governanceSweepResourcesOf(undefined, { tick: (config.governance?.freezes.length ?? 0) > 0 }));
   if (org.deployTo) {
     const parameter = (key: string, value: unknown) => ({ ParameterKey: key, ParameterValue: value });
     Resources['MemberStackSet'] = {
@@ -117,6 +119,115 @@ export function organizationResourcesOf(config: Config, memberTemplate = () => r
     Outputs: {
       CentralEventBusArn: { Description: 'Member accounts forward their pipeline events here (infra/member.yml)', Value: busArn },
       ...(org.deployTo ? { MemberStackSetId: { Value: { Ref: 'MemberStackSet' } } } : {}),
+    },
+  };
+}
+
+/** The organization sweep's definition: its tasks call the governance function (`${GovernanceFunctionArn}`). */
+export const GOVERNANCE_SWEEP_ASL = path.join(PROJECT_DIR, 'statemachines/governance-sweep.asl.yaml');
+
+/**
+ * Organization mode's governance sweep (statemachines/governance-sweep.asl.yaml): the daily audit
+ * and the freeze tick over every account and region. The schedules start an execution of it
+ * instead of invoking the governance function (their Target is merged over infra/governance.yml's:
+ * osls merges the `resources` list in order, so the same Id keeps its input, retry policy and
+ * dead-letter queue and gets the state machine and a role that may start it). The governance role
+ * may list the organization's accounts and OUs. Declared here, not with serverless-step-functions,
+ * so a single-account stack has neither the machine nor its roles.
+ */
+export function governanceSweepResourcesOf(definition = () => readFileSync(GOVERNANCE_SWEEP_ASL, 'utf8'), options: { readonly tick: boolean } = { tick: true }): Json {
+  const machine = parseYaml(definition()) as unknown;
+  const functionArn = { 'Fn::GetAtt': ['GovernanceLambdaFunction', 'Arn'] };
+  const machineArn = { 'Fn::GetAtt': ['GovernanceSweepStateMachine', 'Arn'] };
+  const trust = (service: string) => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ],
+  });
+  const target = (input: Json) => ({
+    Type: 'AWS::Events::Rule',
+    Properties: {
+      Targets: [{ Id: 'governance-sweep', Arn: machineArn, RoleArn: { 'Fn::GetAtt': ['GovernanceSweepStartRole', 'Arn'] }, ...input }],
+    },
+  });
+  return {
+    GovernanceSweepStateMachine: {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: {
+        StateMachineName: { 'Fn::Sub': '${AWS::StackName}-governance-sweep' },
+        StateMachineType: 'STANDARD',
+        // The Sub's `${GovernanceLambdaFunction.Arn}`: the definition's one placeholder.
+        DefinitionString: { 'Fn::Sub': JSON.stringify(machine, null, 2).replaceAll('${GovernanceFunctionArn}', '${GovernanceLambdaFunction.Arn}') },
+        RoleArn: { 'Fn::GetAtt': ['GovernanceSweepRole', 'Arn'] },
+      },
+    },
+    GovernanceSweepRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: trust('states.amazonaws.com'),
+        Policies: [
+          {
+            PolicyName: 'governance-sweep',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'InvokeGovernance',
+                  Effect: 'Allow',
+                  Action: 'lambda:InvokeFunction',
+                  Resource: [functionArn, { 'Fn::Join': [':', [functionArn, '*']] }],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    GovernanceSweepStartRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: trust('events.amazonaws.com'),
+        Policies: [
+          {
+            PolicyName: 'start-governance-sweep',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Sid: 'StartSweep', Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: 'GovernanceSweepStateMachine' } }],
+            },
+          },
+        ],
+      },
+    },
+    // Merged over infra/governance.yml's schedules: the same target, now the sweep.
+    GovernanceAuditSchedule: target({}),
+    // The tick sweeps every account-region every 5 minutes (about 4.3 million state transitions a day
+    // at 3,000 of them): only when a freeze needs it. Without freezes, enforced rules are still checked
+    // on every pipeline change and by the daily audit.
+    GovernanceFreezeSchedule: options.tick ? target({}) : { ...target({}), Properties: { ...target({}).Properties, State: 'DISABLED' } },
+    GovernanceOrganizationsPolicy: {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'list-organization-accounts',
+        Roles: [{ Ref: 'GovernanceRole' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'ListOrganizationAccounts',
+              Effect: 'Allow',
+              Action: ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
+              // Both take the parent (root or OU) as resource; the organization's ids are not known here.
+              Resource: '*',
+            },
+          ],
+        },
+      },
     },
   };
 }

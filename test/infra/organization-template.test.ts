@@ -82,6 +82,69 @@ describe('the organization stack', () => {
   });
 });
 
+describe('the organization governance sweep (issue 13 item 5)', () => {
+  it('ticks every 5 minutes across the organization only when a freeze needs it', () => {
+    // The example has no freezes: its tick rule is off, the audit still runs daily.
+    expect(t.Resources['GovernanceFreezeSchedule']!.Properties['State']).toBe('DISABLED');
+    expect(t.Resources['GovernanceAuditSchedule']!.Properties['State']).toBe('ENABLED');
+    const withFreeze = config(
+      `version: 1\norganization:\n  id: o-a1b2c3d4e5\n  deployTo: { organizationalUnits: [r-a1b2], regions: [eu-west-1] }\nroutes:\n  - match: {}\n    slack: { channels: [C0DEPLOYS01] }\ngovernance:\n  freezes:\n    - name: year-end\n      timezone: Europe/Berlin\n      from: '2026-12-21T00:00'\n      to: '2027-01-04T08:00'\n`,
+    );
+    const tick = (organizationResourcesOf(withFreeze, () => 'template').Resources as Record<string, { Properties: Json }>)['GovernanceFreezeSchedule'];
+    expect(tick?.Properties['State']).toBeUndefined();
+  });
+
+  it('the audit and the freeze tick start the sweep state machine, with a role that may start it, keeping their input, retries and DLQ', () => {
+    const audit = t.Resources['GovernanceAuditSchedule']!.Properties;
+    const tick = t.Resources['GovernanceFreezeSchedule']!.Properties;
+    for (const rule of [audit, tick]) {
+      const targets = rule['Targets'] as Json[];
+      expect(targets).toHaveLength(1);
+      expect(targets[0]).toMatchObject({
+        Id: 'governance-sweep',
+        Arn: { 'Fn::GetAtt': ['GovernanceSweepStateMachine', 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': ['GovernanceSweepStartRole', 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } },
+      });
+      expect(JSON.stringify(targets[0])).not.toContain('GovernanceLambdaFunction');
+    }
+    expect((audit['Targets'] as Json[])[0]!.InputTransformer).toEqual({ InputPathsMap: { id: '$.id' }, InputTemplate: '{"warden":"audit","id":<id>}' });
+    expect((tick['Targets'] as Json[])[0]!.Input).toBe('{"warden":"tick"}');
+    const start = t.Resources['GovernanceSweepStartRole']!.Properties;
+    expect(start['AssumeRolePolicyDocument'].Statement[0].Principal).toEqual({ Service: 'events.amazonaws.com' });
+    expect(start['Policies'][0].PolicyDocument.Statement).toEqual([
+      { Sid: 'StartSweep', Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: 'GovernanceSweepStateMachine' } },
+    ]);
+  });
+
+  it('declares the sweep machine from statemachines/governance-sweep.asl.yaml, its tasks calling the governance function', () => {
+    const machine = t.Resources['GovernanceSweepStateMachine']!.Properties;
+    expect(machine['StateMachineType']).toBe('STANDARD');
+    const sub = machine['DefinitionString']['Fn::Sub'] as string;
+    const definition = JSON.parse(sub) as { States: Record<string, Json> };
+    expect(Object.keys(definition.States)).toEqual(['Places', 'Sweep', 'Report']);
+    expect(definition.States['Sweep']!.MaxConcurrency).toBe(40);
+    expect(definition.States['Places']!.Parameters.FunctionName).toBe('${GovernanceLambdaFunction.Arn}');
+    expect(sub).not.toContain('${GovernanceFunctionArn}');
+    const role = t.Resources['GovernanceSweepRole']!.Properties;
+    expect(role['Policies'][0].PolicyDocument.Statement[0]).toMatchObject({ Action: 'lambda:InvokeFunction' });
+  });
+
+  it("lets the governance role list the organization's accounts and OUs", () => {
+    const policy = t.Resources['GovernanceOrganizationsPolicy']!.Properties;
+    expect(policy['Roles']).toEqual([{ Ref: 'GovernanceRole' }]);
+    expect(policy['PolicyDocument'].Statement).toEqual([
+      {
+        Sid: 'ListOrganizationAccounts',
+        Effect: 'Allow',
+        Action: ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
+        Resource: '*',
+      },
+    ]);
+  });
+});
+
 describe('organization resources at scale', () => {
   const org = (extra = '') =>
     config(

@@ -13,7 +13,7 @@ import { bypassHolds, stageKey } from '../domain/enforcement';
 import { evaluatePolicy } from '../domain/evaluate';
 import { activeFreezes } from '../domain/freeze';
 import { BYPASS_ACTION } from '../domain/report';
-import type { GovernanceDeps } from './deps';
+import { type GovernanceDeps, placed } from './deps';
 import { apply, evaluationContext, plan } from './reconcile';
 
 export interface BypassClick {
@@ -27,7 +27,8 @@ export type BypassOutcome =
   | { readonly kind: 'refused'; readonly ephemeral: string }
   | { readonly kind: 'ignored' };
 
-const Value = z.object({ pipeline: z.string(), stage: z.string(), freeze: z.string() });
+/** `account`/`region`: organization mode's freeze messages name where the pipeline is. */
+const Value = z.object({ pipeline: z.string(), stage: z.string(), freeze: z.string(), account: z.optional(z.string()), region: z.optional(z.string()) });
 const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
 
 /** The button's value, if it is one of ours. */
@@ -51,8 +52,9 @@ async function refusal(user: string, freezeName: string, deps: GovernanceDeps): 
   return `You may not lift freeze "${freezeName}". Break-glass approvers: ${approvers.map(mention).join(', ')}. Nothing changed.`;
 }
 
-export async function handleBypassClick(click: BypassClick, deps: GovernanceDeps): Promise<BypassOutcome> {
+export async function handleBypassClick(click: BypassClick, home: GovernanceDeps): Promise<BypassOutcome> {
   const value = parseValue(click);
+  const deps = placed(home, value?.account && value.region ? { account: value.account, region: value.region } : undefined);
   if (!value || !deps.bypasses) return { kind: 'ignored' };
   const { pipeline, stage, freeze: freezeName } = value;
   const refused = await refusal(click.user.id, freezeName, deps);

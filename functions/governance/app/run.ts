@@ -4,13 +4,15 @@
  * close a stage again once a break-glass bypass was used, and start the pipelines a published
  * package version is wired to.
  */
+
+import type { Place } from '../../kernel/ports';
 import type { TransitionAction } from '../domain/enforcement';
 import { evaluatePolicy, type Violation } from '../domain/evaluate';
 import { activeFreezes } from '../domain/freeze';
 import { renderFreezeActions, renderReport, renderReportEmail, renderThread } from '../domain/report';
 import type { GovernanceTrigger } from '../domain/trigger';
 import { bypassEntered } from './bypass-entered';
-import type { GovernanceDeps } from './deps';
+import { type GovernanceDeps, placed } from './deps';
 import { once } from './once';
 import { startTriggeredPipelines } from './packages';
 import { definitionsOf, evaluationContext, reconcile } from './reconcile';
@@ -21,7 +23,11 @@ export interface GovernanceResult {
   readonly actions?: readonly TransitionAction[];
 }
 
-export async function runGovernance(trigger: GovernanceTrigger, deps: GovernanceDeps): Promise<GovernanceResult> {
+/**
+ * `place`: where the event happened (its EventBridge envelope). In organization mode a change is
+ * checked, and a bypass closed again, with that account's and region's ports.
+ */
+export async function runGovernance(trigger: GovernanceTrigger, deps: GovernanceDeps, place?: Place): Promise<GovernanceResult> {
   switch (trigger.kind) {
     case 'ignored':
       return { summary: `ignored: ${trigger.why}` };
@@ -36,7 +42,7 @@ export async function runGovernance(trigger: GovernanceTrigger, deps: Governance
           quietWhenClean: true,
           eventId: trigger.eventId,
         },
-        deps,
+        placed(deps, place),
       );
     case 'audit':
       return check(
@@ -46,7 +52,7 @@ export async function runGovernance(trigger: GovernanceTrigger, deps: Governance
     case 'tick':
       return tick(deps);
     case 'stage-started':
-      return bypassEntered(trigger, deps);
+      return bypassEntered(trigger, placed(deps, place));
   }
 }
 
@@ -60,12 +66,25 @@ interface CheckScope {
   readonly eventId?: string | undefined;
 }
 
-async function check(scope: CheckScope, deps: GovernanceDeps): Promise<GovernanceResult> {
+/** The policy checked on these pipelines and projects, and their production stages reconciled; nothing reported. */
+export async function inspect(
+  scope: Pick<CheckScope, 'pipelines' | 'projects'>,
+  deps: GovernanceDeps,
+): Promise<{ checked: number; violations: Violation[]; actions: TransitionAction[] }> {
   const definitions = await definitionsOf(scope.pipelines, deps);
   const projects = scope.projects.length ? await deps.projects.get(scope.projects) : [];
   const violations = evaluatePolicy({ pipelines: definitions, projects }, deps.policy, evaluationContext(deps));
   const { actions } = await reconcile(definitions, violations, deps);
-  const checked = definitions.length + projects.length;
+  return { checked: definitions.length + projects.length, violations, actions };
+}
+
+/** The daily audit of one account and region (the organization sweep's item): every pipeline and project there. */
+export async function auditHere(deps: GovernanceDeps): Promise<{ checked: number; violations: Violation[]; actions: TransitionAction[] }> {
+  return inspect({ pipelines: await deps.pipelines.list(), projects: await deps.projects.list() }, deps);
+}
+
+async function check(scope: CheckScope, deps: GovernanceDeps): Promise<GovernanceResult> {
+  const { checked, violations, actions } = await inspect(scope, deps);
   if (!(scope.quietWhenClean && violations.length === 0 && actions.length === 0))
     await report({ what: scope.what, checked, violations, actions }, scope.eventId, deps);
   return { summary: `${scope.what}: ${checked} checked, ${violations.length} violation(s), ${actions.length} transition change(s)`, violations, actions };
@@ -75,7 +94,7 @@ async function check(scope: CheckScope, deps: GovernanceDeps): Promise<Governanc
  * The freeze tick: every pipeline's production stages closed or opened for the freezes on now and
  * for enforced rules (evaluated again, so a tick never reopens what a rule keeps closed).
  */
-async function tick(deps: GovernanceDeps): Promise<GovernanceResult> {
+export async function tick(deps: GovernanceDeps, place?: Place): Promise<GovernanceResult> {
   const governance = deps.config.governance;
   const records = await deps.records.list();
   if (!governance?.freezes.length && !governance?.changeCalendars.length && records.length === 0)
@@ -85,7 +104,7 @@ async function tick(deps: GovernanceDeps): Promise<GovernanceResult> {
   const definitions = await definitionsOf(await deps.pipelines.list(), deps);
   const violations = evaluatePolicy({ pipelines: definitions }, deps.policy, evaluationContext(deps));
   const { actions, breakGlass } = await reconcile(definitions, violations, deps, records);
-  if (actions.length) await post(renderFreezeActions(actions, breakGlass), deps);
+  if (actions.length) await post(renderFreezeActions(actions, breakGlass, place), deps);
   return { summary: `tick: ${definitions.length} pipelines, ${actions.length} transition change(s)`, actions };
 }
 

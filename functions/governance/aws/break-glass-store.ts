@@ -4,6 +4,7 @@
  * the approvals' audit entries, so one query per pipeline reads every decision a person made.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Place } from '../../kernel/ports';
 import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws } from '../../platform/aws-errors';
 import { TTL_ATTRIBUTE } from '../../platform/dynamo-store';
@@ -11,7 +12,7 @@ import { parseStored } from '../../platform/stored-item';
 import { type Bypass, BypassSchema } from '../domain/enforcement';
 import type { BypassesPort } from '../ports';
 
-const PK = `${KEY_PREFIX.governance}BYPASSES`;
+const BYPASSES_PK = `${KEY_PREFIX.governance}BYPASSES`;
 /** A bypass is gone within an hour (used or expired); the item lingers a day at most. */
 const BYPASS_TTL_S = 86_400;
 const AUDIT_TTL_S = 365 * 86_400;
@@ -20,8 +21,11 @@ export function createDynamoBypasses(options: {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly now?: () => Date;
+  /** Organization mode: this account's and region's bypasses (`GOVERNANCE#BYPASSES#<account>/<region>`). */
+  readonly place?: Place;
 }): BypassesPort {
   const { client, tableName } = options;
+  const PK = options.place ? `${BYPASSES_PK}#${options.place.account}/${options.place.region}` : BYPASSES_PK;
   const now = options.now ?? (() => new Date());
   const expires = (s: number) => Math.floor(now().getTime() / 1000) + s;
   return {

@@ -15,13 +15,22 @@ import {
 import { GetCalendarStateCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../../kernel/errors';
+import type { Place } from '../../kernel/ports';
 import { KEY_PREFIX } from '../../kernel/table-keys';
 import { callAws, classifyAwsError } from '../../platform/aws-errors';
 import { TTL_ATTRIBUTE } from '../../platform/dynamo-store';
 import { parseStored } from '../../platform/stored-item';
 import { type BuildProject, BuildProjectSchema, PipelineDefinitionSchema } from '../domain/definitions';
 import { type TransitionRecord, TransitionRecordSchema } from '../domain/enforcement';
-import type { ChangeCalendarsPort, DoneRecordsPort, GovernancePipelinesPort, GovernanceProjectsPort, TransitionRecordsPort } from '../ports';
+import type {
+  ChangeCalendarsPort,
+  DoneRecordsPort,
+  GovernancePipelinesPort,
+  GovernanceProjectsPort,
+  PlaceSummary,
+  SweepResultsPort,
+  TransitionRecordsPort,
+} from '../ports';
 import { DONE_TTL_SECONDS } from '../ports';
 
 const call = callAws;
@@ -118,11 +127,24 @@ export function createChangeCalendarsPort(client: SSMClient): ChangeCalendarsPor
   };
 }
 
-const RECORDS_PK = `${KEY_PREFIX.governance}TRANSITIONS`;
+/**
+ * The partition of a place's records: organization mode keeps each account's and region's apart
+ * (`<prefix>#<account>/<region>`: two accounts may have a pipeline of the same name); one account
+ * keeps the partition it always had.
+ */
+export const placedPartition = (pk: string, place: Place | undefined): string => (place ? `${pk}#${place.account}/${place.region}` : pk);
 
-/** The transitions this tool closed: `GOVERNANCE#TRANSITIONS` / `<pipeline>#<stage>` in the cards table. */
-export function createDynamoTransitionRecords(options: { readonly client: DynamoDBDocumentClient; readonly tableName: string }): TransitionRecordsPort {
+/**
+ * The transitions this tool closed: `GOVERNANCE#TRANSITIONS` / `<pipeline>#<stage>` in the cards table
+ * (`GOVERNANCE#TRANSITIONS#<account>/<region>` for a place, organization mode).
+ */
+export function createDynamoTransitionRecords(options: {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly place?: Place;
+}): TransitionRecordsPort {
   const { client, tableName } = options;
+  const RECORDS_PK = placedPartition(`${KEY_PREFIX.governance}TRANSITIONS`, options.place);
   return {
     async list() {
       const records: TransitionRecord[] = [];
@@ -209,6 +231,54 @@ export function createDynamoDoneRecords(options: {
     },
     async release(done) {
       await call('DynamoDB (done)', () => client.send(new DeleteCommand({ TableName: tableName, Key: key(done) })));
+    },
+  };
+}
+
+/** A sweep's results outlive its execution (a day at most) by a day. */
+const SWEEP_TTL_SECONDS = 2 * 86_400;
+
+/**
+ * Each place's result of an organization sweep: `GOVERNANCE#SWEEP#<key>` / `<account>/<region>`,
+ * within the governance role's `GOVERNANCE#*` leading keys, expiring after two days.
+ */
+export function createDynamoSweepResults(options: {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly now?: () => Date;
+}): SweepResultsPort {
+  const { client, tableName } = options;
+  const now = options.now ?? (() => new Date());
+  const pk = (key: string) => `${KEY_PREFIX.governance}SWEEP#${key}`;
+  return {
+    async put(key, summary) {
+      const Item = {
+        pk: pk(key),
+        sk: `${summary.place.account}/${summary.place.region}`,
+        summary,
+        [TTL_ATTRIBUTE]: Math.floor(now().getTime() / 1000) + SWEEP_TTL_SECONDS,
+      };
+      await call('DynamoDB (sweep)', () => client.send(new PutCommand({ TableName: tableName, Item })));
+    },
+    async list(key) {
+      const found: PlaceSummary[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await call('DynamoDB (sweep)', () =>
+          client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': pk(key) },
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+          ),
+        );
+        found.push(...(out.Items ?? []).map((i) => i['summary'] as PlaceSummary));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return found;
     },
   };
 }

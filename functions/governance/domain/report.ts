@@ -128,11 +128,16 @@ export const BYPASS_ACTION = 'bypass:grant';
  * The tick's message when it closes or reopens stages. A stage a freeze closed, where the freeze
  * names break-glass approvers, gets a "Let one execution in" button.
  */
-export function renderFreezeActions(actions: readonly TransitionAction[], breakGlass: ReadonlyMap<string, string> = new Map()): RenderedMessage {
+export function renderFreezeActions(
+  actions: readonly TransitionAction[],
+  breakGlass: ReadonlyMap<string, string> = new Map(),
+  /** Organization mode: the account and region of these pipelines, named in the message and carried by its buttons. */
+  place?: { readonly account: string; readonly region: string },
+): RenderedMessage {
   const buttons = actions.flatMap((a) => {
     const freeze = a.action === 'disable' ? breakGlass.get(`${a.pipeline}/${a.stage}`) : undefined;
     if (!freeze || a.action !== 'disable') return [];
-    const value = JSON.stringify({ pipeline: a.pipeline, stage: a.stage, freeze });
+    const value = JSON.stringify({ pipeline: a.pipeline, stage: a.stage, freeze, ...(place ? { account: place.account, region: place.region } : {}) });
     return [
       {
         type: 'button',
@@ -149,7 +154,9 @@ export function renderFreezeActions(actions: readonly TransitionAction[], breakG
     block_id: `bypass-${i}`,
     elements: elements.map((e, j) => ({ ...e, action_id: `${BYPASS_ACTION}:${i * 25 + j}` })),
   }));
-  return { text: 'pipeline-warden changed stage transitions', blocks: [section(actions.map((a) => actionLine(a)).join('\n')), ...actionBlocks] };
+  const where = place ? [section(`*Account ${esc(place.account)} · ${esc(place.region)}*`)] : [];
+  const text = place ? `pipeline-warden changed stage transitions in ${place.account} ${place.region}` : 'pipeline-warden changed stage transitions';
+  return { text, blocks: [...where, section(actions.map((a) => actionLine(a)).join('\n')), ...actionBlocks] };
 }
 
 function confirmation(pipeline: string, stage: string, freeze: string): SlackBlock {

@@ -3,6 +3,7 @@
  * daily audit or the freeze tick (schedule inputs), an execution entering a stage (break-glass), or
  * a package version published (CodeArtifact).
  */
+import type { Place } from '../../kernel/ports';
 import * as z from '../../kernel/zod';
 
 export type GovernanceTrigger =
@@ -53,6 +54,20 @@ const StageStarted = z.object({
 });
 
 const Schedule = z.object({ warden: z.enum(['audit', 'tick']), id: z.optional(z.string().check(z.minLength(1))) });
+
+/** EventBridge's envelope: the account and region an event comes from. */
+const Envelope = z.object({ account: z.string().check(z.minLength(1)), region: z.string().check(z.minLength(1)) });
+
+/**
+ * Where a change or a stage start happened (organization mode checks and acts there); undefined for
+ * a schedule input or an event without EventBridge's envelope.
+ *
+ * @example eventPlace({ account: '111122223333', region: 'eu-west-1', detail: {} }) // { account: '111122223333', region: 'eu-west-1' }
+ */
+export function eventPlace(raw: unknown): Place | undefined {
+  const e = Envelope.safeParse(raw);
+  return e.success ? { account: e.data.account, region: e.data.region } : undefined;
+}
 
 /**
  * @example governanceTrigger({ warden: 'audit' }) // { kind: 'audit' }
