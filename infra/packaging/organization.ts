@@ -135,7 +135,10 @@ export const GOVERNANCE_SWEEP_ASL = path.join(PROJECT_DIR, 'statemachines/govern
  * may list the organization's accounts and OUs. Declared here, not with serverless-step-functions,
  * so a single-account stack has neither the machine nor its roles.
  */
-export function governanceSweepResourcesOf(definition = () => readFileSync(GOVERNANCE_SWEEP_ASL, 'utf8'), options: { readonly tick: boolean } = { tick: true }): Json {
+export function governanceSweepResourcesOf(
+  definition = () => readFileSync(GOVERNANCE_SWEEP_ASL, 'utf8'),
+  options: { readonly tick: boolean } = { tick: true },
+): Json {
   const machine = parseYaml(definition()) as unknown;
   const functionArn = { 'Fn::GetAtt': ['GovernanceLambdaFunction', 'Arn'] };
   const machineArn = { 'Fn::GetAtt': ['GovernanceSweepStateMachine', 'Arn'] };
