@@ -4,9 +4,11 @@
  * Strict on purpose, unlike the event schemas: an unknown key in a config is a typo that would
  * silently route nothing, so it is an error with its path.
  */
+import { parseDuration } from '../duration';
 import * as z from '../zod';
 import { ApprovalsSchema } from './approvals';
-import { channelId, globs, mention, snsTopic } from './fields';
+import { outsideLimit } from './duration-limits';
+import { channelId, duration, globs, mention, snsTopic } from './fields';
 import { CodeArtifactSchema, GovernanceSchema } from './governance';
 import { OrganizationSchema } from './organization';
 import { DEFAULT_PRODUCTION_STAGES, ProductionStagesSchema } from './production-stages';
@@ -62,6 +64,33 @@ export const RouteSchema = z
   .check(z.refine((route) => route.slack !== undefined || route.email !== undefined, { message: 'has no destination: add slack.channels or email.topics' }));
 export type Route = z.infer<typeof RouteSchema>;
 
+/**
+ * How long a failed build a pipeline started waits for its pipeline action before it is announced
+ * on its own card. The wait is an SQS message delay, and SQS delays a message at most 15 minutes
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-delay-queues.html);
+ * under a minute, the action (seconds behind the build) would often lose the race.
+ */
+export const UNCLAIMED_BUILD_GRACE = {
+  default: '10m',
+  limit: {
+    min: 60_000,
+    max: 15 * 60_000,
+    tooShort: 'the pipeline action that claims a build can arrive some seconds after it',
+    tooLong: 'an SQS message is delayed at most 15 minutes',
+  },
+} as const;
+
+const unclaimedBuildGrace = duration.check(
+  z.superRefine((text, ctx) => {
+    const ms = parseDuration(text);
+    const problem = ms === undefined ? undefined : outsideLimit(ms, UNCLAIMED_BUILD_GRACE.limit);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
+  }),
+);
+
+/** `defaults.unclaimedBuildGrace` in milliseconds. */
+export const unclaimedBuildGraceMs = (config: Config): number => parseDuration(config.defaults.unclaimedBuildGrace ?? UNCLAIMED_BUILD_GRACE.default) ?? 0;
+
 const DEFAULT_TOKEN_PARAMETER = '/pipeline-warden/slack-bot-token';
 const DEFAULT_SIGNING_SECRET_PARAMETER = '/pipeline-warden/slack-signing-secret';
 
@@ -82,6 +111,9 @@ export const ConfigSchema = z.strictObject({
       emailLevel: z._default(Level, 'failures'),
       /** Lines of a failed CodeBuild log shown in the thread. */
       logLines: z._default(z.int().check(z.minimum(0), z.maximum(100)), 30),
+      /** How long a failed build a pipeline started waits for its pipeline action before it gets a card of its own. */
+      /** Absent: `UNCLAIMED_BUILD_GRACE.default`, applied where it is read ({@link unclaimedBuildGraceMs}). */
+      unclaimedBuildGrace: z.optional(unclaimedBuildGrace),
     }),
     { slackLevel: 'status-changes', emailLevel: 'failures', logLines: 30 },
   ),

@@ -6,7 +6,7 @@
 import { absorb, emptyCard, merge } from '../../kernel/card/merge';
 import type { RunCard } from '../../kernel/card/types';
 import { policyFor } from '../../kernel/config/approvals';
-import { routesOnTags } from '../../kernel/config/schema';
+import { routesOnTags, unclaimedBuildGraceMs } from '../../kernel/config/schema';
 import { CardBusyError, CardConflictError, PermanentError } from '../../kernel/errors';
 import { DEPLOY_PROVIDERS, normalize } from '../../kernel/events/normalize';
 import type { Observation, Subject } from '../../kernel/events/observation';
@@ -15,6 +15,7 @@ import { routerFor } from '../../kernel/routing';
 import type { Grant, SlackCall } from '../../kernel/slack-budget';
 import { awaitingRedelivery, claimChannels } from '../domain/delivery';
 import { type CardStep, isEmptyPlan, type Plan, planDelivery, type ThreadStep } from '../domain/plan';
+import { buildLinkId, isPosted, startingPipeline, unclaimedAnnouncementAt } from '../domain/unclaimed-build';
 import { type Deferral, deliver } from './deliver';
 import type { NotifyDeps } from './deps';
 import { deploymentGroupKey, ownKeyOf, type ResolvedRun, resolveRun } from './resolve-run';
@@ -127,19 +128,24 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
   const stored = await deps.store.get(resolved.run.key);
   // A redelivery of a card that is gone (expired) has nothing to deliver.
   if (!stored && resolved.observations.length === 0) return 'unchanged';
-  const before = stored?.card ?? emptyCard(resolved.run, await withTags(resolved, deps));
+  const before = stored?.card ?? emptyCard(resolved.run, await withTags(resolved.subject, deps));
   const merged = merge(before, resolved.observations);
   // A duplicate changes nothing, so it has nothing new to link either.
-  const card = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
+  const linked = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
   const version = stored?.version ?? 0;
-  if (resolved.parked) {
-    if (card !== before) await deps.store.put(card, version);
-    return card === before ? 'unchanged' : 'parked';
+  // A build announced on its own card (unclaimed past its grace) is no longer parked: its updates go to that card.
+  if (resolved.parked && !isPosted(linked)) {
+    const parked = await scheduleUnclaimed(linked, deps);
+    if (parked !== before) await deps.store.put(parked, version);
+    return parked === before ? 'unchanged' : 'parked';
   }
+  const claimed = await claimedBuild(linked, deps);
+  if (claimed === 'announced') return 'unchanged';
+  const { card, partOf } = claimed;
   const pipeline = card.subject.pipeline;
   const approvalHasPolicy = (stage: string, action: string) =>
     pipeline !== undefined && policyFor(deps.config.approvals, { pipeline, stage, action }, deps.globs) !== undefined;
-  const plan = planDelivery(card, routerFor(deps.config, deps.globs)(card.run.kind, card.subject), { approvalHasPolicy });
+  const plan = planDelivery(card, routerFor(deps.config, deps.globs)(card.run.kind, card.subject), { approvalHasPolicy, partOf });
   if (isEmptyPlan(plan)) {
     if (card !== before) await deps.store.put(card, version);
     return 'unchanged';
@@ -148,12 +154,43 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
 }
 
 /**
- * The subject of a new card, with its pipeline's tags when some route matches on tags: read once,
- * when the card is created, and kept on it for the rest of the run.
+ * A parked build that failed gets one redelivery at its failure time plus the grace
+ * (`defaults.unclaimedBuildGrace`): an SQS message delay, no polling. The card is marked (`deferred`)
+ * so a duplicate of the failure does not schedule a second one. The redelivery is scheduled before
+ * the mark is written: a lost write means a second message at worst, never none.
+ * Without `deps.pacing` (`warden replay`) nothing is scheduled: replay has no queue to come back on.
  */
-async function withTags(resolved: ResolvedRun, deps: NotifyDeps): Promise<Subject> {
-  const { subject } = resolved;
-  if (!deps.tags || !subject.pipeline || resolved.run.kind !== 'pipeline' || !routesOnTags(deps.config)) return subject;
+async function scheduleUnclaimed(card: RunCard, deps: NotifyDeps): Promise<RunCard> {
+  const at = deps.pacing && unclaimedAnnouncementAt(card, unclaimedBuildGraceMs(deps.config));
+  if (!deps.pacing || !at) return card;
+  await deps.pacing.redelivery.schedule(card, at, deps.now());
+  return { ...card, deferred: at.toISOString() };
+}
+
+/**
+ * A card of a build a pipeline started, delivered (not parked): only the redelivery scheduled by
+ * {@link scheduleUnclaimed}, or a later update of the card it posted. Claimed by its pipeline action
+ * in time, it was announced on the pipeline's card (`announced`: nothing to do); otherwise it goes
+ * on its own card, routed like a build of that pipeline (the subject names the pipeline). Claimed
+ * after its card was posted, the card names the pipeline run it belongs to (`partOf`).
+ */
+async function claimedBuild(card: RunCard, deps: NotifyDeps): Promise<{ card: RunCard; partOf?: string } | 'announced'> {
+  const pipeline = startingPipeline(card);
+  if (pipeline === undefined) return { card };
+  const owner = await deps.store.getLink('build', buildLinkId(card));
+  if (isPosted(card)) return owner ? { card, partOf: owner } : { card };
+  if (owner) return 'announced';
+  if (card.subject.pipeline === pipeline) return { card };
+  return { card: { ...card, subject: await withTags({ ...card.subject, pipeline }, deps) } };
+}
+
+/**
+ * The subject of a new card (a pipeline's run, or a build announced as its pipeline's), with the
+ * pipeline's tags when some route matches on tags: read once, when the card is created, and kept on
+ * it for the rest of the run.
+ */
+async function withTags(subject: Subject, deps: NotifyDeps): Promise<Subject> {
+  if (!deps.tags || !subject.pipeline || !routesOnTags(deps.config)) return subject;
   const tags = await deps.tags.pipelineTags({ place: { account: subject.account, region: subject.region }, pipeline: subject.pipeline });
   return { ...subject, tags };
 }
@@ -226,6 +263,8 @@ async function linkRelated(card: RunCard, observations: readonly Observation[], 
     await deps.store.putLink(link.kind, link.externalId, card.run.key);
     const own = await deps.store.get(ownKeyOf(link, card.subject));
     if (own) result = absorb(result, own.card);
+    // A build announced on its own card before its action came: that card's next delivery names this run.
+    if (own && isPosted(own.card)) await deps.pacing?.redelivery.schedule(own.card, deps.now(), deps.now());
   }
   for (const obs of observations) {
     const f = obs.fact;

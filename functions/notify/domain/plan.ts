@@ -47,6 +47,8 @@ export interface PlanOptions {
    * facts and deadline) replaces the run's "needs approval" email.
    */
   readonly approvalHasPolicy?: (stage: string, action: string) => boolean;
+  /** The pipeline run (its key) that claimed this build after it was announced on its own card. */
+  readonly partOf?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export function planDelivery(card: RunCard, destinations: Destinations, options:
   const threads: ThreadStep[] = [];
   for (const target of destinations.slack) {
     if (target.level === 'failures' && Object.keys(card.failures).length === 0 && !card.slack[target.channel]?.ts) continue;
-    const message = renderCard(card, target.level);
+    const message = renderCard(card, target.level, { partOf: options.partOf });
     const print = fingerprint(message.blocks);
     const placement = card.slack[target.channel];
     if (!placement?.ts || placement.rendered !== print) cards.push({ channel: target.channel, ts: placement?.ts, message, fingerprint: print });

@@ -26,9 +26,10 @@ const context = (parts: readonly string[]): SlackBlock => ({
  *
  * @example renderCard(card, 'all').text // 'my-pipeline failed · execution b938328a'
  */
-export function renderCard(card: RunCard, level: Level): RenderedMessage {
+export function renderCard(card: RunCard, level: Level, options: { readonly partOf?: string } = {}): RenderedMessage {
   const view = viewOf(card);
-  const { headline, lines, facts } = body(card, view, level);
+  const { headline, lines, facts: own } = body(card, view, level);
+  const facts = options.partOf ? [...own, partOfLine(card.subject, options.partOf)] : own;
   // Every part is a function of the facts (no "updated at" stamp), so equal facts render equal blocks
   // and a channel is updated exactly when what it shows changes.
   const blocks = [
@@ -37,6 +38,16 @@ export function renderCard(card: RunCard, level: Level): RenderedMessage {
     context([...facts, ...[timing(card.run.kind, view)].filter((t): t is string => t !== undefined)]),
   ];
   return { text: fallbackText(headline), blocks };
+}
+
+/**
+ * `part of payments-api execution 6f2b1c1e`, linked: a build announced on its own card before the
+ * pipeline action claiming it arrived. `runKey` is `pipeline/<account>/<region>/<name>/<execution>`.
+ */
+function partOfLine(s: Subject, runKey: string): string {
+  const [, account = s.account, region = s.region, pipeline = s.pipeline ?? 'pipeline', executionId = ''] = runKey.split('/');
+  const execution = link(consoleUrl.pipelineExecution({ account, region, pipeline }, executionId), `execution ${shortId(executionId)}`);
+  return `part of *${esc(pipeline)}* ${execution}`;
 }
 
 /** A group of lines: one stage with its actions, or one other line. Only finished stages may fold. */
