@@ -1,11 +1,11 @@
-/** The notify rules (pipeline, build, deployment, package, alarm): the hot path, as the queue feeds it. */
+/** The notify rules (pipeline, build, deployment, package, alarm, CodeCommit): the hot path, as the queue feeds it. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
 import { notifyEvent } from '../../functions/notify/app/notify-event';
 import { processRecord } from '../../functions/notify/app/process-record';
 import type { ReplayTargetFactory } from './types';
 
-const NOTIFY_PATTERNS = ['codepipeline', 'codebuild', 'codedeploy', 'codeartifact', 'alarm'].map((family) => `${family}.pattern.json`);
+const NOTIFY_PATTERNS = ['codepipeline', 'codebuild', 'codedeploy', 'codeartifact', 'codecommit', 'alarm'].map((family) => `${family}.pattern.json`);
 
 export const notifyTargets: ReplayTargetFactory = (shared) => {
   const { recorder } = shared;

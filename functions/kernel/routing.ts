@@ -23,16 +23,20 @@ export interface Destinations {
   readonly email: readonly EmailTarget[];
 }
 
+/** Run kinds about CodeCommit repositories (`match.codecommit`). */
+const CODECOMMIT_KINDS: ReadonlySet<RunKind> = new Set(['pull-request', 'reference']);
+
 /**
  * Whether a route applies to a run. Fields are ANDed, patterns within a field ORed. Alarms are
  * only announced by routes that name them: a catch-all route must not page for every alarm in the
- * account.
+ * account. CodeCommit pull requests and branch changes likewise only by routes with `codecommit`.
  *
  * @example routeMatches({ match: { pipelines: ['payments-*'] }, ... }, 'pipeline', { pipeline: 'payments-api', ... }, picomatchGlobs()) // true
  */
 export function routeMatches(route: Route, kind: RunKind, subject: Subject, glob: GlobCompiler): boolean {
   const m = route.match;
   if (kind === 'alarm' && m.alarms === undefined) return false;
+  if (CODECOMMIT_KINDS.has(kind) && m.codecommit === undefined) return false;
   const anyOf = (patterns: readonly string[] | undefined, value: string | undefined): boolean =>
     patterns === undefined || (value !== undefined && patterns.some((p) => glob(p)(value)));
   return (
@@ -41,6 +45,7 @@ export function routeMatches(route: Route, kind: RunKind, subject: Subject, glob
     anyOf(m.applications, subject.application) &&
     anyOf(m.repositories, subject.repository) &&
     anyOf(m.alarms, subject.alarm) &&
+    anyOf(m.codecommit, subject.codecommit) &&
     (m.accounts === undefined || m.accounts.includes(subject.account)) &&
     anyOf(m.regions, subject.region) &&
     (m.tags === undefined ||
@@ -99,7 +104,7 @@ export function routerFor(config: Config, glob: GlobCompiler): (kind: RunKind, s
     const known = new Map<string, Destinations>();
     router = (kind, subject) => {
       const tags = subject.tags ? JSON.stringify(subject.tags) : '';
-      const key = `${kind}|${subject.account}|${subject.region}|${subject.pipeline ?? ''}|${subject.project ?? ''}|${subject.application ?? ''}|${subject.repository ?? ''}|${subject.alarm ?? ''}|${tags}`;
+      const key = `${kind}|${subject.account}|${subject.region}|${subject.pipeline ?? ''}|${subject.project ?? ''}|${subject.application ?? ''}|${subject.repository ?? ''}|${subject.alarm ?? ''}|${subject.codecommit ?? ''}|${tags}`;
       let destinations = known.get(key);
       if (!destinations) {
         if (known.size >= ROUTER_LIMIT) known.clear();

@@ -19,7 +19,7 @@ import { type RealEvent, realEvents } from './real-events';
 import { patternFile, RULE_PATTERNS } from './rules';
 import { ACCOUNT, onMoto, physical, physicalIds, REGION } from './stack';
 
-const QUEUE_RULES = ['AlarmRule', 'CodeArtifactRule', 'CodeBuildRule', 'CodeDeployRule', 'CodePipelineRule'];
+const QUEUE_RULES = ['AlarmRule', 'CodeArtifactRule', 'CodeBuildRule', 'CodeCommitRule', 'CodeDeployRule', 'CodePipelineRule'];
 const EVENTS_QUEUE_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:pipeline-warden-ci-events`;
 const DLQ_ARN = `arn:aws:sqs:${REGION}:${ACCOUNT}:pipeline-warden-ci-events-dlq`;
 

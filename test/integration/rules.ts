@@ -13,6 +13,7 @@ export const RULE_PATTERNS: Record<string, string | null> = {
   CodeBuildRule: 'codebuild',
   CodeDeployRule: 'codedeploy',
   CodeArtifactRule: 'codeartifact',
+  CodeCommitRule: 'codecommit',
   AlarmRule: 'alarm',
   ApprovalRule: 'approval',
   RollbackRule: 'rollback',

@@ -12,7 +12,11 @@ export function entityKey(fact: Fact): string {
     case 'pipeline':
     case 'package':
     case 'alarm':
+    case 'pull-request':
+    case 'reference':
       return fact.type;
+    case 'pull-request-approval':
+      return `approval:${fact.approver}`;
     case 'stage':
       return `stage:${fact.stage}`;
     case 'action':
@@ -29,17 +33,23 @@ export function entityKey(fact: Fact): string {
 }
 
 /**
- * A total order on records of one entity: later time wins; at the same second a finished state
- * beats a running one (AWS stamps whole seconds); the event id breaks any remaining tie. Being a
- * total order is what makes `merge` commutative.
+ * A total order on records of one entity: a merged pull request stays merged (CodeCommit may restate
+ * it closed); then later time wins; at the same second a finished state beats a running one (AWS
+ * stamps whole seconds); the event id breaks any remaining tie. Being a total order is what makes
+ * `merge` commutative.
  */
 export function isNewer(a: FactRecord, b: FactRecord): boolean {
+  const ma = isMerged(a.fact) ? 1 : 0;
+  const mb = isMerged(b.fact) ? 1 : 0;
+  if (ma !== mb) return ma > mb;
   if (a.time !== b.time) return a.time > b.time;
   const ta = isTerminal(outcomeOf(a.fact)) ? 1 : 0;
   const tb = isTerminal(outcomeOf(b.fact)) ? 1 : 0;
   if (ta !== tb) return ta > tb;
   return a.eventId > b.eventId;
 }
+
+const isMerged = (fact: Fact): boolean => fact.type === 'pull-request' && fact.state === 'MERGED';
 
 /** An empty card for a run, before any observation. */
 export function emptyCard(run: RunRef, subject: Subject): RunCard {

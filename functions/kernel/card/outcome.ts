@@ -28,6 +28,9 @@ const BY_STATE: Readonly<Record<string, Outcome>> = {
   Unfinished: 'running',
 };
 
+/** A pull request is open until merged (succeeded) or closed without a merge (stopped). */
+const PULL_REQUEST: Readonly<Record<string, Outcome>> = { OPEN: 'running', MERGED: 'succeeded', CLOSED: 'stopped' };
+
 /**
  * How a fact's state reads to a person.
  *
@@ -36,6 +39,8 @@ const BY_STATE: Readonly<Record<string, Outcome>> = {
 export function outcomeOf(fact: Fact): Outcome {
   const state = 'status' in fact ? fact.status : fact.state;
   if (fact.type === 'action' && fact.category === 'Approval' && state === 'STARTED') return 'waiting';
+  if (fact.type === 'pull-request') return PULL_REQUEST[state] ?? 'info';
+  if (fact.type === 'reference' || fact.type === 'pull-request-approval') return 'info';
   return BY_STATE[state] ?? 'info';
 }
 

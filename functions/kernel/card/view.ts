@@ -44,6 +44,10 @@ export interface CardView {
   readonly deployments: readonly DeploymentView[];
   readonly pkg?: Viewed<'package'>;
   readonly alarm?: Viewed<'alarm'>;
+  readonly pullRequest?: Viewed<'pull-request'>;
+  /** The latest approval state of each person who approved or revoked, in the order they first did. */
+  readonly approvals: readonly Viewed<'pull-request-approval'>[];
+  readonly reference?: Viewed<'reference'>;
 }
 
 /** @example viewOf(card).stages.map((s) => s.name) // ['Source', 'Build', 'Deploy'] */
@@ -73,6 +77,9 @@ export function viewOf(card: RunCard): CardView {
     deployments: all('deployment').map((d) => ({ ...d, instances: countOutcomes(instances.filter((i) => i.deploymentId === d.deploymentId)) })),
     pkg: all('package')[0],
     alarm: all('alarm')[0],
+    pullRequest: all('pull-request')[0],
+    approvals: all('pull-request-approval'),
+    reference: all('reference')[0],
   };
   return { ...view, outcome: overallOutcome(card, view) };
 }
@@ -120,5 +127,9 @@ function overallOutcome(card: RunCard, view: Omit<CardView, 'outcome'>): Outcome
       return view.pkg?.outcome ?? 'info';
     case 'alarm':
       return view.alarm?.outcome ?? 'info';
+    case 'pull-request':
+      return view.pullRequest?.outcome ?? 'info';
+    case 'reference':
+      return view.reference?.outcome ?? 'info';
   }
 }

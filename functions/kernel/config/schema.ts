@@ -24,8 +24,15 @@ const match = z.strictObject({
   pipelines: z.optional(globs),
   projects: z.optional(globs),
   applications: z.optional(globs),
+  /** CodeArtifact repositories (package versions). */
   repositories: z.optional(globs),
   alarms: z.optional(globs),
+  /**
+   * CodeCommit repository names: their pull requests and branch/tag changes. Like alarms, these are
+   * announced only by routes that use this key (a catch-all route does not post every push);
+   * `repositories` stays CodeArtifact's.
+   */
+  codecommit: z.optional(globs),
   accounts: z.optional(z.array(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'))).check(z.minLength(1))),
   regions: z.optional(globs),
   /**

@@ -29,6 +29,10 @@ export function normalize(event: AwsEvent): Observation[] {
       return [{ ...base, ...packageObservation(event, where) }];
     case DetailType.alarmState:
       return [{ ...base, ...alarmObservation(event, where) }];
+    case DetailType.referenceState:
+      return [{ ...base, ...referenceObservation(event, where) }];
+    case DetailType.pullRequestState:
+      return pullRequestObservations(event, where).map((part) => ({ ...base, ...part }));
     default:
       return assertNever(event);
   }
@@ -232,6 +236,68 @@ function alarmObservation(event: AlarmEvent, where: Where): RunPart {
       ...(d.configuration?.alarmRule ? { rule: d.configuration.alarmRule } : {}),
     },
   };
+}
+
+type ReferenceEvent = Extract<AwsEvent, { detail: { referenceName: string } }>;
+
+/** `referenceCreated` → `CREATED`. */
+const REFERENCE_STATES: Readonly<Record<string, string>> = { referenceCreated: 'CREATED', referenceUpdated: 'UPDATED', referenceDeleted: 'DELETED' };
+
+/** One short card per change of a branch or tag: its key names the commit it now points to (or left, when deleted). */
+function referenceObservation(event: ReferenceEvent, where: Where): RunPart {
+  const d = event.detail;
+  const state = REFERENCE_STATES[d.event] ?? d.event;
+  const commit = state === 'DELETED' ? `deleted-${d.oldCommitId ?? event.id}` : (d.commitId ?? event.id);
+  return {
+    run: { kind: 'reference', key: `reference/${where.account}/${where.region}/${d.repositoryName}/${d.referenceType}/${d.referenceName}@${commit}` },
+    subject: { ...where, codecommit: d.repositoryName },
+    fact: {
+      type: 'reference',
+      repository: d.repositoryName,
+      referenceType: d.referenceType,
+      referenceName: d.referenceName,
+      state,
+      ...(d.commitId ? { commitId: d.commitId } : {}),
+      ...(d.oldCommitId ? { oldCommitId: d.oldCommitId } : {}),
+      ...(d.callerUserArn ? { caller: d.callerUserArn } : {}),
+    },
+  };
+}
+
+type PullRequestEvent = Extract<AwsEvent, { detail: { pullRequestId: string } }>;
+
+const branch = (ref: string | undefined) => (ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref);
+
+/**
+ * One card per pull request, updated in place: every event restates the pull request (title,
+ * branches, status), and an approval event also records that person's approval.
+ */
+function pullRequestObservations(event: PullRequestEvent, where: Where): RunPart[] {
+  const d = event.detail;
+  // The first repository names the pull request (CodeCommit pull requests have one repository).
+  const repository = d.repositoryNames[0] ?? '';
+  const merged = d.isMerged?.toLowerCase() === 'true';
+  const state = merged ? 'MERGED' : d.pullRequestStatus.toUpperCase() === 'CLOSED' ? 'CLOSED' : d.pullRequestStatus.toUpperCase();
+  const run: RunRef = { kind: 'pull-request', key: `pull-request/${where.account}/${where.region}/${repository}/${d.pullRequestId}` };
+  const subject = { ...where, codecommit: repository };
+  const fact: Fact = {
+    type: 'pull-request',
+    pullRequestId: d.pullRequestId,
+    repository,
+    state,
+    event: d.event,
+    ...(d.title ? { title: d.title } : {}),
+    ...(d.sourceReference ? { source: branch(d.sourceReference) } : {}),
+    ...(d.destinationReference ? { destination: branch(d.destinationReference) } : {}),
+    ...(d.sourceCommit ? { sourceCommit: d.sourceCommit } : {}),
+    ...(d.author ? { author: d.author } : {}),
+    ...(d.callerUserArn ? { caller: d.callerUserArn } : {}),
+  };
+  const approval: RunPart[] =
+    d.event === 'pullRequestApprovalStateChanged' && d.approvalStatus && d.callerUserArn
+      ? [{ run, subject, fact: { type: 'pull-request-approval', pullRequestId: d.pullRequestId, approver: d.callerUserArn, state: d.approvalStatus } }]
+      : [];
+  return [{ run, subject, fact }, ...approval];
 }
 
 /** CloudWatch writes `2019-10-02T17:20:48.551+0000`; normalized when it parses, kept as is otherwise. */

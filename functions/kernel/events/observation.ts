@@ -7,7 +7,7 @@
  */
 
 /** What kind of thing a card is about. */
-export type RunKind = 'pipeline' | 'build' | 'deployment' | 'package' | 'alarm';
+export type RunKind = 'pipeline' | 'build' | 'deployment' | 'package' | 'alarm' | 'pull-request' | 'reference';
 
 /** The names routes match on. */
 export interface Subject {
@@ -16,8 +16,11 @@ export interface Subject {
   readonly pipeline?: string;
   readonly project?: string;
   readonly application?: string;
+  /** A CodeArtifact repository (route key `repositories`). */
   readonly repository?: string;
   readonly alarm?: string;
+  /** A CodeCommit repository (route key `codecommit`): pull requests, branches and tags. */
+  readonly codecommit?: string;
   /**
    * The pipeline's resource tags (`team: payments`), looked up once for a card when some route
    * matches on tags (organization mode: teams tag their pipelines); absent otherwise.
@@ -93,6 +96,41 @@ export type Fact =
       /** What it watches: its metrics, or a composite alarm's rule. */
       readonly metric?: string;
       readonly rule?: string;
+    }
+  | {
+      /** A CodeCommit pull request; `state` is OPEN, MERGED or CLOSED (closed without a merge). */
+      readonly type: 'pull-request';
+      readonly pullRequestId: string;
+      readonly repository: string;
+      readonly state: string;
+      /** The event that said so (`pullRequestCreated`, `pullRequestSourceBranchUpdated`, ...). */
+      readonly event: string;
+      readonly title?: string;
+      /** Branch names (`refs/heads/` removed). */
+      readonly source?: string;
+      readonly destination?: string;
+      readonly sourceCommit?: string;
+      /** The pull request's author, and who made this change (IAM/STS ARNs as the event gives them). */
+      readonly author?: string;
+      readonly caller?: string;
+    }
+  | {
+      /** One person's approval of a pull request: APPROVE or REVOKE. */
+      readonly type: 'pull-request-approval';
+      readonly pullRequestId: string;
+      readonly approver: string;
+      readonly state: string;
+    }
+  | {
+      /** A branch or tag created, moved or deleted; `state` is CREATED, UPDATED or DELETED. */
+      readonly type: 'reference';
+      readonly repository: string;
+      readonly referenceType: string;
+      readonly referenceName: string;
+      readonly state: string;
+      readonly commitId?: string;
+      readonly oldCommitId?: string;
+      readonly caller?: string;
     };
 
 export type FactType = Fact['type'];

@@ -19,6 +19,8 @@ export const DetailType = {
   instanceState: 'CodeDeploy Instance State-change Notification',
   packageVersion: 'CodeArtifact Package Version State Change',
   alarmState: 'CloudWatch Alarm State Change',
+  referenceState: 'CodeCommit Repository State Change',
+  pullRequestState: 'CodeCommit Pull Request State Change',
 } as const;
 export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
 
@@ -150,6 +152,41 @@ const alarmDetail = z.object({
   configuration: z.optional(z.catch(AlarmConfiguration, {})),
 });
 
+/**
+ * A branch or tag created, updated or deleted (CodeCommit user guide, "Monitoring CodeCommit events").
+ * `unreferencedMergeCommitCreated` shares the detail-type without naming a reference: the EventBridge
+ * rule leaves it out, and here it is rejected (no `referenceName`).
+ */
+const referenceDetail = z.object({
+  event: text,
+  repositoryName: text,
+  referenceType: text,
+  referenceName: text,
+  referenceFullName: z.optional(z.string()),
+  commitId: z.optional(z.string()),
+  oldCommitId: z.optional(z.string()),
+  callerUserArn: z.optional(z.string()),
+});
+
+/** A pull request's state: `isMerged` and `pullRequestStatus` are strings ("True", "Closed"). */
+const pullRequestDetail = z.object({
+  event: text,
+  pullRequestId: text,
+  pullRequestStatus: text,
+  repositoryNames: z.array(text).check(z.minLength(1)),
+  isMerged: z.optional(z.string()),
+  title: z.optional(z.string()),
+  author: z.optional(z.string()),
+  callerUserArn: z.optional(z.string()),
+  sourceReference: z.optional(z.string()),
+  destinationReference: z.optional(z.string()),
+  sourceCommit: z.optional(z.string()),
+  destinationCommit: z.optional(z.string()),
+  revisionId: z.optional(z.string()),
+  /** Only on `pullRequestApprovalStateChanged`: APPROVE or REVOKE. */
+  approvalStatus: z.optional(z.string()),
+});
+
 const event = <T extends string, D extends z.ZodMiniType>(detailType: T, detail: D) => z.object({ ...envelope, 'detail-type': z.literal(detailType), detail });
 
 /** One schema per detail-type, discriminated on `detail-type`. */
@@ -163,5 +200,7 @@ export const AwsEventSchema = z.discriminatedUnion('detail-type', [
   event(DetailType.instanceState, instanceDetail),
   event(DetailType.packageVersion, packageDetail),
   event(DetailType.alarmState, alarmDetail),
+  event(DetailType.referenceState, referenceDetail),
+  event(DetailType.pullRequestState, pullRequestDetail),
 ]);
 export type AwsEvent = z.infer<typeof AwsEventSchema>;

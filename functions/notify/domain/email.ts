@@ -43,6 +43,8 @@ const VERB: Readonly<Record<Outcome, string>> = {
 function verb(card: RunCard, outcome: Outcome): string {
   if (card.run.kind === 'alarm') return outcome === 'failed' ? 'is in ALARM' : outcome === 'succeeded' ? 'recovered' : 'changed state';
   if (card.run.kind === 'package') return viewOf(card).pkg?.state.toLowerCase() ?? 'changed';
+  if (card.run.kind === 'pull-request') return viewOf(card).pullRequest?.state.toLowerCase() ?? 'changed';
+  if (card.run.kind === 'reference') return viewOf(card).reference?.state.toLowerCase() ?? 'changed';
   return VERB[outcome];
 }
 
@@ -61,8 +63,18 @@ function subjectName(card: RunCard): string {
     }
     case 'alarm':
       return `alarm ${s.alarm ?? ''}`.trim();
+    case 'pull-request': {
+      const pr = viewOf(card).pullRequest;
+      return `pull request #${pr?.pullRequestId ?? lastSegment(card.run.key)} in ${s.codecommit ?? 'CodeCommit'}`;
+    }
+    case 'reference': {
+      const r = viewOf(card).reference;
+      return r ? `${r.referenceType} ${r.referenceName} in ${r.repository}` : `reference in ${s.codecommit ?? 'CodeCommit'}`;
+    }
   }
 }
+
+const lastSegment = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
 function suffix(card: RunCard): string {
   if (card.run.kind !== 'pipeline' && card.run.kind !== 'build') return '';

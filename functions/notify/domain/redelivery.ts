@@ -14,7 +14,10 @@ export type Redelivery = Pick<RunCard, 'run' | 'subject'>;
 
 const RedeliverySchema = z.object({
   [REDELIVERY_KEY]: z.object({
-    run: z.object({ kind: z.enum(['pipeline', 'build', 'deployment', 'package', 'alarm']), key: z.string().check(z.minLength(1)) }),
+    run: z.object({
+      kind: z.enum(['pipeline', 'build', 'deployment', 'package', 'alarm', 'pull-request', 'reference']),
+      key: z.string().check(z.minLength(1)),
+    }),
     subject: z.looseObject({ account: z.string(), region: z.string() }),
   }),
 });

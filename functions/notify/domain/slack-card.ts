@@ -128,6 +128,10 @@ function body(card: RunCard, view: CardView, level: Level): Body {
       return packageBody(card.subject, view, where);
     case 'alarm':
       return alarmBody(card, view, where);
+    case 'pull-request':
+      return pullRequestBody(card, view, where);
+    case 'reference':
+      return referenceBody(card, view, where);
   }
 }
 
@@ -196,6 +200,61 @@ function alarmBody(card: RunCard, view: CardView, where: string): Body {
   };
 }
 
+/** `arn:aws:sts::123456789012:assumed-role/Admin/Mary_Major` → `Mary_Major`; an IAM user's name likewise. */
+export function shortUser(arn: string): string {
+  const tail = arn.includes('/') ? arn.slice(arn.lastIndexOf('/') + 1) : arn.slice(arn.lastIndexOf(':') + 1);
+  return tail || arn;
+}
+
+const encPart = (part: string) => encodeURIComponent(part);
+const codecommitUrl = (s: Subject, repository: string, path: string) =>
+  `https://${encPart(s.region)}.console.aws.amazon.com/codesuite/codecommit/repositories/${encPart(repository)}/${path}?region=${encPart(s.region)}`;
+const commit7 = (id: string | undefined) => (id ? `\`${esc(id.slice(0, 7))}\`` : '');
+
+const PR_WORD: Readonly<Record<string, string>> = { OPEN: 'open', MERGED: 'merged', CLOSED: 'closed' };
+const APPROVAL_WORD: Readonly<Record<string, string>> = { APPROVE: 'approved', REVOKE: 'approval revoked' };
+
+/** `PR #12 Add idempotency keys` merged in payments-api; branches, author and approvals below. */
+function pullRequestBody(card: RunCard, view: CardView, where: string): Body {
+  const s = card.subject;
+  const pr = view.pullRequest;
+  const repository = pr?.repository ?? s.codecommit ?? 'repository';
+  const id = pr?.pullRequestId ?? lastSegment(card.run.key);
+  const title = `PR #${id}${pr?.title ? ` ${clip(pr.title, 200)}` : ''}`;
+  const state = pr ? (PR_WORD[pr.state] ?? pr.state.toLowerCase()) : 'updated';
+  const branches = pr?.source || pr?.destination ? [`\`${esc(pr.source ?? '?')}\` → \`${esc(pr.destination ?? '?')}\``] : [];
+  const approvals = view.approvals.map(
+    (a) => `${a.state === 'APPROVE' ? ICON.succeeded : ICON.info} ${esc(APPROVAL_WORD[a.state] ?? a.state.toLowerCase())} by ${esc(shortUser(a.approver))}`,
+  );
+  const author = pr?.author ?? pr?.caller;
+  return {
+    headline: `*${link(codecommitUrl(s, repository, `pull-requests/${encPart(id)}/details`), title)}* ${esc(state)} in *${esc(repository)}*`,
+    lines: single([...branches, ...approvals]),
+    facts: [where, ...(author ? [`by ${esc(shortUser(author))}`] : []), ...(pr?.sourceCommit ? [`source ${commit7(pr.sourceCommit)}`] : [])],
+  };
+}
+
+/** `branch main updated in payments-api: 9f1c2ab → 4e5d6f7 by dana`, one short card per change. */
+function referenceBody(card: RunCard, view: CardView, where: string): Body {
+  const s = card.subject;
+  const r = view.reference;
+  if (!r) return { headline: `*${esc(s.codecommit ?? 'repository')}* changed`, lines: [], facts: [where] };
+  const change =
+    r.state === 'UPDATED'
+      ? `: ${commit7(r.oldCommitId) || '?'} → ${commit7(r.commitId) || '?'}`
+      : r.state === 'CREATED'
+        ? ` at ${commit7(r.commitId) || '?'}`
+        : r.state === 'DELETED' && r.oldCommitId
+          ? ` (was ${commit7(r.oldCommitId)})`
+          : '';
+  const repository = link(codecommitUrl(s, r.repository, 'browse'), r.repository);
+  return {
+    headline: `${esc(r.referenceType)} *${esc(r.referenceName)}* ${esc(r.state.toLowerCase())} in *${repository}*${change}${r.caller ? ` by ${esc(shortUser(r.caller))}` : ''}`,
+    lines: [],
+    facts: [where],
+  };
+}
+
 /**
  * When the alarm went off (the episode's start, in its run key) and, once it left ALARM, for how
  * long: both from CloudWatch's own state timestamps, so the card never claims a time it does not know.
@@ -250,7 +309,7 @@ export function commitMessage(summary: string | undefined): string | undefined {
  */
 function timing(kind: RunCard['run']['kind'], view: CardView): string | undefined {
   if (kind === 'alarm') return undefined;
-  if (kind === 'package') return when(view.started);
+  if (kind === 'package' || kind === 'reference') return when(view.started);
   const started = `started ${when(view.started)}`;
   if (!isTerminal(view.outcome) || !view.finished) return started;
   const seconds = Math.round((Date.parse(view.finished) - Date.parse(view.started)) / 1000);

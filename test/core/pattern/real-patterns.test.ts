@@ -15,7 +15,9 @@ const files = existsSync(EVENTS_DIR)
       .sort()
   : [];
 const patterns = files.map((file) => [file, JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as unknown] as const);
-const knownEvents = [...readJsonTree(AWS_EVENTS_DIR), ...(existsSync(SAMPLES_DIR) ? readJsonTree(SAMPLES_DIR) : [])];
+// CodeCommit's events: written from its user guide's examples (test/fixtures/codecommit/SOURCES.md).
+const CODECOMMIT_DIR = path.resolve(__dirname, '../../fixtures/codecommit');
+const knownEvents = [...readJsonTree(AWS_EVENTS_DIR), ...(existsSync(SAMPLES_DIR) ? readJsonTree(SAMPLES_DIR) : []), ...readJsonTree(CODECOMMIT_DIR)];
 
 describe("the project's EventBridge patterns (events/*.pattern.json)", () => {
   it.skipIf(files.length === 0)('are there to check', () => {
@@ -30,6 +32,6 @@ describe("the project's EventBridge patterns (events/*.pattern.json)", () => {
   it.each(patterns)('%s matches at least one real or sample event', (_file, pattern) => {
     const valid = z.record(z.string(), z.unknown()).parse(pattern);
     const matched = knownEvents.filter(([, event]) => matchesPattern(valid, event)).map(([name]) => name);
-    expect(matched.length, 'no event in test/fixtures/aws-events or events/samples matches it').toBeGreaterThan(0);
+    expect(matched.length, 'no event in test/fixtures/aws-events, events/samples or test/fixtures/codecommit matches it').toBeGreaterThan(0);
   });
 });
