@@ -26,6 +26,17 @@ const Pipelines = z.record(z.string(), GetPipelineOutputSchema);
 const Tags = z.record(z.string(), z.record(z.string(), z.string()));
 
 const str = z.optional(z.string());
+/** CodeCommit commits keyed `<repository>/<commitId>`, as `aws codecommit get-commit` prints them (`{ "commit": … }`). */
+const Commits = z.record(
+  z.string().check(z.regex(/^[^/]+\/[0-9a-f]{40}$/, 'must be <repository>/<full commit id>')),
+  z.strictObject({
+    commit: z.looseObject({
+      commitId: str,
+      message: str,
+      author: z.optional(z.looseObject({ name: str, email: str, date: str })),
+    }),
+  }),
+);
 /** One target of `aws deploy batch-get-deployment-targets` (any compute platform). */
 const Target = z.looseObject({
   targetId: str,
@@ -74,6 +85,11 @@ const Stacks = z.record(
     StackEvents: z.array(z.looseObject({ StackName: str, LogicalResourceId: str, ResourceType: str, ResourceStatus: str, ResourceStatusReason: str })),
   }),
 );
+/** ECS services keyed `<cluster>/<service>`: one service as `aws ecs describe-services` prints it (`events` newest first). */
+const EcsServices = z.record(
+  z.string().check(z.regex(/^[^/]+\/[^/]+$/, 'must be <cluster>/<service>')),
+  z.looseObject({ serviceName: str, events: z.optional(z.array(z.looseObject({ id: str, createdAt: str, message: str }))) }),
+);
 
 export const WorldFileSchema = z.strictObject({
   /** Free text for people reading the file. */
@@ -83,6 +99,8 @@ export const WorldFileSchema = z.strictObject({
   tags: z.optional(Tags),
   deployments: z.optional(Deployments),
   stacks: z.optional(Stacks),
+  ecsServices: z.optional(EcsServices),
+  commits: z.optional(Commits),
   /**
    * Per member account (organization mode): its own logs, pipelines, tags, deployments and stacks, read for events of that
    * account before the top-level ones (which serve every account).
@@ -96,6 +114,8 @@ export const WorldFileSchema = z.strictObject({
         tags: z.optional(Tags),
         deployments: z.optional(Deployments),
         stacks: z.optional(Stacks),
+        ecsServices: z.optional(EcsServices),
+        commits: z.optional(Commits),
       }),
     ),
   ),

@@ -18,6 +18,7 @@ export const notifyTargets: ReplayTargetFactory = (shared) => {
     logs: recorder.logs,
     pipelines: recorder.pipelines,
     tags: recorder.tags,
+    commits: recorder.commits,
     diagnostics: recorder.diagnostics,
     defaultTopicArn: shared.defaultTopicArn,
     now: () => shared.clock.now(),

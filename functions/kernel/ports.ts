@@ -128,6 +128,13 @@ export interface StackEventReport {
   readonly ResourceStatusReason?: string;
 }
 
+/** `DescribeServices`' `services[].events[]` (ECS): newest first; `createdAt` a Date from the SDK, an ISO string from the CLI. */
+export interface ServiceEventReport {
+  readonly id?: string;
+  readonly createdAt?: Date | string;
+  readonly message?: string;
+}
+
 /** How many failed targets of a deployment are read for its thread reply. */
 export const DEPLOY_TARGETS_READ = 3;
 
@@ -148,6 +155,18 @@ export interface DeployDiagnosticsPort {
    * (`DescribeStackEvents`, a few pages at most); undefined when the stack does not exist.
    */
   stackEvents(ref: { readonly place?: Place; readonly stackName: string }): Promise<readonly StackEventReport[] | undefined>;
+  /**
+   * The ECS service a pipeline's ECS deploy action deploys: its `ClusterName` and `ServiceName`
+   * configuration (`codepipeline.getPipeline`); undefined when the action has none or the pipeline is gone.
+   */
+  actionService?(ref: {
+    readonly place?: Place;
+    readonly pipeline: string;
+    readonly stage: string;
+    readonly action: string;
+  }): Promise<{ readonly cluster: string; readonly service: string } | undefined>;
+  /** An ECS service's events, newest first (`ecs.describeServices`); undefined when the service does not exist. */
+  serviceEvents?(ref: { readonly place?: Place; readonly cluster: string; readonly service: string }): Promise<readonly ServiceEventReport[] | undefined>;
 }
 
 export interface StoredCard {
@@ -182,6 +201,31 @@ export interface PipelinesPort {
     readonly action: string;
     readonly version?: number;
   }): Promise<DeployTarget | undefined>;
+  /**
+   * The configuration of one action of a pipeline (`codepipeline.getPipeline`, cached like
+   * `deployTarget`): a CodeCommit source's `RepositoryName`; undefined when the pipeline is gone.
+   */
+  actionConfiguration?(ref: {
+    readonly place?: Place;
+    readonly pipeline: string;
+    readonly stage: string;
+    readonly action: string;
+    readonly version?: number;
+  }): Promise<Readonly<Record<string, string>> | undefined>;
+}
+
+/** A CodeCommit commit as a card shows it (GetCommit). */
+export interface CommitInfo {
+  readonly message?: string;
+  readonly author?: { readonly name?: string; readonly email?: string; readonly date?: string };
+}
+
+export interface CommitsPort {
+  /**
+   * A commit's message and author (`codecommit.getCommit`, in the repository's account and region),
+   * cached per repository and commit by the adapter; undefined when it is not there or may not be read.
+   */
+  commit(ref: { readonly place: Place; readonly repository: string; readonly commitId: string }): Promise<CommitInfo | undefined>;
 }
 
 export interface TagsPort {

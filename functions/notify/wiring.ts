@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from '../kernel/config/schema';
 import { ConfigError } from '../kernel/errors';
 import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
-import type { BuildLogsPort, DeadLetterPort, DeployDiagnosticsPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
+import type { BuildLogsPort, CommitsPort, DeadLetterPort, DeployDiagnosticsPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
 import { placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
 import { createDynamoCardStore } from '../platform/dynamo-store';
@@ -53,20 +53,27 @@ const codePipeline = onFirstUse(async () => {
 });
 // Why a deploy failed: read only when a deployment or a CloudFormation action fails.
 const diagnostics = onFirstUse(async () => {
-  const [{ CodeDeployClient }, { CloudFormationClient }, { createDeployDiagnosticsPort }] = await Promise.all([
+  const [{ CodeDeployClient }, { CloudFormationClient }, { ECSClient }, { createDeployDiagnosticsPort }] = await Promise.all([
     import('@aws-sdk/client-codedeploy'),
     import('@aws-sdk/client-cloudformation'),
+    import('@aws-sdk/client-ecs'),
     import('./aws/deploy-diagnostics'),
   ]);
   const organization = embeddedConfig().organization;
   return createDeployDiagnosticsPort({
     codedeploy: placeClients(organization, (c) => new CodeDeployClient(c)),
     cloudformation: placeClients(organization, (c) => new CloudFormationClient(c)),
+    ecs: placeClients(organization, (c) => new ECSClient(c)),
     codepipeline: await codePipeline(),
   });
 });
 const pipelines = onFirstUse(async () => (await import('../platform/codepipeline')).createPipelinesPort(await codePipeline()));
 const tags = onFirstUse(async () => (await import('../platform/pipeline-tags')).createPipelineTagsPort(await codePipeline()));
+// A CodeCommit commit's message and author, read once per commit a card names (in its account and region).
+const commits = onFirstUse(async () => {
+  const [{ CodeCommitClient }, { createCommitsPort }] = await Promise.all([import('@aws-sdk/client-codecommit'), import('../platform/codecommit')]);
+  return createCommitsPort(placeClients(embeddedConfig().organization, (c) => new CodeCommitClient(c)));
+});
 const sqs = onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({}));
 const deadLetter = onFirstUse(async () => (await import('../platform/dead-letter')).createDeadLetterPort(await sqs(), env('DEAD_LETTER_QUEUE_URL')));
 const redelivery = onFirstUse(async () => (await import('./aws/redelivery')).createRedeliveryPort(await sqs(), env('EVENTS_QUEUE_URL')));
@@ -77,8 +84,14 @@ const lazyDiagnostics: DeployDiagnosticsPort = {
   deployment: async (ref) => (await diagnostics()).deployment(ref),
   actionStack: async (ref) => (await diagnostics()).actionStack(ref),
   stackEvents: async (ref) => (await diagnostics()).stackEvents(ref),
+  actionService: async (ref) => (await diagnostics()).actionService?.(ref),
+  serviceEvents: async (ref) => (await diagnostics()).serviceEvents?.(ref),
 };
-const lazyPipelines: PipelinesPort = { deployTarget: async (ref) => (await pipelines()).deployTarget(ref) };
+const lazyPipelines: PipelinesPort = {
+  deployTarget: async (ref) => (await pipelines()).deployTarget(ref),
+  actionConfiguration: async (ref) => (await pipelines()).actionConfiguration?.(ref),
+};
+const lazyCommits: CommitsPort = { commit: async (ref) => (await commits()).commit(ref) };
 const lazyTags: TagsPort = { pipelineTags: async (ref) => (await tags()).pipelineTags(ref) };
 const lazyDeadLetter: DeadLetterPort = { send: async (letter) => (await deadLetter()).send(letter) };
 const lazyRedelivery: RedeliveryPort = { schedule: async (run, at, now) => (await redelivery()).schedule(run, at, now) };
@@ -105,6 +118,7 @@ export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
     pipelines: lazyPipelines,
     diagnostics: lazyDiagnostics,
     tags: lazyTags,
+    commits: lazyCommits,
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
     pacing: { budget: createDynamoSlackBudget({ client: doc, tableName }), redelivery: lazyRedelivery },

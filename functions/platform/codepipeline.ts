@@ -34,6 +34,9 @@ export function createPipelinesPort(clients: ClientsIn<CodePipelineClient>): Pip
     async deployTarget(ref) {
       return deployTargetOf(await load(ref.pipeline, ref.version, ref.place), ref.stage, ref.action);
     },
+    async actionConfiguration(ref) {
+      return actionConfigurationOf(await load(ref.pipeline, ref.version, ref.place), ref.stage, ref.action);
+    },
   };
 }
 
@@ -43,4 +46,9 @@ export function deployTargetOf(pipeline: PipelineDeclaration | undefined, stage:
   const application = config?.['ApplicationName'];
   const deploymentGroup = config?.['DeploymentGroupName'];
   return application && deploymentGroup ? { application, deploymentGroup } : undefined;
+}
+
+/** One action's configuration in a pipeline definition (shared with the recording adapter). */
+export function actionConfigurationOf(pipeline: PipelineDeclaration | undefined, stage: string, action: string): Readonly<Record<string, string>> | undefined {
+  return pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
 }

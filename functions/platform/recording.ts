@@ -4,20 +4,23 @@
  * answered from a world file, or with `--aws` from the real account (reads only: nothing is written).
  */
 
+import type { Commit } from '@aws-sdk/client-codecommit';
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import {
   type BuildLogsPort,
+  type CommitsPort,
   DEPLOY_TARGETS_READ,
   type DeadLetterPort,
   type DeployDiagnosticsPort,
   type DeploymentReport,
   type EmailPort,
   type PipelinesPort,
+  type ServiceEventReport,
   type SlackPort,
   type StackEventReport,
   type TagsPort,
 } from '../kernel/ports';
-import { deployTargetOf } from './codepipeline';
+import { actionConfigurationOf, deployTargetOf } from './codepipeline';
 import { deadLetterMessage } from './dead-letter';
 import { postMessageArgs, updateMessageArgs } from './slack';
 import { snsSubject } from './sns';
@@ -82,8 +85,12 @@ export interface World {
   readonly deployments?: Readonly<Record<string, Partial<DeploymentReport>>>;
   /** CloudFormation stacks by name, as `aws cloudformation describe-stack-events` prints them (newest first). */
   readonly stacks?: Readonly<Record<string, { readonly StackEvents?: readonly StackEventReport[] }>>;
-  /** Per member account: its own logs, pipelines, tags, deployments and stacks, read before the top-level ones. */
-  readonly accounts?: Readonly<Record<string, Pick<World, 'logs' | 'pipelines' | 'tags' | 'deployments' | 'stacks'>>>;
+  /** ECS services keyed `<cluster>/<service>`, each as `aws ecs describe-services` prints one service (`events` newest first). */
+  readonly ecsServices?: Readonly<Record<string, { readonly events?: readonly ServiceEventReport[] }>>;
+  /** CodeCommit commits keyed `<repository>/<commitId>`, as `aws codecommit get-commit` prints them (`{ "commit": … }`). */
+  readonly commits?: Readonly<Record<string, { readonly commit: Commit }>>;
+  /** Per member account (commits too): its own logs, pipelines, tags, deployments, stacks and ECS services, read before the top-level ones. */
+  readonly accounts?: Readonly<Record<string, Pick<World, 'logs' | 'pipelines' | 'tags' | 'deployments' | 'stacks' | 'ecsServices' | 'commits'>>>;
 }
 
 export interface Recorder {
@@ -95,6 +102,7 @@ export interface Recorder {
   readonly pipelines: PipelinesPort;
   readonly tags: TagsPort;
   readonly diagnostics: DeployDiagnosticsPort;
+  readonly commits: CommitsPort;
 }
 
 /** Real read-only ports (`warden replay --aws`): reads go to the account, and are still recorded. */
@@ -162,6 +170,25 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
         const pipeline = accountOf(ref.place)?.pipelines?.[ref.pipeline] ?? world.pipelines?.[ref.pipeline];
         return deployTargetOf(pipeline?.pipeline, ref.stage, ref.action);
       },
+      async actionConfiguration(ref) {
+        calls.push({
+          call: 'codepipeline.getPipeline',
+          input: { name: ref.pipeline, ...(ref.version !== undefined ? { version: ref.version } : {}) },
+          ...ref.place,
+        });
+        if (live) return live.pipelines.actionConfiguration?.(ref);
+        const pipeline = accountOf(ref.place)?.pipelines?.[ref.pipeline] ?? world.pipelines?.[ref.pipeline];
+        return actionConfigurationOf(pipeline?.pipeline, ref.stage, ref.action);
+      },
+    },
+    commits: {
+      async commit({ place, repository, commitId }) {
+        calls.push({ call: 'codecommit.getCommit', input: { repositoryName: repository, commitId }, ...place });
+        const key = `${repository}/${commitId}`;
+        const c = (accountOf(place)?.commits?.[key] ?? world.commits?.[key])?.commit;
+        if (!c) return undefined;
+        return { ...(c.message ? { message: c.message } : {}), ...(c.author ? { author: { ...c.author } } : {}) };
+      },
     },
     diagnostics: {
       async deployment({ place, deploymentId }) {
@@ -184,6 +211,19 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
         calls.push({ call: 'cloudformation.describeStackEvents', input: { StackName: stackName }, ...place });
         const stack = accountOf(place)?.stacks?.[stackName] ?? world.stacks?.[stackName];
         return stack ? (stack.StackEvents ?? []) : undefined;
+      },
+      async actionService({ place, pipeline, stage, action }) {
+        calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
+        const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
+        const config = definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+        const cluster = config?.['ClusterName'];
+        const service = config?.['ServiceName'];
+        return cluster && service ? { cluster, service } : undefined;
+      },
+      async serviceEvents({ place, cluster, service }) {
+        calls.push({ call: 'ecs.describeServices', input: { cluster, services: [service] }, ...place });
+        const known = accountOf(place)?.ecsServices?.[`${cluster}/${service}`] ?? world.ecsServices?.[`${cluster}/${service}`];
+        return known ? (known.events ?? []) : undefined;
       },
     },
     deadLetter: {

@@ -210,6 +210,7 @@ describe('infra/member.yml', () => {
       'codedeploy:ListDeploymentTargets',
       'codedeploy:BatchGetDeploymentTargets',
       'cloudformation:DescribeStackEvents',
+      'ecs:DescribeServices',
       'tag:GetResources',
     ];
     const granted = statements.flatMap((s) => asArray<string>(s.Action));
@@ -235,6 +236,7 @@ describe('infra/member.yml', () => {
     ]);
     expect(resourcesOf('codedeploy:ListDeploymentTargets')).toEqual([sub('codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:*')]);
     expect(resourcesOf('cloudformation:DescribeStackEvents')).toEqual([sub('cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*')]);
+    expect(resourcesOf('ecs:DescribeServices')).toEqual([sub('ecs:${AWS::Region}:${AWS::AccountId}:service/*')]);
     expect(resourcesOf('codebuild:BatchGetProjects')).toEqual([sub('codebuild:${AWS::Region}:${AWS::AccountId}:project/*')]);
     expect(resourcesOf('codedeploy:GetDeploymentConfig')).toEqual([sub('codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentconfig:*')]);
     expect(resourcesOf('codepipeline:PutApprovalResult')).toEqual([sub('codepipeline:${AWS::Region}:${AWS::AccountId}:*')]);

@@ -197,8 +197,10 @@ describe('packaged stack', () => {
       'OwnLogGroup',
       'PublishEmail',
       'ReadCodeBuildLogs',
+      'ReadCommits',
       'ReadDeployFailures',
       'ReadPipelines',
+      'ReadServiceEvents',
       'ReadSlackToken',
       'ReadStackEvents',
       'RunCards',
@@ -220,6 +222,10 @@ describe('packaged stack', () => {
     expect(bySid.ReadPipelines).toMatchObject({
       Action: ['codepipeline:GetPipeline', 'codepipeline:ListTagsForResource'],
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:*' },
+    });
+    expect(bySid.ReadCommits).toMatchObject({
+      Action: 'codecommit:GetCommit',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:*' },
     });
     for (const resource of asArray<Json>(bySid.ReadCodeBuildLogs.Resource)) {
       expect(resource['Fn::Sub']).toMatch(/^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws\/codebuild\//);

@@ -43,4 +43,16 @@ export interface RunCard {
    * then, and until then the card's updates coalesce into it instead of each asking for the budget.
    */
   readonly deferred?: string;
+  /**
+   * CodeCommit commits the card shows, by full commit id: the message's first line (clipped) and
+   * the author's name, read once (GetCommit) when the card first names the commit. A commit never
+   * changes, so this only grows; a read that failed leaves its commit out (shown without them).
+   */
+  readonly commits?: Readonly<Record<string, CardCommit>>;
+}
+
+/** What a card keeps of a CodeCommit commit. */
+export interface CardCommit {
+  readonly message?: string;
+  readonly author?: string;
 }

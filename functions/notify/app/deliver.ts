@@ -8,7 +8,15 @@ import type { FactRecord, RunCard, SlackPlacement } from '../../kernel/card/type
 import { CardConflictError, SlackRateLimitedError } from '../../kernel/errors';
 import type { BuildLogsPort, DeployDiagnosticsPort, Place } from '../../kernel/ports';
 import { type Delivered, recordDelivery, releaseClaims } from '../domain/delivery';
-import { type DeployDiagnosis, type DiagnosisRef, describeDeployment, describeStack, diagnosisKey, diagnosisRefFor } from '../domain/deploy-diagnosis';
+import {
+  type DeployDiagnosis,
+  type DiagnosisRef,
+  describeDeployment,
+  describeService,
+  describeStack,
+  diagnosisKey,
+  diagnosisRefFor,
+} from '../domain/deploy-diagnosis';
 import { renderEmail } from '../domain/email';
 import { logRefFor } from '../domain/logs';
 import type { Plan } from '../domain/plan';
@@ -117,7 +125,7 @@ function logTails(card: RunCard, logs: BuildLogsPort, lines: number): (failure: 
 
 /**
  * Reads why each failed deploy failed (a CodeDeploy deployment's failed targets, a CloudFormation
- * stack's failed resources) at most once per delivery. Never rejects: a failed or denied read
+ * stack's failed resources, an ECS service's latest events) at most once per delivery. Never rejects: a failed or denied read
  * becomes an "unavailable" diagnosis, and the reply goes anyway.
  */
 function diagnoses(card: RunCard, port: DeployDiagnosticsPort | undefined, logLines: number): (failure: FactRecord) => Promise<DeployDiagnosis | undefined> {
@@ -144,6 +152,13 @@ async function diagnose(port: DeployDiagnosticsPort, ref: DiagnosisRef, place: P
   if (ref.kind === 'deployment') {
     const report = await port.deployment({ place, deploymentId: ref.deploymentId });
     return report && describeDeployment(report, logLines);
+  }
+  if (ref.kind === 'service') {
+    if (!port.actionService || !port.serviceEvents) return undefined;
+    const target = await port.actionService({ place, pipeline: ref.pipeline, stage: ref.stage, action: ref.action });
+    if (!target) return undefined;
+    const events = await port.serviceEvents({ place, ...target });
+    return events && describeService(target.service, events, ref.since);
   }
   const stackName = ref.stackId ?? (await port.actionStack({ place, pipeline: ref.pipeline, stage: ref.stage, action: ref.action }));
   if (!stackName) return undefined;

@@ -4,6 +4,7 @@ import type { GlobCompiler } from '../../kernel/glob';
 import type {
   BuildLogsPort,
   CardStorePort,
+  CommitsPort,
   DeployDiagnosticsPort,
   EmailPort,
   PipelinesPort,
@@ -29,6 +30,11 @@ export interface NotifyDeps {
   readonly diagnostics?: DeployDiagnosticsPort;
   /** Pipelines' tags, read when a card is created if some route matches on tags. */
   readonly tags?: TagsPort;
+  /**
+   * CodeCommit commits' message and author (GetCommit), read once per commit a card names. Absent,
+   * cards show what the events said.
+   */
+  readonly commits?: CommitsPort;
   /** The stack's own SNS topic, for routes whose email topic is `default`. */
   readonly defaultTopicArn: string;
   readonly now: () => Date;

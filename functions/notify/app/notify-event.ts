@@ -16,6 +16,7 @@ import type { Grant, SlackCall } from '../../kernel/slack-budget';
 import { awaitingRedelivery, claimChannels } from '../domain/delivery';
 import { type CardStep, isEmptyPlan, type Plan, planDelivery, type ThreadStep } from '../domain/plan';
 import { buildLinkId, isPosted, startingPipeline, unclaimedAnnouncementAt } from '../domain/unclaimed-build';
+import { withCommits } from './commits';
 import { type Deferral, deliver } from './deliver';
 import type { NotifyDeps } from './deps';
 import { deploymentGroupKey, ownKeyOf, type ResolvedRun, resolveRun } from './resolve-run';
@@ -131,7 +132,8 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
   const before = stored?.card ?? emptyCard(resolved.run, await withTags(resolved.subject, deps));
   const merged = merge(before, resolved.observations);
   // A duplicate changes nothing, so it has nothing new to link either.
-  const linked = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
+  const related = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
+  const linked = related === before ? before : await withCommits(related, deps);
   const version = stored?.version ?? 0;
   // A build announced on its own card (unclaimed past its grace) is no longer parked: its updates go to that card.
   if (resolved.parked && !isPosted(linked)) {

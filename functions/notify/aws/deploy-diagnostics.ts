@@ -1,12 +1,14 @@
 /**
  * Why a deploy failed, read where it ran (organization mode: as the actor role in its account and
  * region): a CodeDeploy deployment's error and a few of its failed targets, or the events of the
- * CloudFormation stack a pipeline action deployed. Reads only, a bounded number of calls each.
+ * CloudFormation stack a pipeline action deployed, or the latest events of the ECS service a pipeline
+ * ECS action deployed. Reads only, a bounded number of calls each.
  */
 import { type CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
 import { BatchGetDeploymentTargetsCommand, type CodeDeployClient, GetDeploymentCommand, ListDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy';
 import { type CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
-import { DEPLOY_TARGETS_READ, type DeployDiagnosticsPort, type StackEventReport } from '../../kernel/ports';
+import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DEPLOY_TARGETS_READ, type DeployDiagnosticsPort, type Place, type StackEventReport } from '../../kernel/ports';
 import { type ClientsIn, clientAt } from '../../platform/actor';
 import { classifyAwsError } from '../../platform/aws-errors';
 import { isOperationStart } from '../domain/deploy-diagnosis';
@@ -20,6 +22,8 @@ export interface DeployDiagnosticsClients {
   readonly codedeploy: ClientsIn<CodeDeployClient>;
   readonly cloudformation: ClientsIn<CloudFormationClient>;
   readonly codepipeline: ClientsIn<CodePipelineClient>;
+  /** Without it, ECS actions are not explained (the port has no `serviceEvents`). */
+  readonly ecs?: ClientsIn<ECSClient>;
 }
 
 /**
@@ -28,7 +32,33 @@ export interface DeployDiagnosticsClients {
  * (await diagnostics.deployment({ deploymentId: 'd-7K1J2ABCD' }))?.deploymentInfo.errorInformation // { code: 'SCRIPT_FAILED', … }
  */
 export function createDeployDiagnosticsPort(clients: DeployDiagnosticsClients): DeployDiagnosticsPort {
+  const definition = async (place: Place | undefined, pipeline: string) => {
+    try {
+      return (await clientAt(clients.codepipeline, place, `codepipeline.getPipeline ${pipeline}`).send(new GetPipelineCommand({ name: pipeline }))).pipeline;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'PipelineNotFoundException') return undefined;
+      throw classifyAwsError(`codepipeline.getPipeline ${pipeline}`, error);
+    }
+  };
+  const ecs = clients.ecs;
   return {
+    ...(ecs
+      ? {
+          actionService: async ({ place, pipeline, stage, action }) => serviceOf(await definition(place, pipeline), stage, action),
+          async serviceEvents({ place, cluster, service }) {
+            const what = `ECS DescribeServices ${cluster}/${service}`;
+            try {
+              const out = await clientAt(ecs, place, what).send(new DescribeServicesCommand({ cluster, services: [service] }));
+              // A service that does not exist is a `failures[]` entry (MISSING), not an error.
+              const found = out.services?.[0];
+              return found ? (found.events ?? []) : undefined;
+            } catch (error) {
+              if (error instanceof Error && error.name === 'ClusterNotFoundException') return undefined;
+              throw classifyAwsError(what, error);
+            }
+          },
+        }
+      : {}),
     async deployment({ place, deploymentId }) {
       const codedeploy = clientAt(clients.codedeploy, place, `CodeDeploy GetDeployment ${deploymentId}`);
       const what = `CodeDeploy deployment ${deploymentId}`;
@@ -94,6 +124,18 @@ interface PipelineShape {
     readonly name?: string;
     readonly actions?: ReadonlyArray<{ readonly name?: string; readonly configuration?: Readonly<Record<string, string>> }>;
   }>;
+}
+
+/**
+ * The service a standard ECS deploy action deploys: its `ClusterName` and `ServiceName` configuration.
+ *
+ * @example serviceOf(pipeline, 'Deploy', 'DeployToECS') // { cluster: 'web-cluster', service: 'web' }
+ */
+export function serviceOf(pipeline: PipelineShape | undefined, stage: string, action: string): { cluster: string; service: string } | undefined {
+  const config = pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+  const cluster = config?.['ClusterName'];
+  const service = config?.['ServiceName'];
+  return cluster && service ? { cluster, service } : undefined;
 }
 
 /**

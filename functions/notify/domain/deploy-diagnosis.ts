@@ -1,20 +1,25 @@
 /**
  * Why a deploy failed, in words a person reads without opening the console: a CodeDeploy
  * deployment's error and its failed targets' lifecycle events (hook, script, error code, message,
- * log tail), or a CloudFormation stack's failed resources in its latest operation. Pure: the
+ * log tail), a CloudFormation stack's failed resources in its latest operation, or an ECS
+ * service's latest events. Pure: the
  * reports come from `DeployDiagnosticsPort`.
  */
 import type { FactRecord, RunCard } from '../../kernel/card/types';
 import { DEPLOY_PROVIDERS } from '../../kernel/events/normalize';
-import type { DeploymentReport, DeploymentTargetReport, LifecycleEventReport, StackEventReport, TargetReport } from '../../kernel/ports';
+import type { DeploymentReport, DeploymentTargetReport, LifecycleEventReport, ServiceEventReport, StackEventReport, TargetReport } from '../../kernel/ports';
 
 /** At most this many failed resources of a stack are shown. */
 export const STACK_FAILURES_SHOWN = 5;
+/** At most this many events of an ECS service are shown, newest first. */
+export const SERVICE_EVENTS_SHOWN = 5;
 
 /** What explains a failure, and where to read it. */
 export type DiagnosisRef =
   | { readonly kind: 'deployment'; readonly deploymentId: string }
-  | { readonly kind: 'stack'; readonly pipeline: string; readonly stage: string; readonly action: string; readonly stackId?: string };
+  | { readonly kind: 'stack'; readonly pipeline: string; readonly stage: string; readonly action: string; readonly stackId?: string }
+  /** `since`: when the action was first seen running; the service's older events are another deployment's. */
+  | { readonly kind: 'service'; readonly pipeline: string; readonly stage: string; readonly action: string; readonly since?: string };
 
 export interface FailedTargetLine {
   /** `instance i-0abc: ApplicationStart failed: ScriptFailed — <message>` */
@@ -33,11 +38,15 @@ export type DeployDiagnosis =
       readonly moreFailed: number;
     }
   | { readonly kind: 'stack'; readonly stackName: string; readonly lines: readonly string[] }
+  /** An ECS service's latest events, newest first: `2024-05-02 10:15:04Z (service web) failed to launch a task …` */
+  | { readonly kind: 'service'; readonly service: string; readonly lines: readonly string[] }
   /** The read failed or was denied: the reply says so and goes anyway. */
-  | { readonly kind: 'unavailable'; readonly what: 'deployment' | 'stack'; readonly error: string };
+  | { readonly kind: 'unavailable'; readonly what: 'deployment' | 'stack' | 'service'; readonly error: string };
 
 /** CodePipeline action providers that deploy a CloudFormation stack. */
 const STACK_PROVIDERS: ReadonlySet<string> = new Set(['CloudFormation']);
+/** The standard ECS deploy action (`ClusterName`, `ServiceName`); blue/green is `CodeDeployToECS`, a deployment. */
+const SERVICE_PROVIDERS: ReadonlySet<string> = new Set(['ECS']);
 
 /**
  * @example diagnosisRefFor(card, actionFailure) // { kind: 'deployment', deploymentId: 'd-7K1J2ABCD' }
@@ -51,12 +60,17 @@ export function diagnosisRefFor(card: RunCard, failure: FactRecord): DiagnosisRe
     const stackId = f.externalId && /^arn:[^:]+:cloudformation:[^:]*:\d*:stack\//.test(f.externalId) ? f.externalId : undefined;
     return { kind: 'stack', pipeline: card.subject.pipeline, stage: f.stage, action: f.action, ...(stackId ? { stackId } : {}) };
   }
+  if (SERVICE_PROVIDERS.has(f.provider) && card.subject.pipeline) {
+    // Only a start seen before the failure bounds the events (without it, the newest are shown).
+    const since = failure.since && failure.since !== failure.time ? failure.since : undefined;
+    return { kind: 'service', pipeline: card.subject.pipeline, stage: f.stage, action: f.action, ...(since ? { since } : {}) };
+  }
   return undefined;
 }
 
 /** A cache key: one read per delivery for the same deployment or action. */
 export function diagnosisKey(ref: DiagnosisRef): string {
-  return ref.kind === 'deployment' ? `deployment|${ref.deploymentId}` : `stack|${ref.pipeline}|${ref.stage}|${ref.action}`;
+  return ref.kind === 'deployment' ? `deployment|${ref.deploymentId}` : `${ref.kind}|${ref.pipeline}|${ref.stage}|${ref.action}`;
 }
 
 /**
@@ -141,6 +155,27 @@ export function describeStack(stackName: string, events: readonly StackEventRepo
         `${e.StackName ?? name}: ${e.LogicalResourceId ?? '(resource)'}${e.ResourceType ? ` (${e.ResourceType})` : ''} ${e.ResourceStatus}${e.ResourceStatusReason ? ` — ${e.ResourceStatusReason}` : ''}`,
     ),
   };
+}
+
+/**
+ * An ECS service's latest events, newest first, at most `SERVICE_EVENTS_SHOWN`: those since the
+ * action started when it is known (and any are), else the newest.
+ *
+ * @example describeService('web', events, '2024-05-02T10:14:00Z').lines[0]
+ * // '2024-05-02 10:15:04Z (service web) failed to launch a task with (error ECS was unable to assume the role …)'
+ */
+export function describeService(service: string, events: readonly ServiceEventReport[], since?: string): DeployDiagnosis {
+  const at = (e: ServiceEventReport) => (e.createdAt === undefined ? Number.NaN : new Date(e.createdAt).getTime());
+  const newest = [...events].filter((e) => e.message).sort((a, b) => (at(b) || 0) - (at(a) || 0));
+  const start = since ? Date.parse(since) : Number.NaN;
+  const recent = Number.isNaN(start) ? [] : newest.filter((e) => at(e) >= start);
+  const shown = (recent.length ? recent : newest).slice(0, SERVICE_EVENTS_SHOWN);
+  return { kind: 'service', service, lines: shown.map((e) => `${eventTime(at(e))}${e.message}`) };
+}
+
+/** `2024-05-02 10:15:04Z ` (UTC, to the second), or nothing when the event has no time. */
+function eventTime(ms: number): string {
+  return Number.isNaN(ms) ? '' : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z `;
 }
 
 /** The line a reply shows when the read failed: the failure is still announced. */

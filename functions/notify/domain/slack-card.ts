@@ -148,7 +148,7 @@ function pipelineBody(card: RunCard, view: CardView, level: Level, where: string
       ...view.builds.filter((b) => b.outcome === 'failed').map((b) => ({ lines: [buildLine(s, b)] })),
       ...view.deployments.map((d) => ({ lines: [deploymentLine(s, d)] })),
     ],
-    facts: [where, ...trigger, ...commits(view)],
+    facts: [where, ...trigger, ...commits(card, view)],
   };
 }
 
@@ -210,6 +210,11 @@ const encPart = (part: string) => encodeURIComponent(part);
 const codecommitUrl = (s: Subject, repository: string, path: string) =>
   `https://${encPart(s.region)}.console.aws.amazon.com/codesuite/codecommit/repositories/${encPart(repository)}/${path}?region=${encPart(s.region)}`;
 const commit7 = (id: string | undefined) => (id ? `\`${esc(id.slice(0, 7))}\`` : '');
+/** `` `9f1c2ab` Round refunds to the currency's minor unit — dana ``: what GetCommit said of it, when it was read. */
+const describedCommit = (card: RunCard, id: string) => {
+  const c = card.commits?.[id];
+  return `${commit7(id)}${c?.message ? ` ${esc(clip(c.message, 120))}` : ''}${c?.author ? ` — ${esc(c.author)}` : ''}`;
+};
 
 const PR_WORD: Readonly<Record<string, string>> = { OPEN: 'open', MERGED: 'merged', CLOSED: 'closed' };
 const APPROVAL_WORD: Readonly<Record<string, string>> = { APPROVE: 'approved', REVOKE: 'approval revoked' };
@@ -230,7 +235,7 @@ function pullRequestBody(card: RunCard, view: CardView, where: string): Body {
   return {
     headline: `*${link(codecommitUrl(s, repository, `pull-requests/${encPart(id)}/details`), title)}* ${esc(state)} in *${esc(repository)}*`,
     lines: single([...branches, ...approvals]),
-    facts: [where, ...(author ? [`by ${esc(shortUser(author))}`] : []), ...(pr?.sourceCommit ? [`source ${commit7(pr.sourceCommit)}`] : [])],
+    facts: [where, ...(author ? [`by ${esc(shortUser(author))}`] : []), ...(pr?.sourceCommit ? [`source ${describedCommit(card, pr.sourceCommit)}`] : [])],
   };
 }
 
@@ -250,7 +255,7 @@ function referenceBody(card: RunCard, view: CardView, where: string): Body {
   const repository = link(codecommitUrl(s, r.repository, 'browse'), r.repository);
   return {
     headline: `${esc(r.referenceType)} *${esc(r.referenceName)}* ${esc(r.state.toLowerCase())} in *${repository}*${change}${r.caller ? ` by ${esc(shortUser(r.caller))}` : ''}`,
-    lines: [],
+    lines: single(r.commitId && r.state !== 'DELETED' && card.commits?.[r.commitId] ? [describedCommit(card, r.commitId)] : []),
     facts: [where],
   };
 }
@@ -280,14 +285,18 @@ function deploymentLine(s: Subject, d: DeploymentView): string {
   return `${ICON[d.outcome]} deployment ${link(consoleUrl.deployment(s, d.deploymentId), d.deploymentId)} to ${esc(d.application)} / ${esc(d.group)} ${WORD[d.outcome]}${instances ? ` · ${instances}` : ''}`;
 }
 
-/** The revisions the source actions fetched: commit id (linked) and message, when the event carries them. */
-function commits(view: CardView): string[] {
+/**
+ * The revisions the source actions fetched: commit id (linked) and message, when the event carries
+ * them, and a CodeCommit commit's author once it was read (`card.commits`).
+ */
+function commits(card: RunCard, view: CardView): string[] {
   return view.stages
     .flatMap((s) => s.actions)
     .filter((a) => a.category === 'Source' && a.externalId)
     .map((a) => {
-      const message = commitMessage(a.summary);
-      return `commit ${link(a.externalUrl, (a.externalId ?? '').slice(0, 7))}${message ? ` ${esc(clip(message, 120))}` : ''}`;
+      const read = card.commits?.[a.externalId ?? ''];
+      const message = commitMessage(a.summary) ?? read?.message;
+      return `commit ${link(a.externalUrl, (a.externalId ?? '').slice(0, 7))}${message ? ` ${esc(clip(message, 120))}` : ''}${read?.author ? ` — ${esc(read.author)}` : ''}`;
     });
 }
 

@@ -48,7 +48,7 @@ function codeBlock(lines: readonly string[]): string {
 
 /**
  * A deploy's explanation: the deployment's error, then each failed target's lifecycle event and
- * its log tail; or the stack's failed resources. A handful of blocks (at most 3 targets × 2 + 2),
+ * its log tail; or the stack's failed resources; or the ECS service's latest events. A handful of blocks (at most 3 targets × 2 + 2),
  * each section within Slack's 3,000 characters.
  */
 function diagnosisBlocks(diagnosis: DeployDiagnosis): SlackBlock[] {
@@ -57,6 +57,7 @@ function diagnosisBlocks(diagnosis: DeployDiagnosis): SlackBlock[] {
     case 'unavailable':
       return [section(`_${esc(unavailableLine(diagnosis))}_`)];
     case 'stack':
+    case 'service':
       return diagnosis.lines.length ? [section(diagnosis.lines.map((l) => `• ${esc(l)}`).join('\n'))] : [];
     case 'deployment': {
       const blocks: SlackBlock[] = [];

@@ -1,0 +1,65 @@
+/**
+ * The CodeCommit commits a card names (a branch's or tag's commit, a pull request's source commit,
+ * a pipeline's CodeCommit source revision), described with their message and author: events do not
+ * carry them, so each is read once (GetCommit) when the card first names it, and kept on the card.
+ * A read that fails, for whatever reason, never holds the card back: it shows without them.
+ */
+import type { CardCommit, RunCard } from '../../kernel/card/types';
+import type { Place } from '../../kernel/ports';
+import type { NotifyDeps } from './deps';
+
+/** A commit message's first line as a card shows it. */
+const MESSAGE_MAX = 200;
+
+interface Wanted {
+  readonly commitId: string;
+  /** The repository, or how to learn it (a pipeline's CodeCommit source action). */
+  readonly repository: string | { readonly stage: string; readonly action: string };
+}
+
+/** The commits the card names that it does not describe yet. */
+export function undescribedCommits(card: RunCard): Wanted[] {
+  const wanted: Wanted[] = [];
+  for (const { fact } of Object.values(card.facts)) {
+    if (fact.type === 'pull-request' && fact.sourceCommit) wanted.push({ commitId: fact.sourceCommit, repository: fact.repository });
+    else if (fact.type === 'reference' && fact.commitId && fact.state !== 'DELETED') wanted.push({ commitId: fact.commitId, repository: fact.repository });
+    else if (card.run.kind === 'pipeline' && fact.type === 'action' && fact.category === 'Source' && fact.provider === 'CodeCommit' && fact.externalId)
+      wanted.push({ commitId: fact.externalId, repository: { stage: fact.stage, action: fact.action } });
+  }
+  return wanted.filter((w, i) => !card.commits?.[w.commitId] && wanted.findIndex((o) => o.commitId === w.commitId) === i);
+}
+
+/** The card with its new commits described; the same card when there is nothing (new) to read. */
+export async function withCommits(card: RunCard, deps: NotifyDeps): Promise<RunCard> {
+  const port = deps.commits;
+  if (!port) return card;
+  const wanted = undescribedCommits(card);
+  if (wanted.length === 0) return card;
+  const place: Place = { account: card.subject.account, region: card.subject.region };
+  const found: Record<string, CardCommit> = {};
+  for (const w of wanted) {
+    try {
+      const repository = typeof w.repository === 'string' ? w.repository : await sourceRepository(card, w.repository, deps);
+      if (!repository) continue;
+      const commit = await port.commit({ place, repository, commitId: w.commitId });
+      const message = commit?.message?.split('\n')[0]?.trim();
+      const author = commit?.author?.name || commit?.author?.email;
+      if (message || author)
+        found[w.commitId] = {
+          ...(message ? { message: message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX - 1)}…` : message } : {}),
+          ...(author ? { author } : {}),
+        };
+    } catch {
+      // Not allowed, throttled, gone: the card goes out without the author, and the next event tries again.
+    }
+  }
+  return Object.keys(found).length ? { ...card, commits: { ...card.commits, ...found } } : card;
+}
+
+/** A CodeCommit source action's repository, from its configuration in the pipeline's definition. */
+async function sourceRepository(card: RunCard, ref: { readonly stage: string; readonly action: string }, deps: NotifyDeps): Promise<string | undefined> {
+  const pipeline = card.subject.pipeline;
+  if (!pipeline || !deps.pipelines.actionConfiguration) return undefined;
+  const config = await deps.pipelines.actionConfiguration({ place: { account: card.subject.account, region: card.subject.region }, pipeline, ...ref });
+  return config?.['RepositoryName'] || undefined;
+}
