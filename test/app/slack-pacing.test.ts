@@ -1,20 +1,10 @@
-/**
- * Paced under Slack's limits (issue 12): the budget every worker shares decides which calls go now;
- * a card held back gets one redelivery, its later updates coalesce into it, failures still get their
- * thread reply at once, and a 429 holds the whole fleet back until its Retry-After. Then the same
- * code at organization scale, in the load simulation (test/support/slack-load.ts).
- */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { SlackRateLimitedError } from '../../functions/kernel/errors';
 import type { SlackPort } from '../../functions/kernel/ports';
 import { WINDOW_LIMITS, WINDOW_MS } from '../../functions/kernel/slack-budget';
-import { processBatch } from '../../functions/notify/app/process-batch';
 import { redeliveryBody } from '../../functions/notify/domain/redelivery';
-import { createMemoryCardStore } from '../../functions/platform/memory-store';
-import { createRecorder } from '../../functions/platform/recording';
-import { createMemorySlackBudget } from '../../functions/platform/slack-budget-memory';
-import { memoryNotifyDeps, sampleWorld, scenario, TWO_CHANNELS } from '../support/scenarios';
+import { pacedNotify } from '../support/paced-notify';
+import { scenario } from '../support/scenarios';
 import { ORG_SCALE, PUBLISHED_LIMITS, simulateSlackLoad } from '../support/slack-load';
 
 const T0 = Date.parse('2026-12-02T10:00:01Z');
@@ -22,29 +12,16 @@ const run = new Map(scenario('01-pipeline-build-fails').map((s) => [s.file, JSON
 const RUN_KEY = 'pipeline/123456789012/eu-west-1/payments-api/6f2b1c1e-3a4d-4e7b-9c1d-2a5f8e9b0c31';
 
 function world(slack?: (recorded: SlackPort) => SlackPort) {
-  let now = T0;
-  const recorder = createRecorder(sampleWorld());
-  const budget = createMemorySlackBudget();
-  const scheduled: Array<{ key: string; at: Date }> = [];
-  const store = createMemoryCardStore();
-  const notify = memoryNotifyDeps(TWO_CHANNELS, recorder, {
-    store,
-    slack: slack ? slack(recorder.slack) : recorder.slack,
-    now: () => new Date(now),
-    pacing: { budget, redelivery: { schedule: async (r, at) => void scheduled.push({ key: r.run.key, at }) } },
-  });
-  const deps = { deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify };
-  let seq = 0;
-  const send = (...bodies: string[]) =>
-    processBatch(
-      bodies.map((body) => ({ id: `m-${++seq}`, body })),
-      deps,
-    );
-  const calls = (method: string) => recorder.calls.filter((c) => c.call === `slack.${method}`);
-  const at = (ms: number) => {
-    now = T0 + ms;
+  const w = pacedNotify({ start: T0, ...(slack ? { slack } : {}) });
+  return {
+    ...w,
+    /** The redeliveries scheduled so far: which run, when. */
+    get scheduled() {
+      return w.scheduled.map((s) => ({ key: s.redelivery.run.key, at: s.at }));
+    },
+    calls: (method: string) => w.calls(`slack.${method}`),
+    at: (ms: number) => w.setNow(T0 + ms),
   };
-  return { recorder, budget, scheduled, store, send, calls, at };
 }
 
 describe('a card held back by the budget', () => {

@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import { type Config, unclaimedBuildGraceMs } from '../../functions/kernel/config/schema';
 import { processBatch } from '../../functions/notify/app/process-batch';
-import { type Redelivery, redeliveryBody } from '../../functions/notify/domain/redelivery';
+import { redeliveryBody } from '../../functions/notify/domain/redelivery';
 import { createMemoryCardStore } from '../../functions/platform/memory-store';
 import { createRecorder } from '../../functions/platform/recording';
-import { createMemorySlackBudget } from '../../functions/platform/slack-budget-memory';
+import { pacedNotify } from '../support/paced-notify';
 import { memoryNotifyDeps, sampleWorld, scenario, TWO_CHANNELS } from '../support/scenarios';
 
 const events = new Map(scenario('01-pipeline-build-fails').map((s) => [s.file, JSON.stringify(s.event)]));
@@ -28,37 +28,8 @@ const PIPELINE_KEY = 'pipeline/123456789012/eu-west-1/payments-api/6f2b1c1e-3a4d
 const TEN_MINUTES = 600_000;
 
 function world(config: Config = TWO_CHANNELS) {
-  let now = FAILED_AT;
-  const recorder = createRecorder(sampleWorld());
-  const scheduled: Array<{ redelivery: Redelivery; at: Date }> = [];
-  const store = createMemoryCardStore();
-  const notify = memoryNotifyDeps(config, recorder, {
-    store,
-    now: () => new Date(now),
-    pacing: {
-      budget: createMemorySlackBudget(),
-      redelivery: { schedule: async (r, at) => void scheduled.push({ redelivery: { run: r.run, subject: r.subject }, at }) },
-    },
-  });
-  const deps = { deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify };
-  let seq = 0;
-  const send = (...bodies: string[]) =>
-    processBatch(
-      bodies.map((body) => ({ id: `m-${++seq}`, body })),
-      deps,
-    );
-  /** Delivers the scheduled redeliveries due by now, as SQS would. */
-  const redeliver = async () => {
-    const due = scheduled.filter((s) => s.at.getTime() <= now);
-    scheduled.splice(0, scheduled.length, ...scheduled.filter((s) => !due.includes(s)));
-    return send(...due.map((s) => redeliveryBody(s.redelivery)));
-  };
-  const calls = (method: string) => recorder.calls.filter((c) => c.call === method);
-  const posts = () => calls('slack.chat.postMessage');
-  const at = (ms: number) => {
-    now = ms;
-  };
-  return { recorder, scheduled, store, send, redeliver, calls, posts, at };
+  const w = pacedNotify({ start: FAILED_AT, config });
+  return { ...w, posts: () => w.calls('slack.chat.postMessage'), at: w.setNow };
 }
 
 const text = (call: { input: Record<string, unknown> }) => JSON.stringify(call.input['blocks']);
