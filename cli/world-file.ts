@@ -91,9 +91,8 @@ const EcsServices = z.record(
   z.looseObject({ serviceName: str, events: z.optional(z.array(z.looseObject({ id: str, createdAt: str, message: str }))) }),
 );
 
-export const WorldFileSchema = z.strictObject({
-  /** Free text for people reading the file. */
-  description: z.optional(z.string()),
+/** What an account answers: at the top level for every account, and per member account under `accounts`. */
+const AccountSections = {
   logs: z.optional(Logs),
   pipelines: z.optional(Pipelines),
   tags: z.optional(Tags),
@@ -101,24 +100,17 @@ export const WorldFileSchema = z.strictObject({
   stacks: z.optional(Stacks),
   ecsServices: z.optional(EcsServices),
   commits: z.optional(Commits),
+};
+
+export const WorldFileSchema = z.strictObject({
+  /** Free text for people reading the file. */
+  description: z.optional(z.string()),
+  ...AccountSections,
   /**
-   * Per member account (organization mode): its own logs, pipelines, tags, deployments and stacks, read for events of that
-   * account before the top-level ones (which serve every account).
+   * Per member account (organization mode): its own sections, read for events of that account before
+   * the top-level ones (which serve every account).
    */
-  accounts: z.optional(
-    z.record(
-      z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account ID')),
-      z.strictObject({
-        logs: z.optional(Logs),
-        pipelines: z.optional(Pipelines),
-        tags: z.optional(Tags),
-        deployments: z.optional(Deployments),
-        stacks: z.optional(Stacks),
-        ecsServices: z.optional(EcsServices),
-        commits: z.optional(Commits),
-      }),
-    ),
-  ),
+  accounts: z.optional(z.record(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account ID')), z.strictObject(AccountSections))),
   /** Keyed `<pipeline>/<stage>/<action>`, or `<pipeline>/<execution-id>/<stage>/<action>` for one execution. */
   approvals: z.optional(z.record(z.string(), ApprovalWorld)),
   /** Slack's directory: user ids → emails, user group ids → member ids. */
