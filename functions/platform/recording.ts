@@ -14,14 +14,17 @@ import {
   type DeployDiagnosticsPort,
   type DeploymentReport,
   type EmailPort,
+  type MetricChartsPort,
   type PipelinesPort,
   type ServiceEventReport,
+  type SlackFilesPort,
   type SlackPort,
   type StackEventReport,
   type TagsPort,
 } from '../kernel/ports';
 import { actionConfigurationOf, deployTargetOf } from './codepipeline';
 import { deadLetterMessage } from './dead-letter';
+import { metricWidgetImageInput } from './metric-charts';
 import { postMessageArgs, updateMessageArgs } from './slack';
 import { snsSubject } from './sns';
 
@@ -96,6 +99,10 @@ export interface World {
 export interface Recorder {
   readonly calls: RecordedCall[];
   readonly slack: SlackPort;
+  /** Uploads as `files.uploadV2` makes them: `slack.files.getUploadURLExternal`, then `slack.files.completeUploadExternal` (the bytes' POST is not an API call). */
+  readonly files: SlackFilesPort;
+  /** `cloudwatch.getMetricWidgetImage`, answered with {@link REPLAY_PNG}. */
+  readonly charts: MetricChartsPort;
   readonly email: EmailPort;
   readonly logs: BuildLogsPort;
   readonly deadLetter: DeadLetterPort;
@@ -121,6 +128,7 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
   let seq = 0;
   // Slack ts values are seconds.microseconds; a fixed base keeps replay output reproducible.
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
+  let fileSeq = 0;
   return {
     calls,
     slack: {
@@ -132,6 +140,26 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
       async updateMessage(m) {
         calls.push({ call: 'slack.chat.update', input: updateMessageArgs(m) });
         return 'updated';
+      },
+    },
+    files: {
+      async upload(f) {
+        const id = `F0REPLAY${++fileSeq}`;
+        calls.push({ call: 'slack.files.getUploadURLExternal', input: { filename: f.filename, length: f.bytes.byteLength }, output: { file_id: id } });
+        const input = {
+          files: [{ id, title: f.title }],
+          channel_id: f.channel,
+          ...(f.threadTs !== undefined ? { thread_ts: f.threadTs } : {}),
+          ...(f.comment !== undefined ? { initial_comment: f.comment } : {}),
+        };
+        calls.push({ call: 'slack.files.completeUploadExternal', input });
+        return { fileId: id };
+      },
+    },
+    charts: {
+      async png(widget) {
+        calls.push({ call: 'cloudwatch.getMetricWidgetImage', input: metricWidgetImageInput(widget) });
+        return REPLAY_PNG.slice();
       },
     },
     email: {
@@ -234,6 +262,14 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
     },
   };
 }
+
+/**
+ * What replay's charts are: a valid 1×1 PNG (one half-transparent blue pixel: signature, IHDR, IDAT,
+ * IEND, 70 bytes, CRCs checked), so whatever reads or uploads the image gets a real one without CloudWatch.
+ */
+export const REPLAY_PNG: Uint8Array = Uint8Array.from(
+  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'),
+);
 
 type TargetOf = NonNullable<DeploymentReport['deploymentTargets']>[number];
 const targetBody = (t: TargetOf) => t.instanceTarget ?? t.lambdaTarget ?? t.ecsTarget ?? t.cloudFormationTarget;

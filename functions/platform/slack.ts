@@ -135,14 +135,15 @@ function postedAt(result: WebAPICallResult, requested: string): { channel: strin
   return { channel: typeof channel === 'string' && channel !== '' ? channel : requested, ts };
 }
 
-interface CallContext {
+export interface CallContext {
   readonly method: string;
   readonly channel: string;
   readonly token: string;
   readonly now: () => Date;
 }
 
-function toWardenError(error: unknown, ctx: CallContext): WardenError {
+/** A failed Web API call as our error family (shared with slack-files.ts). */
+export function toWardenError(error: unknown, ctx: CallContext): WardenError {
   const where = `Slack ${ctx.method} to channel ${ctx.channel}`;
   if (
     error instanceof Error &&
@@ -169,7 +170,7 @@ function toWardenError(error: unknown, ctx: CallContext): WardenError {
 const GONE: ReadonlySet<string> = new Set(['message_not_found']);
 
 /** The `error` of an `ok: false` answer (`slack_webapi_platform_error`), if that is what this is. */
-function platformErrorOf(error: unknown): string | undefined {
+export function platformErrorOf(error: unknown): string | undefined {
   if (!(error instanceof Error) || !('code' in error) || error.code !== ErrorCode.PlatformError) return undefined;
   const data = 'data' in error ? error.data : undefined;
   const code = typeof data === 'object' && data !== null && 'error' in data ? data.error : undefined;
@@ -181,7 +182,7 @@ function scrub(text: string, token: string): string {
   return token.length >= 8 ? text.split(token).join('[token]') : text;
 }
 
-function toSlackLogger(sink: SlackLogSink, token: string): Logger {
+export function toSlackLogger(sink: SlackLogSink, token: string): Logger {
   const line = (parts: unknown[]): string => scrub(parts.map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' '), token);
   // The sink filters by its own level; the client only reads this one back.
   let level = LogLevel.DEBUG;

@@ -23,6 +23,27 @@
  * `{ ok: false, error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] … [json-pointer:/blocks/0/text/text]'] } }`
  * (or `msg_too_long`, `no_text`), recorded with its error and problems, and not stored.
  * `startSlackServer({ strict: false })` takes anything, as before.
+ *
+ * File uploads follow Slack's current three-step flow (what `files.uploadV2` does; `files.upload` is retired):
+ * `files.getUploadURLExternal` (`filename`, `length`) answers `{ ok: true, upload_url: '<server>/upload/F…', file_id: 'F…' }`;
+ * a POST of the bytes to that URL (raw or multipart form data, as Slack takes both) answers 200 `OK - <bytes>`
+ * and stores them (Slack only says "a non-200 response indicates a failure"; this server answers 404 to an
+ * upload URL it never issued or already completed); `files.completeUploadExternal` (`files: [{ id, title }]`,
+ * `channel_id`, `thread_ts`, `initial_comment`) shares them and answers `{ ok: true, files: [{ id, title, name, size }] }`.
+ * Refusals, with Slack's error names: a missing `filename` or `length`, or a `length` of 0, is `missing_argument`
+ * ("A required argument was not provided. Typically only occurs when the length provided is 0."); completing an
+ * id never issued or whose bytes never arrived is `file_not_found` ("Could not find the file from the upload
+ * ticket."). Where Slack names no error, this server chose one: a `length` that is not a whole number is
+ * `invalid_arguments`, and a second completion of the same id ("This method can only be called once") is
+ * `file_not_found`. Slack does not document checking the bytes against the announced `length`, so neither
+ * does this server. The POST is recorded as method `upload` with body `{ file_id, length }` (the bytes
+ * received); script failures for it with `{ method: 'upload' }`:
+ *
+ * ```ts
+ * await createSlackFilesPort({ token: 'xoxb-test', slackApiUrl: slack.url }).upload({ channel: 'C1', filename: 'a.png', title: 'A', bytes });
+ * slack.requests.map((r) => r.method); // ['files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']
+ * slack.files();                       // [{ id: 'F0000000001', filename: 'a.png', title: 'A', channel: 'C1', bytes: <Buffer …> }]
+ * ```
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,6 +84,19 @@ export interface SlackRequest {
   readonly problems?: readonly string[];
 }
 
+/** A file shared by `files.completeUploadExternal`, with the bytes POSTed to its upload URL. */
+export interface SlackUploadedFile {
+  readonly id: string;
+  readonly filename: string;
+  readonly title: string;
+  /** The `channel_id` it was shared to; `''` when none was given (Slack keeps the file private). */
+  readonly channel: string;
+  readonly threadTs?: string;
+  /** The `initial_comment` posted with it. */
+  readonly comment?: string;
+  readonly bytes: Buffer;
+}
+
 /** A message as it stands in the fake workspace after every post and update. */
 export interface SlackStoredMessage {
   readonly channel: string;
@@ -81,6 +115,8 @@ export interface SlackServer {
   readonly requests: readonly SlackRequest[];
   /** Messages in post order, optionally of one channel; top-level and thread replies alike. */
   messages(channel?: string): SlackStoredMessage[];
+  /** Completed uploads in completion order, optionally of one channel. */
+  files(channel?: string): SlackUploadedFile[];
   /**
    * Answers the next `count` calls (of `options.method` only, if given) with `failure`. Scripts
    * queue: two 500s scripted before one `channel_not_found` fail three calls in that order.
@@ -89,7 +125,7 @@ export interface SlackServer {
   failNext(count: number, failure: SlackFailure, options?: { readonly method?: string }): void;
   /** Drops pending failures only: Slack is back, and remembers what was posted before. */
   heal(): void;
-  /** Forgets requests, messages and pending failures (the ts sequence goes on). */
+  /** Forgets requests, messages, uploads and pending failures (the ts and file id sequences go on). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -137,6 +173,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   const stored = new Map<string, MutableMessage>();
   let scripts: Script[] = [];
   let seq = 0;
+  let fileSeq = 0;
 
   const takeFailure = (method: string): SlackFailure | undefined => {
     const script = scripts.find((s) => s.remaining > 0 && (s.method === undefined || s.method === method));
@@ -152,6 +189,10 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return `${1_700_000_000 + Math.floor(seq / 1_000_000)}.${String(seq % 1_000_000).padStart(6, '0')}`;
     },
     stored,
+    uploads: new Map(),
+    shared: [],
+    nextFileId: () => `F${String(++fileSeq).padStart(10, '0')}`,
+    origin: '',
     validate: strict ? (body) => validateMessage({ text: body['text'], blocks: body['blocks'] }, { strictLinks }) : undefined,
   };
 
@@ -162,11 +203,13 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  api.origin = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}/api/`,
     requests,
     messages: (channel) => [...stored.values()].filter((m) => channel === undefined || m.channel === channel).map((m) => ({ ...m })),
+    files: (channel) => api.shared.filter((f) => channel === undefined || f.channel === channel).map((f) => ({ ...f })),
     failNext(count, failure, options) {
       scripts.push({ remaining: count, failure, method: options?.method });
     },
@@ -176,6 +219,8 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     reset() {
       requests.length = 0;
       stored.clear();
+      api.uploads.clear();
+      api.shared.length = 0;
       scripts = [];
     },
     close: () =>
@@ -187,9 +232,22 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   };
 }
 
+/** A file between `files.getUploadURLExternal` and `files.completeUploadExternal`. */
+interface PendingUpload {
+  readonly filename: string;
+  /** Set when the bytes arrive at the upload URL. */
+  bytes?: Buffer;
+  completed: boolean;
+}
+
 interface Api {
   nextTs(): string;
   readonly stored: Map<string, MutableMessage>;
+  readonly uploads: Map<string, PendingUpload>;
+  readonly shared: SlackUploadedFile[];
+  nextFileId(): string;
+  /** `http://127.0.0.1:<port>`, for upload URLs; set once the server listens. */
+  origin: string;
   /** Block Kit validation of a strict server; undefined when the server is lax. */
   readonly validate: ((body: Readonly<Record<string, unknown>>) => ReturnType<typeof validateMessage>) | undefined;
 }
@@ -203,8 +261,10 @@ interface Context {
 async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   const raw = await readBody(req);
   const contentType = req.headers['content-type'] ?? '';
-  const body = parseBody(raw, contentType);
-  const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+  const path = (req.url ?? '').split('?')[0] ?? '';
+  const upload = path.startsWith('/upload/') ? await receiveUpload(path.slice('/upload/'.length), raw, contentType, ctx.api) : undefined;
+  const body: Readonly<Record<string, unknown>> = upload ? upload.recorded : parseBody(raw.toString('utf8'), contentType);
+  const method = upload ? 'upload' : path.replace(/^\/api\//, '');
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   const token = bearer ?? (typeof body['token'] === 'string' ? body['token'] : undefined);
   const failure = ctx.takeFailure(method);
@@ -224,6 +284,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
 
   if (failure) {
     answerFailure(res, failure, record);
+    return;
+  }
+  if (upload) {
+    // The upload URL is signed: Slack wants no token there. The bytes are kept only now, so a
+    // scripted failure above leaves the upload waiting for the client's retry.
+    const status = upload.accept();
+    record(status);
+    res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? `OK - ${upload.size}` : 'file not found');
     return;
   }
   const answer = token === undefined ? { status: 200, body: { ok: false, error: 'not_authed' } } : answerCall(method, body, ctx.api);
@@ -257,6 +325,8 @@ function answerCall(method: string, body: Readonly<Record<string, unknown>>, api
   const text = typeof body['text'] === 'string' ? body['text'] : undefined;
   const fail = (error: string): Answer => ({ status: 200, body: { ok: false, error } });
   if (method === 'chat.postEphemeral') return answerEphemeral(body, api);
+  if (method === 'files.getUploadURLExternal') return answerUploadURL(body, api);
+  if (method === 'files.completeUploadExternal') return answerCompleteUpload(body, api);
   if (method !== 'chat.postMessage' && method !== 'chat.update') return fail('unknown_method');
   if (channel === '') return fail('channel_not_found');
   if (text === undefined && body['blocks'] === undefined) return fail('no_text');
@@ -316,10 +386,84 @@ function slackErrorLine(problem: string): string {
   return `[ERROR] ${problem.slice(split + 2)} [json-pointer:${pointer}]`;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** `files.getUploadURLExternal`: `filename` and a whole, non-zero `length` (form values arrive as strings). */
+function answerUploadURL(body: Readonly<Record<string, unknown>>, api: Api): Answer {
+  const fail = (error: string): Answer => ({ status: 200, body: { ok: false, error } });
+  const filename = body['filename'];
+  const length = body['length'];
+  if (typeof filename !== 'string' || filename === '' || length === undefined || length === '') return fail('missing_argument');
+  const size = Number(length);
+  if (!Number.isInteger(size) || size < 0) return fail('invalid_arguments');
+  if (size === 0) return fail('missing_argument');
+  const id = api.nextFileId();
+  api.uploads.set(id, { filename, completed: false });
+  return { status: 200, body: { ok: true, upload_url: `${api.origin}/upload/${id}`, file_id: id } };
+}
+
+/** `files.completeUploadExternal`: every file id must have been issued, uploaded, and not completed yet. */
+function answerCompleteUpload(body: Readonly<Record<string, unknown>>, api: Api): Answer {
+  const fail = (error: string): Answer => ({ status: 200, body: { ok: false, error } });
+  const files = body['files'];
+  if (!Array.isArray(files) || files.length === 0) return fail('invalid_arguments');
+  const wanted = files.map((f: unknown) => (typeof f === 'object' && f !== null ? (f as Record<string, unknown>) : {}));
+  if (wanted.some((f) => typeof f['id'] !== 'string')) return fail('invalid_arguments');
+  const ready = (f: Record<string, unknown>) => {
+    const upload = api.uploads.get(String(f['id']));
+    return upload?.bytes !== undefined && !upload.completed;
+  };
+  if (!wanted.every(ready)) return fail('file_not_found');
+  const text = (key: string): string | undefined => {
+    const value = body[key];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const threadTs = text('thread_ts');
+  const comment = text('initial_comment');
+  const answered = wanted.map((f) => {
+    const id = String(f['id']);
+    const upload = api.uploads.get(id) as PendingUpload & { bytes: Buffer };
+    upload.completed = true;
+    const title = typeof f['title'] === 'string' && f['title'] !== '' ? f['title'] : upload.filename;
+    api.shared.push({
+      id,
+      filename: upload.filename,
+      title,
+      channel: text('channel_id') ?? '',
+      ...(threadTs !== undefined ? { threadTs } : {}),
+      ...(comment !== undefined ? { comment } : {}),
+      bytes: upload.bytes,
+    });
+    return { id, title, name: upload.filename, size: upload.bytes.length };
+  });
+  return { status: 200, body: { ok: true, files: answered } };
+}
+
+/**
+ * The bytes POSTed to an upload URL: the file part of a multipart form (what WebClient sends), else
+ * the raw body. `accept()` stores them and says the status: 404 for an id never issued or already completed.
+ */
+async function receiveUpload(id: string, raw: Buffer, contentType: string, api: Api) {
+  let bytes = raw;
+  if (contentType.startsWith('multipart/form-data')) {
+    const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+    const part = [...form.values()].find((v) => typeof v !== 'string');
+    bytes = part !== undefined && typeof part !== 'string' ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+  }
+  return {
+    size: bytes.length,
+    recorded: { file_id: id, length: bytes.length },
+    accept(): number {
+      const upload = api.uploads.get(id);
+      if (!upload || upload.completed) return 404;
+      upload.bytes = bytes;
+      return 200;
+    },
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
