@@ -3,7 +3,7 @@
  * (README, "Layout"): the kernel and every feature's domain are pure; features meet only through the
  * kernel and the shared adapters; nothing imports in a circle, type-only imports included.
  */
-const FEATURES = '(notify|approvals|rollback|governance|slack-actions)';
+const FEATURES = '(notify|approvals|rollback|governance|slack-actions|insights)';
 /** Code that talks to the outside world: the AWS SDK, Slack's client, Lambda plumbing. */
 const OUTSIDE = '(^|/)node_modules/(@aws-sdk|@smithy|@slack|@aws-lambda-powertools|@middy)/';
 

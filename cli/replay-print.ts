@@ -33,6 +33,12 @@ function describeCall({ call, input }: RecordedCall): string {
         : `  Slack ${String(input['channel'])} · new card\n${text(input['blocks'])}`;
     case 'slack.chat.update':
       return `  Slack ${String(input['channel'])} · card updated in place (ts ${String(input['ts'])})\n${text(input['blocks'])}`;
+    case 'cloudwatch.getMetricWidgetImage':
+      return `  Chart drawn by CloudWatch: ${String((JSON.parse(String(input['MetricWidget'])) as { title?: unknown }).title)}`;
+    case 'slack.files.getUploadURLExternal':
+      return `  Slack · upload of ${String(input['filename'])} (${String(input['length'])} bytes)`;
+    case 'slack.files.completeUploadExternal':
+      return `  Slack ${String(input['channel_id'])} · file shared${input['thread_ts'] ? ' in the thread' : ''}: ${(input['files'] as { title?: string }[]).map((f) => f.title).join(', ')}`;
     case 'sns.publish':
       return `  Email → ${String(input['TopicArn'])}\n    │ Subject: ${String(input['Subject'])}\n${bar(String(input['Message']).trimEnd())}`;
     default:

@@ -5,8 +5,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Config } from '../functions/kernel/config/schema';
 import { parseDuration } from '../functions/kernel/duration';
+import type { DeliveryFactsPort } from '../functions/kernel/ports';
+import { createMemoryDeliveryFacts } from '../functions/platform/delivery-facts-memory';
 import { createMemoryCardStore } from '../functions/platform/memory-store';
 import { createRecorder, type LiveReads, type RecordedCall, type World } from '../functions/platform/recording';
+import { createMemoryStreaks } from '../functions/platform/streaks-memory';
 import { validateMessage } from '../tools/block-kit/validate';
 import { matchesPattern } from '../tools/event-pattern/matcher';
 import { createScheduler } from '../tools/step-functions/clock';
@@ -16,6 +19,7 @@ import { liveReads } from './live-reads';
 import { createLocalMachines } from './local-machines';
 import { replayPage } from './replay-html';
 import { printHuman, printSummary, type ReplayedEvent } from './replay-print';
+import { startDigestSchedule } from './scheduled';
 import { TARGETS } from './targets';
 import { UsageError } from './usage';
 import { readWorldFile } from './world-file';
@@ -91,6 +95,8 @@ interface ReplayContext {
   /** How long the clock runs on after the last event (timers: reminders, deadlines, polling). */
   readonly advanceMs?: number;
   readonly live?: LiveReads;
+  /** Where the notify path records delivery facts (`warden metrics` reads them); a fresh memory store by default. */
+  readonly facts?: DeliveryFactsPort;
 }
 
 /**
@@ -103,7 +109,9 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
   const first = files.find((f) => !f.error);
   const clock = createScheduler(context.at ?? eventTime(first?.event));
   let currentEvent: string | undefined;
-  const attribution = { event: () => machines.ownerOf(clock.current() ?? '') ?? currentEvent, now: () => clock.now() };
+  // A schedule's firing (the digest) owns the calls it makes; an execution its own event's.
+  const scheduled = (label: string | undefined) => (label?.startsWith('digest ') ? label : undefined);
+  const attribution = { event: () => machines.ownerOf(clock.current() ?? '') ?? scheduled(clock.current()) ?? currentEvent, now: () => clock.now() };
   const recorder = createRecorder(context.world, context.live, attribution);
   const machines = createLocalMachines({ clock, recorder, currentEvent: () => currentEvent });
   const shared = {
@@ -111,11 +119,13 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
     world: context.world,
     recorder,
     store: createMemoryCardStore(),
+    insights: { facts: context.facts ?? createMemoryDeliveryFacts(), streaks: createMemoryStreaks() },
     clock,
     machines,
     defaultTopicArn: DEFAULT_TOPIC_ARN,
   };
   const targets = TARGETS.flatMap((factory) => factory(shared));
+  const digests = startDigestSchedule(shared, shared.insights.facts);
   const errors = new Map<string, string>();
   for (const { name, event, error } of files) {
     if (error) {
@@ -140,7 +150,7 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
   currentEvent = undefined;
   await clock.advanceTo(new Date(clock.now().getTime() + (context.advanceMs ?? 0)));
   await machines.finish();
-  return files.map(({ name }) => {
+  return [...files.map(({ name }) => name), ...digests()].map((name) => {
     const calls = recorder.calls.filter((c) => c.event === name);
     const error = [errors.get(name), ...calls.flatMap(refusedBySlack)].filter((e): e is string => e !== undefined).join('; ');
     return { event: name, calls, ...(error ? { error } : {}) };

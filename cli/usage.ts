@@ -42,6 +42,27 @@ Nothing is sent: Slack, email and AWS writes are only recorded. Exit 1 if an eve
       html: { type: 'string' },
     },
   },
+  metrics: {
+    usage: 'warden metrics [--config FILE] [--world FILE | --aws] [--since DURATION] [--at ISO-TIME] [--json] PATH...',
+    summary: 'the four DORA keys per pipeline, with their performance bands',
+    details: `  PATH...              event files or folders to replay, or with --aws the names of pipelines
+  --config FILE        routing config: productionStages (default config/warden.yml)
+  --world FILE         what the account would answer during the replay
+  --aws                read the pipelines' CodePipeline history instead (read-only; default credentials and region)
+  --since DURATION     the window reaches back this far from now: 30d (default), 12h, 1d12h
+  --at ISO-TIME        now, the window's end (default: the current time; when replaying, the last event's time + 1 ms)
+  --json               one JSON object per pipeline
+Deployment frequency, lead time (median, p90), change failure rate and failed deployment recovery time
+(median), each with its DORA 2023 band; definitions in docs/delivery-keys.md.`,
+    options: {
+      config: { type: 'string' },
+      world: { type: 'string' },
+      aws: { type: 'boolean' },
+      since: { type: 'string' },
+      at: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  },
   validate: {
     usage: 'warden validate [--config FILE | FILE] [--policy FILE]',
     summary: 'check a routing config (and a governance policy): every problem with its path',
@@ -91,6 +112,7 @@ Without --config, infra/member.yml as it is. Deploy it by hand in accounts outsi
 export const VALUE_HINTS: Readonly<Record<string, string>> = {
   advance: 'a duration such as 30h, 90m, 2d or 1h30m',
   at: 'an ISO time such as 2026-11-23T14:00:00Z',
+  since: 'a duration such as 30d, 12h or 1d12h',
   config: 'a file',
   world: 'a file',
   html: 'a file to write the page to',

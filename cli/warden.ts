@@ -1,10 +1,11 @@
 /**
- * `warden replay | validate | policy check | redrive | member-template`: the command-line face of pipeline-warden (every command and
+ * `warden replay | metrics | validate | policy check | redrive | member-template`: the command-line face of pipeline-warden (every command and
  * option in README.md, "Testing a configuration with replay" and "Governance"). Exit codes: 0 done, 1 the command found problems,
  * 2 the command was used wrongly (the problem and its usage on stderr).
  */
 import { parseArgs } from 'node:util';
 import { memberTemplateCommand } from './member-template';
+import { metrics } from './metrics';
 import { policyCheck } from './policy-check';
 import { redrive } from './redrive';
 import { replay } from './replay';
@@ -55,6 +56,17 @@ function run(command: string, values: Values, positionals: string[]): number | P
         json: values['json'] === true,
         html: str('html'),
         aws: values['aws'] === true,
+        paths: positionals,
+        out,
+      });
+    case 'metrics':
+      return metrics({
+        configFile: str('config') ?? 'config/warden.yml',
+        worldFile: str('world'),
+        aws: values['aws'] === true,
+        since: str('since'),
+        at: str('at'),
+        json: values['json'] === true,
         paths: positionals,
         out,
       });

@@ -21,6 +21,7 @@ export const notifyTargets: ReplayTargetFactory = (shared) => {
     commits: recorder.commits,
     diagnostics: recorder.diagnostics,
     defaultTopicArn: shared.defaultTopicArn,
+    ...(shared.insights ? { insights: shared.insights } : {}),
     now: () => shared.clock.now(),
   };
   const silent = new Logger({ logLevel: 'SILENT' });

@@ -4,7 +4,7 @@
  */
 
 import type { Config } from '../../functions/kernel/config/schema';
-import type { CardStorePort } from '../../functions/kernel/ports';
+import type { CardStorePort, DeliveryFactsPort, StreakStorePort } from '../../functions/kernel/ports';
 import type { Recorder, World } from '../../functions/platform/recording';
 import type { Scheduler } from '../../tools/step-functions/clock';
 import type { LocalMachines } from '../local-machines';
@@ -16,6 +16,8 @@ export interface ReplayShared {
   readonly recorder: Recorder;
   /** The run-card store notify uses, in memory: other targets find a run's Slack thread in it. */
   readonly store: CardStorePort;
+  /** Delivery facts and failure streaks, in memory: notify records them, the digest reads them. */
+  readonly insights?: { readonly facts: DeliveryFactsPort; readonly streaks: StreakStorePort };
   /** The virtual clock every target and execution shares; `now()` is the current event's time. */
   readonly clock: Scheduler;
   /** State machines executed locally: start/stop executions by name, as Step Functions would. */

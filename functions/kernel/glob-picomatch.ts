@@ -1,8 +1,12 @@
 import picomatch from 'picomatch';
-import { type CompiledGlob, type GlobCompiler, globsOf, type NameTest } from './glob';
+import { type CompiledGlob, type GlobCompiler, globsOf, type NameTest, NOCASE_PREFIX } from './glob';
 
 // `dot: true`: names such as `.github-sync` are names like any other, not hidden files.
 const OPTIONS = { dot: true } as const;
+// A production stage pattern is matched case-insensitively (functions/kernel/production.ts).
+const NOCASE = { dot: true, nocase: true } as const;
+const compile = (glob: string) =>
+  glob.startsWith(NOCASE_PREFIX) ? picomatch.makeRe(glob.slice(NOCASE_PREFIX.length), NOCASE) : picomatch.makeRe(glob, OPTIONS);
 
 /** Route globs compiled with picomatch, memoized (the CLI, replay, tests and the benchmark). */
 export function picomatchGlobs(): GlobCompiler {
@@ -10,7 +14,7 @@ export function picomatchGlobs(): GlobCompiler {
   return (pattern) => {
     let test = tests.get(pattern);
     if (!test) {
-      test = picomatch(pattern, OPTIONS);
+      test = pattern.startsWith(NOCASE_PREFIX) ? picomatch(pattern.slice(NOCASE_PREFIX.length), NOCASE) : picomatch(pattern, OPTIONS);
       tests.set(pattern, test);
     }
     return test;
@@ -26,7 +30,7 @@ export function picomatchGlobs(): GlobCompiler {
 export function compileGlobs(config: Parameters<typeof globsOf>[0]): Record<string, CompiledGlob> {
   return Object.fromEntries(
     globsOf(config).map((glob) => {
-      const regex = picomatch.makeRe(glob, OPTIONS);
+      const regex = compile(glob);
       return [glob, { source: regex.source, flags: regex.flags }];
     }),
   );

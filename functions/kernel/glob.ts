@@ -17,22 +17,37 @@ export interface CompiledGlob {
 
 type Matches = Readonly<Record<string, readonly string[] | Readonly<Record<string, unknown>> | undefined>>;
 
+/**
+ * A glob matched case-insensitively is named `nocase:<glob>` (the production stage patterns: `Prod`,
+ * `prod` and `PROD` are one stage to the people who name them).
+ */
+export const NOCASE_PREFIX = 'nocase:';
+
 /** Keys of a match whose values are not globs: account ids and tags are compared as they are. */
 const NOT_GLOBS = new Set(['accounts', 'tags']);
 
 /**
  * Every glob the notify function matches names with, in order of appearance, without repeats:
- * the routes', and the approval policies' (notify leaves a governed approval's email to the approval flow).
+ * the routes', the approval policies' (notify leaves a governed approval's email to the approval flow)
+ * the streak rules', and the production stage patterns (case-insensitive, see {@link NOCASE_PREFIX}).
  */
 export function globsOf(config: {
   readonly routes: readonly { readonly match: Matches }[];
   readonly approvals?: { readonly policies: readonly { readonly match: Matches }[] };
+  readonly insights?: { readonly streaks: readonly { readonly pipelines?: readonly string[] }[] };
+  readonly productionStages?: readonly string[];
 }): string[] {
-  const matches = [...config.routes.map((r) => r.match), ...(config.approvals?.policies ?? []).map((p) => p.match)];
+  const matches = [
+    ...config.routes.map((r) => r.match),
+    ...(config.approvals?.policies ?? []).map((p) => p.match),
+    ...(config.insights?.streaks ?? []).map((s) => ({ pipelines: s.pipelines })),
+  ];
   const all = matches.flatMap((match) =>
     Object.entries(match).flatMap(([key, values]) => (NOT_GLOBS.has(key) || !Array.isArray(values) ? [] : (values as readonly string[]))),
   );
-  return [...new Set(all)];
+  // Notify tells production stages apart for the delivery facts (functions/kernel/delivery/derive.ts).
+  const stages = (config.productionStages ?? []).map((p) => `${NOCASE_PREFIX}${p.startsWith('!') ? p.slice(1) : p}`);
+  return [...new Set([...all, ...stages])];
 }
 
 /**

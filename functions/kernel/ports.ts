@@ -3,6 +3,8 @@
  * Slack; the recording implementations (`recording.ts`) answer local replay without sending anything.
  */
 import type { RunCard } from './card/types';
+import type { DeliveryFact } from './delivery/fact';
+import type { Streak } from './delivery/streak';
 import type { SlackBlock } from './render/blocks';
 import type { Email } from './render/email';
 import type { Grant, SlackCall, SlackMethod } from './slack-budget';
@@ -273,4 +275,63 @@ export interface SlackDirectoryPort {
   groupsOf(userId: string, groups: readonly string[]): Promise<string[]>;
   /** The Slack user with this email, or undefined (no such user, or the app may not look up emails). */
   userIdByEmail(email: string): Promise<string | undefined>;
+}
+
+/** Delivery facts (functions/kernel/delivery/fact.ts), each kept about 400 days. */
+export interface DeliveryFactsPort {
+  /**
+   * Stores each fact under its key (`factKey`), replacing what that key held: recording a fact again
+   * changes nothing. `replaces`: what those keys held before (a fact whose time moved), so a store
+   * that files facts by day can take the old one out.
+   */
+  record(facts: readonly DeliveryFact[], replaces?: readonly DeliveryFact[]): Promise<void>;
+  /** Every fact whose `at` lies in [from, to). */
+  between(range: { readonly from: Date; readonly to: Date }): Promise<DeliveryFact[]>;
+}
+
+/** A file posted to a Slack channel (the weekly digest's chart) with Slack's upload flow: files.getUploadURLExternal, the upload, files.completeUploadExternal. */
+export interface SlackFilesPort {
+  upload(file: {
+    readonly channel: string;
+    /** Share it as a reply in this message's thread. */
+    readonly threadTs?: string;
+    readonly filename: string;
+    readonly title: string;
+    readonly bytes: Uint8Array;
+    /** The message posted with the file (`initial_comment`). */
+    readonly comment?: string;
+  }): Promise<{ readonly fileId: string }>;
+}
+
+/** A chart rendered by CloudWatch (`GetMetricWidgetImage`): the widget's JSON definition in, PNG bytes out. */
+export interface MetricChartsPort {
+  png(widget: Readonly<Record<string, unknown>>): Promise<Uint8Array>;
+}
+
+/** One metric datum: a count or a duration, with low-cardinality dimensions only (a route, a team, an account; never an execution id). */
+export interface MetricDatum {
+  readonly name: string;
+  readonly unit: 'Count' | 'Seconds' | 'Milliseconds';
+  readonly value: number;
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/** Metrics in CloudWatch's embedded metric format, flushed by the handler at the end of an invocation. */
+export interface MetricsPort {
+  add(datum: MetricDatum): void;
+}
+
+/** A pipeline's failure streak (functions/kernel/delivery/streak.ts), by pipeline key (`account/region/pipeline`). */
+export interface StreakStorePort {
+  get(pipelineKey: string): Promise<{ readonly streak: Streak; readonly version: number } | undefined>;
+  /** Conditional on `expectedVersion` (0: not stored yet); throws `CardConflictError` when another writer was first. */
+  put(pipelineKey: string, streak: Streak, expectedVersion: number): Promise<void>;
+}
+
+/** A claim that something is done once (the weekly digest of one route and week), however often it is asked. */
+export interface OncePort {
+  /** True for the first claim of `key`; false when it was claimed before. Kept until `until`. */
+  claim(key: string, until: Date): Promise<boolean>;
+  /** Gives a claim back (what it guarded failed), so the next attempt may claim it again. */
+  release(key: string): Promise<void>;
 }

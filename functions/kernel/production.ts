@@ -5,7 +5,7 @@
  */
 import picomatch from 'picomatch';
 import { DEFAULT_PRODUCTION_STAGES } from './config/production-stages';
-import type { NameTest } from './glob';
+import { type GlobCompiler, type NameTest, NOCASE_PREFIX } from './glob';
 
 // Case-insensitive: `Prod`, `prod` and `PROD` are one stage to the people who name them.
 const OPTIONS = { dot: true, nocase: true } as const;
@@ -41,4 +41,16 @@ export function productionStageTest(patterns: readonly string[] = DEFAULT_PRODUC
  */
 export function isProductionStage(stage: string, patterns: readonly string[] = DEFAULT_PRODUCTION_STAGES): boolean {
   return productionStageTest(patterns)(stage);
+}
+
+/**
+ * {@link productionStageTest} on a glob compiler instead of picomatch: the notify Lambda matches
+ * with the patterns compiled at package time (functions/kernel/glob.ts), picomatch stays out of its bundle.
+ *
+ * @example productionStageTestWith(['*prod*', '!*preprod*'], precompiledGlobs)('PreProd') // false
+ */
+export function productionStageTestWith(patterns: readonly string[], glob: GlobCompiler): NameTest {
+  const include = patterns.filter((p) => !p.startsWith('!')).map((p) => glob(`${NOCASE_PREFIX}${p}`));
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => glob(`${NOCASE_PREFIX}${p.slice(1)}`));
+  return (stage) => stage !== '' && include.some((t) => t(stage)) && !exclude.some((t) => t(stage));
 }

@@ -22,6 +22,12 @@ export const KEY_PREFIX = {
   slackRequest: 'SLACK-REQUEST#',
   /** Slack's budget: a counter per method (and channel) per window (kernel/slack-budget.ts). */
   pace: 'PACE#',
+  /** Delivery facts, filed by the day they happened (`DELIVERY#<yyyy-mm-dd>` / `<fact key>`). */
+  delivery: 'DELIVERY#',
+  /** A pipeline's failure streak (`STREAK#<account/region/pipeline>` / `STREAK`). */
+  streak: 'STREAK#',
+  /** Work done once (`ONCE#<key>` / `ONCE`): the weekly digest of a route and week. */
+  once: 'ONCE#',
 } as const;
 
 export type KeyKind = keyof typeof KEY_PREFIX;
@@ -31,8 +37,10 @@ export type KeyKind = keyof typeof KEY_PREFIX;
  * their `dynamodb:LeadingKeys` from here (`leadingKeys` in infra/packaging).
  */
 export const ROLE_KEYS = {
-  /** notify: run cards, links, dead-letter idempotency records, Slack's budget. */
-  notify: ['run', 'link', 'idempotency', 'pace'],
+  /** notify: run cards, links, dead-letter idempotency records, Slack's budget, delivery facts and streaks. */
+  notify: ['run', 'link', 'idempotency', 'pace', 'delivery', 'streak'],
+  /** The weekly digest: reads delivery facts, claims each digest once. */
+  insights: ['delivery', 'once'],
   /** Approval functions and the Slack endpoint's approval route: approvals and their audit trail. */
   approvals: ['approval', 'audit'],
   /** Roles that only read where a run's card is (its Slack thread). */

@@ -2,39 +2,23 @@
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Config } from '../kernel/config/schema';
-import { ConfigError } from '../kernel/errors';
-import { type CompiledGlob, type GlobCompiler, missingGlobs, precompiled } from '../kernel/glob';
 import type { BuildLogsPort, CommitsPort, DeadLetterPort, DeployDiagnosticsPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
 import { placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
+import { createDynamoDeliveryFacts } from '../platform/delivery-facts-dynamo';
 import { createDynamoCardStore } from '../platform/dynamo-store';
 import { embeddedConfig } from '../platform/embedded-config';
+import { embeddedGlobs } from '../platform/embedded-globs';
 import { env } from '../platform/env';
 import { onFirstUse } from '../platform/on-first-use';
 import { createSlackPort } from '../platform/slack';
 import { createDynamoSlackBudget } from '../platform/slack-budget-dynamo';
 import { getSlackToken } from '../platform/slack-token';
+import { createDynamoStreaks } from '../platform/streaks-dynamo';
 import type { BatchDeps } from './app/process-batch';
 import { sendOnce } from './aws/dead-letter-once';
 
-// Replaced at bundle time by esbuild `define`: the route globs as the regular expressions picomatch
-// compiled (see functions/kernel/glob.ts). The config itself: embedded-config.ts.
-declare const WARDEN_EMBEDDED_GLOBS: string | undefined;
-
-export { embeddedConfig };
-
-/** The route globs compiled at package time; every glob of the config must be there. */
-export function embeddedGlobs(
-  config: Config,
-  source = typeof WARDEN_EMBEDDED_GLOBS === 'undefined' ? process.env['WARDEN_GLOBS_JSON'] : WARDEN_EMBEDDED_GLOBS,
-): GlobCompiler {
-  const globs = JSON.parse(source ?? '{}') as Record<string, CompiledGlob>;
-  const missing = missingGlobs(config, globs);
-  if (missing.length)
-    throw new ConfigError(missing.map((g) => `glob ${JSON.stringify(g)}: not compiled at package time (package again with \`serverless package\`)`));
-  return precompiled(globs);
-}
+export { embeddedConfig, embeddedGlobs };
 
 // Adapters, and their SDK clients, load on first use: most invocations never fail a build, email,
 // dead-letter an event or meet a CodeDeploy action, and each SDK client costs tens of milliseconds of cold start.
@@ -122,6 +106,9 @@ export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
     defaultTopicArn: env('DEFAULT_TOPIC_ARN'),
     now: () => new Date(),
     pacing: { budget: createDynamoSlackBudget({ client: doc, tableName }), redelivery: lazyRedelivery },
+    // Delivery facts and failure streaks: written only when a run's facts change (a production
+    // stage ends, an approval is decided, the run ends), never on the common path.
+    insights: { facts: createDynamoDeliveryFacts({ client: doc, tableName }), streaks: createDynamoStreaks({ client: doc, tableName }) },
   };
   // A duplicate event changes nothing on its card and so sends nothing: the card is its own
   // idempotency record. The one side effect a card does not hold is a dead letter: sent once per body.

@@ -17,12 +17,14 @@ declare const WARDEN_EMBEDDED_CONFIG: string | undefined;
  * `source` or WARDEN_CONFIG_JSON is validated, every problem reported.
  */
 export function embeddedConfig(source?: string): Config {
-  // First and unconditional in a bundle (esbuild folds the test to true), so the validation below,
-  // with the whole config schema, is dead code there and left out of it.
-  if (typeof WARDEN_EMBEDDED_CONFIG !== 'undefined') return JSON.parse(WARDEN_EMBEDDED_CONFIG) as Config;
-  const text = source ?? process.env['WARDEN_CONFIG_JSON'];
-  if (!text) throw new ConfigError(['no configuration: package with `serverless package` (it embeds config/warden.yml)']);
-  const result = validateConfig(JSON.parse(text));
-  if (!result.ok) throw new ConfigError(result.problems);
-  return result.config;
+  // In a bundle esbuild folds the test to false and drops the block, and with it the only use of
+  // validateConfig: the whole config schema stays out of the bundle (package.json `sideEffects`).
+  if (typeof WARDEN_EMBEDDED_CONFIG === 'undefined') {
+    const text = source ?? process.env['WARDEN_CONFIG_JSON'];
+    if (!text) throw new ConfigError(['no configuration: package with `serverless package` (it embeds config/warden.yml)']);
+    const result = validateConfig(JSON.parse(text));
+    if (!result.ok) throw new ConfigError(result.problems);
+    return result.config;
+  }
+  return JSON.parse(WARDEN_EMBEDDED_CONFIG) as Config;
 }

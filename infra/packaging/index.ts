@@ -10,7 +10,9 @@
 
 // For tests and the CLI: the same functions without osls.
 export { approvalResourcesOf } from './approvals';
+export { dashboardBody } from './dashboard';
 export { esbuildDefineOf } from './define';
+export { digestScheduleOf } from './digest';
 export { InvalidConfigError } from './errors';
 export { breakGlassResourcesOf, changeCalendarResourcesOf } from './governance';
 export { loadConfig, loadPolicy } from './load';

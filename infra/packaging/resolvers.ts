@@ -11,6 +11,7 @@ import type { Config } from '../../functions/kernel/config/schema';
 import { leadingKeysOf, ROLE_KEYS } from '../../functions/kernel/table-keys';
 import { approvalResourcesOf } from './approvals';
 import { embeddedLiteral, esbuildDefineOf } from './define';
+import { digestScheduleOf } from './digest';
 import { breakGlassResourcesOf, changeCalendarResourcesOf, NO_BREAK_GLASS } from './governance';
 import { loadConfig, loadPolicy } from './load';
 import { eventBusOf, organizationResourcesOf } from './organization';
@@ -75,3 +76,9 @@ export const breakGlassStageResources = resolver(async (ctx) => (breakGlassResou
 export const leadingKeys = Object.fromEntries(Object.entries(ROLE_KEYS).map(([role, kinds]) => [role, leadingKeysOf(kinds)])) as Readonly<
   Record<keyof typeof ROLE_KEYS, string[]>
 >;
+/** The weekly digest's schedule: `${file(./scripts/serverless-config.cjs):digestSchedule.expression}` (and `.timezone`, `.state`). */
+export const digestSchedule = {
+  expression: resolver(async (ctx) => digestScheduleOf(await configFromParams(ctx)).expression),
+  timezone: resolver(async (ctx) => digestScheduleOf(await configFromParams(ctx)).timezone),
+  state: resolver(async (ctx) => digestScheduleOf(await configFromParams(ctx)).state),
+};

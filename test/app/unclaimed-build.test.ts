@@ -7,7 +7,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/kernel/config/parse';
-import { type Config, unclaimedBuildGraceMs } from '../../functions/kernel/config/schema';
+import type { Config } from '../../functions/kernel/config/schema';
+import { unclaimedBuildGraceMs } from '../../functions/kernel/config/settings';
 import { processBatch } from '../../functions/notify/app/process-batch';
 import { redeliveryBody } from '../../functions/notify/domain/redelivery';
 import { createMemoryCardStore } from '../../functions/platform/memory-store';

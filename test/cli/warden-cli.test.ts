@@ -59,7 +59,9 @@ describe('warden help and version', () => {
     const { code, stdout, stderr } = warden('frobnicate');
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe('warden: unknown command "frobnicate"; commands: replay, validate, policy, redrive, member-template\nRun warden --help for usage.\n');
+    expect(stderr).toBe(
+      'warden: unknown command "frobnicate"; commands: replay, metrics, validate, policy, redrive, member-template\nRun warden --help for usage.\n',
+    );
   });
 
   it('names an option the command does not take', () => {

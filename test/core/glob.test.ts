@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { missingGlobs, precompiled } from '../../functions/kernel/glob';
 import { compileGlobs, picomatchGlobs } from '../../functions/kernel/glob-picomatch';
+import { productionStageTest, productionStageTestWith } from '../../functions/kernel/production';
 import { config } from '../support/scenarios';
 
 const CFG = config(`
@@ -27,6 +28,10 @@ const NAMES = [
   'a/b',
   '.github-sync',
   'PAYMENTS-API',
+  'Production',
+  'PreProd',
+  'eu-LIVE-1',
+  'Delivery',
 ];
 
 describe('route globs compiled at package time', () => {
@@ -34,10 +39,22 @@ describe('route globs compiled at package time', () => {
     const shipped = precompiled(JSON.parse(JSON.stringify(compileGlobs(CFG))));
     const reference = picomatchGlobs();
     const globs = Object.keys(compileGlobs(CFG));
-    expect(globs).toEqual(['payments-*', 'web-{api,worker}', '!legacy-*', 'High?Errors', '[0-9]*', 'eu-*', '.github-*', '*']);
+    // The production stage patterns (the default list) come along, matched case-insensitively.
+    const stages = ['*prod*', 'live*', '*live', '*[-_.]live[-_.]*', '*{pre,non}{,-,_}prod*'].map((p) => `nocase:${p}`);
+    expect(globs).toEqual(['payments-*', 'web-{api,worker}', '!legacy-*', 'High?Errors', '[0-9]*', 'eu-*', '.github-*', '*', ...stages]);
     for (const glob of globs) {
       for (const name of NAMES) expect(shipped(glob)(name), `${glob} ~ ${JSON.stringify(name)}`).toBe(reference(glob)(name));
     }
+  });
+
+  it('tell production stages apart as productionStageTest does, without picomatch', () => {
+    const shipped = precompiled(JSON.parse(JSON.stringify(compileGlobs(CFG))));
+    const withShipped = productionStageTestWith(CFG.productionStages, shipped);
+    const reference = productionStageTest(CFG.productionStages);
+    for (const stage of ['Production', 'prod', 'PROD-eu', 'PreProd', 'non-prod', 'Live', 'GoLive', 'eu-live-1', 'Delivery', 'Deploy', ''])
+      expect(withShipped(stage), stage).toBe(reference(stage));
+    expect(withShipped('Production')).toBe(true);
+    expect(withShipped('PreProd')).toBe(false);
   });
 
   it('are all there, or the start-up says which one is missing', () => {

@@ -16,7 +16,8 @@ describe('table key prefixes', () => {
   it("every kind of item is some role's, and the packaged grants are the roles' kinds", () => {
     const granted = new Set(Object.values(ROLE_KEYS).flat());
     expect([...granted].sort()).toEqual(Object.keys(KEY_PREFIX).sort());
-    expect(leadingKeys.notify).toEqual(['RUN#*', 'LINK#*', 'IDEMPOTENCY#*', 'PACE#*']);
+    expect(leadingKeys.notify).toEqual(['RUN#*', 'LINK#*', 'IDEMPOTENCY#*', 'PACE#*', 'DELIVERY#*', 'STREAK#*']);
+    expect(leadingKeys.insights).toEqual(['DELIVERY#*', 'ONCE#*']);
     expect(leadingKeys.slackRequests).toEqual(['SLACK-REQUEST#*']);
     for (const [role, kinds] of Object.entries(ROLE_KEYS)) expect(leadingKeys[role as keyof typeof ROLE_KEYS]).toEqual(leadingKeysOf(kinds));
   });

@@ -152,7 +152,9 @@ describe.each(Object.entries(CONFIGS))('the stack packaged with %s', (_name, arg
       writes.set(role, new Set([...(writes.get(role) ?? []), ...prefixes]));
     }
     expect(Object.fromEntries([...writes].map(([role, prefixes]) => [role, [...prefixes].sort()]))).toEqual({
-      NotifyRole: ['IDEMPOTENCY#*', 'LINK#*', 'PACE#*', 'RUN#*'],
+      NotifyRole: ['DELIVERY#*', 'IDEMPOTENCY#*', 'LINK#*', 'PACE#*', 'RUN#*', 'STREAK#*'],
+      // The weekly digest: it reads delivery facts and claims each digest once.
+      DigestRole: ['DELIVERY#*', 'ONCE#*'],
       ApprovalEventsRole: ['APPROVAL#*', 'AUDIT#*'],
       ApprovalStepsRole: ['APPROVAL#*', 'AUDIT#*'],
       RollbackStepsRole: ['ROLLBACK#*'],

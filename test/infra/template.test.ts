@@ -57,7 +57,8 @@ const FAMILY_NAMES = Object.keys(FAMILIES) as Family[];
  * Actions allowed on Resource "*" because the API has no resource-level permissions. Read-only
  * only: governance lists the account's pipelines and projects.
  */
-const READ_ONLY_ACTIONS_ALLOWED_ON_STAR: readonly string[] = ['codepipeline:ListPipelines', 'codebuild:ListProjects'];
+// Reads that have no resource-level permissions (the Service Authorization Reference lists none).
+const READ_ONLY_ACTIONS_ALLOWED_ON_STAR: readonly string[] = ['codepipeline:ListPipelines', 'codebuild:ListProjects', 'cloudwatch:GetMetricWidgetImage'];
 
 function pattern(family: Family): Json {
   return JSON.parse(readFileSync(path.join(PROJECT_DIR, 'events', `${family}.pattern.json`), 'utf8'));

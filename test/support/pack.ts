@@ -69,9 +69,12 @@ export function packAndInstall(): Installed {
   if (!packed) throw new Error('npm pack printed no tarball');
   const packMs = performance.now() - packStart;
   const tarball = { file: packed.filename, integrity: packed.integrity };
+  // The project's `overrides` (a deduplicated transitive dependency, for the Lambda bundles' size) go
+  // along: offline, the consumer can only resolve the tree this project's lockfile pinned.
+  const { overrides } = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'package.json'), 'utf8')) as { overrides?: unknown };
   writeFileSync(
     path.join(dir, 'package.json'),
-    `${JSON.stringify({ name: 'consumer', private: true, devDependencies: { 'pipeline-warden': `file:${tarball.file}` } }, null, 2)}\n`,
+    `${JSON.stringify({ name: 'consumer', private: true, devDependencies: { 'pipeline-warden': `file:${tarball.file}` }, ...(overrides ? { overrides } : {}) }, null, 2)}\n`,
   );
   const lock = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   writeFileSync(path.join(dir, 'package-lock.json'), `${JSON.stringify(consumerLock(lock, tarball), null, 2)}\n`);

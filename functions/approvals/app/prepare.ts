@@ -3,7 +3,7 @@
  * store the approval and show the card. Safe to run twice: a stored approval is reused and only
  * missing deliveries are made.
  */
-import { policyFor } from '../../kernel/config/approvals';
+import { policyFor } from '../../kernel/config/settings';
 import { CardConflictError, PermanentError } from '../../kernel/errors';
 import type { Subject } from '../../kernel/events/observation';
 import { destinationsFor } from '../../kernel/routing';

@@ -49,10 +49,25 @@ export interface RunCard {
    * changes, so this only grows; a read that failed leaves its commit out (shown without them).
    */
   readonly commits?: Readonly<Record<string, CardCommit>>;
+  /**
+   * The pipeline's failure streak when this run's card was created (a streak rule covers it and
+   * two or more runs before it failed in a row): the card says what it follows. Read once.
+   */
+  readonly streak?: CardStreak;
+}
+
+/** What a card keeps of its pipeline's failure streak. */
+export interface CardStreak {
+  /** Failed runs in a row before this one. */
+  readonly failures: number;
+  /** When the first of them failed (ISO). */
+  readonly since: string;
 }
 
 /** What a card keeps of a CodeCommit commit. */
 export interface CardCommit {
   readonly message?: string;
   readonly author?: string;
+  /** When it was authored (ISO), where lead time for changes starts (functions/kernel/delivery/derive.ts). */
+  readonly committedAt?: string;
 }

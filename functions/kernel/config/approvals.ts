@@ -1,9 +1,3 @@
-/**
- * `approvals:` in the config: who may decide a CodePipeline manual approval from Slack, how often
- * they are reminded, who is called in when nobody decides, and what happens at the deadline.
- * Documented in the README ("Approvals").
- */
-import type { GlobCompiler } from '../glob';
 import * as z from '../zod';
 import { channelId, duration, glob, globs, people } from './fields';
 import { MOVED_APPROVALS_KEY } from './production-stages';
@@ -53,15 +47,3 @@ export const ApprovalsSchema = z.strictObject({
   trustedRoles: z._default(z.array(glob), []),
 });
 export type ApprovalsConfig = z.infer<typeof ApprovalsSchema>;
-
-/** The first policy whose globs match the action; undefined when none governs it. */
-export function policyFor(
-  approvals: ApprovalsConfig | undefined,
-  ref: { readonly pipeline: string; readonly stage: string; readonly action: string },
-  glob: GlobCompiler,
-): ApprovalPolicy | undefined {
-  const matches = (patterns: readonly string[] | undefined, name: string) => patterns === undefined || patterns.some((p) => glob(p)(name));
-  return approvals?.policies.find(
-    (p) => matches(p.match.pipelines, ref.pipeline) && matches(p.match.stages, ref.stage) && matches(p.match.actions, ref.action),
-  );
-}

@@ -5,10 +5,11 @@
 import { approvalsProblems } from './approvals-checks';
 import { governanceProblems } from './governance';
 import { governanceCronProblems } from './governance-checks';
+import { insightsProblems } from './insights';
 import { rollbackProblems } from './rollback';
 import type { Config } from './schema';
 
-const CHECKS: ReadonlyArray<(config: Config) => string[]> = [approvalsProblems, rollbackProblems, governanceProblems, governanceCronProblems];
+const CHECKS: ReadonlyArray<(config: Config) => string[]> = [approvalsProblems, rollbackProblems, governanceProblems, governanceCronProblems, insightsProblems];
 
 /** Every problem, each with its path; [] for a config that may be deployed. */
 export function crossCheck(config: Config): string[] {

@@ -47,3 +47,15 @@ export const snsTopic = z
 
 /** A CodePipeline pipeline or stage name as the APIs take it (no glob): 1-100 of letters, digits, `.`, `@`, `-`, `_`. */
 export const PIPELINE_NAME = /^[A-Za-z0-9.@_-]{1,100}$/;
+
+/** An IANA time zone (`Europe/Berlin`), as Intl and EventBridge Scheduler read them. */
+export const timezone = z.string().check(
+  z.refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Berlin or America/New_York'),
+);

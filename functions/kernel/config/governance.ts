@@ -6,7 +6,7 @@
 import { formatDuration } from '../duration';
 import * as z from '../zod';
 import { DURATION_LIMITS, durationProblem, FREEZE_YEARS, outsideLimit } from './duration-limits';
-import { channelId, duration, globs, PIPELINE_NAME, people, snsTopic } from './fields';
+import { channelId, duration, globs, PIPELINE_NAME, people, snsTopic, timezone } from './fields';
 
 const nonEmpty = (message: string) => z.minLength(1, message);
 /** A local date and time without offset; the window's time zone says where it is. */
@@ -40,17 +40,6 @@ const calendar = z
     ),
   );
 const cron = z.string().check(z.regex(/^\S+( \S+){4,5}$/, 'must be a cron expression with 5 or 6 fields, e.g. "0 18 * * 5" (Fridays at 18:00)'));
-
-const timezone = z.string().check(
-  z.refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as Europe/Berlin or America/New_York'),
-);
 
 export const FreezeSchema = z
   .strictObject({

@@ -10,9 +10,11 @@ import { ApprovalsSchema } from './approvals';
 import { outsideLimit } from './duration-limits';
 import { channelId, duration, globs, mention, snsTopic } from './fields';
 import { CodeArtifactSchema, GovernanceSchema } from './governance';
+import { InsightsSchema } from './insights';
 import { OrganizationSchema } from './organization';
 import { DEFAULT_PRODUCTION_STAGES, ProductionStagesSchema } from './production-stages';
 import { RollbackSchema } from './rollback';
+import { UNCLAIMED_BUILD_GRACE } from './unclaimed-build-grace';
 
 /** How much of a run reaches a destination. */
 export const Level = z.enum(['all', 'status-changes', 'failures']);
@@ -46,10 +48,6 @@ const match = z.strictObject({
   ),
 });
 
-/** Whether a config routes on pipeline tags: only then are tags looked up. */
-export const routesOnTags = (config: { readonly routes: readonly { readonly match: { readonly tags?: unknown } }[] }): boolean =>
-  config.routes.some((route) => route.match.tags !== undefined);
-
 export const RouteSchema = z
   .strictObject({
     name: z.optional(z.string().check(z.minLength(1))),
@@ -71,22 +69,6 @@ export const RouteSchema = z
   .check(z.refine((route) => route.slack !== undefined || route.email !== undefined, { message: 'has no destination: add slack.channels or email.topics' }));
 export type Route = z.infer<typeof RouteSchema>;
 
-/**
- * How long a failed build a pipeline started waits for its pipeline action before it is announced
- * on its own card. The wait is an SQS message delay, and SQS delays a message at most 15 minutes
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-delay-queues.html);
- * under a minute, the action (seconds behind the build) would often lose the race.
- */
-export const UNCLAIMED_BUILD_GRACE = {
-  default: '10m',
-  limit: {
-    min: 60_000,
-    max: 15 * 60_000,
-    tooShort: 'the pipeline action that claims a build can arrive some seconds after it',
-    tooLong: 'an SQS message is delayed at most 15 minutes',
-  },
-} as const;
-
 const unclaimedBuildGrace = duration.check(
   z.superRefine((text, ctx) => {
     const ms = parseDuration(text);
@@ -94,9 +76,6 @@ const unclaimedBuildGrace = duration.check(
     if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
   }),
 );
-
-/** `defaults.unclaimedBuildGrace` in milliseconds. */
-export const unclaimedBuildGraceMs = (config: Config): number => parseDuration(config.defaults.unclaimedBuildGrace ?? UNCLAIMED_BUILD_GRACE.default) ?? 0;
 
 const DEFAULT_TOKEN_PARAMETER = '/pipeline-warden/slack-bot-token';
 const DEFAULT_SIGNING_SECRET_PARAMETER = '/pipeline-warden/slack-signing-secret';
@@ -133,6 +112,8 @@ export const ConfigSchema = z.strictObject({
   codeartifact: z.optional(CodeArtifactSchema),
   /** One stack for a whole AWS Organization (README, "Organization"). */
   organization: z.optional(OrganizationSchema),
+  /** Delivery insights: the weekly digest and failure streaks (README, "Delivery insights"). */
+  insights: InsightsSchema,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

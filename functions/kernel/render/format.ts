@@ -117,3 +117,13 @@ export const consoleUrl = {
     `${CONSOLE(s.region)}/codesuite/codeartifact/d/${enc(domainOwner)}/${enc(domain)}/r/${enc(repository)}?region=${enc(s.region)}`,
   alarm: (s: Subject, alarm: string) => `${CONSOLE(s.region)}/cloudwatch/home?region=${enc(s.region)}#alarmsV2:alarm/${enc(alarm)}`,
 };
+
+/**
+ * A route's mention as Slack writes it: a user, a user group, `@here` or `@channel`.
+ *
+ * @example mention('S0ONCALL1') // '<!subteam^S0ONCALL1>'
+ */
+export function mention(id: string): string {
+  if (id === 'here' || id === 'channel') return `<!${id}>`;
+  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
+}

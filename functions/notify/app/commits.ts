@@ -44,10 +44,12 @@ export async function withCommits(card: RunCard, deps: NotifyDeps): Promise<RunC
       const commit = await port.commit({ place, repository, commitId: w.commitId });
       const message = commit?.message?.split('\n')[0]?.trim();
       const author = commit?.author?.name || commit?.author?.email;
+      const committedAt = gitDate(commit?.author?.date);
       if (message || author)
         found[w.commitId] = {
           ...(message ? { message: message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX - 1)}…` : message } : {}),
           ...(author ? { author } : {}),
+          ...(committedAt ? { committedAt } : {}),
         };
     } catch {
       // Not allowed, throttled, gone: the card goes out without the author, and the next event tries again.
@@ -62,4 +64,17 @@ async function sourceRepository(card: RunCard, ref: { readonly stage: string; re
   if (!pipeline || !deps.pipelines.actionConfiguration) return undefined;
   const config = await deps.pipelines.actionConfiguration({ place: { account: card.subject.account, region: card.subject.region }, pipeline, ...ref });
   return config?.['RepositoryName'] || undefined;
+}
+
+/**
+ * GetCommit's dates are git's: seconds since the epoch and the author's offset (`1484167798 -0800`);
+ * an ISO date is taken as it is. Anything else is left out.
+ *
+ * @example gitDate('1484167798 -0800') // '2017-01-11T20:49:58.000Z'
+ */
+export function gitDate(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const epoch = /^(\d{9,11})(?:\s[+-]\d{4})?$/.exec(text.trim());
+  const ms = epoch ? Number(epoch[1]) * 1000 : Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -5,12 +5,15 @@ import type {
   BuildLogsPort,
   CardStorePort,
   CommitsPort,
+  DeliveryFactsPort,
   DeployDiagnosticsPort,
   EmailPort,
+  MetricsPort,
   PipelinesPort,
   RedeliveryPort,
   SlackBudgetPort,
   SlackPort,
+  StreakStorePort,
   TagsPort,
 } from '../../kernel/ports';
 
@@ -43,6 +46,11 @@ export interface NotifyDeps {
    * call goes at once (`warden replay`, which sends nothing).
    */
   readonly pacing?: { readonly budget: SlackBudgetPort; readonly redelivery: RedeliveryPort };
+  /**
+   * Delivery insights (functions/notify/app/insights.ts): delivery facts, failure streaks, and the
+   * delivery metrics. Absent, none are kept.
+   */
+  readonly insights?: { readonly facts: DeliveryFactsPort; readonly streaks: StreakStorePort; readonly metrics?: MetricsPort };
   /** How a worker waits in-process before trying a contended card again (default: a timer). */
   readonly sleep?: (ms: number) => Promise<void>;
 }

@@ -29,7 +29,11 @@ const context = (parts: readonly string[]): SlackBlock => ({
 export function renderCard(card: RunCard, level: Level, options: { readonly partOf?: string } = {}): RenderedMessage {
   const view = viewOf(card);
   const { headline, lines, facts: own } = body(card, view, level);
-  const facts = options.partOf ? [...own, partOfLine(card.subject, options.partOf)] : own;
+  const facts = [
+    ...own,
+    ...(options.partOf ? [partOfLine(card.subject, options.partOf)] : []),
+    ...(card.streak ? [`🔥 follows ${card.streak.failures} failed runs in a row (since ${when(card.streak.since)})`] : []),
+  ];
   // Every part is a function of the facts (no "updated at" stamp), so equal facts render equal blocks
   // and a channel is updated exactly when what it shows changes.
   const blocks = [

@@ -6,7 +6,7 @@ import type { FactRecord, RunCard } from '../../kernel/card/types';
 import { viewOf } from '../../kernel/card/view';
 import { buildKey } from '../../kernel/events/normalize';
 import type { RenderedMessage, SlackBlock } from '../../kernel/render/blocks';
-import { clip, consoleUrl, esc, fallbackText, ICON, link } from '../../kernel/render/format';
+import { clip, consoleUrl, esc, fallbackText, ICON, link, mention } from '../../kernel/render/format';
 import { type DeployDiagnosis, unavailableLine } from './deploy-diagnosis';
 
 export interface FailureDetail {
@@ -76,11 +76,6 @@ function diagnosisBlocks(diagnosis: DeployDiagnosis): SlackBlock[] {
     default:
       return [];
   }
-}
-
-function mention(id: string): string {
-  if (id === 'here' || id === 'channel') return `<!${id}>`;
-  return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
 interface Described {

@@ -1,0 +1,59 @@
+/**
+ * The weekly digest use case: the facts of the last two weeks, one message per route channel, then
+ * the trend chart CloudWatch draws, uploaded into the message's thread. Each digest is claimed once
+ * per route, channel and week, so a second invocation of the schedule posts nothing twice.
+ */
+import type { Config } from '../../kernel/config/schema';
+import type { GlobCompiler } from '../../kernel/glob';
+import type { DeliveryFactsPort, MetricChartsPort, OncePort, SlackFilesPort, SlackPort } from '../../kernel/ports';
+import { planDigests } from '../domain/digest';
+
+export interface DigestDeps {
+  readonly config: Config;
+  readonly globs: GlobCompiler;
+  readonly facts: DeliveryFactsPort;
+  readonly slack: SlackPort;
+  readonly files: SlackFilesPort;
+  readonly charts: MetricChartsPort;
+  readonly once: OncePort;
+  /** The stack's region: the chart's metrics are there. */
+  readonly region: string;
+  readonly now: () => Date;
+  /** A chart that could not be drawn or uploaded: the digest stands without it. */
+  readonly warn: (message: string, details: Record<string, unknown>) => void;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** @example await sendDigests(deps) // { posted: 2, charts: 2, skipped: 0 } */
+export async function sendDigests(deps: DigestDeps): Promise<{ posted: number; charts: number; skipped: number }> {
+  const now = deps.now();
+  const facts = await deps.facts.between({ from: new Date(now.getTime() - 2 * WEEK_MS), to: now });
+  const digests = planDigests({ config: deps.config, facts, now, glob: deps.globs, region: deps.region });
+  const result = { posted: 0, charts: 0, skipped: 0 };
+  // The week is named by its last day: a schedule fired twice the same morning names it the same.
+  const week = now.toISOString().slice(0, 10);
+  for (const digest of digests) {
+    const key = `digest#${digest.route}#${digest.channel}#${week}`;
+    if (!(await deps.once.claim(key, new Date(now.getTime() + 2 * WEEK_MS)))) {
+      result.skipped += 1;
+      continue;
+    }
+    let ts: string;
+    try {
+      ({ ts } = await deps.slack.postMessage({ channel: digest.channel, text: digest.message.text, blocks: digest.message.blocks }));
+    } catch (error) {
+      await deps.once.release(key);
+      throw error;
+    }
+    result.posted += 1;
+    try {
+      const bytes = await deps.charts.png(digest.chart);
+      await deps.files.upload({ channel: digest.channel, threadTs: ts, filename: `delivery-${week}.png`, title: digest.chartTitle, bytes });
+      result.charts += 1;
+    } catch (error) {
+      deps.warn('digest chart not posted', { route: digest.route, channel: digest.channel, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,62 @@
+/**
+ * Delivery insights on the notify path: what a merge changed of a run's delivery facts is recorded
+ * (functions/kernel/delivery), counted as metrics, and a run's end moves its pipeline's failure
+ * streak. Runs before the card is stored: a lost write race or a failed delivery makes the next
+ * attempt derive the same facts again (recording is idempotent), where recording after the store
+ * would leave them unrecorded once the card held them.
+ */
+import type { RunCard } from '../../kernel/card/types';
+import type { Config } from '../../kernel/config/schema';
+import { changedFacts, deliveryFactsOf } from '../../kernel/delivery/derive';
+import { type DeliveryFact, factKey } from '../../kernel/delivery/fact';
+import type { GlobCompiler } from '../../kernel/glob';
+import type { MetricDatum } from '../../kernel/ports';
+import { productionStageTestWith } from '../../kernel/production';
+import { routeMatches } from '../../kernel/routing';
+import type { NotifyDeps } from './deps';
+import { followStreak } from './streaks';
+
+/**
+ * @example await recordInsights(before, merged, deps) // records a deployment when the card's production stage succeeded
+ */
+export async function recordInsights(before: RunCard, after: RunCard, deps: NotifyDeps): Promise<void> {
+  const insights = deps.insights;
+  if (!insights || before === after || after.run.kind !== 'pipeline') return;
+  const isProduction = productionStageTestWith(deps.config.productionStages, deps.globs);
+  const changed = changedFacts(before, after, isProduction);
+  if (changed.length === 0) return;
+  const known = new Map(deliveryFactsOf(before, isProduction).map((f) => [factKey(f), f]));
+  const replaced = changed.flatMap((f) => known.get(factKey(f)) ?? []);
+  await insights.facts.record(changed, replaced);
+  if (insights.metrics) {
+    const dimensions = { Team: teamOf(deps.config, after, deps.globs), Account: after.subject.account };
+    for (const fact of changed.filter((f) => !known.has(factKey(f)))) for (const datum of metricsOf(fact)) insights.metrics.add({ ...datum, dimensions });
+  }
+  for (const fact of changed) if (fact.kind === 'run') await followStreak(fact, after, insights.streaks, deps);
+}
+
+/** The metrics' `Team`: the name of the first named route the run's pipeline takes, else `unrouted`. Low-cardinality by construction. */
+export function teamOf(config: Config, card: RunCard, glob: GlobCompiler): string {
+  return config.routes.find((r) => r.name !== undefined && routeMatches(r, 'pipeline', card.subject, glob))?.name ?? 'unrouted';
+}
+
+const seconds = (from: string, to: string) => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+
+/** What a newly seen fact adds to the dashboard's metrics. */
+function metricsOf(fact: DeliveryFact): Omit<MetricDatum, 'dimensions'>[] {
+  switch (fact.kind) {
+    case 'deployment':
+      return [
+        { name: 'Deployments', unit: 'Count', value: 1 },
+        { name: 'LeadTime', unit: 'Seconds', value: seconds(fact.committedAt ?? fact.startedAt, fact.at) },
+      ];
+    case 'failed-deployment':
+      return [{ name: 'FailedDeployments', unit: 'Count', value: 1 }];
+    case 'rollback':
+      return [{ name: 'Rollbacks', unit: 'Count', value: 1 }];
+    case 'approval':
+      return [{ name: 'ApprovalWait', unit: 'Seconds', value: fact.waitSeconds }];
+    case 'run':
+      return fact.outcome === 'failed' ? [{ name: 'FailedRuns', unit: 'Count', value: 1 }] : [];
+  }
+}
