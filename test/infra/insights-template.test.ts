@@ -67,14 +67,12 @@ describe('the dashboard', () => {
     );
   });
 
-  it('lists the stack alarms, each a resource of the stack', () => {
+  it('lists the stack alarms by their ARNs, each the ARN of an alarm of the stack', () => {
     const widget = body().widgets.find((w) => w['type'] === 'alarm')!;
-    const ids = (widget['properties']['alarms'] as string[]).map((arn) => arn.replace(/^sub-(.+)\.Arn$/, '$1'));
-    expect(ids.sort()).toEqual(
-      alarms()
-        .map(([id]) => id)
-        .sort(),
-    );
+    // Substituted as `sub-AWS::StackName`; each alarm is named `!Sub ${AWS::StackName}-<suffix>`.
+    const names = (widget['properties']['alarms'] as string[]).map((arn) => arn.slice(arn.lastIndexOf(':alarm:') + ':alarm:'.length));
+    const alarmNames = alarms().map(([, a]) => (a['AlarmName'] as { 'Fn::Sub': string })['Fn::Sub'].replace('${AWS::StackName}', 'sub-AWS::StackName'));
+    expect(names.sort()).toEqual(alarmNames.sort());
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../../functions/platform/metrics';
 import { dashboardBody, dashboardBodyOf, dashboardOf } from '../../../infra/packaging/dashboard';
 
-const options = { namespace: 'PipelineWarden', deadLetterQueues: ['EventsDeadLetterQueue', 'OtherDlq'], alarms: ['A1', 'A2'] };
+const options = { namespace: 'PipelineWarden', deadLetterQueues: ['EventsDeadLetterQueue', 'OtherDlq'], alarms: ['a1', 'a2'] };
 type Widget = { type: string; x: number; y: number; width: number; height: number; properties: Record<string, any> };
 
 describe('dashboardOf', () => {
@@ -33,24 +33,27 @@ describe('dashboardOf', () => {
     }
   });
 
-  it('queries each dead-letter queue by its substituted name, and lists the alarms by ARN', () => {
+  it('queries each dead-letter queue by its substituted name, and lists the alarms by ARN, built from the stack name', () => {
     const dlq = widgets.find((w) => w.properties['title']?.startsWith('Dead-letter'))!;
     expect(dlq.properties['metrics'].map(([q]: [{ expression: string }]) => q.expression)).toEqual([
       `SELECT MAX(ApproximateNumberOfMessagesVisible) FROM SCHEMA("AWS/SQS", QueueName) WHERE QueueName = '\${EventsDeadLetterQueue.QueueName}'`,
       `SELECT MAX(ApproximateNumberOfMessagesVisible) FROM SCHEMA("AWS/SQS", QueueName) WHERE QueueName = '\${OtherDlq.QueueName}'`,
     ]);
-    expect(widgets.find((w) => w.type === 'alarm')!.properties['alarms']).toEqual(['${A1.Arn}', '${A2.Arn}']);
+    expect(widgets.find((w) => w.type === 'alarm')!.properties['alarms']).toEqual([
+      'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-a1',
+      'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-a2',
+    ]);
   });
 
   it('has no alarm widget when there is no alarm', () => {
     expect(dashboardOf({ ...options, alarms: [] }).widgets.some((w) => w['type'] === 'alarm')).toBe(false);
   });
 
-  it('is one Fn::Sub JSON string whose only ${…} are the region, the queue names and the alarm ARNs', () => {
+  it("is one Fn::Sub JSON string whose only ${…} are the region, the queue names and the alarm ARNs' parts", () => {
     const sub = dashboardBodyOf(options)['Fn::Sub'];
     expect(JSON.parse(sub)).toEqual(dashboardOf(options));
     expect(new Set(sub.match(/\$\{[^}]+\}/g))).toEqual(
-      new Set(['${AWS::Region}', '${EventsDeadLetterQueue.QueueName}', '${OtherDlq.QueueName}', '${A1.Arn}', '${A2.Arn}']),
+      new Set(['${AWS::Region}', '${EventsDeadLetterQueue.QueueName}', '${OtherDlq.QueueName}', '${AWS::Partition}', '${AWS::AccountId}', '${AWS::StackName}']),
     );
   });
 });
