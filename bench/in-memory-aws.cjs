@@ -36,7 +36,7 @@
  * Emulated (state in Maps, for one process):
  * - DynamoDB (JSON 1.0, `DynamoDB_20120810.*`): GetItem, PutItem, UpdateItem (SET a = :v,
  *   SET a = if_not_exists(a, :v), SET a = a + :v, ADD a :n, REMOVE a; ReturnValues), DeleteItem,
- *   Query (partition key equality, optional sort key = or begins_with), BatchGetItem,
+ *   Query (partition key equality, optional sort key = or begins_with), BatchGetItem, BatchWriteItem,
  *   TransactWriteItems. Items are stored as given (AttributeValue JSON) under TableName + pk + sk.
  *   Conditions: `attribute_not_exists(x)`, `attribute_exists(x)` and `x = :v` alone are checked and
  *   fail with ConditionalCheckFailedException (400); anything longer is accepted as met.
@@ -316,6 +316,16 @@ const dynamo = {
       Responses[tableName] = (request.Keys ?? []).map((k) => table.get(keyText(k))?.item).filter(Boolean);
     }
     return json(200, { Responses, UnprocessedKeys: {} });
+  },
+  // Delivery facts: puts and deletes, each unconditional, nothing left unprocessed.
+  BatchWriteItem(input) {
+    for (const [tableName, requests] of Object.entries(input.RequestItems ?? {})) {
+      for (const r of requests) {
+        if (r.PutRequest) dynamo.PutItem({ TableName: tableName, Item: r.PutRequest.Item });
+        else if (r.DeleteRequest) dynamo.DeleteItem({ TableName: tableName, Key: r.DeleteRequest.Key });
+      }
+    }
+    return json(200, { UnprocessedItems: {} });
   },
   TransactWriteItems(input) {
     const items = input.TransactItems ?? [];

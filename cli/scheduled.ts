@@ -2,7 +2,7 @@
  * The stack's schedules in replay: the weekly digest fires whenever the virtual clock passes its
  * time (config `insights.digest`), as EventBridge Scheduler would invoke the digest function, with
  * the facts the replayed events recorded. Each firing is its own entry of replay's output
- * (`digest 2026-11-23T08:00:00.000Z`), its calls attributed to it.
+ * (`digest 2026-11-23T09:00:00.000Z`), its calls attributed to it.
  */
 import { Cron } from 'croner';
 import { sendDigests } from '../functions/insights/app/digest';

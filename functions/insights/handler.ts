@@ -13,11 +13,18 @@ import { buildDigestDeps } from './wiring';
 
 export function createDigestHandler(factory: (logger: Logger) => Promise<DigestDeps>, logger = createLogger()) {
   const deps = onFirstUse(() => factory(logger));
-  return middy(async () => {
-    const result = await sendDigests(await deps());
+  return middy(async (event: unknown) => {
+    const result = await sendDigests(await deps(), scheduledTimeOf(event));
     logger.info('weekly digest', result);
     return result;
   }).use(injectLambdaContext(logger));
+}
+
+/** The schedule's input (infra/digest.yml): `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
+function scheduledTimeOf(event: unknown): Date | undefined {
+  const text = typeof event === 'object' && event !== null ? (event as Record<string, unknown>)['scheduledTime'] : undefined;
+  const time = typeof text === 'string' ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(time) ? undefined : new Date(time);
 }
 
 export const handler = createDigestHandler((logger) => buildDigestDeps(logger));

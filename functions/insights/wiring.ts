@@ -2,7 +2,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { cardsTable } from '../platform/cards-table';
-import { createDynamoDeliveryFacts } from '../platform/delivery-facts-dynamo';
+import { dynamoFactsReader } from '../platform/delivery-facts-dynamo';
 import { embeddedConfig } from '../platform/embedded-config';
 import { embeddedGlobs } from '../platform/embedded-globs';
 import { env } from '../platform/env';
@@ -20,7 +20,7 @@ export async function buildDigestDeps(logger: Logger): Promise<DigestDeps> {
   return {
     config,
     globs: embeddedGlobs(config),
-    facts: createDynamoDeliveryFacts({ client: doc, tableName }),
+    facts: dynamoFactsReader({ client: doc, tableName }),
     slack: createSlackPort({ token, logger }),
     files: createSlackFilesPort({ token }),
     charts: createMetricChartsPort(new CloudWatchClient({})),

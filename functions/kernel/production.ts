@@ -50,6 +50,23 @@ export function isProductionStage(stage: string, patterns: readonly string[] = D
  * @example productionStageTestWith(['*prod*', '!*preprod*'], precompiledGlobs)('PreProd') // false
  */
 export function productionStageTestWith(patterns: readonly string[], glob: GlobCompiler): NameTest {
+  // Per config and compiler, as routerFor does: built once, not for every card.
+  let byGlob = compiledTests.get(patterns);
+  if (!byGlob) {
+    byGlob = new WeakMap();
+    compiledTests.set(patterns, byGlob);
+  }
+  let test = byGlob.get(glob);
+  if (!test) {
+    test = testWith(patterns, glob);
+    byGlob.set(glob, test);
+  }
+  return test;
+}
+
+const compiledTests = new WeakMap<readonly string[], WeakMap<GlobCompiler, NameTest>>();
+
+function testWith(patterns: readonly string[], glob: GlobCompiler): NameTest {
   const include = patterns.filter((p) => !p.startsWith('!')).map((p) => glob(`${NOCASE_PREFIX}${p}`));
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => glob(`${NOCASE_PREFIX}${p.slice(1)}`));
   return (stage) => stage !== '' && include.some((t) => t(stage)) && !exclude.some((t) => t(stage));

@@ -56,6 +56,13 @@ export function routeMatches(route: Route, kind: RunKind, subject: Subject, glob
   );
 }
 
+/**
+ * A route's name as the digest and the delivery metrics' `Team` say it: its `name`, else its place.
+ *
+ * @example routeLabel(config.routes[1], 1) // 'platform', or 'routes[1]' for a route without a name
+ */
+export const routeLabel = (route: Route, index: number): string => route.name ?? `routes[${index}]`;
+
 const RANK: Readonly<Record<Level, number>> = { all: 0, 'status-changes': 1, failures: 2 };
 
 /** Where a run goes. A channel named by two routes gets the more detailed level and both mention lists. */

@@ -44,10 +44,14 @@ export function createHandler(
     .use(flushMetrics(metrics));
 }
 
-/** Slack calls timed and their failures counted, whichever port the factory built. */
+/** Slack calls timed and their failures counted, whichever port the factory built; delivery facts counted as they are recorded. */
 const metered = (deps: BatchDeps, metrics: EmfMetrics): BatchDeps => ({
   ...deps,
-  notify: { ...deps.notify, slack: withSlackMetrics(deps.notify.slack, metrics) },
+  notify: {
+    ...deps.notify,
+    slack: withSlackMetrics(deps.notify.slack, metrics),
+    ...(deps.notify.insights ? { insights: { ...deps.notify.insights, metrics } } : {}),
+  },
 });
 
 export const handler = createHandler(buildBatchDeps);

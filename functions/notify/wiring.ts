@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BuildLogsPort, CommitsPort, DeadLetterPort, DeployDiagnosticsPort, EmailPort, PipelinesPort, RedeliveryPort, TagsPort } from '../kernel/ports';
 import { placeClients } from '../platform/actor';
 import { cardsTable } from '../platform/cards-table';
-import { createDynamoDeliveryFacts } from '../platform/delivery-facts-dynamo';
+import { dynamoFactsRecorder } from '../platform/delivery-facts-dynamo';
 import { createDynamoCardStore } from '../platform/dynamo-store';
 import { embeddedConfig } from '../platform/embedded-config';
 import { embeddedGlobs } from '../platform/embedded-globs';
@@ -108,7 +108,7 @@ export async function buildBatchDeps(logger: Logger): Promise<BatchDeps> {
     pacing: { budget: createDynamoSlackBudget({ client: doc, tableName }), redelivery: lazyRedelivery },
     // Delivery facts and failure streaks: written only when a run's facts change (a production
     // stage ends, an approval is decided, the run ends), never on the common path.
-    insights: { facts: createDynamoDeliveryFacts({ client: doc, tableName }), streaks: createDynamoStreaks({ client: doc, tableName }) },
+    insights: { facts: dynamoFactsRecorder({ client: doc, tableName }), streaks: createDynamoStreaks({ client: doc, tableName }) },
   };
   // A duplicate event changes nothing on its card and so sends nothing: the card is its own
   // idempotency record. The one side effect a card does not hold is a dead letter: sent once per body.

@@ -32,6 +32,11 @@ const keyOf = (fact: DeliveryFact) => ({ pk: `${KEY_PREFIX.delivery}${dayOf(fact
  * await facts.between({ from: weekAgo, to: now });
  */
 export function createDynamoDeliveryFacts(options: DynamoDeliveryFactsOptions): DeliveryFactsPort {
+  return { ...dynamoFactsRecorder(options), ...dynamoFactsReader(options) };
+}
+
+/** The writing half alone: what notify needs (the reader stays out of its bundle). */
+export function dynamoFactsRecorder(options: DynamoDeliveryFactsOptions): Pick<DeliveryFactsPort, 'record'> {
   const { client, tableName } = options;
   const ttlSeconds = (options.ttlDays ?? 400) * 86_400;
   return {
@@ -48,6 +53,12 @@ export function createDynamoDeliveryFacts(options: DynamoDeliveryFactsOptions): 
       ];
       for (let i = 0; i < requests.length; i += BATCH) await writeAll(client, tableName, requests.slice(i, i + BATCH));
     },
+  };
+}
+
+/** The reading half alone: the digest's. */
+export function dynamoFactsReader({ client, tableName }: DynamoDeliveryFactsOptions): Pick<DeliveryFactsPort, 'between'> {
+  return {
     async between({ from, to }) {
       const found: DeliveryFact[] = [];
       for (let day = Date.parse(dayOf(from.toISOString())); day < to.getTime(); day += DAY_MS) {

@@ -46,7 +46,7 @@ export function createDynamoStreaks({ client, tableName }: { client: DynamoDBDoc
         );
       } catch (error) {
         if (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-          throw new CardConflictError(`streak ${pipelineKey}: version ${expectedVersion} is no longer current`, { cause: error });
+          throw new CardConflictError(`streak ${pipelineKey} changed meanwhile`, { cause: error });
         throw classifyAwsError('DynamoDB', error);
       }
     },

@@ -10,10 +10,12 @@
  * ARNs are known only to CloudFormation.
  */
 
-/** The names notify's delivery facts are published under (Team: the route's name or `unrouted`). */
+/** The names notify's delivery facts are published under (Team: each route the pipeline takes, or `unrouted`). */
 export const DELIVERY_METRICS = {
   counts: ['Deployments', 'FailedDeployments', 'Rollbacks', 'FailedRuns'],
-  durations: ['LeadTime', 'RecoveryTime', 'ApprovalWait'],
+  // Recovery time is not a metric: it pairs a failure with a later success, which the digest and
+  // `warden metrics` compute from the delivery facts.
+  durations: ['LeadTime', 'ApprovalWait'],
 } as const;
 
 /** The orchestrator's own health (functions/notify/handler.ts, platform/slack-metrics.ts, the action handlers). */
@@ -127,14 +129,17 @@ function layout(sections: ReadonlyArray<readonly [string, readonly Widget[]]>): 
 /**
  * The dashboard body as an object, with `${…}` placeholders for `Fn::Sub`.
  *
- * @example dashboardOf({ namespace: 'PipelineWarden', deadLetterQueues: ['EventsDeadLetterQueue'], alarms: [] }).widgets.length // 17
+ * @example dashboardOf({ namespace: 'PipelineWarden', deadLetterQueues: ['EventsDeadLetterQueue'], alarms: [] }).widgets.length // 13
  */
 export function dashboardOf(options: DashboardOptions): { start: string; periodOverride: string; widgets: Widget[] } {
   const alarms: Widget = {
     type: 'alarm',
     width: 24,
     height: 2,
-    properties: { title: 'Alarms', alarms: options.alarms.map((suffix) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:\${AWS::StackName}-${suffix}`) },
+    properties: {
+      title: 'Alarms',
+      alarms: options.alarms.map((suffix) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:\${AWS::StackName}-${suffix}`),
+    },
   };
   return {
     start: '-P7D',

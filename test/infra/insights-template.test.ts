@@ -38,7 +38,7 @@ describe('the dashboard', () => {
 
   it('draws every metric widget from Metrics Insights SELECT queries: no widget per pipeline', () => {
     const metricWidgets = body().widgets.filter((w) => w['type'] === 'metric');
-    expect(metricWidgets.length).toBeGreaterThanOrEqual(12);
+    expect(metricWidgets.length).toBeGreaterThanOrEqual(11);
     for (const widget of metricWidgets) {
       const metrics = widget['properties']['metrics'] as Json[][];
       expect(metrics.length, widget['properties']['title']).toBeGreaterThan(0);
@@ -57,7 +57,7 @@ describe('the dashboard', () => {
       .map(([q]) => q!['expression'] as string);
     for (const name of ['Deployments', 'FailedDeployments', 'Rollbacks', 'FailedRuns'])
       expect(expressions).toContain(`SELECT SUM(${name}) FROM SCHEMA(${METRICS_NAMESPACE}, Account, Team) GROUP BY Team ORDER BY SUM() DESC LIMIT 10`);
-    for (const name of ['LeadTime', 'RecoveryTime', 'ApprovalWait'])
+    for (const name of ['LeadTime', 'ApprovalWait'])
       expect(expressions).toContain(`SELECT AVG(${name}) FROM SCHEMA(${METRICS_NAMESPACE}, Account, Team) GROUP BY Team ORDER BY AVG() DESC LIMIT 10`);
     for (const name of ['EventsProcessed', 'EventsRejected', 'EventsRetried', 'SlackErrors'])
       expect(expressions).toContain(`SELECT SUM(${name}) FROM SCHEMA(${METRICS_NAMESPACE}, service)`);

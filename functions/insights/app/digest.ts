@@ -11,7 +11,7 @@ import { planDigests } from '../domain/digest';
 export interface DigestDeps {
   readonly config: Config;
   readonly globs: GlobCompiler;
-  readonly facts: DeliveryFactsPort;
+  readonly facts: Pick<DeliveryFactsPort, 'between'>;
   readonly slack: SlackPort;
   readonly files: SlackFilesPort;
   readonly charts: MetricChartsPort;
@@ -25,14 +25,19 @@ export interface DigestDeps {
 
 const WEEK_MS = 7 * 86_400_000;
 
-/** @example await sendDigests(deps) // { posted: 2, charts: 2, skipped: 0 } */
-export async function sendDigests(deps: DigestDeps): Promise<{ posted: number; charts: number; skipped: number }> {
-  const now = deps.now();
+/**
+ * `scheduledTime`: the time the schedule fired for (Scheduler's `<aws.scheduler.scheduled-time>`):
+ * the week ends there, and a retry an hour later (past midnight, even) is the same digest.
+ *
+ * @example await sendDigests(deps, new Date('2026-11-23T09:00:00Z')) // { posted: 2, charts: 2, skipped: 0 }
+ */
+export async function sendDigests(deps: DigestDeps, scheduledTime?: Date): Promise<{ posted: number; charts: number; skipped: number }> {
+  const now = scheduledTime ?? deps.now();
   const facts = await deps.facts.between({ from: new Date(now.getTime() - 2 * WEEK_MS), to: now });
   const digests = planDigests({ config: deps.config, facts, now, glob: deps.globs, region: deps.region });
   const result = { posted: 0, charts: 0, skipped: 0 };
-  // The week is named by its last day: a schedule fired twice the same morning names it the same.
-  const week = now.toISOString().slice(0, 10);
+  // The week is named by its end: every attempt of one firing names it the same.
+  const week = now.toISOString();
   for (const digest of digests) {
     const key = `digest#${digest.route}#${digest.channel}#${week}`;
     if (!(await deps.once.claim(key, new Date(now.getTime() + 2 * WEEK_MS)))) {
@@ -49,7 +54,7 @@ export async function sendDigests(deps: DigestDeps): Promise<{ posted: number; c
     result.posted += 1;
     try {
       const bytes = await deps.charts.png(digest.chart);
-      await deps.files.upload({ channel: digest.channel, threadTs: ts, filename: `delivery-${week}.png`, title: digest.chartTitle, bytes });
+      await deps.files.upload({ channel: digest.channel, threadTs: ts, filename: `delivery-${week.slice(0, 10)}.png`, title: digest.chartTitle, bytes });
       result.charts += 1;
     } catch (error) {
       deps.warn('digest chart not posted', { route: digest.route, channel: digest.channel, error: error instanceof Error ? error.message : String(error) });

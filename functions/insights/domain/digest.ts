@@ -4,7 +4,7 @@
  * failed most, the slowest approvals and the rollbacks; and the chart CloudWatch draws of the trend.
  * Pure: facts, config, clock in; messages out.
  */
-import type { Config, Route } from '../../kernel/config/schema';
+import type { Config } from '../../kernel/config/schema';
 import { BANDS_SOURCE, type Band, bandOf } from '../../kernel/delivery/bands';
 import type { DeliveryFact } from '../../kernel/delivery/fact';
 import { overallKeys, type PipelineKeys } from '../../kernel/delivery/keys';
@@ -12,7 +12,7 @@ import { formatDuration } from '../../kernel/duration';
 import type { GlobCompiler } from '../../kernel/glob';
 import type { RenderedMessage, SlackBlock } from '../../kernel/render/blocks';
 import { esc, fallbackText, link } from '../../kernel/render/format';
-import { routeMatches } from '../../kernel/routing';
+import { routeLabel, routeMatches } from '../../kernel/routing';
 import { trendWidget } from './chart';
 
 const WEEK_MS = 7 * 86_400_000;
@@ -27,9 +27,6 @@ export interface Digest {
   readonly chart: Readonly<Record<string, unknown>>;
   readonly chartTitle: string;
 }
-
-/** A route's name as the digest, the metrics' `Team` and the chart say it. */
-export const routeLabel = (route: Route, index: number): string => route.name ?? `routes[${index}]`;
 
 /**
  * One digest per route channel for the week ending `now`; a route whose pipelines did nothing in
@@ -63,7 +60,7 @@ interface DigestParts {
 
 function renderDigest(parts: DigestParts): RenderedMessage {
   const { now, before, week } = parts;
-  const headline = `📊 *Delivery this week · ${esc(parts.label)}* (${week.from.toISOString().slice(0, 10)} to ${new Date(week.to.getTime() - 1).toISOString().slice(0, 10)})`;
+  const headline = `📊 *Delivery this week · ${esc(parts.label)}* (the 7 days to ${week.to.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
   const keys = [
     keyLine(
       'Deployments',

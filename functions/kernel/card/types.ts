@@ -50,15 +50,15 @@ export interface RunCard {
    */
   readonly commits?: Readonly<Record<string, CardCommit>>;
   /**
-   * The pipeline's failure streak when this run's card was created (a streak rule covers it and
-   * two or more runs before it failed in a row): the card says what it follows. Read once.
+   * The failure streak this run continues (a streak rule covers its pipeline, and it failed as the
+   * second or later run in a row): the card says so. Set when the run ends.
    */
   readonly streak?: CardStreak;
 }
 
 /** What a card keeps of its pipeline's failure streak. */
 export interface CardStreak {
-  /** Failed runs in a row before this one. */
+  /** Failed runs in a row, this one included. */
   readonly failures: number;
   /** When the first of them failed (ISO). */
   readonly since: string;

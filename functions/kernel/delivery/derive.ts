@@ -34,6 +34,9 @@ export function deliveryFactsOf(card: RunCard, isProduction: NameTest): Delivery
     facts.push({ ...base, kind: 'rollback', by: 'codepipeline', at: startedAt, ...(stage ? { stage } : {}) });
     return [...facts, ...approvals(card, base)];
   }
+  // Production outcomes wait for the execution's own event: it says whether the run is a rollback
+  // (its trigger), and a stage event can come first. Recording them before would be taking back later.
+  if (!execution) return [...facts, ...approvals(card, base)];
   // ISO times of one format compare as strings.
   const successes = view.stages.filter((s) => isProduction(s.name) && s.outcome === 'succeeded' && s.state === 'SUCCEEDED');
   const lastSuccess = successes
@@ -81,7 +84,23 @@ function commitTime(card: RunCard): string | undefined {
  * @example changedFacts(before, after, isProduction) // [] for a duplicate event
  */
 export function changedFacts(before: RunCard, after: RunCard, isProduction: NameTest): DeliveryFact[] {
-  if (before === after) return [];
+  if (before === after || !touchesFacts(before, after)) return [];
   const old = new Map(deliveryFactsOf(before, isProduction).map((f) => [factKey(f), JSON.stringify(f)]));
   return deliveryFactsOf(after, isProduction).filter((f) => old.get(factKey(f)) !== JSON.stringify(f));
+}
+
+/**
+ * Whether a merge changed a record the facts are made of (the execution, a stage, an approval or
+ * source action, a failure, a commit). Most events change a build, a phase or a non-approval action:
+ * they skip the derivation, which sorts the whole card. `merge` keeps unchanged records as they
+ * were, so identity tells.
+ */
+function touchesFacts(before: RunCard, after: RunCard): boolean {
+  if (after.failures !== before.failures || after.commits !== before.commits) return true;
+  for (const [key, record] of Object.entries(after.facts)) {
+    if (record === before.facts[key]) continue;
+    const f = record.fact;
+    if (f.type === 'pipeline' || f.type === 'stage' || (f.type === 'action' && (f.category === 'Approval' || f.category === 'Source'))) return true;
+  }
+  return false;
 }

@@ -26,6 +26,8 @@ export interface AlertPlacement {
 export interface Incident {
   /** When the rule was met (the failure that met it). */
   readonly openedAt: string;
+  /** The first failure it counts (for `within`: the first in the window when it opened). */
+  readonly since?: string;
   /** What the alert said (`3 failed runs in a row`). */
   readonly reason: string;
   /** Which of the rule's thresholds opened it. */
@@ -85,7 +87,7 @@ export function nextStreak(streak: Streak, run: RunEnd, rule: StreakRule): Strea
   const recent = withFailure(streak.recent ?? [], failure);
   const next = { ...streak, failures, recent };
   const met = streak.incident ? undefined : ruleMet({ failures, recent }, run.at, rule);
-  return met ? { kind: 'alert', streak: next, ...met, failures: met.by === 'consecutive' ? failures : recent } : { kind: 'counted', streak: next };
+  return met ? { kind: 'alert', streak: next, ...met } : { kind: 'counted', streak: next };
 }
 
 const withFailure = (list: readonly StreakFailure[], failure: StreakFailure): StreakFailure[] =>
@@ -98,7 +100,8 @@ function succeeded(streak: Streak, run: RunEnd): StreakStep {
   const base: Streak = { failures: remaining, recent: streak.recent ?? [], lastSuccessAt: run.at };
   if (streak.incident && remaining.length === 0) {
     // The incident is over: the failures it counted do not count towards the next one.
-    const counted = streak.incident.by === 'consecutive' ? ended : (streak.recent ?? []).filter((f) => f.at <= run.at);
+    const since = streak.incident.since ?? '';
+    const counted = streak.incident.by === 'consecutive' ? ended : (streak.recent ?? []).filter((f) => f.at >= since && f.at <= run.at);
     const first = counted[0]?.at ?? streak.incident.openedAt;
     const seconds = Math.max(0, Math.round((Date.parse(run.at) - Date.parse(first)) / 1000));
     const recent = (streak.recent ?? []).filter((f) => f.at > run.at);
@@ -112,13 +115,14 @@ function ruleMet(
   { failures, recent }: { failures: readonly StreakFailure[]; recent: readonly StreakFailure[] },
   now: string,
   rule: StreakRule,
-): { reason: string; by: Incident['by'] } | undefined {
-  if (rule.consecutive !== undefined && failures.length >= rule.consecutive) return { reason: `${failures.length} failed runs in a row`, by: 'consecutive' };
+): { reason: string; by: Incident['by']; failures: readonly StreakFailure[] } | undefined {
+  if (rule.consecutive !== undefined && failures.length >= rule.consecutive)
+    return { reason: `${failures.length} failed runs in a row`, by: 'consecutive', failures };
   const windowMs = rule.within ? (parseDuration(rule.within) ?? 0) : 0;
   if (rule.failures !== undefined && windowMs > 0) {
     const since = Date.parse(now) - windowMs;
-    const count = recent.filter((f) => Date.parse(f.at) > since).length;
-    if (count >= rule.failures) return { reason: `${count} failed runs within ${rule.within}`, by: 'within' };
+    const inWindow = recent.filter((f) => Date.parse(f.at) > since);
+    if (inWindow.length >= rule.failures) return { reason: `${inWindow.length} failed runs within ${rule.within}`, by: 'within', failures: inWindow };
   }
   return undefined;
 }

@@ -50,7 +50,7 @@ export interface NotifyDeps {
    * Delivery insights (functions/notify/app/insights.ts): delivery facts, failure streaks, and the
    * delivery metrics. Absent, none are kept.
    */
-  readonly insights?: { readonly facts: DeliveryFactsPort; readonly streaks: StreakStorePort; readonly metrics?: MetricsPort };
+  readonly insights?: { readonly facts: Pick<DeliveryFactsPort, 'record'>; readonly streaks: StreakStorePort; readonly metrics?: MetricsPort };
   /** How a worker waits in-process before trying a contended card again (default: a timer). */
   readonly sleep?: (ms: number) => Promise<void>;
 }

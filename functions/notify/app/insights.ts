@@ -12,32 +12,41 @@ import { type DeliveryFact, factKey } from '../../kernel/delivery/fact';
 import type { GlobCompiler } from '../../kernel/glob';
 import type { MetricDatum } from '../../kernel/ports';
 import { productionStageTestWith } from '../../kernel/production';
-import { routeMatches } from '../../kernel/routing';
+import { routeLabel, routeMatches } from '../../kernel/routing';
 import type { NotifyDeps } from './deps';
-import { followStreak } from './streaks';
+import { followStreak, withStreak } from './streaks';
 
 /**
+ * Returns the card, with the failure streak its run continues when it ended one more failure of it.
+ *
  * @example await recordInsights(before, merged, deps) // records a deployment when the card's production stage succeeded
  */
-export async function recordInsights(before: RunCard, after: RunCard, deps: NotifyDeps): Promise<void> {
+export async function recordInsights(before: RunCard, after: RunCard, deps: NotifyDeps): Promise<RunCard> {
   const insights = deps.insights;
-  if (!insights || before === after || after.run.kind !== 'pipeline') return;
+  if (!insights || before === after || after.run.kind !== 'pipeline') return after;
   const isProduction = productionStageTestWith(deps.config.productionStages, deps.globs);
   const changed = changedFacts(before, after, isProduction);
-  if (changed.length === 0) return;
+  if (changed.length === 0) return after;
   const known = new Map(deliveryFactsOf(before, isProduction).map((f) => [factKey(f), f]));
   const replaced = changed.flatMap((f) => known.get(factKey(f)) ?? []);
   await insights.facts.record(changed, replaced);
   if (insights.metrics) {
-    const dimensions = { Team: teamOf(deps.config, after, deps.globs), Account: after.subject.account };
-    for (const fact of changed.filter((f) => !known.has(factKey(f)))) for (const datum of metricsOf(fact)) insights.metrics.add({ ...datum, dimensions });
+    const fresh = changed.filter((f) => !known.has(factKey(f)));
+    for (const Team of teamsOf(deps.config, after, deps.globs))
+      for (const datum of fresh.flatMap(metricsOf)) insights.metrics.add({ ...datum, dimensions: { Team, Account: after.subject.account } });
   }
-  for (const fact of changed) if (fact.kind === 'run') await followStreak(fact, after, insights.streaks, deps);
+  let card = after;
+  for (const fact of changed) if (fact.kind === 'run') card = withStreak(card, fact, await followStreak(fact, after, insights.streaks, deps));
+  return card;
 }
 
-/** The metrics' `Team`: the name of the first named route the run's pipeline takes, else `unrouted`. Low-cardinality by construction. */
-export function teamOf(config: Config, card: RunCard, glob: GlobCompiler): string {
-  return config.routes.find((r) => r.name !== undefined && routeMatches(r, 'pipeline', card.subject, glob))?.name ?? 'unrouted';
+/**
+ * The metrics' `Team`: every route the run's pipeline takes (`routeLabel`), each counted, so a route's
+ * digest chart and its text count the same pipelines; `unrouted` when none. Low-cardinality by construction.
+ */
+export function teamsOf(config: Config, card: RunCard, glob: GlobCompiler): string[] {
+  const teams = config.routes.flatMap((r, i) => (routeMatches(r, 'pipeline', card.subject, glob) ? [routeLabel(r, i)] : []));
+  return teams.length ? teams : ['unrouted'];
 }
 
 const seconds = (from: string, to: string) => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);

@@ -20,7 +20,6 @@ import { type Deferral, deliver } from './deliver';
 import type { NotifyDeps } from './deps';
 import { recordInsights } from './insights';
 import { deploymentGroupKey, ownKeyOf, type ResolvedRun, resolveRun } from './resolve-run';
-import { withStreak } from './streaks';
 
 export type { NotifyDeps };
 
@@ -130,7 +129,7 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
   const stored = await deps.store.get(resolved.run.key);
   // A redelivery of a card that is gone (expired) has nothing to deliver.
   if (!stored && resolved.observations.length === 0) return 'unchanged';
-  const before = stored?.card ?? (await withStreak(emptyCard(resolved.run, await withTags(resolved.subject, deps)), deps));
+  const before = stored?.card ?? emptyCard(resolved.run, await withTags(resolved.subject, deps));
   const merged = merge(before, resolved.observations);
   // A duplicate changes nothing, so it has nothing new to link either.
   const related = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
@@ -144,8 +143,8 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
   }
   const claimed = await claimedBuild(linked, deps);
   if (claimed === 'announced') return 'unchanged';
-  const { card, partOf } = claimed;
-  await recordInsights(before, card, deps);
+  const { partOf } = claimed;
+  const card = await recordInsights(before, claimed.card, deps);
   const pipeline = card.subject.pipeline;
   const approvalHasPolicy = (stage: string, action: string) =>
     pipeline !== undefined && policyFor(deps.config.approvals, { pipeline, stage, action }, deps.globs) !== undefined;

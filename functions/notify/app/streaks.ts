@@ -34,10 +34,13 @@ export function streakRuleFor(config: Config, card: RunCard, glob: GlobCompiler)
   return undefined;
 }
 
-/** Moves the pipeline's streak by one run's end and announces what that decided. */
-export async function followStreak(run: RunEnd, card: RunCard, streaks: StreakStorePort, deps: NotifyDeps): Promise<void> {
+/**
+ * Moves the pipeline's streak by one run's end and announces what that decided. Returns the streak
+ * as it stands after this run (undefined when no rule covers the pipeline): the run's card shows it.
+ */
+export async function followStreak(run: RunEnd, card: RunCard, streaks: StreakStorePort, deps: NotifyDeps): Promise<Streak | undefined> {
   const covered = streakRuleFor(deps.config, card, deps.globs);
-  if (!covered) return;
+  if (!covered) return undefined;
   const key = pipelineKeyOf(run);
   for (let attempt = 1; ; attempt += 1) {
     const stored = await streaks.get(key);
@@ -51,7 +54,7 @@ export async function followStreak(run: RunEnd, card: RunCard, streaks: StreakSt
       throw error;
     }
     if (decided.pending?.length) await announce(decided, { key, version: decided === current ? version : version + 1, to: covered.to, card }, streaks, deps);
-    return;
+    return decided;
   }
 }
 
@@ -65,7 +68,7 @@ function decide(current: Streak, step: StreakStep): Streak {
     case 'alert':
       return {
         ...step.streak,
-        incident: { openedAt: step.failures.at(-1)?.at ?? '', reason: step.reason, by: step.by, alerts: [] },
+        incident: { openedAt: step.failures.at(-1)?.at ?? '', since: step.failures[0]?.at ?? '', reason: step.reason, by: step.by, alerts: [] },
         pending: [...(current.pending ?? []), { kind: 'alert', reason: step.reason, failures: step.failures }],
       };
     case 'recovered':
@@ -128,14 +131,13 @@ async function send(announcement: Announcement, where: Where, deps: NotifyDeps):
 }
 
 /**
- * A new pipeline run's card with the failure streak it follows (two or more failed runs in a row),
- * when a streak rule covers the pipeline: one read, when the card is created.
+ * The card of a failed run that continues a streak (two or more failed runs in a row, this one
+ * included) says so: `🔥 3 failed runs in a row`. From the streak this run's end already read: no
+ * read of its own.
  */
-export async function withStreak(card: RunCard, deps: NotifyDeps): Promise<RunCard> {
-  const streaks = deps.insights?.streaks;
-  if (!streaks || card.run.kind !== 'pipeline' || !card.subject.pipeline || !streakRuleFor(deps.config, card, deps.globs)) return card;
-  const key = pipelineKeyOf({ account: card.subject.account, region: card.subject.region, pipeline: card.subject.pipeline });
-  const failures = (await streaks.get(key))?.streak.failures ?? [];
+export function withStreak(card: RunCard, run: RunEnd, streak: Streak | undefined): RunCard {
+  const failures = streak?.failures ?? [];
   const first = failures[0];
-  return failures.length >= 2 && first ? { ...card, streak: { failures: failures.length, since: first.at } } : card;
+  if (run.outcome !== 'failed' || !first || failures.length < 2 || !failures.some((f) => f.executionId === run.executionId)) return card;
+  return { ...card, streak: { failures: failures.length, since: first.at } };
 }

@@ -32,7 +32,7 @@ export function renderCard(card: RunCard, level: Level, options: { readonly part
   const facts = [
     ...own,
     ...(options.partOf ? [partOfLine(card.subject, options.partOf)] : []),
-    ...(card.streak ? [`🔥 follows ${card.streak.failures} failed runs in a row (since ${when(card.streak.since)})`] : []),
+    ...(card.streak ? [`🔥 ${card.streak.failures} failed runs in a row (since ${when(card.streak.since)})`] : []),
   ];
   // Every part is a function of the facts (no "updated at" stamp), so equal facts render equal blocks
   // and a channel is updated exactly when what it shows changes.
