@@ -1,22 +1,6 @@
-/**
- * The insights scenarios (events/insights, scripts/make-insights-scenarios.ts) through the `warden`
- * command as a user runs it: `replay --json --advance 8d` shows the Monday digests as their own
- * entries, `replay --json` of the streak scenario its one alert and one recovery, and `metrics
- * --json --since 14d` the four keys of the two weeks, computed by hand from the event files.
- */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = path.resolve(__dirname, '../..');
-const warden = (...args: string[]) => {
-  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/warden.cjs'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-};
+import { warden } from '../support/warden-cli';
 
 interface Line {
   readonly event: string;

@@ -1,6 +1,3 @@
-/** `warden metrics`: usage errors as a user sees them, `--aws` against mocked CodePipeline and STS, and the JSON lines. */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -9,16 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lastEventTime, metrics, printKeys } from '../../cli/metrics';
 import type { DeliveryFact } from '../../functions/kernel/delivery/fact';
 import { deliveryKeys } from '../../functions/kernel/delivery/keys';
+import { warden } from '../support/warden-cli';
 
-const ROOT = path.resolve(__dirname, '../..');
-const warden = (...args: string[]) => {
-  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/warden.cjs'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-};
 const capture = () => {
   const out = new PassThrough();
   let text = '';

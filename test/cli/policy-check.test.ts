@@ -1,20 +1,10 @@
-/** `warden policy check` as CI runs it: a child process, its output and its exit code. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, warden } from '../support/warden-cli';
 
-const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = 'test/fixtures/governance';
-const warden = (...args: string[]) => {
-  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/warden.cjs'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-};
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'warden-policy-'));
 const write = (dir: string, name: string, text: string) => {
   const file = path.join(dir, name);

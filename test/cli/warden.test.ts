@@ -1,20 +1,10 @@
-/** The `warden` command as a user runs it: a child process, its output and its exit code. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/kernel/config/parse';
+import { warden } from '../support/warden-cli';
 
-const ROOT = path.resolve(__dirname, '../..');
-const warden = (...args: string[]) => {
-  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/warden.cjs'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-};
 const lines = (stdout: string) =>
   stdout
     .trim()

@@ -9,6 +9,7 @@ import { changedFacts, deliveryFactsOf } from '../../functions/kernel/delivery/d
 import { type DeliveryFact, factKey } from '../../functions/kernel/delivery/fact';
 import { productionStageTest } from '../../functions/kernel/production';
 import { ACCOUNT, cardOf, observe, REGION, runOf, T } from '../support/delivery-events';
+import { rng } from '../support/scenarios';
 
 const where = { account: ACCOUNT, region: REGION, pipeline: 'checkout' } as const;
 const r = runOf('checkout', 'e1');
@@ -253,18 +254,6 @@ describe('changedFacts', () => {
   });
 });
 
-/** mulberry32: a seeded generator, so a failing permutation can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffledWithRepeats(events: readonly unknown[], next: () => number): unknown[] {
   const list = events.flatMap((e) => Array.from({ length: 1 + Math.floor(next() * 3) }, () => e));
   for (let i = list.length - 1; i > 0; i--) {
@@ -302,7 +291,7 @@ describe('order and duplicates', () => {
   ];
 
   it('200 permutations of one run, each event up to 3 times, merged one by one: the same final facts, and the facts recorded from the changes are those', () => {
-    const next = random(20261109);
+    const next = rng(20261109);
     for (let round = 0; round < 200; round++) {
       const events = shuffledWithRepeats(RUN, next);
       const { card, stored } = replay(events);
@@ -312,7 +301,7 @@ describe('order and duplicates', () => {
   });
 
   it('merging an event already merged changes no fact, wherever it comes in the order', () => {
-    const next = random(7);
+    const next = rng(7);
     for (let round = 0; round < 200; round++) {
       const { duplicates } = replay(shuffledWithRepeats(RUN, next));
       for (const changed of duplicates) expect(changed).toEqual([]);
