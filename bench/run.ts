@@ -14,7 +14,9 @@
  * 7. organization scale: the hot path over 200 accounts × 3 regions, STS calls per account per hour,
  *    the size of the organization's policies (bench/organization.ts);
  * 8. notify's CPU per event with the real AWS SDK in the loop and its cold start (module load + first
- *    event), in fresh processes, against a build of the commit before issue 12 (bench/cpu-cold.ts).
+ *    event), in fresh processes, against a build of the commit before issue 12 (bench/cpu-cold.ts), or
+ *    of `BENCH_BASE` (`BENCH_BASE=c28f9b5 npm run bench`: against the commit before the delivery
+ *    insights, whose facts recording must stay within 10 % of it).
  */
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -276,8 +278,9 @@ async function slackClicks(): Promise<void> {
   await slackLoad();
   await slackClicks();
   await organizationScale();
-  // Fresh processes, the real SDK answered in memory, against a build of the commit before issue 12.
-  await cpuAndColdStart({});
+  // Fresh processes, the real SDK answered in memory, against a build of the commit before issue 12
+  // (or BENCH_BASE).
+  await cpuAndColdStart(process.env['BENCH_BASE'] ? { baseRev: process.env['BENCH_BASE'] } : {});
 })().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
