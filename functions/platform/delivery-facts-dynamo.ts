@@ -7,6 +7,7 @@
  */
 import { BatchWriteCommand, type BatchWriteCommandInput, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { type DeliveryFact, factKey } from '../kernel/delivery/fact';
+import { RetryableError } from '../kernel/errors';
 import type { DeliveryFactsPort } from '../kernel/ports';
 import { KEY_PREFIX } from '../kernel/table-keys';
 import { classifyAwsError } from './aws-errors';
@@ -85,8 +86,8 @@ export function dynamoFactsReader({ client, tableName }: DynamoDeliveryFactsOpti
 async function writeAll(client: DynamoDBDocumentClient, tableName: string, requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]) {
   let pending = requests;
   for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt === 5)
-      throw classifyAwsError('DynamoDB', Object.assign(new Error('BatchWriteItem left items unprocessed'), { name: 'ProvisionedThroughputExceededException' }));
+    // Throttled past a few tries: retried later with the record (SQS), as a throttled call is.
+    if (attempt === 5) throw new RetryableError('DynamoDB BatchWriteItem: items left unprocessed');
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     try {
       const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCard, merge } from '../../functions/kernel/card/merge';
 import type { RunCard } from '../../functions/kernel/card/types';
-import { changedFacts, deliveryFactsOf } from '../../functions/kernel/delivery/derive';
+import { changedFacts, deliveryFactsOf, ownRollbackCaller } from '../../functions/kernel/delivery/derive';
 import { type DeliveryFact, factKey } from '../../functions/kernel/delivery/fact';
 import { productionStageTest } from '../../functions/kernel/production';
 import { ACCOUNT, cardOf, observe, REGION, runOf, T } from '../support/delivery-events';
@@ -333,5 +333,31 @@ describe('a rollback run whose stage events come before its own', () => {
       expect(stored, order.join()).toEqual(expected);
       expect(deliveryFactsOf(card, DEFAULT)).toEqual(expected);
     }
+  });
+});
+
+describe('who rolled back', () => {
+  const rollback = runOf('checkout', 'rb2');
+  const startedBy = (detail: string) => {
+    const started = rollback.pipeline('STARTED', '16:00', 'ManualRollback') as { detail: Record<string, unknown> };
+    return { ...started, detail: { ...started.detail, 'execution-trigger': { 'trigger-type': 'ManualRollback', 'trigger-detail': detail } } };
+  };
+  const byOf = (detail: string, isOwn?: (arn: string) => boolean) =>
+    deliveryFactsOf(cardOf([startedBy(detail), rollback.stage('Production', 'SUCCEEDED', '16:05')]), DEFAULT, isOwn).find((f) => f.kind === 'rollback');
+
+  it.each([
+    // pipeline-warden's rollback steps, as their own role (infra/rollback.yml RollbackStepsRole; CloudFormation names it <stack>-RollbackStepsRole-<suffix>)
+    ['arn:aws:sts::123456789012:assumed-role/pipeline-warden-prod-RollbackStepsRole-1A2B3C4D5E6F/rollback-steps', 'pipeline-warden'],
+    // a person in the console, or another tool
+    ['arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Deployer_5f1e2d3c4b5a6978/dana@example.com', 'codepipeline'],
+    ['arn:aws:iam::123456789012:user/RollbackStepsRole-fan', 'codepipeline'],
+  ])('%s → by %s', (detail, by) => {
+    expect(byOf(detail)).toEqual({ ...where, executionId: 'rb2', kind: 'rollback', by, at: T('16:00'), stage: 'Production' });
+  });
+
+  it('in organization mode, the actor role in the pipeline account is pipeline-warden too', () => {
+    const actor = 'arn:aws:sts::210987654321:assumed-role/pipeline-warden-actor/rollback-steps';
+    expect(byOf(actor)).toMatchObject({ by: 'codepipeline' });
+    expect(byOf(actor, ownRollbackCaller('pipeline-warden-actor'))).toMatchObject({ by: 'pipeline-warden' });
   });
 });

@@ -13,11 +13,24 @@ import { type DeliveryFact, factKey } from './fact';
 const ROLLBACK_TRIGGERS = new Set(['ManualRollback', 'AutomatedRollback']);
 
 /**
- * `isProduction`: the config's production stage test (functions/kernel/production.ts).
+ * Whether a rollback execution was started by pipeline-warden, from its trigger's caller (the
+ * `trigger-detail` ARN): only pipeline-warden's rollback steps call RollbackStage, as their own role
+ * (`<stack>-RollbackStepsRole-<suffix>`, infra/rollback.yml) or, in organization mode, as the actor
+ * role in the pipeline's account (`organization.actorRoleName`).
+ *
+ * @example ownRollbackCaller()('arn:aws:sts::1:assumed-role/pipeline-warden-prod-RollbackStepsRole-AbC123/s') // true
+ */
+export function ownRollbackCaller(actorRoleName?: string): NameTest {
+  return (arn) => /-RollbackStepsRole-[^/]*\//.test(arn) || (!!actorRoleName && arn.includes(`:assumed-role/${actorRoleName}/`));
+}
+
+/**
+ * `isProduction`: the config's production stage test (functions/kernel/production.ts); `isOwn`: who
+ * is pipeline-warden among a rollback's callers ({@link ownRollbackCaller}).
  *
  * @example deliveryFactsOf(card, productionStageTest(config.productionStages)) // [{ kind: 'deployment', … }, { kind: 'run', … }]
  */
-export function deliveryFactsOf(card: RunCard, isProduction: NameTest): DeliveryFact[] {
+export function deliveryFactsOf(card: RunCard, isProduction: NameTest, isOwn: NameTest = ownRollbackCaller()): DeliveryFact[] {
   const pipeline = card.subject.pipeline;
   if (card.run.kind !== 'pipeline' || !pipeline) return [];
   const executionId = card.run.key.slice(card.run.key.lastIndexOf('/') + 1);
@@ -31,7 +44,8 @@ export function deliveryFactsOf(card: RunCard, isProduction: NameTest): Delivery
     facts.push({ ...base, kind: 'run', outcome: run, at: execution.time, startedAt });
   if (view.pipeline?.trigger && ROLLBACK_TRIGGERS.has(view.pipeline.trigger)) {
     const stage = view.stages.find((s) => isProduction(s.name))?.name ?? view.stages[0]?.name;
-    facts.push({ ...base, kind: 'rollback', by: 'codepipeline', at: startedAt, ...(stage ? { stage } : {}) });
+    const by = isOwn(view.pipeline.triggerDetail ?? '') ? 'pipeline-warden' : 'codepipeline';
+    facts.push({ ...base, kind: 'rollback', by, at: startedAt, ...(stage ? { stage } : {}) });
     return [...facts, ...approvals(card, base)];
   }
   // Production outcomes wait for the execution's own event: it says whether the run is a rollback
@@ -83,10 +97,10 @@ function commitTime(card: RunCard): string | undefined {
  *
  * @example changedFacts(before, after, isProduction) // [] for a duplicate event
  */
-export function changedFacts(before: RunCard, after: RunCard, isProduction: NameTest): DeliveryFact[] {
+export function changedFacts(before: RunCard, after: RunCard, isProduction: NameTest, isOwn?: NameTest): DeliveryFact[] {
   if (before === after || !touchesFacts(before, after)) return [];
-  const old = new Map(deliveryFactsOf(before, isProduction).map((f) => [factKey(f), JSON.stringify(f)]));
-  return deliveryFactsOf(after, isProduction).filter((f) => old.get(factKey(f)) !== JSON.stringify(f));
+  const old = new Map(deliveryFactsOf(before, isProduction, isOwn).map((f) => [factKey(f), JSON.stringify(f)]));
+  return deliveryFactsOf(after, isProduction, isOwn).filter((f) => old.get(factKey(f)) !== JSON.stringify(f));
 }
 
 /**

@@ -56,7 +56,7 @@ export type DeliveryFactKind = DeliveryFact['kind'];
  */
 export function factKey(fact: DeliveryFact): string {
   const base = `${fact.account}#${fact.region}#${fact.pipeline}#${fact.executionId}#${fact.kind}`;
-  return fact.kind === 'approval' ? `${base}#${fact.stage}/${fact.action}` : fact.kind === 'rollback' ? `${base}#${fact.by}` : base;
+  return fact.kind === 'approval' ? `${base}#${fact.stage}/${fact.action}` : base;
 }
 
 /** The pipeline a fact is about, as one string (`account/region/pipeline`). */

@@ -7,7 +7,7 @@
  */
 import type { RunCard } from '../../kernel/card/types';
 import type { Config } from '../../kernel/config/schema';
-import { changedFacts, deliveryFactsOf } from '../../kernel/delivery/derive';
+import { changedFacts, deliveryFactsOf, ownRollbackCaller } from '../../kernel/delivery/derive';
 import { type DeliveryFact, factKey } from '../../kernel/delivery/fact';
 import type { GlobCompiler } from '../../kernel/glob';
 import type { MetricDatum } from '../../kernel/ports';
@@ -25,9 +25,10 @@ export async function recordInsights(before: RunCard, after: RunCard, deps: Noti
   const insights = deps.insights;
   if (!insights || before === after || after.run.kind !== 'pipeline') return after;
   const isProduction = productionStageTestWith(deps.config.productionStages, deps.globs);
-  const changed = changedFacts(before, after, isProduction);
+  const isOwn = ownRollbackCaller(deps.config.organization?.actorRoleName);
+  const changed = changedFacts(before, after, isProduction, isOwn);
   if (changed.length === 0) return after;
-  const known = new Map(deliveryFactsOf(before, isProduction).map((f) => [factKey(f), f]));
+  const known = new Map(deliveryFactsOf(before, isProduction, isOwn).map((f) => [factKey(f), f]));
   const replaced = changed.flatMap((f) => known.get(factKey(f)) ?? []);
   await insights.facts.record(changed, replaced);
   if (insights.metrics) {

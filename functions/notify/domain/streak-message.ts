@@ -35,20 +35,15 @@ export function renderStreakAlert(alert: {
   const body = [...runs, ...more].join('\n');
   return {
     text: fallbackText(headline),
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: headline } },
-      ...(body ? [{ type: 'section', text: { type: 'mrkdwn', text: body } }] : []),
-      {
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: `${esc(subject.account)} · ${esc(subject.region)}` }],
-      },
-    ],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: headline } }, ...(body ? [{ type: 'section', text: { type: 'mrkdwn', text: body } }] : [])],
   };
 }
 
-/** @example renderRecovery({ subject, failures: 3, seconds: 18_000 }).text // '✅ web recovered after 3 failed runs, 5h' */
+/** A streak is two failed runs or more (config/insights.ts): `runs`, always.
+ *
+ * @example renderRecovery({ subject, failures: 3, seconds: 18_000 }).text // '✅ web recovered after 3 failed runs, 5h' */
 export function renderRecovery(recovery: { readonly subject: Subject; readonly failures: number; readonly seconds: number }): RenderedMessage {
-  const text = `✅ *${esc(recovery.subject.pipeline ?? '')}* recovered after ${recovery.failures} failed run${recovery.failures === 1 ? '' : 's'}, ${formatDuration(recovery.seconds * 1000)}`;
+  const text = `✅ *${esc(recovery.subject.pipeline ?? '')}* recovered after ${recovery.failures} failed runs, ${formatDuration(recovery.seconds * 1000)}`;
   return { text: fallbackText(text), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
