@@ -6,12 +6,12 @@
  */
 import { Cron } from 'croner';
 import { sendDigests } from '../functions/insights/app/digest';
+import { digestTime } from '../functions/kernel/config/insights';
 import { picomatchGlobs } from '../functions/kernel/glob-picomatch';
 import type { DeliveryFactsPort } from '../functions/kernel/ports';
 import { createMemoryOnce } from '../functions/platform/once-memory';
 import type { ReplayShared } from './targets/types';
 
-const DAY_NUMBER = { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 } as const;
 /** The region replay's charts name (a chart's metrics are the stack's region's). */
 const HOME_REGION = 'us-east-1';
 
@@ -20,8 +20,8 @@ export function startDigestSchedule(shared: Pick<ReplayShared, 'config' | 'clock
   const fired: string[] = [];
   const { digest } = shared.config.insights;
   if (!digest.enabled) return () => fired;
-  const [hours, minutes] = digest.time.split(':').map(Number);
-  const cron = new Cron(`${minutes} ${hours} * * ${DAY_NUMBER[digest.day]}`, { timezone: digest.timezone });
+  const { weekday, hours, minutes } = digestTime(digest);
+  const cron = new Cron(`${minutes} ${hours} * * ${weekday}`, { timezone: digest.timezone });
   const once = createMemoryOnce();
   const deps = {
     config: shared.config,

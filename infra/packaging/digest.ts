@@ -1,7 +1,9 @@
 /** The weekly digest's EventBridge Scheduler schedule, from the config's `insights.digest`. */
+import { digestTime } from '../../functions/kernel/config/insights';
 import type { Config } from '../../functions/kernel/config/schema';
 
-const DAYS = { sunday: 'SUN', monday: 'MON', tuesday: 'TUE', wednesday: 'WED', thursday: 'THU', friday: 'FRI', saturday: 'SAT' } as const;
+/** Scheduler's day-of-week names, by cron's day number (0: Sunday). */
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 
 export interface DigestSchedule {
   /** EventBridge Scheduler's cron (minutes hours day-of-month month day-of-week year). */
@@ -15,7 +17,7 @@ export interface DigestSchedule {
  * @example digestScheduleOf(config) // { expression: 'cron(0 9 ? * MON *)', timezone: 'UTC', state: 'ENABLED' }
  */
 export function digestScheduleOf(config: Pick<Config, 'insights'>): DigestSchedule {
-  const { day, time, timezone, enabled } = config.insights.digest;
-  const [hours = '9', minutes = '0'] = time.split(':').map((part) => String(Number(part)));
-  return { expression: `cron(${minutes} ${hours} ? * ${DAYS[day]} *)`, timezone, state: enabled ? 'ENABLED' : 'DISABLED' };
+  const { timezone, enabled } = config.insights.digest;
+  const { weekday, hours, minutes } = digestTime(config.insights.digest);
+  return { expression: `cron(${minutes} ${hours} ? * ${DAYS[weekday]} *)`, timezone, state: enabled ? 'ENABLED' : 'DISABLED' };
 }

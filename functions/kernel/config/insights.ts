@@ -23,6 +23,21 @@ const DigestSchema = z._default(
 );
 
 /**
+ * The digest's time as numbers: what EventBridge Scheduler's cron (infra/packaging/digest.ts) and
+ * replay's clock (cli/scheduled.ts) are both built from. `weekday`: 0 is Sunday, as cron counts.
+ *
+ * @example digestTime({ day: 'friday', time: '17:30' }) // { weekday: 5, hours: 17, minutes: 30 }
+ */
+export function digestTime(digest: { readonly day: (typeof WEEKDAYS)[number]; readonly time: string }): {
+  weekday: number;
+  hours: number;
+  minutes: number;
+} {
+  const [hours = 0, minutes = 0] = digest.time.split(':').map(Number);
+  return { weekday: WEEKDAYS.indexOf(digest.day), hours, minutes };
+}
+
+/**
  * One streak rule: which pipelines (a route's, by its `name`, and/or a pipeline glob list; neither:
  * every pipeline) and when a run of failures is an incident: `consecutive` failed runs in a row, or
  * `failures` failed runs `within` a time.
