@@ -423,7 +423,7 @@ export async function cpuAndColdStart(options: CpuColdOptions): Promise<void> {
 
     console.log(`\n## notify: CPU per event and cold start, ${current.label} vs base ${base.label}`);
     console.log(
-      `node ${process.version} · ${process.arch} · fresh process per measurement (bench/cpu-cold-child.cjs) · AWS SDK v3 from node_modules, its HTTP and Slack's fetch answered in memory (bench/in-memory-aws.cjs)`,
+      `node ${process.version} · ${process.arch} · fresh process per measurement (bench/cpu-cold-child.cjs) · AWS SDK v3 from node_modules, its HTTP and Slack's requests answered in memory (bench/in-memory-aws.cjs)`,
     );
     const sameDefine = JSON.stringify(current.define) === JSON.stringify(base.define);
     console.log(

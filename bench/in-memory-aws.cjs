@@ -20,12 +20,14 @@
  * `Module._load`), every copy however many node_modules hold, and not in this preload: loading
  * the SDK here would move part of the bundle's load time out of the cold-start figure.
  *
- * Slack: @slack/web-api 8 calls `globalThis.fetch` (undici; no axios any more), read when the
- * WebClient is constructed, i.e. after this preload. `fetch` answers https://slack.com/api/<method>
- * with a real `Response` (so undici still loads on the first call, as in Lambda):
- * chat.postMessage and chat.update with `{ ok, channel, ts }` (unique, increasing ts), anything else
- * `{ ok: true }`. What is left out is the transport itself on both sides: TLS, sockets, HTTP
- * framing, as for AWS.
+ * Slack, two clients: notify's own (functions/platform/slack-http.ts) calls `https.request`,
+ * read at each call, so `require('node:https').request` answers https://slack.com/api/<method>
+ * with an `IncomingMessage`-like stream; builds whose notify used @slack/web-api 8 (the bench's
+ * bases) call `globalThis.fetch` (undici), read when the WebClient is constructed, i.e. after this
+ * preload, and `fetch` answers with a real `Response` (so undici still loads on the first call, as
+ * in Lambda). Both answer chat.postMessage and chat.update with `{ ok, channel, ts }` (unique,
+ * increasing ts), anything else `{ ok: true }`. What is left out is the transport itself on both
+ * sides: TLS, sockets, HTTP framing, as for AWS.
  *
  * Counts: `globalThis.__benchCalls` (Map "<service> <operation>" → answered calls; SQS calls name
  * their queue too: "SQS SendMessage → dlq");
@@ -567,11 +569,12 @@ const nextTs = () => {
   return `${1_800_000_000 + Math.floor(slackSequence / 1_000_000)}.${String(slackSequence % 1_000_000).padStart(6, '0')}`;
 };
 
-function answerSlack(method, form) {
+/** `args`: a form (@slack/web-api) or a JSON body (slack-http.ts), read with `get`. */
+function answerSlack(method, args) {
   count(`Slack ${method}`);
-  const channel = form.get('channel') ?? undefined;
+  const channel = args.get('channel') ?? undefined;
   if (method === 'chat.postMessage') return { ok: true, channel, ts: nextTs() };
-  if (method === 'chat.update') return { ok: true, channel, ts: form.get('ts') ?? undefined };
+  if (method === 'chat.update') return { ok: true, channel, ts: args.get('ts') ?? undefined };
   return { ok: true };
 }
 
@@ -598,3 +601,39 @@ Object.defineProperty(globalThis, 'fetch', {
     return new Response(text, { status: 200, headers: SLACK_HEADERS });
   },
 });
+
+const https = require('node:https');
+const { EventEmitter } = require('node:events');
+const originalHttpsRequest = https.request;
+
+/** slack-http.ts's call, `request(url, options, onResponse)`: the body is JSON, answered once `end` is called. */
+https.request = function requestInMemory(...args) {
+  const [url, , onResponse] = args;
+  const target = typeof url === 'string' || url instanceof URL ? new URL(String(url)) : undefined;
+  if (target?.hostname !== 'slack.com') return originalHttpsRequest.apply(this, args);
+  const req = new EventEmitter();
+  const chunks = [];
+  req.write = (chunk) => chunks.push(Buffer.from(chunk)) > 0;
+  req.destroy = (error) => {
+    if (error) req.emit('error', error);
+    return req;
+  };
+  req.setTimeout = () => req;
+  req.end = (chunk) => {
+    if (chunk) chunks.push(Buffer.from(chunk));
+    setImmediate(() => {
+      const start = process.hrtime.bigint();
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const text = JSON.stringify(answerSlack(target.pathname.replace(/^\/api\//, ''), { get: (key) => body[key] }));
+      const res = Readable.from([Buffer.from(text)]);
+      res.statusCode = 200;
+      res.headers = { ...SLACK_HEADERS };
+      stub.ns += process.hrtime.bigint() - start;
+      stub.calls += 1;
+      onResponse?.(res);
+      req.emit('response', res);
+    });
+    return req;
+  };
+  return req;
+};

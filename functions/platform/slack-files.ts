@@ -4,10 +4,10 @@
  * shares the file with `files.completeUploadExternal`; `files.upload` is retired. The client is built
  * and its failures sorted as slack.ts does for messages, so both ports retry and fail alike.
  */
-import { LogLevel, retryPolicies, type WebAPICallResult, WebClient } from '@slack/web-api';
+import { type Logger, LogLevel, retryPolicies, type WebAPICallResult, WebClient } from '@slack/web-api';
 import { PermanentError, type WardenError } from '../kernel/errors';
 import type { SlackFilesPort } from '../kernel/ports';
-import { platformErrorOf, type SlackPortOptions, toSlackLogger, toWardenError } from './slack';
+import { platformErrorOf, type SlackLogSink, type SlackPortOptions, scrub, toWardenError } from './slack';
 
 /**
  * The client options slack.ts takes, minus the 429 policy: an upload is three requests, and only
@@ -82,4 +82,31 @@ function completedFileId(result: WebAPICallResult, channel: string): string {
     throw new PermanentError(`Slack files.completeUploadExternal to channel ${channel} answered ok without a file id`);
   }
   return id;
+}
+
+/** The library's logger on our sink, the token scrubbed from every line. */
+function toSlackLogger(sink: SlackLogSink, token: string): Logger {
+  const line = (parts: unknown[]): string => scrub(parts.map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' '), token);
+  // The sink filters by its own level; the client only reads this one back.
+  let level = LogLevel.DEBUG;
+  return {
+    debug: (...msg: unknown[]) => sink.debug(line(msg)),
+    info: (...msg: unknown[]) => sink.info(line(msg)),
+    warn: (...msg: unknown[]) => sink.warn(line(msg)),
+    error: (...msg: unknown[]) => sink.error(line(msg)),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+function safeJson(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

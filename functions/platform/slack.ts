@@ -1,13 +1,14 @@
 /**
- * Slack through the Web API (`@slack/web-api`). Retries, `Retry-After` on a 429 and request
- * queueing are the library's; this adapter chooses the policy, shapes the two calls we make and
- * turns what is left of a failure into our error family: a Slack platform error (`ok: false`) is a
- * `PermanentError` unless Slack says it is on its side; anything that outlasted the client's
- * retries is a `DeliveryError`.
+ * Slack messages through the Web API: `chat.postMessage` and `chat.update` over slack-http.ts
+ * (retries, `Retry-After` on a 429, a timeout per try). This adapter chooses the policy, shapes the
+ * two calls we make and turns what is left of a failure into our error family: a Slack platform
+ * error (`ok: false`) is a `PermanentError` unless Slack says it is on its side; anything that
+ * outlasted the retries is a `DeliveryError`. `toWardenError` also sorts `@slack/web-api`'s
+ * errors (slack-files.ts), which have the same shape.
  */
-import { ErrorCode, type Logger, LogLevel, type RetryOptions, retryPolicies, type WebAPICallResult, WebClient } from '@slack/web-api';
 import { DeliveryError, PermanentError, SlackRateLimitedError, type WardenError } from '../kernel/errors';
 import type { SlackMessage, SlackPort } from '../kernel/ports';
+import { FIVE_RETRIES_IN_FIVE_MINUTES, type RetryOptions, slackCaller } from './slack-http';
 
 export type { RetryOptions };
 
@@ -24,14 +25,14 @@ export interface SlackPortOptions {
   readonly token: string;
   /** Web API base URL, default `https://slack.com/api/` (the client adds a missing final `/`). */
   readonly slackApiUrl?: string;
-  /** Retry policy for 5xx, network failures and 429s. Default: `retryPolicies.fiveRetriesInFiveMinutes`. */
+  /** Retry policy for 5xx, network failures and 429s. Default: five retries in five minutes, as `@slack/web-api`'s. */
   readonly retryConfig?: RetryOptions;
-  /** Per-attempt timeout in ms (default 10 000). The library's default is none: a stuck socket would hold the Lambda until it times out. */
+  /** Per-attempt timeout in ms (default 10 000): a stuck socket would otherwise hold the Lambda until it times out. */
   readonly timeoutMs?: number;
-  /** Receives the client's log lines with the token scrubbed. Default: the library's console logger at WARN. */
+  /** Receives a line per failed try, with the token scrubbed. Default: `console.warn`. */
   readonly logger?: SlackLogSink;
   /**
-   * What a 429 does: `wait` out its `Retry-After` in-process and try again (the library's way, for
+   * What a 429 does: `wait` out its `Retry-After` in-process and try again (for
    * functions that send a few messages), or `throw` a `SlackRateLimitedError` at once, for notify,
    * whose workers share a budget and hold back together instead of each retrying (functions/kernel/slack-budget.ts).
    */
@@ -67,20 +68,19 @@ const HINTS: Readonly<Record<string, string>> = {
  */
 export function createSlackPort(options: SlackPortOptions): SlackPort {
   const { token } = options;
-  const client = new WebClient(token, {
-    slackApiUrl: options.slackApiUrl ?? 'https://slack.com/api/',
-    retryConfig: options.retryConfig ?? retryPolicies.fiveRetriesInFiveMinutes,
-    // `wait`: wait out a 429 for as long as Retry-After says, then try again (within retryConfig).
-    rejectRateLimitedCalls: options.onRateLimit === 'throw',
-    timeout: options.timeoutMs ?? 10_000,
-    ...(options.logger ? { logger: toSlackLogger(options.logger, token) } : { logLevel: LogLevel.WARN }),
+  const sink = options.logger;
+  const send = slackCaller({
+    token,
+    apiUrl: options.slackApiUrl ?? 'https://slack.com/api/',
+    retry: options.retryConfig ?? FIVE_RETRIES_IN_FIVE_MINUTES,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    onRateLimit: options.onRateLimit ?? 'wait',
+    warn: (line) => (sink ? sink.warn(scrub(line, token)) : console.warn(scrub(line, token))),
   });
 
-  const call = async (method: string, channel: string, args: Record<string, unknown>): Promise<WebAPICallResult> => {
+  const call = async (method: string, channel: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
     try {
-      // `apiCall` rather than `client.chat.postMessage`: our blocks are structural (core renders
-      // them, Slack validates them), which the typed method would only take through a cast.
-      return await client.apiCall(method, args);
+      return await send(method, args);
     } catch (error) {
       throw toWardenError(error, { method, channel, token, now: options.now ?? (() => new Date()) });
     }
@@ -109,7 +109,6 @@ export function postMessageArgs(m: SlackMessage): Record<string, unknown> {
     channel: m.channel,
     text: m.text,
     blocks: m.blocks,
-    // The client leaves out only an undefined thread_ts.
     ...(m.threadTs !== undefined ? { thread_ts: m.threadTs } : {}),
     ...(m.threadTs && m.broadcast ? { reply_broadcast: true } : {}),
     unfurl_links: false,
@@ -125,9 +124,8 @@ export function updateMessageArgs(m: SlackMessage & { readonly ts: string }): Re
  * The channel ID and ts Slack answered with. The channel comes from the answer because a post to
  * `#name` answers with the ID, and `chat.update` accepts only the ID.
  */
-function postedAt(result: WebAPICallResult, requested: string): { channel: string; ts: string } {
-  const ts = 'ts' in result ? result.ts : undefined;
-  const channel = 'channel' in result ? result.channel : undefined;
+function postedAt(result: Record<string, unknown>, requested: string): { channel: string; ts: string } {
+  const { ts, channel } = result;
   if (typeof ts !== 'string' || ts === '') {
     // The message may well be in the channel: retrying would post it twice.
     throw new PermanentError(`Slack chat.postMessage to channel ${requested} answered ok without a ts`);
@@ -148,7 +146,7 @@ export function toWardenError(error: unknown, ctx: CallContext): WardenError {
   if (
     error instanceof Error &&
     'code' in error &&
-    error.code === ErrorCode.RateLimitedError &&
+    error.code === 'slack_webapi_rate_limited_error' &&
     (ctx.method === 'chat.postMessage' || ctx.method === 'chat.update')
   ) {
     const seconds = 'retryAfter' in error && typeof error.retryAfter === 'number' ? error.retryAfter : 1;
@@ -171,39 +169,13 @@ const GONE: ReadonlySet<string> = new Set(['message_not_found']);
 
 /** The `error` of an `ok: false` answer (`slack_webapi_platform_error`), if that is what this is. */
 export function platformErrorOf(error: unknown): string | undefined {
-  if (!(error instanceof Error) || !('code' in error) || error.code !== ErrorCode.PlatformError) return undefined;
+  if (!(error instanceof Error) || !('code' in error) || error.code !== 'slack_webapi_platform_error') return undefined;
   const data = 'data' in error ? error.data : undefined;
   const code = typeof data === 'object' && data !== null && 'error' in data ? data.error : undefined;
   return typeof code === 'string' ? code : 'unknown_error';
 }
 
 /** Removes the token from text we are about to log or throw, whatever put it there. */
-function scrub(text: string, token: string): string {
+export function scrub(text: string, token: string): string {
   return token.length >= 8 ? text.split(token).join('[token]') : text;
-}
-
-export function toSlackLogger(sink: SlackLogSink, token: string): Logger {
-  const line = (parts: unknown[]): string => scrub(parts.map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' '), token);
-  // The sink filters by its own level; the client only reads this one back.
-  let level = LogLevel.DEBUG;
-  return {
-    debug: (...msg: unknown[]) => sink.debug(line(msg)),
-    info: (...msg: unknown[]) => sink.info(line(msg)),
-    warn: (...msg: unknown[]) => sink.warn(line(msg)),
-    error: (...msg: unknown[]) => sink.error(line(msg)),
-    setLevel: (next: LogLevel) => {
-      level = next;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
-}
-
-function safeJson(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError, PermanentError, SlackRateLimitedError } from '../../functions/kernel/errors';
@@ -39,9 +41,9 @@ describe('createSlackPort against a local Slack', () => {
       ['chat.postMessage', TOKEN],
       ['chat.update', TOKEN],
     ]);
-    expect(slack.requests[0]?.body).toMatchObject({ channel: 'C0DEPLOYS', text: 'my-pipeline started', blocks: BLOCKS, unfurl_links: 'false' });
+    expect(slack.requests[0]?.body).toMatchObject({ channel: 'C0DEPLOYS', text: 'my-pipeline started', blocks: BLOCKS, unfurl_links: false });
     expect(slack.requests[0]?.body).not.toHaveProperty('thread_ts');
-    expect(slack.requests[1]?.body).toMatchObject({ thread_ts: posted.ts, unfurl_links: 'false' });
+    expect(slack.requests[1]?.body).toMatchObject({ thread_ts: posted.ts, unfurl_links: false });
     expect(slack.requests[2]?.body).toMatchObject({ channel: 'C0DEPLOYS', ts: posted.ts, text: 'my-pipeline failed', blocks: BLOCKS.slice(1) });
     expect(slack.messages()).toEqual([
       { channel: 'C0DEPLOYS', ts: posted.ts, threadTs: undefined, text: 'my-pipeline failed', blocks: BLOCKS.slice(1), updates: 1 },
@@ -99,6 +101,27 @@ describe('createSlackPort against a local Slack', () => {
     expect((error as Error).message).toMatch(/chat\.postMessage to channel C0DEPLOYS failed after retries/);
     expect((error as Error).cause).toMatchObject({ code: 'slack_webapi_http_error', statusCode: 500 });
     expect(slack.requests).toHaveLength(1 + FAST.retries);
+  });
+
+  it('gives up on a Slack that never answers after its timeout per try, and tries again', async () => {
+    let received = 0;
+    const silent = createServer(() => {
+      received += 1;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port: at } = silent.address() as AddressInfo;
+    try {
+      const error = await port({ slackApiUrl: `http://127.0.0.1:${at}/api`, timeoutMs: 100, retryConfig: { retries: 1, minTimeout: 5 } })
+        .postMessage({ channel: 'C0DEPLOYS', text: 'hello' })
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect((error as Error).message).toMatch(/chat\.postMessage to channel C0DEPLOYS failed after retries: .*no answer within 100 ms/);
+      expect(received).toBe(2);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('rejects with DeliveryError when the rate limit outlasts the retries', async () => {
