@@ -6,7 +6,7 @@
 import type { Config } from '../../kernel/config/schema';
 import type { GlobCompiler } from '../../kernel/glob';
 import type { DeliveryFactsPort, MetricChartsPort, OncePort, SlackFilesPort, SlackPort } from '../../kernel/ports';
-import { planDigests } from '../domain/digest';
+import { planDigests, WEEK_MS } from '../domain/digest';
 
 export interface DigestDeps {
   readonly config: Config;
@@ -22,8 +22,6 @@ export interface DigestDeps {
   /** A chart that could not be drawn or uploaded: the digest stands without it. */
   readonly warn: (message: string, details: Record<string, unknown>) => void;
 }
-
-const WEEK_MS = 7 * 86_400_000;
 
 /**
  * `scheduledTime`: the time the schedule fired for (Scheduler's `<aws.scheduler.scheduled-time>`):

@@ -15,7 +15,8 @@ import { esc, fallbackText, link } from '../../kernel/render/format';
 import { routeLabel, routeMatches } from '../../kernel/routing';
 import { trendWidget } from './chart';
 
-const WEEK_MS = 7 * 86_400_000;
+/** One week: the digest compares this one with the last. */
+export const WEEK_MS = 7 * 86_400_000;
 /** Rows of each list: the digest is a glance, the dashboard has the rest. */
 const TOP = 3;
 
