@@ -19,6 +19,7 @@ import { liveReads } from './live-reads';
 import { createLocalMachines } from './local-machines';
 import { replayPage } from './replay-html';
 import { printHuman, printSummary, type ReplayedEvent } from './replay-print';
+import { createReplayQueue } from './replay-queue';
 import { startDigestSchedule } from './scheduled';
 import { TARGETS } from './targets';
 import { UsageError } from './usage';
@@ -34,7 +35,7 @@ export interface ReplayOptions {
   readonly json: boolean;
   /** Also write the preview page (cli/replay-html.ts) to this file. */
   readonly html?: string;
-  /** Answer reads (build logs, pipeline definitions) from the real account, read-only. */
+  /** Answer reads (build logs, pipeline definitions, why a deploy failed) from the real account, read-only. */
   readonly aws?: boolean;
   readonly paths: readonly string[];
   readonly out: NodeJS.WritableStream;
@@ -109,11 +110,13 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
   const first = files.find((f) => !f.error);
   const clock = createScheduler(context.at ?? eventTime(first?.event));
   let currentEvent: string | undefined;
-  // A schedule's firing (the digest) owns the calls it makes; an execution its own event's.
+  // A schedule's firing (the digest) and a redelivery from notify's queue own the calls they make; an execution its own event's.
   const scheduled = (label: string | undefined) => (label?.startsWith('digest ') ? label : undefined);
-  const attribution = { event: () => machines.ownerOf(clock.current() ?? '') ?? scheduled(clock.current()) ?? currentEvent, now: () => clock.now() };
+  const owner = (label: string | undefined) => machines.ownerOf(label ?? '') ?? scheduled(label) ?? queue.ownerOf(label);
+  const attribution = { event: () => owner(clock.current()) ?? currentEvent, now: () => clock.now() };
   const recorder = createRecorder(context.world, context.live, attribution);
   const machines = createLocalMachines({ clock, recorder, currentEvent: () => currentEvent });
+  const queue = createReplayQueue({ clock, sender: attribution.event });
   const shared = {
     config: context.config,
     world: context.world,
@@ -122,17 +125,31 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
     insights: { facts: context.facts ?? createMemoryDeliveryFacts(), streaks: createMemoryStreaks() },
     clock,
     machines,
+    queue,
     defaultTopicArn: DEFAULT_TOPIC_ARN,
   };
   const targets = TARGETS.flatMap((factory) => factory(shared));
   const digests = startDigestSchedule(shared, shared.insights.facts);
   const errors = new Map<string, string>();
+  // Event files and redeliveries in the order they happened (a redelivery comes as the clock passes it).
+  const order: string[] = [];
+  let seen = 0;
+  const redelivered = () => {
+    for (const { label, error } of queue.delivered().slice(seen)) {
+      order.push(label);
+      if (error) errors.set(label, error);
+    }
+    seen = queue.delivered().length;
+  };
   for (const { name, event, error } of files) {
     if (error) {
       errors.set(name, error);
+      order.push(name);
       continue;
     }
     await clock.advanceTo(new Date(context.at ?? eventTime(event)));
+    redelivered();
+    order.push(name);
     const matched = targets.filter((t) => matchesPattern(patterns.get(t.pattern) ?? missingPattern(t.pattern), event));
     if (matched.length === 0) {
       errors.set(name, 'matches no rule of the stack: EventBridge would not deliver it');
@@ -149,11 +166,15 @@ export async function replayEvents(files: readonly EventFile[], context: ReplayC
   }
   currentEvent = undefined;
   await clock.advanceTo(new Date(clock.now().getTime() + (context.advanceMs ?? 0)));
+  redelivered();
   await machines.finish();
-  return [...files.map(({ name }) => name), ...digests()].map((name) => {
+  const redeliveries = new Set(queue.delivered().map((d) => d.label));
+  return [...order, ...digests()].flatMap((name) => {
     const calls = recorder.calls.filter((c) => c.event === name);
     const error = [errors.get(name), ...calls.flatMap(refusedBySlack)].filter((e): e is string => e !== undefined).join('; ');
-    return { event: name, calls, ...(error ? { error } : {}) };
+    // A redelivery that found nothing to send (its build claimed by its pipeline in time) is left out.
+    if (redeliveries.has(name) && calls.length === 0 && !error) return [];
+    return [{ event: name, calls, ...(error ? { error } : {}) }];
   });
 }
 

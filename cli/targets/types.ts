@@ -8,6 +8,7 @@ import type { CardStorePort, DeliveryFactsPort, StreakStorePort } from '../../fu
 import type { Recorder, World } from '../../functions/platform/recording';
 import type { Scheduler } from '../../tools/step-functions/clock';
 import type { LocalMachines } from '../local-machines';
+import type { ReplayQueue } from '../replay-queue';
 
 export interface ReplayShared {
   readonly config: Config;
@@ -22,6 +23,8 @@ export interface ReplayShared {
   readonly clock: Scheduler;
   /** State machines executed locally: start/stop executions by name, as Step Functions would. */
   readonly machines: LocalMachines;
+  /** notify's own queue on the clock: its delayed redeliveries come back as the clock passes them. Absent, none are scheduled. */
+  readonly queue?: ReplayQueue;
   readonly defaultTopicArn: string;
 }
 

@@ -43,7 +43,8 @@ export interface NotifyDeps {
   readonly now: () => Date;
   /**
    * Slack's budget, shared by every worker, and the redelivery of what it held back. Absent, every
-   * call goes at once (`warden replay`, which sends nothing).
+   * call goes at once and nothing is redelivered (`warden replay` gives a budget that never holds
+   * back and its virtual queue, cli/replay-queue.ts).
    */
   readonly pacing?: { readonly budget: SlackBudgetPort; readonly redelivery: RedeliveryPort };
   /**

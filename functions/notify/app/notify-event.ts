@@ -161,7 +161,8 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
  * (`defaults.unclaimedBuildGrace`): an SQS message delay, no polling. The card is marked (`deferred`)
  * so a duplicate of the failure does not schedule a second one. The redelivery is scheduled before
  * the mark is written: a lost write means a second message at worst, never none.
- * Without `deps.pacing` (`warden replay`) nothing is scheduled: replay has no queue to come back on.
+ * Without `deps.pacing` (tests, the dev server) nothing is scheduled; `warden replay` brings a queue
+ * on its virtual clock (cli/replay-queue.ts).
  */
 async function scheduleUnclaimed(card: RunCard, deps: NotifyDeps): Promise<RunCard> {
   const at = deps.pacing && unclaimedAnnouncementAt(card, unclaimedBuildGraceMs(deps.config));
@@ -215,7 +216,7 @@ function budgetedSteps(run: Prepared, now: Date): BudgetedStep[] {
   return [...cards, ...threads];
 }
 
-/** One take of the shared budget for all these calls; without pacing (replay), every call goes. */
+/** One take of the shared budget for all these calls; without pacing, every call goes. */
 async function take(steps: readonly BudgetedStep[], deps: NotifyDeps): Promise<readonly Grant[]> {
   if (!deps.pacing || steps.length === 0) return steps.map(() => true);
   return deps.pacing.budget.take(
