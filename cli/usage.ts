@@ -26,7 +26,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     details: `  PATH...              event files, or folders of *.json (a file may hold an array of events)
   --config FILE        routing config (default config/warden.yml)
   --world FILE         what the account would answer (pipelines, logs, approvals, rollback, governance)
-  --aws                answer reads (build logs, pipeline definitions) from the real account, read-only
+  --aws                answer reads (build logs, pipeline definitions, deploy failures) from the real account, read-only
   --at ISO-TIME        the clock for every event (default: each event's own time)
   --advance DURATION   run the clock on after the last event: 30h, 90m, 2d, 1h30m
   --json               one JSON object per call the stack would make

@@ -85,6 +85,24 @@ const Stacks = z.record(
     StackEvents: z.array(z.looseObject({ StackName: str, LogicalResourceId: str, ResourceType: str, ResourceStatus: str, ResourceStatusReason: str })),
   }),
 );
+/**
+ * CloudFormation stack sets by name: `Summaries` as `aws cloudformation list-stack-set-operations`
+ * prints them, `results` by operation id as `list-stack-set-operation-results` prints them.
+ */
+const StackSets = z.record(
+  z.string(),
+  z.strictObject({
+    Summaries: z.optional(z.array(z.looseObject({ OperationId: str, Status: str, StatusReason: str, CreationTimestamp: str }))),
+    results: z.optional(
+      z.record(z.string(), z.strictObject({ Summaries: z.optional(z.array(z.looseObject({ Account: str, Region: str, Status: str, StatusReason: str }))) })),
+    ),
+  }),
+);
+/** CodeCommit comments by comment id, as `aws codecommit get-comment` prints them (`{ "comment": … }`). */
+const Comments = z.record(
+  z.string(),
+  z.strictObject({ comment: z.looseObject({ commentId: str, content: str, authorArn: str, deleted: z.optional(z.boolean()), inReplyTo: str }) }),
+);
 /** ECS services keyed `<cluster>/<service>`: one service as `aws ecs describe-services` prints it (`events` newest first). */
 const EcsServices = z.record(
   z.string().check(z.regex(/^[^/]+\/[^/]+$/, 'must be <cluster>/<service>')),
@@ -98,8 +116,10 @@ const AccountSections = {
   tags: z.optional(Tags),
   deployments: z.optional(Deployments),
   stacks: z.optional(Stacks),
+  stackSets: z.optional(StackSets),
   ecsServices: z.optional(EcsServices),
   commits: z.optional(Commits),
+  comments: z.optional(Comments),
 };
 
 export const WorldFileSchema = z.strictObject({

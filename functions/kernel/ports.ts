@@ -137,6 +137,18 @@ export interface ServiceEventReport {
   readonly message?: string;
 }
 
+/**
+ * A stack set's operation (`ListStackSetOperations`' `Summaries[]`, the fields read here) and its
+ * failed results (`ListStackSetOperationResults` filtered on `FAILED`: a page at most).
+ */
+export interface StackSetOperationReport {
+  readonly Status?: string;
+  readonly StatusReason?: string;
+  readonly failed: readonly { readonly Account?: string; readonly Region?: string; readonly OrganizationalUnitId?: string; readonly StatusReason?: string }[];
+  /** More failed results than read (the page had a `NextToken`). */
+  readonly more?: boolean;
+}
+
 /** How many failed targets of a deployment are read for its thread reply. */
 export const DEPLOY_TARGETS_READ = 3;
 
@@ -169,6 +181,16 @@ export interface DeployDiagnosticsPort {
   }): Promise<{ readonly cluster: string; readonly service: string } | undefined>;
   /** An ECS service's events, newest first (`ecs.describeServices`); undefined when the service does not exist. */
   serviceEvents?(ref: { readonly place?: Place; readonly cluster: string; readonly service: string }): Promise<readonly ServiceEventReport[] | undefined>;
+  /**
+   * The stack set a pipeline's `CloudFormationStackSet` or `CloudFormationStackInstances` action
+   * deploys: its `StackSetName` configuration (`codepipeline.getPipeline`).
+   */
+  actionStackSet?(ref: { readonly place?: Place; readonly pipeline: string; readonly stage: string; readonly action: string }): Promise<string | undefined>;
+  /**
+   * A stack set's newest operation (created since `since`, when given) and its failed results
+   * (`ListStackSetOperations`, `ListStackSetOperationResults`: a page each); undefined when there is none.
+   */
+  stackSetOperation?(ref: { readonly place?: Place; readonly stackSetName: string; readonly since?: string }): Promise<StackSetOperationReport | undefined>;
 }
 
 export interface StoredCard {
@@ -228,6 +250,12 @@ export interface CommitsPort {
    * cached per repository and commit by the adapter; undefined when it is not there or may not be read.
    */
   commit(ref: { readonly place: Place; readonly repository: string; readonly commitId: string }): Promise<CommitInfo | undefined>;
+  /**
+   * A pull request comment's text (`codecommit.getComment`, in its account and region); undefined
+   * when it was deleted; a failed read rejects (the reply then says only who commented). Optional:
+   * without it, every comment's reply says only who commented.
+   */
+  comment?(ref: { readonly place: Place; readonly commentId: string }): Promise<string | undefined>;
 }
 
 export interface TagsPort {

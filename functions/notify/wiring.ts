@@ -53,7 +53,7 @@ const diagnostics = onFirstUse(async () => {
 });
 const pipelines = onFirstUse(async () => (await import('../platform/codepipeline')).createPipelinesPort(await codePipeline()));
 const tags = onFirstUse(async () => (await import('../platform/pipeline-tags')).createPipelineTagsPort(await codePipeline()));
-// A CodeCommit commit's message and author, read once per commit a card names (in its account and region).
+// A CodeCommit commit's message and author, and a pull request comment's text, read once each per card (in its account and region).
 const commits = onFirstUse(async () => {
   const [{ CodeCommitClient }, { createCommitsPort }] = await Promise.all([import('@aws-sdk/client-codecommit'), import('../platform/codecommit')]);
   return createCommitsPort(placeClients(embeddedConfig().organization, (c) => new CodeCommitClient(c)));
@@ -70,12 +70,14 @@ const lazyDiagnostics: DeployDiagnosticsPort = {
   stackEvents: async (ref) => (await diagnostics()).stackEvents(ref),
   actionService: async (ref) => (await diagnostics()).actionService?.(ref),
   serviceEvents: async (ref) => (await diagnostics()).serviceEvents?.(ref),
+  actionStackSet: async (ref) => (await diagnostics()).actionStackSet?.(ref),
+  stackSetOperation: async (ref) => (await diagnostics()).stackSetOperation?.(ref),
 };
 const lazyPipelines: PipelinesPort = {
   deployTarget: async (ref) => (await pipelines()).deployTarget(ref),
   actionConfiguration: async (ref) => (await pipelines()).actionConfiguration?.(ref),
 };
-const lazyCommits: CommitsPort = { commit: async (ref) => (await commits()).commit(ref) };
+const lazyCommits: CommitsPort = { commit: async (ref) => (await commits()).commit(ref), comment: async (ref) => (await commits()).comment?.(ref) };
 const lazyTags: TagsPort = { pipelineTags: async (ref) => (await tags()).pipelineTags(ref) };
 const lazyDeadLetter: DeadLetterPort = { send: async (letter) => (await deadLetter()).send(letter) };
 const lazyRedelivery: RedeliveryPort = { schedule: async (run, at, now) => (await redelivery()).schedule(run, at, now) };

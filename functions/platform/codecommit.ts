@@ -1,4 +1,4 @@
-import { type CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
+import { type CodeCommitClient, GetCommentCommand, GetCommitCommand } from '@aws-sdk/client-codecommit';
 import { PermanentError } from '../kernel/errors';
 import type { CommitInfo, CommitsPort } from '../kernel/ports';
 import { type ClientsIn, clientAt } from './actor';
@@ -41,6 +41,11 @@ export function createCommitsPort(clients: ClientsIn<CodeCommitClient>): Commits
       cache.set(key, read);
       read.catch(() => cache.delete(key));
       return read;
+    },
+    // Any failure is thrown as the SDK gives it: its only reader (functions/notify/app/commits.ts) replies without the text.
+    async comment({ place, commentId }) {
+      const { comment } = await clientAt(clients, place, 'codecommit.getComment').send(new GetCommentCommand({ commentId }));
+      return comment?.deleted ? undefined : comment?.content;
     },
   };
 }

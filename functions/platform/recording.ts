@@ -4,7 +4,7 @@
  * answered from a world file, or with `--aws` from the real account (reads only: nothing is written).
  */
 
-import type { Commit } from '@aws-sdk/client-codecommit';
+import type { Comment, Commit } from '@aws-sdk/client-codecommit';
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import {
   type BuildLogsPort,
@@ -20,6 +20,7 @@ import {
   type SlackFilesPort,
   type SlackPort,
   type StackEventReport,
+  type StackSetOperationReport,
   type TagsPort,
 } from '../kernel/ports';
 import { actionConfigurationOf, deployTargetOf } from './codepipeline';
@@ -88,12 +89,37 @@ export interface World {
   readonly deployments?: Readonly<Record<string, Partial<DeploymentReport>>>;
   /** CloudFormation stacks by name, as `aws cloudformation describe-stack-events` prints them (newest first). */
   readonly stacks?: Readonly<Record<string, { readonly StackEvents?: readonly StackEventReport[] }>>;
+  /**
+   * CloudFormation stack sets by name: `Summaries` as `aws cloudformation list-stack-set-operations`
+   * prints them, `results` by operation id as `list-stack-set-operation-results` prints them (every
+   * result: replay reads the failed ones).
+   */
+  readonly stackSets?: Readonly<
+    Record<
+      string,
+      {
+        readonly Summaries?: readonly {
+          readonly OperationId?: string;
+          readonly Status?: string;
+          readonly StatusReason?: string;
+          readonly CreationTimestamp?: string;
+        }[];
+        readonly results?: Readonly<
+          Record<string, { readonly Summaries?: readonly (StackSetOperationReport['failed'][number] & { readonly Status?: string })[] }>
+        >;
+      }
+    >
+  >;
   /** ECS services keyed `<cluster>/<service>`, each as `aws ecs describe-services` prints one service (`events` newest first). */
   readonly ecsServices?: Readonly<Record<string, { readonly events?: readonly ServiceEventReport[] }>>;
   /** CodeCommit commits keyed `<repository>/<commitId>`, as `aws codecommit get-commit` prints them (`{ "commit": … }`). */
   readonly commits?: Readonly<Record<string, { readonly commit: Commit }>>;
-  /** Per member account (commits too): its own logs, pipelines, tags, deployments, stacks and ECS services, read before the top-level ones. */
-  readonly accounts?: Readonly<Record<string, Pick<World, 'logs' | 'pipelines' | 'tags' | 'deployments' | 'stacks' | 'ecsServices' | 'commits'>>>;
+  /** CodeCommit comments by comment id, as `aws codecommit get-comment` prints them (`{ "comment": … }`). */
+  readonly comments?: Readonly<Record<string, { readonly comment: Comment }>>;
+  /** Per member account (commits too): its own logs, pipelines, tags, deployments, stacks, stack sets and ECS services, read before the top-level ones. */
+  readonly accounts?: Readonly<
+    Record<string, Pick<World, 'logs' | 'pipelines' | 'tags' | 'deployments' | 'stacks' | 'stackSets' | 'ecsServices' | 'commits' | 'comments'>>
+  >;
 }
 
 export interface Recorder {
@@ -116,6 +142,8 @@ export interface Recorder {
 export interface LiveReads {
   readonly logs: BuildLogsPort;
   readonly pipelines: PipelinesPort;
+  /** Why a deploy failed: CodeDeploy deployments and targets, CloudFormation stack events, ECS service events. Absent, the world file answers. */
+  readonly diagnostics?: DeployDiagnosticsPort;
 }
 
 /**
@@ -129,6 +157,16 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
   // Slack ts values are seconds.microseconds; a fixed base keeps replay output reproducible.
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
   let fileSeq = 0;
+  /** A deployment read from the account: the reads after GetDeployment are recorded as the adapter makes them (a failed-target list, then a batch of those it read). */
+  const liveDeployment = async (port: DeployDiagnosticsPort, ref: Parameters<DeployDiagnosticsPort['deployment']>[0]) => {
+    const report = await port.deployment(ref);
+    if (!report) return undefined;
+    const { deploymentId, place } = ref;
+    calls.push({ call: 'codedeploy.listDeploymentTargets', input: { deploymentId, targetFilters: { TargetStatus: ['Failed'] } }, ...place });
+    const read = report.deploymentTargets.map(targetId).filter((id) => id !== '');
+    if (read.length) calls.push({ call: 'codedeploy.batchGetDeploymentTargets', input: { deploymentId, targetIds: read }, ...place });
+    return report;
+  };
   return {
     calls,
     slack: {
@@ -217,10 +255,16 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
         if (!c) return undefined;
         return { ...(c.message ? { message: c.message } : {}), ...(c.author ? { author: { ...c.author } } : {}) };
       },
+      async comment({ place, commentId }) {
+        calls.push({ call: 'codecommit.getComment', input: { commentId }, ...place });
+        const c = (accountOf(place)?.comments?.[commentId] ?? world.comments?.[commentId])?.comment;
+        return c?.deleted ? undefined : c?.content;
+      },
     },
     diagnostics: {
       async deployment({ place, deploymentId }) {
         calls.push({ call: 'codedeploy.getDeployment', input: { deploymentId }, ...place });
+        if (live?.diagnostics) return liveDeployment(live.diagnostics, { place, deploymentId });
         const known = accountOf(place)?.deployments?.[deploymentId] ?? world.deployments?.[deploymentId];
         if (!known?.deploymentInfo) return undefined;
         const failed = (known.deploymentTargets ?? []).filter((t) => targetStatus(t) === 'Failed');
@@ -231,17 +275,43 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
       },
       async actionStack({ place, pipeline, stage, action }) {
         calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
+        if (live?.diagnostics) return live.diagnostics.actionStack({ place, pipeline, stage, action });
         const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
         const config = definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
         return config?.['StackName'] || undefined;
       },
       async stackEvents({ place, stackName }) {
         calls.push({ call: 'cloudformation.describeStackEvents', input: { StackName: stackName }, ...place });
+        if (live?.diagnostics) return live.diagnostics.stackEvents({ place, stackName });
         const stack = accountOf(place)?.stacks?.[stackName] ?? world.stacks?.[stackName];
         return stack ? (stack.StackEvents ?? []) : undefined;
       },
+      async actionStackSet({ place, pipeline, stage, action }) {
+        calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
+        if (live?.diagnostics) return live.diagnostics.actionStackSet?.({ place, pipeline, stage, action });
+        const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
+        return definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration?.['StackSetName'] || undefined;
+      },
+      // The calls the adapter makes: the operations, then the newest one's failed results (created since the action started, give or take a minute).
+      async stackSetOperation({ place, stackSetName, since }) {
+        calls.push({ call: 'cloudformation.listStackSetOperations', input: { StackSetName: stackSetName }, ...place });
+        if (live?.diagnostics) return live.diagnostics.stackSetOperation?.({ place, stackSetName, since });
+        const known = accountOf(place)?.stackSets?.[stackSetName] ?? world.stackSets?.[stackSetName];
+        const op = [...(known?.Summaries ?? [])].sort((a, b) => Date.parse(b.CreationTimestamp ?? '0') - Date.parse(a.CreationTimestamp ?? '0'))[0];
+        if (!op?.OperationId || (since && Date.parse(op.CreationTimestamp ?? '0') < Date.parse(since) - 60_000)) return undefined;
+        const input = {
+          StackSetName: stackSetName,
+          OperationId: op.OperationId,
+          MaxResults: 100,
+          Filters: [{ Name: 'OPERATION_RESULT_STATUS', Values: 'FAILED' }],
+        };
+        calls.push({ call: 'cloudformation.listStackSetOperationResults', input, ...place });
+        const failed = (known?.results?.[op.OperationId]?.Summaries ?? []).filter((r) => r.Status === 'FAILED');
+        return { Status: op.Status, StatusReason: op.StatusReason, failed: failed.slice(0, 100), more: failed.length > 100 };
+      },
       async actionService({ place, pipeline, stage, action }) {
         calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
+        if (live?.diagnostics) return live.diagnostics.actionService?.({ place, pipeline, stage, action });
         const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
         const config = definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
         const cluster = config?.['ClusterName'];
@@ -250,6 +320,7 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
       },
       async serviceEvents({ place, cluster, service }) {
         calls.push({ call: 'ecs.describeServices', input: { cluster, services: [service] }, ...place });
+        if (live?.diagnostics) return live.diagnostics.serviceEvents?.({ place, cluster, service });
         const known = accountOf(place)?.ecsServices?.[`${cluster}/${service}`] ?? world.ecsServices?.[`${cluster}/${service}`];
         return known ? (known.events ?? []) : undefined;
       },

@@ -205,11 +205,14 @@ describe('infra/member.yml', () => {
       'codebuild:BatchGetProjects',
       'ssm:GetCalendarState',
       'codecommit:GetCommit',
+      'codecommit:GetComment',
       // Build log tails, deploy failures explained, tags
       'logs:GetLogEvents',
       'codedeploy:ListDeploymentTargets',
       'codedeploy:BatchGetDeploymentTargets',
       'cloudformation:DescribeStackEvents',
+      'cloudformation:ListStackSetOperations',
+      'cloudformation:ListStackSetOperationResults',
       'ecs:DescribeServices',
       'tag:GetResources',
     ];
@@ -236,6 +239,7 @@ describe('infra/member.yml', () => {
     ]);
     expect(resourcesOf('codedeploy:ListDeploymentTargets')).toEqual([sub('codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:*')]);
     expect(resourcesOf('cloudformation:DescribeStackEvents')).toEqual([sub('cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*')]);
+    expect(resourcesOf('cloudformation:ListStackSetOperationResults')).toEqual([sub('cloudformation:${AWS::Region}:${AWS::AccountId}:stackset/*')]);
     expect(resourcesOf('ecs:DescribeServices')).toEqual([sub('ecs:${AWS::Region}:${AWS::AccountId}:service/*')]);
     expect(resourcesOf('codebuild:BatchGetProjects')).toEqual([sub('codebuild:${AWS::Region}:${AWS::AccountId}:project/*')]);
     expect(resourcesOf('codedeploy:GetDeploymentConfig')).toEqual([sub('codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentconfig:*')]);

@@ -204,6 +204,7 @@ describe('packaged stack', () => {
       'ReadServiceEvents',
       'ReadSlackToken',
       'ReadStackEvents',
+      'ReadStackSetOperations',
       'RunCards',
       'ScheduleRedeliveries',
       'SendPermanentFailuresToDeadLetterQueue',
@@ -225,8 +226,12 @@ describe('packaged stack', () => {
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:*' },
     });
     expect(bySid.ReadCommits).toMatchObject({
-      Action: 'codecommit:GetCommit',
+      Action: ['codecommit:GetCommit', 'codecommit:GetComment'],
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:*' },
+    });
+    expect(bySid.ReadStackSetOperations).toMatchObject({
+      Action: ['cloudformation:ListStackSetOperations', 'cloudformation:ListStackSetOperationResults'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stackset/*' },
     });
     for (const resource of asArray<Json>(bySid.ReadCodeBuildLogs.Resource)) {
       expect(resource['Fn::Sub']).toMatch(/^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws\/codebuild\//);

@@ -17,6 +17,8 @@ export function entityKey(fact: Fact): string {
       return fact.type;
     case 'pull-request-approval':
       return `approval:${fact.approver}`;
+    case 'pull-request-comment':
+      return `comment:${fact.commentId}${fact.at ? `@${fact.at}` : ''}`;
     case 'stage':
       return `stage:${fact.stage}`;
     case 'action':

@@ -50,6 +50,12 @@ export interface RunCard {
    */
   readonly commits?: Readonly<Record<string, CardCommit>>;
   /**
+   * Pull request comments' text (GetComment), clipped, by the comment's entity key
+   * (`comment:<id>`, `comment:<id>@<edit time>`): read once when the card first holds the comment;
+   * `''` when the read failed or the comment is gone (its reply then just says who commented).
+   */
+  readonly comments?: Readonly<Record<string, string>>;
+  /**
    * The failure streak this run continues (a streak rule covers its pipeline, and it failed as the
    * second or later run in a row): the card says so. Set when the run ends.
    */

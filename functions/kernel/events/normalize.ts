@@ -33,6 +33,8 @@ export function normalize(event: AwsEvent): Observation[] {
       return [{ ...base, ...referenceObservation(event, where) }];
     case DetailType.pullRequestState:
       return pullRequestObservations(event, where).map((part) => ({ ...base, ...part }));
+    case DetailType.pullRequestComment:
+      return [{ ...base, ...commentObservation(event, where, base.time) }];
     default:
       return assertNever(event);
   }
@@ -264,7 +266,13 @@ function referenceObservation(event: ReferenceEvent, where: Where): RunPart {
   };
 }
 
-type PullRequestEvent = Extract<AwsEvent, { detail: { pullRequestId: string } }>;
+/** A pull request's card, routed by its repository. */
+const pullRequestRun = (where: Where, repository: string, id: string): { run: RunRef; subject: Subject } => ({
+  run: { kind: 'pull-request', key: `pull-request/${where.account}/${where.region}/${repository}/${id}` },
+  subject: { ...where, codecommit: repository },
+});
+
+type PullRequestEvent = Extract<AwsEvent, { detail: { pullRequestStatus: string } }>;
 
 const branch = (ref: string | undefined) => (ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref);
 
@@ -278,8 +286,7 @@ function pullRequestObservations(event: PullRequestEvent, where: Where): RunPart
   const repository = d.repositoryNames[0] ?? '';
   const merged = d.isMerged?.toLowerCase() === 'true';
   const state = merged ? 'MERGED' : d.pullRequestStatus.toUpperCase() === 'CLOSED' ? 'CLOSED' : d.pullRequestStatus.toUpperCase();
-  const run: RunRef = { kind: 'pull-request', key: `pull-request/${where.account}/${where.region}/${repository}/${d.pullRequestId}` };
-  const subject = { ...where, codecommit: repository };
+  const { run, subject } = pullRequestRun(where, repository, d.pullRequestId);
   const fact: Fact = {
     type: 'pull-request',
     pullRequestId: d.pullRequestId,
@@ -298,6 +305,30 @@ function pullRequestObservations(event: PullRequestEvent, where: Where): RunPart
       ? [{ run, subject, fact: { type: 'pull-request-approval', pullRequestId: d.pullRequestId, approver: d.callerUserArn, state: d.approvalStatus } }]
       : [];
   return [{ run, subject, fact }, ...approval];
+}
+
+type CommentEvent = Extract<AwsEvent, { detail: { commentId: string } }>;
+
+/**
+ * A comment joins its pull request's card (creating it when the comment comes first: events are not
+ * ordered, and a pull request opened before pipeline-warden still gets its comments).
+ */
+function commentObservation(event: CommentEvent, where: Where, time: string): RunPart {
+  const d = event.detail;
+  const edited = d.event === 'commentOnPullRequestUpdated';
+  return {
+    ...pullRequestRun(where, d.repositoryName, d.pullRequestId),
+    fact: {
+      type: 'pull-request-comment',
+      pullRequestId: d.pullRequestId,
+      commentId: d.commentId,
+      state: edited ? 'UPDATED' : 'CREATED',
+      // Absent fields stay undefined: a card is stored as JSON, which leaves them out.
+      at: edited ? time : undefined,
+      caller: d.callerUserArn,
+      inReplyTo: d.inReplyTo,
+    },
+  };
 }
 
 /** CloudWatch writes `2019-10-02T17:20:48.551+0000`; normalized when it parses, kept as is otherwise. */

@@ -122,6 +122,19 @@ export type Fact =
       readonly state: string;
     }
   | {
+      /**
+       * A comment on a pull request: `state` CREATED, or UPDATED (an edit; `at` is the edit's time,
+       * so each edit is its own entity). `caller` is who made it, `inReplyTo` the comment it answers.
+       */
+      readonly type: 'pull-request-comment';
+      readonly pullRequestId: string;
+      readonly commentId: string;
+      readonly state: string;
+      readonly at?: string;
+      readonly caller?: string;
+      readonly inReplyTo?: string;
+    }
+  | {
       /** A branch or tag created, moved or deleted; `state` is CREATED, UPDATED or DELETED. */
       readonly type: 'reference';
       readonly repository: string;

@@ -21,6 +21,7 @@ export const DetailType = {
   alarmState: 'CloudWatch Alarm State Change',
   referenceState: 'CodeCommit Repository State Change',
   pullRequestState: 'CodeCommit Pull Request State Change',
+  pullRequestComment: 'CodeCommit Comment on Pull Request',
 } as const;
 export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
 
@@ -187,6 +188,19 @@ const pullRequestDetail = z.object({
   approvalStatus: z.optional(z.string()),
 });
 
+/**
+ * A comment made (`commentOnPullRequestCreated`) or edited (`commentOnPullRequestUpdated`) on a pull
+ * request. The event names the comment, not its text (read with GetComment) nor where it was made.
+ */
+const pullRequestCommentDetail = z.object({
+  event: text,
+  commentId: text,
+  pullRequestId: text,
+  repositoryName: text,
+  callerUserArn: z.optional(z.string()),
+  inReplyTo: z.optional(z.string()),
+});
+
 const event = <T extends string, D extends z.ZodMiniType>(detailType: T, detail: D) => z.object({ ...envelope, 'detail-type': z.literal(detailType), detail });
 
 /** One schema per detail-type, discriminated on `detail-type`. */
@@ -202,5 +216,6 @@ export const AwsEventSchema = z.discriminatedUnion('detail-type', [
   event(DetailType.alarmState, alarmDetail),
   event(DetailType.referenceState, referenceDetail),
   event(DetailType.pullRequestState, pullRequestDetail),
+  event(DetailType.pullRequestComment, pullRequestCommentDetail),
 ]);
 export type AwsEvent = z.infer<typeof AwsEventSchema>;

@@ -5,7 +5,8 @@
  * A read that fails, for whatever reason, never holds the card back: it shows without them.
  */
 import type { CardCommit, RunCard } from '../../kernel/card/types';
-import type { Place } from '../../kernel/ports';
+import type { CommitsPort, Place } from '../../kernel/ports';
+import { clip } from '../../kernel/render/format';
 import type { NotifyDeps } from './deps';
 
 /** A commit message's first line as a card shows it. */
@@ -30,12 +31,13 @@ export function undescribedCommits(card: RunCard): Wanted[] {
 }
 
 /** The card with its new commits described; the same card when there is nothing (new) to read. */
-export async function withCommits(card: RunCard, deps: NotifyDeps): Promise<RunCard> {
+export async function withCommits(read: RunCard, deps: NotifyDeps): Promise<RunCard> {
   const port = deps.commits;
-  if (!port) return card;
+  if (!port) return read;
+  const place: Place = { account: read.subject.account, region: read.subject.region };
+  const card = await withComments(read, port, place);
   const wanted = undescribedCommits(card);
   if (wanted.length === 0) return card;
-  const place: Place = { account: card.subject.account, region: card.subject.region };
   const found: Record<string, CardCommit> = {};
   for (const w of wanted) {
     try {
@@ -56,6 +58,20 @@ export async function withCommits(card: RunCard, deps: NotifyDeps): Promise<RunC
     }
   }
   return Object.keys(found).length ? { ...card, commits: { ...card.commits, ...found } } : card;
+}
+
+/**
+ * The card with its new pull request comments' text (GetComment), clipped. A read that fails, or a
+ * comment gone, is kept as `''`: its reply goes out now without the text, and it is not read again.
+ */
+async function withComments(card: RunCard, port: CommitsPort, place: Place): Promise<RunCard> {
+  const found: Record<string, string> = {};
+  for (const [key, { fact }] of Object.entries(card.facts)) {
+    if (fact.type !== 'pull-request-comment' || card.comments?.[key] !== undefined) continue;
+    const text = await port.comment?.({ place, commentId: fact.commentId }).catch(() => undefined);
+    found[key] = clip(text?.trim() ?? '', 300);
+  }
+  return Object.keys(found).length ? { ...card, comments: { ...card.comments, ...found } } : card;
 }
 
 /** A CodeCommit source action's repository, from its configuration in the pipeline's definition. */

@@ -14,6 +14,7 @@ import {
   describeDeployment,
   describeService,
   describeStack,
+  describeStackSet,
   diagnosisKey,
   diagnosisRefFor,
 } from '../domain/deploy-diagnosis';
@@ -159,6 +160,11 @@ async function diagnose(port: DeployDiagnosticsPort, ref: DiagnosisRef, place: P
     if (!target) return undefined;
     const events = await port.serviceEvents({ place, ...target });
     return events && describeService(target.service, events, ref.since);
+  }
+  if (ref.kind === 'stack set') {
+    const name = await port.actionStackSet?.({ place, pipeline: ref.pipeline, stage: ref.stage, action: ref.action });
+    const op = name && (await port.stackSetOperation?.({ place, stackSetName: name, since: ref.since }));
+    return name && op ? describeStackSet(name, op) : undefined;
   }
   const stackName = ref.stackId ?? (await port.actionStack({ place, pipeline: ref.pipeline, stage: ref.stage, action: ref.action }));
   if (!stackName) return undefined;

@@ -1,17 +1,23 @@
 /**
  * Why a deploy failed, read where it ran (organization mode: as the actor role in its account and
  * region): a CodeDeploy deployment's error and a few of its failed targets, or the events of the
- * CloudFormation stack a pipeline action deployed, or the latest events of the ECS service a pipeline
- * ECS action deployed. Reads only, a bounded number of calls each.
+ * CloudFormation stack a pipeline action deployed, the failed accounts/regions of a stack set's
+ * operation, or the latest events of the ECS service a pipeline ECS action deployed. Reads only, a
+ * bounded number of calls each.
  */
-import { type CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import {
+  type CloudFormationClient,
+  DescribeStackEventsCommand,
+  ListStackSetOperationResultsCommand,
+  ListStackSetOperationsCommand,
+} from '@aws-sdk/client-cloudformation';
 import { BatchGetDeploymentTargetsCommand, type CodeDeployClient, GetDeploymentCommand, ListDeploymentTargetsCommand } from '@aws-sdk/client-codedeploy';
 import { type CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { DEPLOY_TARGETS_READ, type DeployDiagnosticsPort, type Place, type StackEventReport } from '../../kernel/ports';
 import { type ClientsIn, clientAt } from '../../platform/actor';
 import { classifyAwsError } from '../../platform/aws-errors';
-import { isOperationStart } from '../domain/deploy-diagnosis';
+import { isOperationStart, stackSetOperationOf } from '../domain/deploy-diagnosis';
 
 /** Pages of `ListDeploymentTargets` read looking for failed targets (a page may hold none). */
 const TARGET_PAGES_MAX = 3;
@@ -59,6 +65,29 @@ export function createDeployDiagnosticsPort(clients: DeployDiagnosticsClients): 
           },
         }
       : {}),
+    actionStackSet: async ({ place, pipeline, stage, action }) => configOf(await definition(place, pipeline), stage, action)?.['StackSetName'] || undefined,
+    // Two calls: the operations' first page (newest first), then one page of the chosen one's failed results.
+    async stackSetOperation({ place, stackSetName: StackSetName, since }) {
+      const what = `ListStackSetOperations ${StackSetName}`;
+      const cloudformation = clientAt(clients.cloudformation, place, what);
+      try {
+        const op = stackSetOperationOf((await cloudformation.send(new ListStackSetOperationsCommand({ StackSetName }))).Summaries ?? [], since);
+        if (!op?.OperationId) return undefined;
+        const out = await cloudformation.send(
+          new ListStackSetOperationResultsCommand({
+            StackSetName,
+            OperationId: op.OperationId,
+            MaxResults: 100,
+            Filters: [{ Name: 'OPERATION_RESULT_STATUS', Values: 'FAILED' }],
+          }),
+        );
+        return { ...op, failed: out.Summaries ?? [], more: !!out.NextToken };
+      } catch (error) {
+        // StackSetNotFoundException, OperationNotFoundException
+        if (error instanceof Error && /NotFound/.test(error.name)) return undefined;
+        throw classifyAwsError(what, error);
+      }
+    },
     async deployment({ place, deploymentId }) {
       const codedeploy = clientAt(clients.codedeploy, place, `CodeDeploy GetDeployment ${deploymentId}`);
       const what = `CodeDeploy deployment ${deploymentId}`;
@@ -132,7 +161,7 @@ interface PipelineShape {
  * @example serviceOf(pipeline, 'Deploy', 'DeployToECS') // { cluster: 'web-cluster', service: 'web' }
  */
 export function serviceOf(pipeline: PipelineShape | undefined, stage: string, action: string): { cluster: string; service: string } | undefined {
-  const config = pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+  const config = configOf(pipeline, stage, action);
   const cluster = config?.['ClusterName'];
   const service = config?.['ServiceName'];
   return cluster && service ? { cluster, service } : undefined;
@@ -140,11 +169,15 @@ export function serviceOf(pipeline: PipelineShape | undefined, stage: string, ac
 
 /**
  * The stack a CloudFormation action deploys: its `StackName` configuration. (A StackSet action's
- * stack set has operations, not stack events: not read.)
+ * stack set, `StackSetName`, has operations, not stack events: `stackSetOperation` reads them.)
  *
  * @example stackOf(pipeline, 'Deploy', 'CreateStack') // 'web-prod'
  */
 export function stackOf(pipeline: PipelineShape | undefined, stage: string, action: string): string | undefined {
-  const config = pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
-  return config?.['StackName'] || undefined;
+  return configOf(pipeline, stage, action)?.['StackName'] || undefined;
+}
+
+/** An action's configuration in a pipeline definition. */
+function configOf(pipeline: PipelineShape | undefined, stage: string, action: string) {
+  return pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
 }

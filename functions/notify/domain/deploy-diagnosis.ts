@@ -1,25 +1,37 @@
 /**
  * Why a deploy failed, in words a person reads without opening the console: a CodeDeploy
  * deployment's error and its failed targets' lifecycle events (hook, script, error code, message,
- * log tail), a CloudFormation stack's failed resources in its latest operation, or an ECS
- * service's latest events. Pure: the
+ * log tail), a CloudFormation stack's failed resources in its latest operation, a stack set
+ * operation's failed accounts and regions, or an ECS service's latest events. Pure: the
  * reports come from `DeployDiagnosticsPort`.
  */
 import type { FactRecord, RunCard } from '../../kernel/card/types';
 import { DEPLOY_PROVIDERS } from '../../kernel/events/normalize';
-import type { DeploymentReport, DeploymentTargetReport, LifecycleEventReport, ServiceEventReport, StackEventReport, TargetReport } from '../../kernel/ports';
+import type {
+  DeploymentReport,
+  DeploymentTargetReport,
+  LifecycleEventReport,
+  ServiceEventReport,
+  StackEventReport,
+  StackSetOperationReport,
+  TargetReport,
+} from '../../kernel/ports';
 
 /** At most this many failed resources of a stack are shown. */
 export const STACK_FAILURES_SHOWN = 5;
 /** At most this many events of an ECS service are shown, newest first. */
 export const SERVICE_EVENTS_SHOWN = 5;
+/** At most this many failed accounts/regions of a stack set operation are shown. */
+export const STACK_SET_FAILURES_SHOWN = 3;
 
 /** What explains a failure, and where to read it. */
 export type DiagnosisRef =
   | { readonly kind: 'deployment'; readonly deploymentId: string }
   | { readonly kind: 'stack'; readonly pipeline: string; readonly stage: string; readonly action: string; readonly stackId?: string }
   /** `since`: when the action was first seen running; the service's older events are another deployment's. */
-  | { readonly kind: 'service'; readonly pipeline: string; readonly stage: string; readonly action: string; readonly since?: string };
+  | { readonly kind: 'service'; readonly pipeline: string; readonly stage: string; readonly action: string; readonly since?: string }
+  /** `since`: as for a service; an older operation of the stack set is another run's. */
+  | { readonly kind: 'stack set'; readonly pipeline: string; readonly stage: string; readonly action: string; readonly since?: string };
 
 export interface FailedTargetLine {
   /** `instance i-0abc: ApplicationStart failed: ScriptFailed — <message>` */
@@ -37,16 +49,19 @@ export type DeployDiagnosis =
       /** Failed targets not shown (the deployment's overview counts them; only a few are read). */
       readonly moreFailed: number;
     }
+  /** A stack's failed resources, or a stack set operation's failed accounts/regions (`stackName` the stack set's). */
   | { readonly kind: 'stack'; readonly stackName: string; readonly lines: readonly string[] }
   /** An ECS service's latest events, newest first: `2024-05-02 10:15:04Z (service web) failed to launch a task …` */
   | { readonly kind: 'service'; readonly service: string; readonly lines: readonly string[] }
   /** The read failed or was denied: the reply says so and goes anyway. */
-  | { readonly kind: 'unavailable'; readonly what: 'deployment' | 'stack' | 'service'; readonly error: string };
+  | { readonly kind: 'unavailable'; readonly what: DiagnosisRef['kind']; readonly error: string };
 
 /** CodePipeline action providers that deploy a CloudFormation stack. */
 const STACK_PROVIDERS: ReadonlySet<string> = new Set(['CloudFormation']);
 /** The standard ECS deploy action (`ClusterName`, `ServiceName`); blue/green is `CodeDeployToECS`, a deployment. */
 const SERVICE_PROVIDERS: ReadonlySet<string> = new Set(['ECS']);
+/** The StackSets actions (`StackSetName`): a stack set operation across accounts and regions. */
+const STACK_SET_PROVIDERS: ReadonlySet<string> = new Set(['CloudFormationStackSet', 'CloudFormationStackInstances']);
 
 /**
  * @example diagnosisRefFor(card, actionFailure) // { kind: 'deployment', deploymentId: 'd-7K1J2ABCD' }
@@ -60,10 +75,11 @@ export function diagnosisRefFor(card: RunCard, failure: FactRecord): DiagnosisRe
     const stackId = f.externalId && /^arn:[^:]+:cloudformation:[^:]*:\d*:stack\//.test(f.externalId) ? f.externalId : undefined;
     return { kind: 'stack', pipeline: card.subject.pipeline, stage: f.stage, action: f.action, ...(stackId ? { stackId } : {}) };
   }
-  if (SERVICE_PROVIDERS.has(f.provider) && card.subject.pipeline) {
-    // Only a start seen before the failure bounds the events (without it, the newest are shown).
+  const kind = SERVICE_PROVIDERS.has(f.provider) ? 'service' : STACK_SET_PROVIDERS.has(f.provider) ? 'stack set' : undefined;
+  if (kind && card.subject.pipeline) {
+    // Only a start seen before the failure bounds the events or operations (without it, the newest are read).
     const since = failure.since && failure.since !== failure.time ? failure.since : undefined;
-    return { kind: 'service', pipeline: card.subject.pipeline, stage: f.stage, action: f.action, ...(since ? { since } : {}) };
+    return { kind, pipeline: card.subject.pipeline, stage: f.stage, action: f.action, ...(since ? { since } : {}) };
   }
   return undefined;
 }
@@ -176,6 +192,33 @@ export function describeService(service: string, events: readonly ServiceEventRe
 /** `2024-05-02 10:15:04Z ` (UTC, to the second), or nothing when the event has no time. */
 function eventTime(ms: number): string {
   return Number.isNaN(ms) ? '' : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z `;
+}
+
+/**
+ * The stack set operation a failed action ran: the newest, if created since the action started
+ * (a minute's leeway for clocks) when that is known.
+ */
+export function stackSetOperationOf<T extends { readonly CreationTimestamp?: Date | string }>(operations: readonly T[], since?: string): T | undefined {
+  const at = (o: T) => new Date(o.CreationTimestamp ?? 0).getTime();
+  const newest = [...operations].sort((a, b) => at(b) - at(a))[0];
+  return newest && (!since || at(newest) >= Date.parse(since) - 60_000) ? newest : undefined;
+}
+
+/**
+ * A stack set operation's failed accounts/regions with their reasons, the first few then how many
+ * more, after the operation's own reason.
+ *
+ * @example describeStackSet('baseline', report).lines
+ * // ['baseline: FAILED — …', '111122223333 eu-west-1: ResourceLogicalId:Trail, …', 'and 2 more accounts/regions']
+ */
+export function describeStackSet(name: string, op: StackSetOperationReport): Extract<DeployDiagnosis, { kind: 'stack' }> {
+  const lines = op.failed
+    .slice(0, STACK_SET_FAILURES_SHOWN)
+    .map((r) => `${r.Account ?? r.OrganizationalUnitId ?? '?'} ${r.Region ?? '?'}: ${r.StatusReason ?? 'FAILED'}`);
+  const more = op.failed.length - lines.length;
+  if (more > 0 || op.more) lines.push(`and ${more}${op.more ? '+' : ''} more accounts/regions`);
+  if (op.StatusReason) lines.unshift(`${name}: ${op.Status ?? 'operation'} — ${op.StatusReason}`);
+  return { kind: 'stack', stackName: name, lines };
 }
 
 /** The line a reply shows when the read failed: the failure is still announced. */

@@ -56,6 +56,13 @@ export interface PlanOptions {
  */
 export function planDelivery(card: RunCard, destinations: Destinations, options: PlanOptions = {}): Plan {
   const failures = threadWorthy(card);
+  // A pull request's comments get a reply each too (functions/notify/domain/slack-thread.ts), sent once like a failure's.
+  const replies = [
+    ...failures,
+    ...Object.entries(card.facts)
+      .filter(([, r]) => r.fact.type === 'pull-request-comment')
+      .sort(byTime),
+  ];
   const cards: CardStep[] = [];
   const threads: ThreadStep[] = [];
   for (const target of destinations.slack) {
@@ -64,7 +71,7 @@ export function planDelivery(card: RunCard, destinations: Destinations, options:
     const print = fingerprint(message.blocks);
     const placement = card.slack[target.channel];
     if (!placement?.ts || placement.rendered !== print) cards.push({ channel: target.channel, ts: placement?.ts, message, fingerprint: print });
-    for (const [failureKey, failure] of failures) {
+    for (const [failureKey, failure] of replies) {
       const key = `${target.channel}|${failureKey}`;
       if (!card.threads.includes(key)) threads.push({ channel: target.channel, key, failure, mentions: target.mentions });
     }
@@ -92,9 +99,11 @@ export function threadWorthy(card: RunCard): Array<[string, FactRecord]> {
     Object.entries(card.failures)
       // An alarm's card is its explanation (reason, what it watches, since when): no "alarm failed" reply.
       .filter(([, r]) => r.fact.type === 'action' || (card.run.kind !== 'pipeline' && card.run.kind !== 'alarm' && r.fact.type === card.run.kind))
-      .sort(([a, ra], [b, rb]) => (ra.time < rb.time ? -1 : ra.time > rb.time ? 1 : a.localeCompare(b)))
+      .sort(byTime)
   );
 }
+
+const byTime = ([a, ra]: [string, FactRecord], [b, rb]: [string, FactRecord]) => (ra.time < rb.time ? -1 : ra.time > rb.time ? 1 : a.localeCompare(b));
 
 /** The fact that speaks for the whole run: the pipeline execution, the build, the deployment... */
 function mainFact(card: RunCard): FactRecord | undefined {

@@ -213,6 +213,8 @@ export function shortUser(arn: string): string {
 const encPart = (part: string) => encodeURIComponent(part);
 const codecommitUrl = (s: Subject, repository: string, path: string) =>
   `https://${encPart(s.region)}.console.aws.amazon.com/codesuite/codecommit/repositories/${encPart(repository)}/${path}?region=${encPart(s.region)}`;
+/** A CodeCommit pull request in the console. */
+export const pullRequestUrl = (s: Subject, repository: string, id: string) => codecommitUrl(s, repository, `pull-requests/${encPart(id)}/details`);
 const commit7 = (id: string | undefined) => (id ? `\`${esc(id.slice(0, 7))}\`` : '');
 /** `` `9f1c2ab` Round refunds to the currency's minor unit — dana ``: what GetCommit said of it, when it was read. */
 const describedCommit = (card: RunCard, id: string) => {
@@ -237,7 +239,7 @@ function pullRequestBody(card: RunCard, view: CardView, where: string): Body {
   );
   const author = pr?.author ?? pr?.caller;
   return {
-    headline: `*${link(codecommitUrl(s, repository, `pull-requests/${encPart(id)}/details`), title)}* ${esc(state)} in *${esc(repository)}*`,
+    headline: `*${link(pullRequestUrl(s, repository, id), title)}* ${esc(state)} in *${esc(repository)}*`,
     lines: single([...branches, ...approvals]),
     facts: [where, ...(author ? [`by ${esc(shortUser(author))}`] : []), ...(pr?.sourceCommit ? [`source ${describedCommit(card, pr.sourceCommit)}`] : [])],
   };

@@ -1,13 +1,16 @@
 /**
  * Thread replies under a run's card: one per failure, with the reason, the failing action, the
- * last lines of the build log and the people to call.
+ * last lines of the build log and the people to call; and one per pull request comment (who, and
+ * what they wrote), calling nobody.
  */
+import { entityKey } from '../../kernel/card/merge';
 import type { FactRecord, RunCard } from '../../kernel/card/types';
 import { viewOf } from '../../kernel/card/view';
 import { buildKey } from '../../kernel/events/normalize';
 import type { RenderedMessage, SlackBlock } from '../../kernel/render/blocks';
 import { clip, consoleUrl, esc, fallbackText, ICON, link, mention } from '../../kernel/render/format';
 import { type DeployDiagnosis, unavailableLine } from './deploy-diagnosis';
+import { pullRequestUrl, shortUser } from './slack-card';
 
 export interface FailureDetail {
   /** `U…`/`W…` users, `S…` user groups, `here`, `channel`. */
@@ -24,8 +27,12 @@ export interface FailureDetail {
  */
 export function renderFailure(card: RunCard, failure: FactRecord, detail: FailureDetail): RenderedMessage {
   const { title, reason, links } = describe(card, failure);
-  const who = detail.mentions.map(mention).join(' ');
-  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(`${ICON.failed} ${title}${who ? `\n${who}` : ''}`, 3000) } }];
+  // A pull request comment's reply (its text, as the card kept it, quoted) calls nobody.
+  const comment = failure.fact.type === 'pull-request-comment';
+  const who = comment ? '' : detail.mentions.map(mention).join(' ');
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`${comment ? '💬' : ICON.failed} ${title}${who ? `\n${who}` : ''}`, 3000) } },
+  ];
   if (reason) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`> ${esc(reason).replace(/\n/g, '\n> ')}`, 3000) } });
   if (detail.logLines.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(detail.logLines) } });
   if (detail.diagnosis) blocks.push(...diagnosisBlocks(detail.diagnosis));
@@ -111,6 +118,12 @@ function describe(card: RunCard, failure: FactRecord): Described {
       return {
         title: `*${esc(f.application)} / ${esc(f.group)}* deployment ${esc(f.deploymentId)} failed`,
         links: [link(consoleUrl.deployment(s, f.deploymentId), 'deployment')],
+      };
+    case 'pull-request-comment':
+      return {
+        title: `${f.caller ? `*${esc(shortUser(f.caller))}* ` : ''}${f.at ? 'edited a comment on' : f.inReplyTo ? 'replied on' : 'commented on'} ${link(pullRequestUrl(s, s.codecommit ?? '', f.pullRequestId), `PR #${f.pullRequestId}`)}`,
+        reason: card.comments?.[entityKey(f)],
+        links: [],
       };
     default:
       return { title: `${esc(f.type)} failed`, links: [] };

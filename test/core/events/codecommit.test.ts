@@ -28,8 +28,11 @@ const ANNOUNCED = [
   'branch-updated.json',
   'branch-created.json',
   'tag-deleted.json',
+  'comment-created.json',
+  'comment-reply.json',
+  'comment-updated.json',
 ];
-const NOT_ANNOUNCED = ['not-announced/unreferenced-merge-commit.json', 'not-announced/pr-approval-rule-created.json', 'not-announced/comment-on-pr.json'];
+const NOT_ANNOUNCED = ['not-announced/unreferenced-merge-commit.json', 'not-announced/pr-approval-rule-created.json'];
 const PATTERN = JSON.parse(readFileSync(path.resolve(__dirname, '../../../events/codecommit.pattern.json'), 'utf8')) as Record<string, unknown>;
 const OTHER_PATTERNS = [
   'codepipeline',
@@ -119,9 +122,34 @@ describe('CodeCommit events (test/fixtures/codecommit, written from the user gui
     );
   });
 
-  it('an unreferenced merge commit (no reference) is rejected; a comment is not a detail-type we read', () => {
+  it('an unreferenced merge commit (no reference) is rejected', () => {
     expect(() => parseEvent(fixture('not-announced/unreferenced-merge-commit.json'))).toThrow(EventRejectedError);
-    expect(() => parseEvent(fixture('not-announced/comment-on-pr.json'))).toThrow(/detail-type: unsupported/);
+  });
+
+  it("a comment on a pull request (once not read: now announced) joins that pull request's card, one entity per comment and per edit", () => {
+    const [created] = observe('comment-created.json');
+    expect(created?.run).toEqual({ kind: 'pull-request', key: 'pull-request/111122223333/eu-west-1/payments-api/12' });
+    expect(created?.subject).toEqual({ account: '111122223333', region: 'eu-west-1', codecommit: 'payments-api' });
+    expect(created?.fact).toEqual({
+      type: 'pull-request-comment',
+      pullRequestId: '12',
+      commentId: '695b2c1d-0000-4000-8000-00000000c0de',
+      state: 'CREATED',
+      caller: 'arn:aws:sts::111122223333:assumed-role/Reviewer/lee',
+    });
+    expect(observe('comment-reply.json')[0]?.fact).toMatchObject({
+      inReplyTo: '695b2c1d-0000-4000-8000-00000000c0de',
+      caller: 'arn:aws:iam::111122223333:user/dana',
+    });
+    expect(observe('comment-updated.json')[0]?.fact).toMatchObject({ state: 'UPDATED', at: '2026-03-03T09:20:00.000Z' });
+    const card = cardOf(['pr-created.json', 'comment-created.json', 'comment-reply.json', 'comment-updated.json', 'comment-created.json']);
+    expect(Object.keys(card.facts).filter((k) => k.startsWith('comment:'))).toEqual([
+      'comment:695b2c1d-0000-4000-8000-00000000c0de',
+      'comment:463b2c1d-0000-4000-8000-00000000c0de',
+      'comment:695b2c1d-0000-4000-8000-00000000c0de@2026-03-03T09:20:00.000Z',
+    ]);
+    // The card itself does not change for a comment: the reply says it (test/app/codecommit-comments.test.ts).
+    expect(text(['pr-created.json', 'comment-created.json'])).toBe(text(['pr-created.json']));
   });
 });
 
