@@ -10,7 +10,7 @@ import { createDynamoCardStore } from '../platform/dynamo-store';
 import { embeddedConfig } from '../platform/embedded-config';
 import { embeddedGlobs } from '../platform/embedded-globs';
 import { env } from '../platform/env';
-import { onFirstUse } from '../platform/on-first-use';
+import { lazyPort, onFirstUse } from '../platform/on-first-use';
 import { createSlackPort } from '../platform/slack';
 import { createDynamoSlackBudget } from '../platform/slack-budget-dynamo';
 import { getSlackToken } from '../platform/slack-token';
@@ -62,25 +62,22 @@ const sqs = onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQS
 const deadLetter = onFirstUse(async () => (await import('../platform/dead-letter')).createDeadLetterPort(await sqs(), env('DEAD_LETTER_QUEUE_URL')));
 const redelivery = onFirstUse(async () => (await import('./aws/redelivery')).createRedeliveryPort(await sqs(), env('EVENTS_QUEUE_URL')));
 
-const lazyEmail: EmailPort = { publish: async (e) => (await email()).publish(e) };
-const lazyLogs: BuildLogsPort = { tail: async (ref) => (await logs()).tail(ref) };
-const lazyDiagnostics: DeployDiagnosticsPort = {
-  deployment: async (ref) => (await diagnostics()).deployment(ref),
-  actionStack: async (ref) => (await diagnostics()).actionStack(ref),
-  stackEvents: async (ref) => (await diagnostics()).stackEvents(ref),
-  actionService: async (ref) => (await diagnostics()).actionService?.(ref),
-  serviceEvents: async (ref) => (await diagnostics()).serviceEvents?.(ref),
-  actionStackSet: async (ref) => (await diagnostics()).actionStackSet?.(ref),
-  stackSetOperation: async (ref) => (await diagnostics()).stackSetOperation?.(ref),
-};
-const lazyPipelines: PipelinesPort = {
-  deployTarget: async (ref) => (await pipelines()).deployTarget(ref),
-  actionConfiguration: async (ref) => (await pipelines()).actionConfiguration?.(ref),
-};
-const lazyCommits: CommitsPort = { commit: async (ref) => (await commits()).commit(ref), comment: async (ref) => (await commits()).comment?.(ref) };
-const lazyTags: TagsPort = { pipelineTags: async (ref) => (await tags()).pipelineTags(ref) };
-const lazyDeadLetter: DeadLetterPort = { send: async (letter) => (await deadLetter()).send(letter) };
-const lazyRedelivery: RedeliveryPort = { schedule: async (run, at, now) => (await redelivery()).schedule(run, at, now) };
+const lazyEmail = lazyPort<EmailPort>(email, { publish: true });
+const lazyLogs = lazyPort<BuildLogsPort>(logs, { tail: true });
+const lazyDiagnostics = lazyPort<DeployDiagnosticsPort>(diagnostics, {
+  deployment: true,
+  actionStack: true,
+  stackEvents: true,
+  actionService: true,
+  serviceEvents: true,
+  actionStackSet: true,
+  stackSetOperation: true,
+});
+const lazyPipelines = lazyPort<PipelinesPort>(pipelines, { deployTarget: true, actionConfiguration: true });
+const lazyCommits = lazyPort<CommitsPort>(commits, { commit: true, comment: true });
+const lazyTags = lazyPort<TagsPort>(tags, { pipelineTags: true });
+const lazyDeadLetter = lazyPort<DeadLetterPort>(deadLetter, { send: true });
+const lazyRedelivery = lazyPort<RedeliveryPort>(redelivery, { schedule: true });
 
 const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4_000, randomize: true };
 
