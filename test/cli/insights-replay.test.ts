@@ -1,20 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { warden } from '../support/warden-cli';
-
-interface Line {
-  readonly event: string;
-  readonly call?: string;
-  readonly error?: string;
-  readonly input: Record<string, unknown>;
-  readonly output?: Record<string, unknown>;
-  readonly at?: string;
-}
-const lines = (stdout: string): Line[] =>
-  stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Line);
+import { type ReplayLine, replayLines, warden } from '../support/warden-cli';
 
 const DIGEST_1 = 'digest 2026-11-16T09:00:00.000Z';
 const DIGEST_2 = 'digest 2026-11-23T09:00:00.000Z';
@@ -31,7 +17,7 @@ const DIGEST_CALLS = [
   ['slack.files.completeUploadExternal', 'C0PLATFORM1'],
 ];
 
-function expectDigest(all: readonly Line[], label: string, end: string) {
+function expectDigest(all: readonly ReplayLine[], label: string, end: string) {
   const calls = all.filter((l) => l.event === label);
   expect(calls.map((l) => [l.call, l.input['channel'] ?? l.input['channel_id']])).toEqual(DIGEST_CALLS);
   expect(calls.every((l) => l.at === label.slice('digest '.length))).toBe(true);
@@ -53,7 +39,7 @@ describe('warden replay of events/insights/week', () => {
     const { code, stdout, stderr } = warden('replay', '--json', '--advance', '8d', 'events/insights/week');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const all = lines(stdout);
+    const all = replayLines(stdout);
     expect(all.filter((l) => l.error)).toEqual([]);
     expect([...new Set(all.map((l) => l.event).filter((e) => e.startsWith('digest ')))]).toEqual([DIGEST_1, DIGEST_2]);
     expectDigest(all, DIGEST_1, '2026-11-16 09:00');
@@ -67,15 +53,15 @@ describe('warden replay of events/insights/week', () => {
   it('without --advance past the week: only the digest whose time the events passed', () => {
     const { code, stdout } = warden('replay', '--json', 'events/insights/week');
     expect(code).toBe(0);
-    const digests = [...new Set(lines(stdout).map((l) => l.event))].filter((e) => e.startsWith('digest '));
+    const digests = [...new Set(replayLines(stdout).map((l) => l.event))].filter((e) => e.startsWith('digest '));
     expect(digests).toEqual([DIGEST_1]);
-    expectDigest(lines(stdout), DIGEST_1, '2026-11-16 09:00');
+    expectDigest(replayLines(stdout), DIGEST_1, '2026-11-16 09:00');
   });
 
   it('--advance up to the minute: the last event (20th 09:30) + 71h30m reaches Monday 09:00, 71h29m does not', () => {
     const fired = (advance: string) => [
       ...new Set(
-        lines(warden('replay', '--json', '--advance', advance, 'events/insights/week').stdout)
+        replayLines(warden('replay', '--json', '--advance', advance, 'events/insights/week').stdout)
           .map((l) => l.event)
           .filter((e) => e.startsWith('digest ')),
       ),
@@ -89,7 +75,7 @@ describe('warden replay of events/insights/streak', () => {
   it('posts one alert at the third failed run and one recovery reply in its thread', () => {
     const { code, stdout } = warden('replay', '--json', 'events/insights/streak');
     expect(code).toBe(0);
-    const posts = lines(stdout).filter((l) => l.call === 'slack.chat.postMessage');
+    const posts = replayLines(stdout).filter((l) => l.call === 'slack.chat.postMessage');
     const alerts = posts.filter((l) => String(l.input['text']).includes('3 failed runs in a row'));
     const recoveries = posts.filter((l) => String(l.input['text']).includes('recovered after 4 failed runs'));
     expect(alerts.map((l) => [path.basename(l.event), l.input['channel'], l.input['thread_ts']])).toEqual([
@@ -101,7 +87,7 @@ describe('warden replay of events/insights/streak', () => {
     ]);
     // The recovery's thread is the alert's: the alert is the 7th message replay posted (two cards per run before it).
     const tsOfPost = (n: number) => `1700000000.${String(n).padStart(6, '0')}`;
-    expect(posts.indexOf(alerts[0] as Line)).toBe(6);
+    expect(posts.indexOf(alerts[0] as ReplayLine)).toBe(6);
     expect(recoveries[0]?.input['thread_ts']).toBe(tsOfPost(7));
     expect(posts.filter((l) => /failed runs in a row since|recovered after/.test(String(l.input['text'])))).toHaveLength(2);
   });

@@ -5,20 +5,7 @@
  * the two cards. Scenarios: events/unclaimed-build (scripts/make-unclaimed-scenarios.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { warden } from '../support/warden-cli';
-
-interface Line {
-  readonly event: string;
-  readonly call?: string;
-  readonly error?: string;
-  readonly input: Record<string, unknown>;
-  readonly at?: string;
-}
-const lines = (stdout: string): Line[] =>
-  stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Line);
+import { type ReplayLine, replayLines, warden } from '../support/warden-cli';
 
 const WORLD = 'events/unclaimed-build/unclaimed.world.json';
 const NEVER = 'events/unclaimed-build/never-claimed';
@@ -26,17 +13,17 @@ const LATE = 'events/unclaimed-build/claimed-late';
 /** 03-build-failed.json's time plus the default grace (10 minutes), and the event that sent the redelivery. */
 const NEVER_DUE = `redelivery 2026-11-23T09:25:58.000Z, sent by ${NEVER}/03-build-failed.json`;
 
-function replay(...args: string[]): Line[] {
+function replay(...args: string[]): ReplayLine[] {
   const { code, stdout, stderr } = warden('replay', '--json', '--world', WORLD, ...args);
   expect(stderr).toBe('');
   expect(code).toBe(0);
-  const all = lines(stdout);
+  const all = replayLines(stdout);
   expect(all.filter((l) => l.error)).toEqual([]);
   return all;
 }
-const text = (l: Line) => JSON.stringify(l.input['blocks']);
-const cards = (all: readonly Line[]) => all.filter((l) => l.call === 'slack.chat.postMessage' && !l.input['thread_ts']);
-const buildCards = (all: readonly Line[]) => cards(all).filter((l) => /payments-\w+-build #42\S* build failed/.test(text(l)));
+const text = (l: ReplayLine) => JSON.stringify(l.input['blocks']);
+const cards = (all: readonly ReplayLine[]) => all.filter((l) => l.call === 'slack.chat.postMessage' && !l.input['thread_ts']);
+const buildCards = (all: readonly ReplayLine[]) => cards(all).filter((l) => /payments-\w+-build #42\S* build failed/.test(text(l)));
 
 describe('warden replay of a failed build its pipeline never reports', () => {
   it('without --advance: the build is parked, nothing is announced', () => {

@@ -16,3 +16,20 @@ export function warden(...args: string[]): { code: number | null; stdout: string
   });
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
+
+/** One line of `warden replay --json`: a call made for an event (or a schedule's firing), or that event's error. */
+export interface ReplayLine {
+  readonly event: string;
+  readonly call?: string;
+  readonly error?: string;
+  readonly input: Record<string, unknown>;
+  readonly output?: Record<string, unknown>;
+  readonly at?: string;
+}
+
+/** `warden replay --json`'s output, a line each. */
+export const replayLines = (stdout: string): ReplayLine[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as ReplayLine);
