@@ -2,11 +2,11 @@
  * One Slack Web API call (a JSON POST with the bot token in the Authorization header) over
  * `node:https`, with the retry, `Retry-After` and timeout policy slack.ts asks for.
  *
- * Written here rather than taken from `@slack/web-api`, on purpose and measured (README, "Cost per
- * event"): `chat.postMessage` and `chat.update` are the only methods the message port calls, and the
- * library's `WebClient` is 61 KB of the notify bundle's 250 KB budget, 15 ms of its cold start, and
- * its `fetch` loads undici on the first call (~10 ms more), while `node:https` is already loaded by
- * the AWS SDK. Files (slack-files.ts), the directory and ephemeral messages keep the library.
+ * Written here rather than taken from `@slack/web-api`, on purpose and measured (README, "Delivery,
+ * retries and the dead-letter queue"): `chat.postMessage` and `chat.update` are the only methods
+ * the message port calls, and the library's `WebClient` is 61 KB of the notify bundle's 250 KB
+ * budget and 15 ms of its load, and its `fetch` loads undici on the first call, while `node:https`
+ * is already loaded by the AWS SDK. Files (slack-files.ts), the directory and ephemeral messages keep the library.
  *
  * Failures are shaped as the library's errors (`code` `slack_webapi_*`, with `data`, `statusCode`
  * or `retryAfter`), so one classifier (slack.ts, `toWardenError`) serves both.
