@@ -41,7 +41,14 @@ export interface Deferral {
  * @returns `deferred` when part of the plan waits for a redelivery (the budget held it back, or
  * Slack answered 429 and the whole fleet now holds that method back until its `Retry-After`).
  */
-export async function deliver(plan: Plan, card: RunCard, version: number, deps: NotifyDeps, deferral?: Deferral): Promise<'delivered' | 'deferred'> {
+export async function deliver(
+  plan: Plan,
+  card: RunCard,
+  version: number,
+  deps: NotifyDeps,
+  deferral?: Deferral,
+  stored: (replaced?: RunCard) => void = () => undefined,
+): Promise<'delivered' | 'deferred'> {
   const done: Progress = { placements: {}, threads: [], emails: [] };
   const tails = logTails(card, deps.logs, deps.config.defaults.logLines);
   const explain = diagnoses(card, deps.diagnostics, deps.config.defaults.logLines);
@@ -83,23 +90,28 @@ export async function deliver(plan: Plan, card: RunCard, version: number, deps: 
     if (held?.schedule) await deps.pacing?.redelivery.schedule(card, held.until, deps.now());
   } catch (error) {
     const unposted = plan.cards.filter((s) => !s.ts && !done.placements[s.channel]).map((s) => s.channel);
-    await save(releaseClaims(card, unposted), version, done, deps);
+    await save(releaseClaims(card, unposted), version, done, deps, stored);
     throw error;
   }
   const unposted = plan.cards.filter((s) => !s.ts && !done.placements[s.channel]).map((s) => s.channel);
-  await save(releaseClaims(card, unposted), version, held ? { ...done, deferred: held.until.toISOString() } : done, deps);
+  await save(releaseClaims(card, unposted), version, held ? { ...done, deferred: held.until.toISOString() } : done, deps, stored);
   return held ? 'deferred' : 'delivered';
 }
 
-/** Writes the card with what was delivered; on a lost race, re-applies it to the newer card. */
-async function save(card: RunCard, version: number, delivered: Delivered, deps: NotifyDeps): Promise<void> {
+/**
+ * Writes the card with what was delivered; on a lost race, re-applies it to the newer card.
+ * `stored` hears which card the write replaced (none: the one the plan was made from).
+ */
+async function save(card: RunCard, version: number, delivered: Delivered, deps: NotifyDeps, stored: (replaced?: RunCard) => void): Promise<void> {
   try {
     await deps.store.put(recordDelivery(card, delivered), version);
+    stored();
   } catch (error) {
     if (!(error instanceof CardConflictError)) throw error;
     const fresh = await deps.store.get(card.run.key);
     if (!fresh) throw error;
     await deps.store.put(recordDelivery(absorb(fresh.card, card), delivered), fresh.version);
+    stored(fresh.card);
     // The newer card may hold facts this worker never rendered: ask for another pass.
     throw new CardConflictError(`run ${card.run.key}: changed while delivering`, { cause: error });
   }

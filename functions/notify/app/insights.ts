@@ -1,9 +1,11 @@
 /**
  * Delivery insights on the notify path: what a merge changed of a run's delivery facts is recorded
  * (functions/kernel/delivery), counted as metrics, and a run's end moves its pipeline's failure
- * streak. Runs before the card is stored: a lost write race or a failed delivery makes the next
- * attempt derive the same facts again (recording is idempotent), where recording after the store
- * would leave them unrecorded once the card held them.
+ * streak. Facts are recorded before the card is stored: a lost write race or a failed delivery
+ * makes the next attempt derive the same facts again (recording is idempotent), where recording
+ * after the store would leave them unrecorded once the card held them. Metrics are not idempotent:
+ * they are counted once the card that holds their facts is stored (`count`), against the card it
+ * replaced, so two workers that saw the same fact count it once.
  */
 import type { RunCard } from '../../kernel/card/types';
 import type { Config } from '../../kernel/config/schema';
@@ -16,29 +18,47 @@ import { routeLabel, routeMatches } from '../../kernel/routing';
 import type { NotifyDeps } from './deps';
 import { followStreak, withStreak } from './streaks';
 
+/** A run's card after its insights, and how to count its new facts' metrics once it is stored. */
+export interface Insighted {
+  readonly card: RunCard;
+  /**
+   * Counts the metrics of the facts new on `card` since `replaced` (the stored card the write
+   * replaced: by default the one this card was merged onto), at most once whatever is called after.
+   */
+  readonly count: (replaced?: RunCard) => void;
+}
+
+const NOTHING_TO_COUNT = () => undefined;
+
 /**
  * Returns the card, with the failure streak its run continues when it ended one more failure of it.
  *
- * @example await recordInsights(before, merged, deps) // records a deployment when the card's production stage succeeded
+ * @example const { card, count } = await recordInsights(before, merged, deps); await store.put(card, version); count();
  */
-export async function recordInsights(before: RunCard, after: RunCard, deps: NotifyDeps): Promise<RunCard> {
+export async function recordInsights(before: RunCard, after: RunCard, deps: NotifyDeps): Promise<Insighted> {
   const insights = deps.insights;
-  if (!insights || before === after || after.run.kind !== 'pipeline') return after;
+  if (!insights || before === after || after.run.kind !== 'pipeline') return { card: after, count: NOTHING_TO_COUNT };
   const isProduction = productionStageTestWith(deps.config.productionStages, deps.globs);
   const isOwn = ownRollbackCaller(deps.config.organization?.actorRoleName);
   const changed = changedFacts(before, after, isProduction, isOwn);
-  if (changed.length === 0) return after;
-  const known = new Map(deliveryFactsOf(before, isProduction, isOwn).map((f) => [factKey(f), f]));
+  if (changed.length === 0) return { card: after, count: NOTHING_TO_COUNT };
+  const keysOf = (card: RunCard) => new Map(deliveryFactsOf(card, isProduction, isOwn).map((f) => [factKey(f), f]));
+  const known = keysOf(before);
   const replaced = changed.flatMap((f) => known.get(factKey(f)) ?? []);
   await insights.facts.record(changed, replaced);
-  if (insights.metrics) {
-    const fresh = changed.filter((f) => !known.has(factKey(f)));
+  let counted = false;
+  const count = (stored: RunCard = before) => {
+    const metrics = insights.metrics;
+    if (counted || !metrics) return;
+    counted = true;
+    const held = stored === before ? known : keysOf(stored);
+    const fresh = changed.filter((f) => !held.has(factKey(f)));
     for (const Team of teamsOf(deps.config, after, deps.globs))
-      for (const datum of fresh.flatMap(metricsOf)) insights.metrics.add({ ...datum, dimensions: { Team, Account: after.subject.account } });
-  }
+      for (const datum of fresh.flatMap(metricsOf)) metrics.add({ ...datum, dimensions: { Team, Account: after.subject.account } });
+  };
   let card = after;
   for (const fact of changed) if (fact.kind === 'run') card = withStreak(card, fact, await followStreak(fact, after, insights.streaks, deps));
-  return card;
+  return { card, count };
 }
 
 /**

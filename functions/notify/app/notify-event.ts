@@ -122,6 +122,8 @@ interface Prepared {
   readonly card: RunCard;
   readonly version: number;
   readonly plan: Plan;
+  /** Counts the metrics of the run's new delivery facts: called once the card holding them is stored. */
+  readonly count: (replaced?: RunCard) => void;
 }
 
 /** Reads and merges a run's card and plans its delivery; a run with nothing to send is finished here. */
@@ -144,16 +146,19 @@ async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepare
   const claimed = await claimedBuild(linked, deps);
   if (claimed === 'announced') return 'unchanged';
   const { partOf } = claimed;
-  const card = await recordInsights(before, claimed.card, deps);
+  const { card, count } = await recordInsights(before, claimed.card, deps);
   const pipeline = card.subject.pipeline;
   const approvalHasPolicy = (stage: string, action: string) =>
     pipeline !== undefined && policyFor(deps.config.approvals, { pipeline, stage, action }, deps.globs) !== undefined;
   const plan = planDelivery(card, routerFor(deps.config, deps.globs)(card.run.kind, card.subject), { approvalHasPolicy, partOf });
   if (isEmptyPlan(plan)) {
-    if (card !== before) await deps.store.put(card, version);
+    if (card !== before) {
+      await deps.store.put(card, version);
+      count();
+    }
     return 'unchanged';
   }
-  return { resolved, card, version, plan };
+  return { resolved, card, version, plan, count };
 }
 
 /**
@@ -250,10 +255,11 @@ async function complete(run: Prepared, steps: readonly BudgetedStep[], grants: r
     const claim = claimChannels(card, posts, deps.now());
     if (!claim.ok) throw new CardBusyError(`run ${card.run.key}: another worker is posting its card (claimed ${claim.heldBy})`);
     await deps.store.put(claim.card, version);
+    run.count();
     version += 1;
     current = claim.card;
   }
-  return deliver({ cards, threads, emails: plan.emails }, current, version, deps, deferral);
+  return deliver({ cards, threads, emails: plan.emails }, current, version, deps, deferral, run.count);
 }
 
 /**
