@@ -4,7 +4,7 @@
  * as the actor role the member stack (infra/member.yml) creates there. The home account works the
  * same way. In a single-account stack there is one client, with the function's own role.
  */
-import { AssumeRoleCommand, type AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleCommand, AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { PermanentError } from '../kernel/errors';
 import type { Place } from '../kernel/ports';
@@ -75,6 +75,8 @@ export function createActor(options: ActorOptions): Actor {
     return assumed;
   };
   const assume = async (account: string): Promise<AwsCredentialIdentity> => {
+    // Loaded on the first role to assume: outside organization mode, STS is never needed (~9 ms of a cold start).
+    const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
     sts ??= new STSClient({});
     const arn = roleArn(account);
     let out: AssumeRoleCommandOutput;
