@@ -6,26 +6,22 @@
 
 import type { Comment, Commit } from '@aws-sdk/client-codecommit';
 import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
-import {
-  type BuildLogsPort,
-  type CommitsPort,
-  DEPLOY_TARGETS_READ,
-  type DeadLetterPort,
-  type DeployDiagnosticsPort,
-  type DeploymentReport,
-  type EmailPort,
-  type MetricChartsPort,
-  type PipelinesPort,
-  type ServiceEventReport,
-  type SlackFilesPort,
-  type SlackPort,
-  type StackEventReport,
-  type StackSetOperationReport,
-  type TagsPort,
+import type {
+  BuildLogsPort,
+  CommitsPort,
+  DeadLetterPort,
+  DeployDiagnosticsPort,
+  EmailPort,
+  MetricChartsPort,
+  PipelinesPort,
+  SlackFilesPort,
+  SlackPort,
+  TagsPort,
 } from '../kernel/ports';
 import { actionConfigurationOf, deployTargetOf } from './codepipeline';
 import { deadLetterMessage } from './dead-letter';
 import { metricWidgetImageInput } from './metric-charts';
+import { type DiagnosticsWorld, recordingDiagnostics } from './recording-diagnostics';
 import { postMessageArgs, updateMessageArgs } from './slack';
 import { snsSubject } from './sns';
 
@@ -72,7 +68,7 @@ class CallLog extends Array<RecordedCall> {
  * What replay knows about the account it pretends to read from (`--world`). Each feature reads its
  * own section (approvals, deployments, ...) and validates it.
  */
-export interface World {
+export interface World extends DiagnosticsWorld {
   readonly [section: string]: unknown;
   /** Free text for people reading the file. */
   readonly description?: string;
@@ -82,36 +78,6 @@ export interface World {
   readonly pipelines?: Readonly<Record<string, { readonly pipeline: PipelineDeclaration }>>;
   /** Pipelines' resource tags by pipeline name (`aws codepipeline list-tags-for-resource`, as key → value). */
   readonly tags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /**
-   * CodeDeploy deployments by id, as `aws deploy get-deployment` (`deploymentInfo`) and
-   * `aws deploy batch-get-deployment-targets` (`deploymentTargets`, every target: replay reads the failed ones) print them.
-   */
-  readonly deployments?: Readonly<Record<string, Partial<DeploymentReport>>>;
-  /** CloudFormation stacks by name, as `aws cloudformation describe-stack-events` prints them (newest first). */
-  readonly stacks?: Readonly<Record<string, { readonly StackEvents?: readonly StackEventReport[] }>>;
-  /**
-   * CloudFormation stack sets by name: `Summaries` as `aws cloudformation list-stack-set-operations`
-   * prints them, `results` by operation id as `list-stack-set-operation-results` prints them (every
-   * result: replay reads the failed ones).
-   */
-  readonly stackSets?: Readonly<
-    Record<
-      string,
-      {
-        readonly Summaries?: readonly {
-          readonly OperationId?: string;
-          readonly Status?: string;
-          readonly StatusReason?: string;
-          readonly CreationTimestamp?: string;
-        }[];
-        readonly results?: Readonly<
-          Record<string, { readonly Summaries?: readonly (StackSetOperationReport['failed'][number] & { readonly Status?: string })[] }>
-        >;
-      }
-    >
-  >;
-  /** ECS services keyed `<cluster>/<service>`, each as `aws ecs describe-services` prints one service (`events` newest first). */
-  readonly ecsServices?: Readonly<Record<string, { readonly events?: readonly ServiceEventReport[] }>>;
   /** CodeCommit commits keyed `<repository>/<commitId>`, as `aws codecommit get-commit` prints them (`{ "commit": … }`). */
   readonly commits?: Readonly<Record<string, { readonly commit: Commit }>>;
   /** CodeCommit comments by comment id, as `aws codecommit get-comment` prints them (`{ "comment": … }`). */
@@ -157,16 +123,6 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
   // Slack ts values are seconds.microseconds; a fixed base keeps replay output reproducible.
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
   let fileSeq = 0;
-  /** A deployment read from the account: the reads after GetDeployment are recorded as the adapter makes them (a failed-target list, then a batch of those it read). */
-  const liveDeployment = async (port: DeployDiagnosticsPort, ref: Parameters<DeployDiagnosticsPort['deployment']>[0]) => {
-    const report = await port.deployment(ref);
-    if (!report) return undefined;
-    const { deploymentId, place } = ref;
-    calls.push({ call: 'codedeploy.listDeploymentTargets', input: { deploymentId, targetFilters: { TargetStatus: ['Failed'] } }, ...place });
-    const read = report.deploymentTargets.map(targetId).filter((id) => id !== '');
-    if (read.length) calls.push({ call: 'codedeploy.batchGetDeploymentTargets', input: { deploymentId, targetIds: read }, ...place });
-    return report;
-  };
   return {
     calls,
     slack: {
@@ -261,70 +217,7 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
         return c?.deleted ? undefined : c?.content;
       },
     },
-    diagnostics: {
-      async deployment({ place, deploymentId }) {
-        calls.push({ call: 'codedeploy.getDeployment', input: { deploymentId }, ...place });
-        if (live?.diagnostics) return liveDeployment(live.diagnostics, { place, deploymentId });
-        const known = accountOf(place)?.deployments?.[deploymentId] ?? world.deployments?.[deploymentId];
-        if (!known?.deploymentInfo) return undefined;
-        const failed = (known.deploymentTargets ?? []).filter((t) => targetStatus(t) === 'Failed');
-        calls.push({ call: 'codedeploy.listDeploymentTargets', input: { deploymentId, targetFilters: { TargetStatus: ['Failed'] } }, ...place });
-        const read = failed.slice(0, DEPLOY_TARGETS_READ);
-        if (read.length) calls.push({ call: 'codedeploy.batchGetDeploymentTargets', input: { deploymentId, targetIds: read.map(targetId) }, ...place });
-        return { deploymentInfo: known.deploymentInfo, deploymentTargets: read };
-      },
-      async actionStack({ place, pipeline, stage, action }) {
-        calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
-        if (live?.diagnostics) return live.diagnostics.actionStack({ place, pipeline, stage, action });
-        const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
-        const config = definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
-        return config?.['StackName'] || undefined;
-      },
-      async stackEvents({ place, stackName }) {
-        calls.push({ call: 'cloudformation.describeStackEvents', input: { StackName: stackName }, ...place });
-        if (live?.diagnostics) return live.diagnostics.stackEvents({ place, stackName });
-        const stack = accountOf(place)?.stacks?.[stackName] ?? world.stacks?.[stackName];
-        return stack ? (stack.StackEvents ?? []) : undefined;
-      },
-      async actionStackSet({ place, pipeline, stage, action }) {
-        calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
-        if (live?.diagnostics) return live.diagnostics.actionStackSet?.({ place, pipeline, stage, action });
-        const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
-        return definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration?.['StackSetName'] || undefined;
-      },
-      // The calls the adapter makes: the operations, then the newest one's failed results (created since the action started, give or take a minute).
-      async stackSetOperation({ place, stackSetName, since }) {
-        calls.push({ call: 'cloudformation.listStackSetOperations', input: { StackSetName: stackSetName }, ...place });
-        if (live?.diagnostics) return live.diagnostics.stackSetOperation?.({ place, stackSetName, since });
-        const known = accountOf(place)?.stackSets?.[stackSetName] ?? world.stackSets?.[stackSetName];
-        const op = [...(known?.Summaries ?? [])].sort((a, b) => Date.parse(b.CreationTimestamp ?? '0') - Date.parse(a.CreationTimestamp ?? '0'))[0];
-        if (!op?.OperationId || (since && Date.parse(op.CreationTimestamp ?? '0') < Date.parse(since) - 60_000)) return undefined;
-        const input = {
-          StackSetName: stackSetName,
-          OperationId: op.OperationId,
-          MaxResults: 100,
-          Filters: [{ Name: 'OPERATION_RESULT_STATUS', Values: 'FAILED' }],
-        };
-        calls.push({ call: 'cloudformation.listStackSetOperationResults', input, ...place });
-        const failed = (known?.results?.[op.OperationId]?.Summaries ?? []).filter((r) => r.Status === 'FAILED');
-        return { Status: op.Status, StatusReason: op.StatusReason, failed: failed.slice(0, 100), more: failed.length > 100 };
-      },
-      async actionService({ place, pipeline, stage, action }) {
-        calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
-        if (live?.diagnostics) return live.diagnostics.actionService?.({ place, pipeline, stage, action });
-        const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
-        const config = definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
-        const cluster = config?.['ClusterName'];
-        const service = config?.['ServiceName'];
-        return cluster && service ? { cluster, service } : undefined;
-      },
-      async serviceEvents({ place, cluster, service }) {
-        calls.push({ call: 'ecs.describeServices', input: { cluster, services: [service] }, ...place });
-        if (live?.diagnostics) return live.diagnostics.serviceEvents?.({ place, cluster, service });
-        const known = accountOf(place)?.ecsServices?.[`${cluster}/${service}`] ?? world.ecsServices?.[`${cluster}/${service}`];
-        return known ? (known.events ?? []) : undefined;
-      },
-    },
+    diagnostics: recordingDiagnostics({ world, live: live?.diagnostics, calls, accountOf }),
     deadLetter: {
       async send(letter) {
         // The SendMessage request createDeadLetterPort sends; replay has no deployed queue to name.
@@ -341,8 +234,3 @@ export function createRecorder(world: World, live?: LiveReads, attribution?: Att
 export const REPLAY_PNG: Uint8Array = Uint8Array.from(
   Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'),
 );
-
-type TargetOf = NonNullable<DeploymentReport['deploymentTargets']>[number];
-const targetBody = (t: TargetOf) => t.instanceTarget ?? t.lambdaTarget ?? t.ecsTarget ?? t.cloudFormationTarget;
-const targetStatus = (t: TargetOf) => targetBody(t)?.status;
-const targetId = (t: TargetOf) => targetBody(t)?.targetId ?? '';
