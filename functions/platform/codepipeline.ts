@@ -42,13 +42,21 @@ export function createPipelinesPort(clients: ClientsIn<CodePipelineClient>): Pip
 
 /** The CodeDeploy target of one action of a pipeline definition (shared with the recording adapter). */
 export function deployTargetOf(pipeline: PipelineDeclaration | undefined, stage: string, action: string): DeployTarget | undefined {
-  const config = pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+  const config = actionConfigurationOf(pipeline, stage, action);
   const application = config?.['ApplicationName'];
   const deploymentGroup = config?.['DeploymentGroupName'];
   return application && deploymentGroup ? { application, deploymentGroup } : undefined;
 }
 
-/** One action's configuration in a pipeline definition (shared with the recording adapter). */
-export function actionConfigurationOf(pipeline: PipelineDeclaration | undefined, stage: string, action: string): Readonly<Record<string, string>> | undefined {
+/** A pipeline definition, as far as an action's configuration is read from it (GetPipeline's output, or a world file's copy). */
+export interface PipelineShape {
+  readonly stages?: ReadonlyArray<{
+    readonly name?: string;
+    readonly actions?: ReadonlyArray<{ readonly name?: string; readonly configuration?: Readonly<Record<string, string>> }>;
+  }>;
+}
+
+/** One action's configuration in a pipeline definition (shared with the recording adapter and the deploy-failure reads). */
+export function actionConfigurationOf(pipeline: PipelineShape | undefined, stage: string, action: string): Readonly<Record<string, string>> | undefined {
   return pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
 }

@@ -14,6 +14,8 @@ import {
   type StackEventReport,
   type StackSetOperationReport,
 } from '../kernel/ports';
+import { stackSetOperationOf } from '../kernel/stack-set-operation';
+import { actionConfigurationOf } from './codepipeline';
 
 /** The world file's sections these reads answer from (recording.ts, `World`). */
 export interface DiagnosticsWorld {
@@ -64,6 +66,7 @@ export interface RecordingContext {
 
 /** @example const diagnostics = recordingDiagnostics({ world, calls, accountOf }); await diagnostics.deployment({ deploymentId: 'd-1' }) */
 export function recordingDiagnostics({ world, live, calls, accountOf }: RecordingContext): DeployDiagnosticsPort {
+  const definitionOf = (place: Place | undefined, pipeline: string) => (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
   /** A deployment read from the account: the reads after GetDeployment are recorded as the adapter makes them (a failed-target list, then a batch of those it read). */
   const liveDeployment = async (port: DeployDiagnosticsPort, ref: Parameters<DeployDiagnosticsPort['deployment']>[0]) => {
     const report = await port.deployment(ref);
@@ -89,9 +92,7 @@ export function recordingDiagnostics({ world, live, calls, accountOf }: Recordin
     async actionStack({ place, pipeline, stage, action }) {
       calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
       if (live) return live.actionStack({ place, pipeline, stage, action });
-      const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
-      const config = definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
-      return config?.['StackName'] || undefined;
+      return actionConfigurationOf(definitionOf(place, pipeline), stage, action)?.['StackName'] || undefined;
     },
     async stackEvents({ place, stackName }) {
       calls.push({ call: 'cloudformation.describeStackEvents', input: { StackName: stackName }, ...place });
@@ -102,16 +103,15 @@ export function recordingDiagnostics({ world, live, calls, accountOf }: Recordin
     async actionStackSet({ place, pipeline, stage, action }) {
       calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
       if (live) return live.actionStackSet?.({ place, pipeline, stage, action });
-      const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
-      return definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration?.['StackSetName'] || undefined;
+      return actionConfigurationOf(definitionOf(place, pipeline), stage, action)?.['StackSetName'] || undefined;
     },
     // The calls the adapter makes: the operations, then the newest one's failed results (created since the action started, give or take a minute).
     async stackSetOperation({ place, stackSetName, since }) {
       calls.push({ call: 'cloudformation.listStackSetOperations', input: { StackSetName: stackSetName }, ...place });
       if (live) return live.stackSetOperation?.({ place, stackSetName, since });
       const known = accountOf(place)?.stackSets?.[stackSetName] ?? world.stackSets?.[stackSetName];
-      const op = [...(known?.Summaries ?? [])].sort((a, b) => Date.parse(b.CreationTimestamp ?? '0') - Date.parse(a.CreationTimestamp ?? '0'))[0];
-      if (!op?.OperationId || (since && Date.parse(op.CreationTimestamp ?? '0') < Date.parse(since) - 60_000)) return undefined;
+      const op = stackSetOperationOf(known?.Summaries ?? [], since);
+      if (!op?.OperationId) return undefined;
       const input = {
         StackSetName: stackSetName,
         OperationId: op.OperationId,
@@ -125,8 +125,7 @@ export function recordingDiagnostics({ world, live, calls, accountOf }: Recordin
     async actionService({ place, pipeline, stage, action }) {
       calls.push({ call: 'codepipeline.getPipeline', input: { name: pipeline }, ...place });
       if (live) return live.actionService?.({ place, pipeline, stage, action });
-      const definition = (accountOf(place)?.pipelines?.[pipeline] ?? world.pipelines?.[pipeline])?.pipeline;
-      const config = definition?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+      const config = actionConfigurationOf(definitionOf(place, pipeline), stage, action);
       const cluster = config?.['ClusterName'];
       const service = config?.['ServiceName'];
       return cluster && service ? { cluster, service } : undefined;

@@ -15,9 +15,11 @@ import { BatchGetDeploymentTargetsCommand, type CodeDeployClient, GetDeploymentC
 import { type CodePipelineClient, GetPipelineCommand } from '@aws-sdk/client-codepipeline';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { DEPLOY_TARGETS_READ, type DeployDiagnosticsPort, type Place, type StackEventReport } from '../../kernel/ports';
+import { stackSetOperationOf } from '../../kernel/stack-set-operation';
 import { type ClientsIn, clientAt } from '../../platform/actor';
 import { classifyAwsError } from '../../platform/aws-errors';
-import { isOperationStart, stackSetOperationOf } from '../domain/deploy-diagnosis';
+import { actionConfigurationOf, type PipelineShape } from '../../platform/codepipeline';
+import { isOperationStart } from '../domain/deploy-diagnosis';
 
 /** Pages of `ListDeploymentTargets` read looking for failed targets (a page may hold none). */
 const TARGET_PAGES_MAX = 3;
@@ -65,7 +67,8 @@ export function createDeployDiagnosticsPort(clients: DeployDiagnosticsClients): 
           },
         }
       : {}),
-    actionStackSet: async ({ place, pipeline, stage, action }) => configOf(await definition(place, pipeline), stage, action)?.['StackSetName'] || undefined,
+    actionStackSet: async ({ place, pipeline, stage, action }) =>
+      actionConfigurationOf(await definition(place, pipeline), stage, action)?.['StackSetName'] || undefined,
     // Two calls: the operations' first page (newest first), then one page of the chosen one's failed results.
     async stackSetOperation({ place, stackSetName: StackSetName, since }) {
       const what = `ListStackSetOperations ${StackSetName}`;
@@ -147,21 +150,13 @@ export function createDeployDiagnosticsPort(clients: DeployDiagnosticsClients): 
   };
 }
 
-/** A pipeline definition, as far as `stackOf` reads it (GetPipeline's output, or a world file's copy). */
-interface PipelineShape {
-  readonly stages?: ReadonlyArray<{
-    readonly name?: string;
-    readonly actions?: ReadonlyArray<{ readonly name?: string; readonly configuration?: Readonly<Record<string, string>> }>;
-  }>;
-}
-
 /**
  * The service a standard ECS deploy action deploys: its `ClusterName` and `ServiceName` configuration.
  *
  * @example serviceOf(pipeline, 'Deploy', 'DeployToECS') // { cluster: 'web-cluster', service: 'web' }
  */
 export function serviceOf(pipeline: PipelineShape | undefined, stage: string, action: string): { cluster: string; service: string } | undefined {
-  const config = configOf(pipeline, stage, action);
+  const config = actionConfigurationOf(pipeline, stage, action);
   const cluster = config?.['ClusterName'];
   const service = config?.['ServiceName'];
   return cluster && service ? { cluster, service } : undefined;
@@ -174,10 +169,5 @@ export function serviceOf(pipeline: PipelineShape | undefined, stage: string, ac
  * @example stackOf(pipeline, 'Deploy', 'CreateStack') // 'web-prod'
  */
 export function stackOf(pipeline: PipelineShape | undefined, stage: string, action: string): string | undefined {
-  return configOf(pipeline, stage, action)?.['StackName'] || undefined;
-}
-
-/** An action's configuration in a pipeline definition. */
-function configOf(pipeline: PipelineShape | undefined, stage: string, action: string) {
-  return pipeline?.stages?.find((s) => s.name === stage)?.actions?.find((a) => a.name === action)?.configuration;
+  return actionConfigurationOf(pipeline, stage, action)?.['StackName'] || undefined;
 }

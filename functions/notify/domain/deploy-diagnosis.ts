@@ -195,16 +195,6 @@ function eventTime(ms: number): string {
 }
 
 /**
- * The stack set operation a failed action ran: the newest, if created since the action started
- * (a minute's leeway for clocks) when that is known.
- */
-export function stackSetOperationOf<T extends { readonly CreationTimestamp?: Date | string }>(operations: readonly T[], since?: string): T | undefined {
-  const at = (o: T) => new Date(o.CreationTimestamp ?? 0).getTime();
-  const newest = [...operations].sort((a, b) => at(b) - at(a))[0];
-  return newest && (!since || at(newest) >= Date.parse(since) - 60_000) ? newest : undefined;
-}
-
-/**
  * A stack set operation's failed accounts/regions with their reasons, the first few then how many
  * more, after the operation's own reason.
  *
