@@ -54,3 +54,23 @@ describe.each([
     expect(await budget.take(updates(1), at(30_000))).toEqual([true]);
   });
 });
+
+describe('the DynamoDB Slack budget', () => {
+  it('takes posts to three channels and updates in one request: one window item, one atomic ADD per counter', async () => {
+    const tableName = await tables.fresh();
+    const sent: string[] = [];
+    const client = {
+      send: (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return tables.dynamo().doc.send(command as never);
+      },
+    } as unknown as Parameters<typeof createDynamoSlackBudget>[0]['client'];
+    const budget = createDynamoSlackBudget({ client, tableName });
+    const calls = [...posts(2, 'C0ONE00001'), ...posts(1, 'C0TWO00001'), ...posts(1, 'C0THREE001'), ...updates(3)];
+    expect(await budget.take(calls, at(500))).toEqual(calls.map(() => true));
+    expect(sent).toEqual(['UpdateCommand']);
+    // The counts it answered are the window's: a second worker's take continues from them.
+    const busy = await budget.take(posts(WINDOW_LIMITS['chat.postMessage#channel'], 'C0ONE00001'), at(600));
+    expect(busy.filter((g) => g === true)).toHaveLength(WINDOW_LIMITS['chat.postMessage#channel'] - 2);
+  });
+});
