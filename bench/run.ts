@@ -172,6 +172,10 @@ async function batchCalls(): Promise<void> {
           cardCalls += 1;
           return store.get(key);
         },
+        getMany: (keys) => {
+          cardCalls += 1;
+          return store.getMany(keys);
+        },
         put: (card, version) => {
           cardCalls += 1;
           return store.put(card, version);

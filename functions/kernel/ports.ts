@@ -268,6 +268,8 @@ export interface TagsPort {
 
 export interface CardStorePort {
   get(runKey: string): Promise<StoredCard | undefined>;
+  /** The cards stored under `runKeys` (a batch's runs), read together: one request where the store can. */
+  getMany(runKeys: readonly string[]): Promise<ReadonlyMap<string, StoredCard>>;
   /**
    * Writes `card` as version `expectedVersion + 1`, only if the stored version is still
    * `expectedVersion` (0: only if absent). Throws `CardConflictError` otherwise.

@@ -6,7 +6,7 @@
  * (`runKey`), and the dead letters notify sent under `IDEMPOTENCY#dead-letter` (functions/notify/aws/dead-letter-once.ts).
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { RunCard } from '../kernel/card/types';
 import { CardConflictError, PermanentError, type RetryableError } from '../kernel/errors';
 import type { CardStorePort, LinkKind, StoredCard } from '../kernel/ports';
@@ -78,6 +78,17 @@ export function createDynamoCardStore(options: DynamoCardStoreOptions): CardStor
       const out = await call(() => client.send(new GetCommand({ TableName: tableName, Key: cardKey(runKey), ConsistentRead: true })));
       return out.Item ? readCardItem(runKey, out.Item) : undefined;
     },
+    async getMany(runKeys) {
+      const found = new Map<string, StoredCard>();
+      const keys = [...new Set(runKeys)];
+      for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+        for (const item of await batchGet(client, tableName, keys.slice(i, i + BATCH_GET_LIMIT).map(cardKey))) {
+          const runKey = String(item['pk']).slice(KEY_PREFIX.run.length);
+          found.set(runKey, readCardItem(runKey, item));
+        }
+      }
+      return found;
+    },
     async put(card, expectedVersion) {
       const item = { ...cardKey(card.run.key), cardJson: JSON.stringify(card), version: expectedVersion + 1, [TTL_ATTRIBUTE]: expiresAt() };
       await conditionalPut({ TableName: tableName, Item: item, ...versionCondition(expectedVersion) }, client, card.run.key, expectedVersion);
@@ -94,6 +105,31 @@ export function createDynamoCardStore(options: DynamoCardStoreOptions): CardStor
       await call(() => client.send(new PutCommand({ TableName: tableName, Item: item })));
     },
   };
+}
+
+/** BatchGetItem's most keys a request. */
+const BATCH_GET_LIMIT = 100;
+/** Tries of the keys DynamoDB left unprocessed (throttled) before the batch is handed back to SQS. */
+const BATCH_GET_TRIES = 4;
+
+/**
+ * Consistent reads of up to 100 keys in one BatchGetItem; the keys DynamoDB leaves unprocessed (it
+ * does when throttled, and the SDK does not retry them) are asked again after a short backoff.
+ */
+async function batchGet(client: DynamoDBDocumentClient, tableName: string, keys: ReadonlyArray<Record<string, string>>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let pending: ReadonlyArray<Record<string, unknown>> = keys;
+  for (let attempt = 1; pending.length > 0; attempt += 1) {
+    if (attempt > BATCH_GET_TRIES)
+      throw classify(
+        Object.assign(new Error(`${pending.length} keys still unprocessed after ${BATCH_GET_TRIES} tries`), { name: 'ProvisionedThroughputExceededException' }),
+      );
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
+    const out = await call(() => client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: [...pending], ConsistentRead: true } } })));
+    items.push(...(out.Responses?.[tableName] ?? []));
+    pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+  }
+  return items;
 }
 
 /** Version 0 means "not stored yet", which DynamoDB can only say as "no item under this key". */

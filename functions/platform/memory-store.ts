@@ -39,6 +39,14 @@ export function createMemoryCardStore(): MemoryCardStore {
       const stored = cards.get(runKey);
       return stored ? structuredClone(stored) : undefined;
     },
+    async getMany(runKeys) {
+      const found = new Map<string, StoredCard>();
+      for (const key of runKeys) {
+        const stored = cards.get(key);
+        if (stored) found.set(key, structuredClone(stored));
+      }
+      return found;
+    },
     async put(card, expectedVersion) {
       // Check and set with no await in between: that is what makes the check atomic here, as the
       // condition expression makes it atomic in DynamoDB.

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { emptyCard } from '../../functions/kernel/card/merge';
@@ -215,6 +215,32 @@ describe('dynamodb card store', () => {
     await expect(store.get('r9')).rejects.toBeInstanceOf(PermanentError);
     await dynamo.doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'RUN#r10', sk: 'CARD', cardJson: '{"run": cut short', version: 1 } }));
     await expect(store.get('r10')).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it('asks again for the keys a BatchGetItem left unprocessed, and gives up retryably when DynamoDB keeps leaving them', async () => {
+    const tableName = await freshTable();
+    const store = createDynamoCardStore({ client: dynamo.doc, tableName });
+    for (const key of ['b1', 'b2', 'b3']) await store.put(card(key), 0);
+    // As DynamoDB answers when throttled: the first `read` keys read, the others handed back unprocessed.
+    const throttling = (times: number, read: number) => {
+      const requests: number[] = [];
+      const client = {
+        send: async (command: BatchGetCommand) => {
+          const { Keys = [], ...rest } = command.input.RequestItems?.[tableName] ?? {};
+          requests.push(Keys.length);
+          if (requests.length > times) return dynamo.doc.send(command);
+          const out = read > 0 ? await dynamo.doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { ...rest, Keys: Keys.slice(0, read) } } })) : {};
+          return { ...out, UnprocessedKeys: { [tableName]: { ...rest, Keys: Keys.slice(read) } } };
+        },
+      } as unknown as DynamoDBDocumentClient;
+      return { store: createDynamoCardStore({ client, tableName }), requests };
+    };
+    const once = throttling(1, 1);
+    expect([...(await once.store.getMany(['b1', 'b2', 'b3'])).keys()].sort()).toEqual(['b1', 'b2', 'b3']);
+    expect(once.requests).toEqual([3, 2]);
+    const always = throttling(Number.POSITIVE_INFINITY, 0);
+    await expect(always.store.getMany(['b1', 'b2', 'b3'])).rejects.toBeInstanceOf(RetryableError);
+    expect(always.requests).toEqual([3, 3, 3, 3]);
   });
 
   it('matches the CardsTable of serverless.yml', () => {

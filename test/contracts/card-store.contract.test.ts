@@ -56,6 +56,19 @@ describe.each<[string, () => Promise<CardStorePort>]>([
     expect(await store.get('r1')).toEqual({ card: card('r1', { threads: ['C0TEAM0001|a', 'C0TEAM0001|b'] }), version: 3 });
   });
 
+  it('reads several runs at once: each stored card at its version, nothing for a run never stored, a key asked twice once', async () => {
+    const store = await make();
+    await store.put(card('r1'), 0);
+    await store.put(cardWithGaps('r2'), 0);
+    await store.put(card('r2', { threads: ['C0TEAM0001|a'] }), 1);
+    const keys = Array.from({ length: 130 }, (_, i) => `absent-${i}`);
+    const read = await store.getMany(['r1', 'r2', 'r1', ...keys]);
+    expect([...read.keys()].sort()).toEqual(['r1', 'r2']);
+    expect(read.get('r1')).toEqual({ card: card('r1'), version: 1 });
+    expect(read.get('r2')).toEqual({ card: asJson(card('r2', { threads: ['C0TEAM0001|a'] })), version: 2 });
+    expect((await store.getMany([])).size).toBe(0);
+  });
+
   it('keeps runs apart: a card is found under its own run key only', async () => {
     const store = await make();
     await store.put(card('pipeline/a'), 0);

@@ -1,7 +1,7 @@
 /**
  * A batch merged per run (issue 12): on the common path, a run's events in one SQS batch cost one
  * read and one conditional write of its card and one chat.update, whatever their number, plus one
- * take of Slack's budget for the whole batch; a run that fails reports only its own records. Real
+ * take of Slack's budget for the whole batch (the cards of several runs are read in one request); a run that fails reports only its own records. Real
  * local DynamoDB (dynalite), local Slack API server.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -99,18 +99,38 @@ describe('a batch merged per run', () => {
     expect(JSON.stringify(calls[0]?.body['blocks'])).toContain('failed');
   });
 
-  it('three posted runs in one batch: a read and a write of each card, one take of the budget for all three', async () => {
+  it('three posted runs in one batch: one read of the three cards, a write of each, one take of the budget for all three', async () => {
     const runs = ['01-pipeline-build-fails', '02-pipeline-deploys'].map(byFile);
     const third = [...byFile('02-pipeline-deploys')].map(([file, body]) => [file, body.replaceAll('web-frontend', 'web-backend')] as const);
     const bodies = [...runs.map((r) => [...r]), third];
     const { handler, commands } = await setup();
     await handler(sqs(bodies.map((r) => new Map(r).get('01-pipeline-started.json')!)), context);
     commands.length = 0;
+    const before = slack.requests.length;
     const next = bodies.flatMap((r) => ['02-stage-source-started.json', '06-stage-build-started.json'].map((file) => new Map(r).get(file)!));
     expect((await handler(sqs(next, 10), context)).batchItemFailures).toEqual([]);
-    expect(commands.filter((c) => c === 'GetCommand')).toHaveLength(3);
+    // 5 requests for 3 runs: under 2 a run.
+    expect(commands.filter((c) => c !== 'PutCommand')).toEqual(['BatchGetCommand', 'UpdateCommand']);
     expect(commands.filter((c) => c === 'PutCommand')).toHaveLength(3);
-    expect(commands.filter((c) => c === 'UpdateCommand')).toHaveLength(1);
+    expect(slack.requests.slice(before).map((r) => r.method)).toEqual(['chat.update', 'chat.update', 'chat.update']);
+  });
+
+  it('a build whose pipeline action names it in the same batch goes onto the run card in the same pass: no link read, one card write', async () => {
+    const run = byFile('01-pipeline-build-fails');
+    const { handler, commands } = await setup();
+    const head = ['01-pipeline-started.json', '02-stage-source-started.json', '06-stage-build-started.json', '07-action-build-started.json'];
+    await handler(sqs(head.map((file) => run.get(file)!)), context);
+    commands.length = 0;
+    const before = slack.requests.length;
+    const tail = ['08-build-in-progress.json', '09-build-phase-failed.json', '10-build-failed.json', '11-action-build-failed.json'];
+    expect((await handler(sqs(tail.map((file) => run.get(file)!)), context)).batchItemFailures).toEqual([]);
+    // The card read; the action's link written and the build's own card looked for (a build parked
+    // by an earlier batch joins here); the budget; the card written once.
+    expect(commands).toEqual(['GetCommand', 'PutCommand', 'GetCommand', 'UpdateCommand', 'PutCommand']);
+    const calls = slack.requests.slice(before);
+    expect(calls.map((r) => r.method)).toEqual(['chat.update', 'chat.postMessage']);
+    // The failure reply carries what only the build's events said: its failed phase.
+    expect(JSON.stringify(calls[1]?.body['blocks'])).toMatch(/(phase|in) BUILD/);
   });
 
   it('a duplicate batch reads the card once and writes nothing, sends nothing', async () => {

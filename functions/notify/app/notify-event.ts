@@ -10,6 +10,7 @@ import { CardBusyError, CardConflictError, PermanentError } from '../../kernel/e
 import { DEPLOY_PROVIDERS, normalize } from '../../kernel/events/normalize';
 import type { Observation, Subject } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
+import type { StoredCard } from '../../kernel/ports';
 import { routerFor } from '../../kernel/routing';
 import type { Grant, SlackCall } from '../../kernel/slack-budget';
 import { awaitingRedelivery, claimChannels } from '../domain/delivery';
@@ -58,9 +59,18 @@ export type RunOutcome = { readonly ok: true; readonly result: NotifyResult } | 
 export async function notifyRuns(runs: readonly ResolvedRun[], deps: NotifyDeps): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
   const prepared: Array<{ index: number; run: Prepared }> = [];
+  let read: ReadonlyMap<string, StoredCard> | undefined;
+  if (runs.length > 1) {
+    // The batch's cards in one request, instead of a read per run.
+    try {
+      read = await deps.store.getMany(runs.map((r) => r.run.key));
+    } catch (error) {
+      return runs.map(() => ({ ok: false, error }));
+    }
+  }
   for (const [index, resolved] of runs.entries()) {
     try {
-      const run = await prepare(resolved, deps);
+      const run = await prepare(resolved, deps, read && { stored: read.get(resolved.run.key) });
       if (typeof run === 'string') outcomes[index] = { ok: true, result: run };
       else prepared.push({ index, run });
     } catch (error) {
@@ -126,9 +136,12 @@ interface Prepared {
   readonly count: (replaced?: RunCard) => void;
 }
 
-/** Reads and merges a run's card and plans its delivery; a run with nothing to send is finished here. */
-async function prepare(resolved: ResolvedRun, deps: NotifyDeps): Promise<Prepared | NotifyResult> {
-  const stored = await deps.store.get(resolved.run.key);
+/**
+ * Reads (unless the batch's read brought it: `read`) and merges a run's card and plans its delivery;
+ * a run with nothing to send is finished here.
+ */
+async function prepare(resolved: ResolvedRun, deps: NotifyDeps, read?: { readonly stored: StoredCard | undefined }): Promise<Prepared | NotifyResult> {
+  const stored = read ? read.stored : await deps.store.get(resolved.run.key);
   // A redelivery of a card that is gone (expired) has nothing to deliver.
   if (!stored && resolved.observations.length === 0) return 'unchanged';
   const before = stored?.card ?? emptyCard(resolved.run, await withTags(resolved.subject, deps));

@@ -6,18 +6,19 @@
  * records as failed (partial batch response); the others are done.
  *
  * Two passes: events that name their run themselves (pipeline, standalone build, deployment,
- * package, alarm) first; then builds and deployments, whose run is found through a link that a
- * pipeline action of the first pass may just have written.
+ * package, alarm) first, with the builds and deployments a pipeline action of the same batch names;
+ * then the other builds and deployments, whose run is found through a link (read once per build or
+ * deployment) that the first pass may just have written. The cards of each pass are read in one request.
  */
 import { normalize } from '../../kernel/events/normalize';
-import type { Observation } from '../../kernel/events/observation';
+import type { Observation, RunLink } from '../../kernel/events/observation';
 import { parseEvent } from '../../kernel/events/parse';
 import type { DeadLetterPort } from '../../kernel/ports';
 import { type Redelivery, readRedelivery } from '../domain/redelivery';
 import type { NotifyDeps } from './deps';
 import { notifyRuns } from './notify-event';
 import { asRejected, describeEvent, type RecordLogger, type RecordResult, rejectRecord } from './process-record';
-import { type ResolvedRun, resolveRun } from './resolve-run';
+import { pipelineSubject, type ResolvedRun, resolveRun } from './resolve-run';
 
 export interface BatchRecord {
   /** The SQS message id: what a partial batch response names. */
@@ -57,8 +58,12 @@ export async function processBatch(records: readonly BatchRecord[], deps: BatchD
   }
   const outcome = { results, failed };
 
+  // A build or deployment that a pipeline action of this same batch names joins that run's group
+  // at once: no link to read, and the card is read and written once, not once per pass.
+  const named = linksNamedIn(readable);
+  const joined = readable.map((r) => joinNamedRun(r, named));
   const own = groupBy(
-    readable.filter((r) => !r.observations[0]?.linkable),
+    joined.filter((r) => !r.observations[0]?.linkable),
     (r) => r.redelivery?.run.key ?? r.observations[0]?.run.key ?? r.id,
   );
   const resolvedOwn: Array<{ records: ReadRecord[]; run: ResolvedRun }> = [];
@@ -71,18 +76,30 @@ export async function processBatch(records: readonly BatchRecord[], deps: BatchD
   }
   await apply(resolvedOwn, deps, outcome);
 
-  // Builds and deployments: resolved after the first pass wrote its links, then merged per card.
-  const resolved: Array<{ record: ReadRecord; run: ResolvedRun }> = [];
-  for (const record of readable.filter((r) => r.observations[0]?.linkable)) {
+  // Other builds and deployments: resolved after the first pass wrote its links (one read per build
+  // or deployment, however many of its events the batch holds), then merged per card.
+  const resolved: Array<{ records: ReadRecord[]; run: ResolvedRun }> = [];
+  for (const records of groupBy(
+    joined.filter((r) => r.observations[0]?.linkable),
+    (r) => linkKey(r.observations[0]?.linkable),
+  )) {
     try {
-      resolved.push({ record, run: await resolveRun(record.observations, deps.notify.store) });
+      resolved.push({
+        records,
+        run: await resolveRun(
+          records.flatMap((r) => r.observations),
+          deps.notify.store,
+        ),
+      });
     } catch (error) {
-      await fail([record], error, deps, outcome);
+      await fail(records, error, deps, outcome);
     }
   }
   const linked = groupBy(resolved, ({ run }) => `${run.run.key}|${run.parked}`).flatMap((group) => {
     const [first] = group;
-    return first ? [{ records: group.map(({ record }) => record), run: { ...first.run, observations: group.flatMap(({ run }) => run.observations) } }] : [];
+    return first
+      ? [{ records: group.flatMap(({ records }) => records), run: { ...first.run, observations: group.flatMap(({ run }) => run.observations) } }]
+      : [];
   });
   await apply(linked, deps, outcome);
   return { failed, results };
@@ -162,6 +179,28 @@ async function readRecord(record: BatchRecord, deps: BatchDeps): Promise<ReadRec
       return 'failed';
     }
   }
+}
+
+const linkKey = (link: RunLink | undefined) => (link ? `${link.kind}#${link.externalId}` : '');
+
+/** The builds and deployments the batch's pipeline actions name, and the run each belongs to. */
+function linksNamedIn(records: readonly ReadRecord[]): ReadonlyMap<string, string> {
+  const named = new Map<string, string>();
+  for (const record of records)
+    for (const o of record.observations) if (o.run.kind === 'pipeline') for (const link of o.links ?? []) named.set(linkKey(link), o.run.key);
+  return named;
+}
+
+/**
+ * A record of a build or deployment that `named` places on a pipeline run, as that run's record:
+ * what {@link resolveRun} makes of it once the link is stored. Any other record unchanged.
+ */
+function joinNamedRun(record: ReadRecord, named: ReadonlyMap<string, string>): ReadRecord {
+  const owner = named.get(linkKey(record.observations[0]?.linkable));
+  const subject = owner ? pipelineSubject(owner) : undefined;
+  if (!owner || !subject) return record;
+  const run = { kind: 'pipeline', key: owner } as const;
+  return { ...record, observations: record.observations.map(({ linkable: _, ...o }) => ({ ...o, run, subject })) };
 }
 
 /** Items grouped by key, groups in the order their first item came (SQS's order, as far as it keeps one). */
