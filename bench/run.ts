@@ -237,7 +237,8 @@ async function slackLoad(): Promise<void> {
       `${name}: ${r.events} events in ${r.batches} batches; Slack calls made ${r.calls['chat.update']} chat.update, ${r.calls['chat.postMessage']} chat.postMessage (${r.topLevelPosts} top-level); ` +
         `peak per 60 s: chat.update ${r.peakPerMinute['chat.update']}, chat.postMessage ${r.peakPerMinute['chat.postMessage']}, one channel ${r.peakPerMinute['chat.postMessage#channel']}; ` +
         `429s ${r.rateLimited}; redeliveries ${r.redeliveries}; lost ${r.lost}; runs not showing their final state ${r.undelivered.length}; failure replies ${r.failureReplies.delivered}/${r.failureReplies.expected}; ` +
-        `event → card update median ${s(r.delay.median)}, p99 ${s(r.delay.p99)}; queue drained after ${s(r.drainedAfterMs)}`,
+        `event → card update median ${s(r.delay.median)}, p99 ${s(r.delay.p99)}; queue drained after ${s(r.drainedAfterMs)}; ` +
+        `DynamoDB requests ${r.dynamo.requests} (${r.dynamo.perEvent.toFixed(2)} per event, ${r.dynamo.perRunBatch.toFixed(2)} per run per batch)`,
     );
   }
 }

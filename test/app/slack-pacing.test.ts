@@ -103,6 +103,9 @@ describe('1,000 pipelines, 300 runs starting within 5 minutes, 5 workers (simula
     expect(report.peakPerMinute['chat.postMessage#channel']).toBeLessThanOrEqual(PUBLISHED_LIMITS['chat.postMessage#channel']);
     // One top-level message per card and channel.
     expect(report.topLevelPosts).toBeLessThanOrEqual(report.runs * 2);
+    // A batch's runs share one card read and one budget take: about 2 DynamoDB requests per run per
+    // batch (a run alone in its batch costs 3: read, take, write), where one event at a time cost 3+ each.
+    expect(report.dynamo.perRunBatch).toBeLessThan(2.5);
   });
 
   it('when Slack allows fewer updates than the budget assumes, 429s hold the fleet back and still nothing is lost', async () => {

@@ -115,7 +115,7 @@ describe('a batch merged per run', () => {
     expect(slack.requests.slice(before).map((r) => r.method)).toEqual(['chat.update', 'chat.update', 'chat.update']);
   });
 
-  it('a build whose pipeline action names it in the same batch goes onto the run card in the same pass: no link read, one card write', async () => {
+  it('a build whose pipeline action names it in the same batch goes onto the run card in the same pass: no link read, one read of both cards, one card write', async () => {
     const run = byFile('01-pipeline-build-fails');
     const { handler, commands } = await setup();
     const head = ['01-pipeline-started.json', '02-stage-source-started.json', '06-stage-build-started.json', '07-action-build-started.json'];
@@ -124,9 +124,9 @@ describe('a batch merged per run', () => {
     const before = slack.requests.length;
     const tail = ['08-build-in-progress.json', '09-build-phase-failed.json', '10-build-failed.json', '11-action-build-failed.json'];
     expect((await handler(sqs(tail.map((file) => run.get(file)!)), context)).batchItemFailures).toEqual([]);
-    // The card read; the action's link written and the build's own card looked for (a build parked
-    // by an earlier batch joins here); the budget; the card written once.
-    expect(commands).toEqual(['GetCommand', 'PutCommand', 'GetCommand', 'UpdateCommand', 'PutCommand']);
+    // The action's link written; then the run's card and the build's own card (a build parked by an
+    // earlier batch joins here) read together; the budget; the card written once.
+    expect(commands).toEqual(['PutCommand', 'BatchGetCommand', 'UpdateCommand', 'PutCommand']);
     const calls = slack.requests.slice(before);
     expect(calls.map((r) => r.method)).toEqual(['chat.update', 'chat.postMessage']);
     // The failure reply carries what only the build's events said: its failed phase.

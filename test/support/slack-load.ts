@@ -17,7 +17,7 @@ import type { Config } from '../../functions/kernel/config/schema';
 import { SlackRateLimitedError } from '../../functions/kernel/errors';
 import { fingerprint } from '../../functions/kernel/fingerprint';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
-import type { CardStorePort, PipelinesPort, SlackMessage, SlackPort } from '../../functions/kernel/ports';
+import type { CardStorePort, PipelinesPort, SlackBudgetPort, SlackMessage, SlackPort } from '../../functions/kernel/ports';
 import { destinationsFor } from '../../functions/kernel/routing';
 import type { SlackMethod } from '../../functions/kernel/slack-budget';
 import { type BatchRecord, processBatch } from '../../functions/notify/app/process-batch';
@@ -84,6 +84,11 @@ export interface LoadReport {
   readonly delay: { readonly median: number; readonly p99: number; readonly max: number };
   /** Virtual time until the queue was empty (ms). */
   readonly drainedAfterMs: number;
+  /**
+   * DynamoDB requests the workers made (card and link reads and writes, budget takes and holds: one
+   * request per store call, as the DynamoDB adapters make them), per event and per run of a batch.
+   */
+  readonly dynamo: { readonly requests: number; readonly perEvent: number; readonly perRunBatch: number };
 }
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
@@ -111,11 +116,12 @@ interface SimEvent {
 interface Message {
   readonly id: string;
   readonly body: string;
+  /** The pipeline run the message is about (an event's run, or the run a redelivery names). */
+  readonly run: string;
   visibleAt: number;
   receives: number;
   /** When an event reached the queue; undefined for redeliveries. */
   readonly arrivedAt?: number;
-  readonly runKey?: string;
 }
 
 /** The demo scenarios as templates: ids and names rewritten per run, times shifted to its start. */
@@ -215,6 +221,40 @@ function peak(times: readonly number[], span: number): number {
 
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
+/**
+ * The store and budget with their DynamoDB requests counted: one per call, as the DynamoDB adapters
+ * make them (a getMany of up to 100 keys is one BatchGetItem, a take one UpdateItem, none when empty).
+ */
+function countedRequests(store: CardStorePort, budget: SlackBudgetPort) {
+  let requests = 0;
+  const one =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    (...args: A) => {
+      requests += 1;
+      return f(...args);
+    };
+  return {
+    store: {
+      get: one(store.get.bind(store)),
+      getMany: (runKeys: readonly string[]) => {
+        requests += Math.ceil(new Set(runKeys).size / 100);
+        return store.getMany(runKeys);
+      },
+      put: one(store.put.bind(store)),
+      getLink: one(store.getLink.bind(store)),
+      putLink: one(store.putLink.bind(store)),
+    } satisfies CardStorePort,
+    budget: {
+      take: (calls: Parameters<SlackBudgetPort['take']>[0], now: Date) => {
+        if (calls.length > 0) requests += 1;
+        return budget.take(calls, now);
+      },
+      hold: one(budget.hold.bind(budget)),
+    } satisfies SlackBudgetPort,
+    requests: () => requests,
+  };
+}
+
 /** @example const report = await simulateSlackLoad(ORG_SCALE); report.lost // 0 */
 export async function simulateSlackLoad(options: LoadOptions): Promise<LoadReport> {
   let now = 0;
@@ -223,7 +263,8 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
   const globs = picomatchGlobs();
   const { events, failing } = runEvents(options);
   const store = createMemoryCardStore();
-  const budget = createMemorySlackBudget();
+  const counted = countedRequests(store, createMemorySlackBudget());
+  let runBatches = 0;
   const slack = limitedSlack(options.slackLimits, clock);
   const queue: Message[] = [];
   let lost = 0;
@@ -238,7 +279,7 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
   const notify = {
     config: cfg,
     globs,
-    store: store as CardStorePort,
+    store: counted.store,
     slack: slack.port,
     email: { publish: async () => undefined },
     logs: { tail: async () => ['npm ERR! Test failed. See above for more details.'] },
@@ -251,12 +292,13 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
       ? {}
       : {
           pacing: {
-            budget,
+            budget: counted.budget,
             redelivery: {
               schedule: async (run: { run: { kind: string; key: string }; subject: unknown }, at: Date) => {
                 redeliveries += 1;
                 const delay = Math.min(MAX_DELAY_MS, Math.max(0, at.getTime() - (T0 + now)));
-                queue.push({ id: `r-${++seq}`, body: JSON.stringify({ 'warden:redeliver': run }), visibleAt: now + delay, receives: 0 });
+                const body = JSON.stringify({ 'warden:redeliver': run });
+                queue.push({ id: `r-${++seq}`, body, run: run.run.key, visibleAt: now + delay, receives: 0 });
               },
             },
           },
@@ -274,7 +316,7 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
     // EventBridge delivers to SQS about half a second after the event.
     while (next < events.length && (events[next]?.at ?? 0) + 500 <= now) {
       const e = events[next++];
-      if (e) queue.push({ id: `e-${++seq}`, body: e.body, visibleAt: now, receives: 0, arrivedAt: e.at, runKey: e.runKey });
+      if (e) queue.push({ id: `e-${++seq}`, body: e.body, run: e.runKey, visibleAt: now, receives: 0, arrivedAt: e.at });
     }
     const started: Array<Promise<void>> = [];
     for (const worker of workers) {
@@ -287,6 +329,7 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
         m.receives += 1;
       }
       batches += 1;
+      runBatches += new Set(batch.map((m) => m.run)).size;
       const callsBefore = slack.sent.length;
       started.push(
         (async () => {
@@ -301,7 +344,7 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
               continue;
             }
             queue.splice(queue.indexOf(m), 1);
-            if (m.arrivedAt !== undefined && m.runKey) processedAt.push({ runKey: m.runKey, arrivedAt: m.arrivedAt, at: now });
+            if (m.arrivedAt !== undefined) processedAt.push({ runKey: m.run, arrivedAt: m.arrivedAt, at: now });
           }
           // An invocation's time: its own work plus a round trip per Slack call (about 60 ms each).
           worker.busyUntil = now + 30 + 60 * (slack.sent.length - callsBefore);
@@ -378,5 +421,6 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
     topLevelPosts,
     delay: { median: quantile(delays, 0.5), p99: quantile(delays, 0.99), max: delays[delays.length - 1] ?? 0 },
     drainedAfterMs: now,
+    dynamo: { requests: counted.requests(), perEvent: counted.requests() / events.length, perRunBatch: counted.requests() / runBatches },
   };
 }

@@ -59,18 +59,30 @@ export type RunOutcome = { readonly ok: true; readonly result: NotifyResult } | 
 export async function notifyRuns(runs: readonly ResolvedRun[], deps: NotifyDeps): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
   const prepared: Array<{ index: number; run: Prepared }> = [];
-  let read: ReadonlyMap<string, StoredCard> | undefined;
-  if (runs.length > 1) {
-    // The batch's cards in one request, instead of a read per run.
+  const linking: ResolvedRun[] = [];
+  for (const [index, resolved] of runs.entries()) {
     try {
-      read = await deps.store.getMany(runs.map((r) => r.run.key));
+      await writeLinks(resolved, deps);
+      linking.push(resolved);
     } catch (error) {
-      return runs.map(() => ({ ok: false, error }));
+      outcomes[index] = { ok: false, error };
+    }
+  }
+  // The batch's cards, and those of the builds and deployments its actions name, in one request
+  // instead of a read each (a lone run naming nothing reads its card alone, below).
+  const keys = new Set(linking.flatMap((r) => [r.run.key, ...namedLinks(r).map((link) => ownKeyOf(link, r.subject))]));
+  let read: ReadonlyMap<string, StoredCard> | undefined;
+  if (keys.size > 1) {
+    try {
+      read = await deps.store.getMany([...keys]);
+    } catch (error) {
+      return runs.map((_, index) => outcomes[index] ?? { ok: false, error });
     }
   }
   for (const [index, resolved] of runs.entries()) {
+    if (outcomes[index]) continue;
     try {
-      const run = await prepare(resolved, deps, read && { stored: read.get(resolved.run.key) });
+      const run = await prepare(resolved, deps, read);
       if (typeof run === 'string') outcomes[index] = { ok: true, result: run };
       else prepared.push({ index, run });
     } catch (error) {
@@ -140,14 +152,14 @@ interface Prepared {
  * Reads (unless the batch's read brought it: `read`) and merges a run's card and plans its delivery;
  * a run with nothing to send is finished here.
  */
-async function prepare(resolved: ResolvedRun, deps: NotifyDeps, read?: { readonly stored: StoredCard | undefined }): Promise<Prepared | NotifyResult> {
-  const stored = read ? read.stored : await deps.store.get(resolved.run.key);
+async function prepare(resolved: ResolvedRun, deps: NotifyDeps, read?: ReadonlyMap<string, StoredCard>): Promise<Prepared | NotifyResult> {
+  const stored = read ? read.get(resolved.run.key) : await deps.store.get(resolved.run.key);
   // A redelivery of a card that is gone (expired) has nothing to deliver.
   if (!stored && resolved.observations.length === 0) return 'unchanged';
   const before = stored?.card ?? emptyCard(resolved.run, await withTags(resolved.subject, deps));
   const merged = merge(before, resolved.observations);
   // A duplicate changes nothing, so it has nothing new to link either.
-  const related = merged === before ? before : await linkRelated(merged, resolved.observations, deps);
+  const related = merged === before ? before : await linkRelated(merged, resolved.observations, deps, read);
   const linked = related === before ? before : await withCommits(related, deps);
   const version = stored?.version ?? 0;
   // A build announced on its own card (unclaimed past its grace) is no longer parked: its updates go to that card.
@@ -275,16 +287,29 @@ async function complete(run: Prepared, steps: readonly BudgetedStep[], grants: r
   return deliver({ cards, threads, emails: plan.emails }, current, version, deps, deferral, run.count);
 }
 
+/** The builds and deployments a run's pipeline actions name. */
+const namedLinks = (resolved: ResolvedRun) => resolved.observations.flatMap((o) => o.links ?? []);
+
+/**
+ * Links the builds and deployments a run's actions name to it, before their cards are read: a build
+ * event another worker handles meanwhile either finds the link or wrote its card before the read.
+ */
+async function writeLinks(resolved: ResolvedRun, deps: NotifyDeps): Promise<void> {
+  for (const link of namedLinks(resolved)) await deps.store.putLink(link.kind, link.externalId, resolved.run.key);
+}
+
 /**
  * A pipeline action that names its build or deployment links them to this run and brings in
  * whatever was already known about them; a CodeDeploy action that starts announces where it deploys,
- * so its deployment joins this card from its first event.
+ * so its deployment joins this card from its first event. With `read` (the batch's read, made after
+ * {@link writeLinks}), the links are written and their cards are in it; otherwise both happen here.
  */
-async function linkRelated(card: RunCard, observations: readonly Observation[], deps: NotifyDeps): Promise<RunCard> {
+async function linkRelated(card: RunCard, observations: readonly Observation[], deps: NotifyDeps, read?: ReadonlyMap<string, StoredCard>): Promise<RunCard> {
   let result = card;
   for (const link of observations.flatMap((o) => o.links ?? [])) {
-    await deps.store.putLink(link.kind, link.externalId, card.run.key);
-    const own = await deps.store.get(ownKeyOf(link, card.subject));
+    const key = ownKeyOf(link, card.subject);
+    if (!read) await deps.store.putLink(link.kind, link.externalId, card.run.key);
+    const own = read ? read.get(key) : await deps.store.get(key);
     if (own) result = absorb(result, own.card);
     // A build announced on its own card before its action came: that card's next delivery names this run.
     if (own && isPosted(own.card)) await deps.pacing?.redelivery.schedule(own.card, deps.now(), deps.now());
