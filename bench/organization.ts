@@ -134,5 +134,7 @@ export async function organizationScale(): Promise<void> {
     `bus policy ${JSON.stringify(r['CentralEventBus']?.Properties['Policy']).length} characters (EventBridge allows 10,240), assume-role grant ${JSON.stringify(r['ActorAssumePolicy']?.Properties['PolicyDocument']).length} characters, ` +
       'for 2 member accounts as for 1,000: members are admitted by the organization id and never listed; the stack has the same rules whatever the number of accounts',
   );
-  console.log('org-wide audit coverage: `npx tsx bench/governance-sweep.ts` (the sweep over 200 accounts × 3 regions, executed locally; a few minutes, so not in this run)');
+  console.log(
+    'org-wide audit coverage: `npx tsx bench/governance-sweep.ts` (the sweep over 200 accounts × 3 regions, executed locally; a few minutes, so not in this run)',
+  );
 }
