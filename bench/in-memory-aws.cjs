@@ -606,11 +606,28 @@ const https = require('node:https');
 const { EventEmitter } = require('node:events');
 const originalHttpsRequest = https.request;
 
-/** slack-http.ts's call, `request(url, options, onResponse)`: the body is JSON, answered once `end` is called. */
+/**
+ * slack-http.ts's and aws-json.ts's call, `request(url, options, onResponse)`: the body is JSON,
+ * answered once `end` is called. An AWS one (`*.amazonaws.com`, the token read without the SDK's
+ * client) is answered by the same emulation as the SDK's calls.
+ */
 https.request = function requestInMemory(...args) {
-  const [url, , onResponse] = args;
+  const [url, options, onResponse] = args;
   const target = typeof url === 'string' || url instanceof URL ? new URL(String(url)) : undefined;
+  if (target?.hostname.endsWith('.amazonaws.com'))
+    return answeredRequest(onResponse, (body) =>
+      answerAws({ method: options?.method ?? 'POST', hostname: target.hostname, path: target.pathname, headers: options?.headers ?? {}, body }),
+    );
   if (target?.hostname !== 'slack.com') return originalHttpsRequest.apply(this, args);
+  return answeredRequest(onResponse, (body) => {
+    const args = JSON.parse(body);
+    const text = JSON.stringify(answerSlack(target.pathname.replace(/^\/api\//, ''), { get: (key) => args[key] }));
+    return { statusCode: 200, headers: SLACK_HEADERS, body: text };
+  });
+};
+
+/** A ClientRequest-like emitter whose body, once `end` is called, is answered by `answer` ({ statusCode, headers, body }). */
+function answeredRequest(onResponse, answer) {
   const req = new EventEmitter();
   const chunks = [];
   req.write = (chunk) => chunks.push(Buffer.from(chunk)) > 0;
@@ -623,11 +640,10 @@ https.request = function requestInMemory(...args) {
     if (chunk) chunks.push(Buffer.from(chunk));
     setImmediate(() => {
       const start = process.hrtime.bigint();
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const text = JSON.stringify(answerSlack(target.pathname.replace(/^\/api\//, ''), { get: (key) => body[key] }));
-      const res = Readable.from([Buffer.from(text)]);
-      res.statusCode = 200;
-      res.headers = { ...SLACK_HEADERS };
+      const answered = answer(Buffer.concat(chunks).toString('utf8'));
+      const res = Readable.from([Buffer.from(answered.body)]);
+      res.statusCode = answered.statusCode;
+      res.headers = { ...answered.headers };
       stub.ns += process.hrtime.bigint() - start;
       stub.calls += 1;
       onResponse?.(res);
@@ -636,4 +652,4 @@ https.request = function requestInMemory(...args) {
     return req;
   };
   return req;
-};
+}

@@ -1,10 +1,12 @@
 /**
- * One value from SSM Parameter Store or Secrets Manager, through Powertools parameters (cached for
- * a few minutes across invocations of a warm Lambda). Shared by the bot token and the signing
+ * One value from SSM Parameter Store or Secrets Manager, read by one signed call (aws-json.ts: not
+ * the SDK's clients, whose load cost more than the rest of a cold start's first event) and reused
+ * for a few minutes across invocations of a warm Lambda. Shared by the bot token and the signing
  * secret. The value is never logged and never put in an error: messages name the parameter only.
  */
 import { PermanentError } from '../kernel/errors';
 import { classifyAwsError } from './aws-errors';
+import { callAwsJson, SECRETS_MANAGER, SSM } from './aws-json';
 import { type SecretRef, secretRefOf } from './secret-ref';
 
 /** Seconds a fetched value is reused; a rotated one is picked up within this. */
@@ -32,24 +34,46 @@ export async function readSecretValue({ ref, what, jsonKeys }: SecretValueRef): 
   return secret.store === 'secretsmanager' ? inJson(raw, ref, what, jsonKeys) : raw;
 }
 
-async function fetchValue({ store, id }: SecretRef, ref: string, what: string): Promise<string> {
+/** Values read, by store and id, with when they stop being reused; a read in flight is shared. */
+const cache = new Map<string, { readonly value: Promise<string>; readonly until: number }>();
+
+/** Forgets every value read (a test's cold start). */
+export function clearSecretCache(): void {
+  cache.clear();
+}
+
+async function fetchValue(secret: SecretRef, ref: string, what: string): Promise<string> {
+  const key = `${secret.store}|${secret.id}`;
+  const cached = cache.get(key);
+  if (cached && cached.until > Date.now()) return cached.value;
+  const value = readValue(secret, ref, what);
+  cache.set(key, { value, until: Date.now() + MAX_AGE_SECONDS * 1000 });
+  // A failed read is not kept: the next invocation asks again.
+  value.catch(() => {
+    if (cache.get(key)?.value === value) cache.delete(key);
+  });
+  return value;
+}
+
+async function readValue({ store, id }: SecretRef, ref: string, what: string): Promise<string> {
+  let value: string | undefined;
   try {
-    const value =
-      store === 'secretsmanager'
-        ? // Loaded on demand: a deployment reads from one of the two stores, never both.
-          await (await import('@aws-lambda-powertools/parameters/secrets')).getSecret(id, { maxAge: MAX_AGE_SECONDS })
-        : await (await import('@aws-lambda-powertools/parameters/ssm')).getParameter(id, { decrypt: true, maxAge: MAX_AGE_SECONDS });
-    if (value === undefined) throw new PermanentError(`${what} ${ref} not found`);
-    return typeof value === 'string' ? value : new TextDecoder().decode(value);
-  } catch (error) {
-    if (error instanceof PermanentError) throw error;
-    // Powertools wraps the SDK's error in GetParameterError; the SDK's one says what happened.
-    const sdkError = error instanceof Error && error.cause !== undefined ? error.cause : error;
-    if (sdkError instanceof Error && NOT_FOUND.has(sdkError.name)) {
-      throw new PermanentError(`${what} ${ref} not found (${sdkError.name})`, { cause: error });
+    if (store === 'secretsmanager') {
+      const out = await callAwsJson<{ SecretString?: string; SecretBinary?: string }>(SECRETS_MANAGER, 'GetSecretValue', { SecretId: id });
+      // JSON carries a binary secret as base64.
+      value = out.SecretString ?? (out.SecretBinary === undefined ? undefined : Buffer.from(out.SecretBinary, 'base64').toString('utf8'));
+    } else {
+      const out = await callAwsJson<{ Parameter?: { Value?: string } }>(SSM, 'GetParameter', { Name: id, WithDecryption: true });
+      value = out.Parameter?.Value;
     }
-    throw classifyAwsError(`${what} ${ref} could not be read`, sdkError);
+  } catch (error) {
+    if (error instanceof Error && NOT_FOUND.has(error.name)) {
+      throw new PermanentError(`${what} ${ref} not found (${error.name})`, { cause: error });
+    }
+    throw classifyAwsError(`${what} ${ref} could not be read`, error);
   }
+  if (value === undefined) throw new PermanentError(`${what} ${ref} not found`);
+  return value;
 }
 
 /** The value inside a secret: the whole string, or one field of a JSON object. */

@@ -1,27 +1,15 @@
-import { clearCaches } from '@aws-lambda-powertools/parameters';
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import 'aws-sdk-client-mock-vitest/extend';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PermanentError, RetryableError } from '../../functions/kernel/errors';
 import { getSlackToken } from '../../functions/platform/slack-token';
+import { useLocalSecrets } from '../support/aws-secrets-server';
 
-const ssm = mockClient(SSMClient);
-const secrets = mockClient(SecretsManagerClient);
 const TOKEN = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
 const PARAM = '/pipeline-warden/slack-token';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pipeline-warden/slack-AbCdEf';
 
-beforeEach(() => {
-  ssm.reset();
-  secrets.reset();
-  // Powertools caches per process; every test starts cold, as a new Lambda would.
-  clearCaches();
-});
+const aws = useLocalSecrets();
 
-const ssmAnswers = (value: string | undefined) => ssm.on(GetParameterCommand).resolves({ Parameter: { Name: PARAM, Type: 'SecureString', Value: value } });
-const secretAnswers = (SecretString: string) => secrets.on(GetSecretValueCommand).resolves({ SecretString });
+const ssmAnswers = (value: string) => aws.parameters.set(PARAM, value);
 const failure = (ref: string) =>
   getSlackToken(ref).then(
     () => undefined,
@@ -33,8 +21,8 @@ describe('getSlackToken from SSM', () => {
     ssmAnswers(TOKEN);
 
     expect(await getSlackToken(PARAM)).toBe(TOKEN);
-    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: PARAM, WithDecryption: true });
-    expect(secrets).not.toHaveReceivedAnyCommand();
+    // Signed (the server refuses a signature that does not match), decrypted, from SSM only.
+    expect(aws.reads).toEqual([`ssm.GetParameterCommand ${PARAM}`]);
   });
 
   it('reuses the value for five minutes instead of asking SSM each invocation, then reads it again', async () => {
@@ -44,11 +32,11 @@ describe('getSlackToken from SSM', () => {
       await getSlackToken(PARAM);
       vi.advanceTimersByTime(299_000);
       await getSlackToken(PARAM);
-      expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+      expect(aws.reads).toHaveLength(1);
 
       vi.advanceTimersByTime(2_000);
       await getSlackToken(PARAM);
-      expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 2);
+      expect(aws.reads).toHaveLength(2);
     } finally {
       vi.useRealTimers();
     }
@@ -67,7 +55,6 @@ describe('getSlackToken from SSM', () => {
   });
 
   it('names the parameter when it does not exist', async () => {
-    ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: { httpStatusCode: 400 } }));
     const error = await failure(PARAM);
 
     expect(error).toBeInstanceOf(PermanentError);
@@ -87,27 +74,56 @@ describe('getSlackToken from SSM', () => {
     if (value.trim() !== '') expect(error?.message).not.toContain(value.trim());
   });
 
-  it('throws RetryableError when SSM throttles, so the record is tried again', async () => {
-    ssm
-      .on(GetParameterCommand)
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+  it('throws RetryableError when SSM keeps throttling (3 tries, as the SDK), so the record is tried again', async () => {
+    ssmAnswers(TOKEN);
+    aws.failNext('GetParameter', { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' }, 3);
     const error = await failure(PARAM);
 
     expect(error).toBeInstanceOf(RetryableError);
     expect(error).not.toBeInstanceOf(PermanentError);
     expect(error?.message).toContain('ThrottlingException');
+    expect(aws.reads).toHaveLength(3);
+    // A failed read is not reused: the next invocation reads again.
+    expect(await getSlackToken(PARAM)).toBe(TOKEN);
+  });
+
+  it('reads through one throttle or a 5xx, as the SDK retries them', async () => {
+    ssmAnswers(TOKEN);
+    aws.failNext('GetParameter', { status: 400, type: 'ThrottlingException', message: 'Rate exceeded' });
+    aws.failNext('GetParameter', { status: 500, type: 'InternalServerError', message: 'oops' });
+
+    expect(await getSlackToken(PARAM)).toBe(TOKEN);
+    expect(aws.reads).toHaveLength(3);
+  });
+
+  it('throws PermanentError at once when the request is refused for its signature (wrong keys)', async () => {
+    ssmAnswers(TOKEN);
+    const key = process.env['AWS_SECRET_ACCESS_KEY'];
+    process.env['AWS_SECRET_ACCESS_KEY'] = 'not-the-key';
+    try {
+      const error = await failure(PARAM);
+      expect(error).toBeInstanceOf(PermanentError);
+      expect(error?.message).toContain('InvalidSignatureException');
+      expect(aws.reads).toHaveLength(1);
+    } finally {
+      process.env['AWS_SECRET_ACCESS_KEY'] = key;
+    }
   });
 
   it('throws PermanentError when the function may not read it', async () => {
-    ssm.on(GetParameterCommand).rejects(
-      Object.assign(new Error('not authorized to perform ssm:GetParameter'), {
-        name: 'AccessDeniedException',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+    aws.failNext('GetParameter', { status: 400, type: 'AccessDeniedException', message: 'not authorized to perform ssm:GetParameter' });
+    const error = await failure(PARAM);
 
-    expect(await failure(PARAM)).toBeInstanceOf(PermanentError);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error?.message).toContain('AccessDeniedException: not authorized to perform ssm:GetParameter');
+  });
+
+  it('reads a parameter named by its ARN', async () => {
+    ssmAnswers(TOKEN);
+    const arn = `arn:aws:ssm:eu-west-1:123456789012:parameter${PARAM}`;
+
+    expect(await getSlackToken(arn)).toBe(TOKEN);
+    expect(aws.reads).toEqual([`ssm.GetParameterCommand ${arn}`]);
   });
 });
 
@@ -122,21 +138,20 @@ describe('getSlackToken from Secrets Manager', () => {
     ],
     ['{"botToken": …}', 'secretsmanager:pipeline-warden/slack', JSON.stringify({ botToken: TOKEN }), 'pipeline-warden/slack'],
   ])('reads %s', async (_label, ref, secret, secretId) => {
-    secretAnswers(secret);
+    aws.secrets.set(secretId, secret);
 
     expect(await getSlackToken(ref)).toBe(TOKEN);
-    expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: secretId });
-    expect(ssm).not.toHaveReceivedAnyCommand();
+    expect(aws.reads).toEqual([`secretsmanager.GetSecretValueCommand ${secretId}`]);
   });
 
   it('reads a binary secret', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretBinary: new TextEncoder().encode(TOKEN) });
+    aws.secrets.set(SECRET_ARN, new TextEncoder().encode(TOKEN));
 
     expect(await getSlackToken(SECRET_ARN)).toBe(TOKEN);
   });
 
   it('says which keys it looked for when the JSON has none of them', async () => {
-    secretAnswers(JSON.stringify({ slack: TOKEN }));
+    aws.secrets.set(SECRET_ARN, JSON.stringify({ slack: TOKEN }));
     const error = await failure(SECRET_ARN);
 
     expect(error).toBeInstanceOf(PermanentError);
@@ -146,7 +161,7 @@ describe('getSlackToken from Secrets Manager', () => {
 
   it('does not leak a secret that is broken JSON, not even through the cause', async () => {
     const broken = `{"token": "${TOKEN}",}`;
-    secretAnswers(broken);
+    aws.secrets.set(SECRET_ARN, broken);
     const error = await failure(SECRET_ARN);
 
     expect(error).toBeInstanceOf(PermanentError);
@@ -155,12 +170,9 @@ describe('getSlackToken from Secrets Manager', () => {
   });
 
   it('names the secret when it does not exist', async () => {
-    secrets
-      .on(GetSecretValueCommand)
-      .rejects(new ResourceNotFoundException({ message: 'Secrets Manager can’t find the specified secret.', $metadata: { httpStatusCode: 400 } }));
     const error = await failure(SECRET_ARN);
 
     expect(error).toBeInstanceOf(PermanentError);
-    expect(error?.message).toContain(SECRET_ARN);
+    expect(error?.message).toBe(`Slack token ${SECRET_ARN} not found (ResourceNotFoundException)`);
   });
 });

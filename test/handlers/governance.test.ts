@@ -4,19 +4,17 @@
  * are built once per container, and again after a failed build. Then its real wiring: the policy as
  * the bundle embeds it, validated again; the config and environment it cannot run without.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { clearCaches } from '@aws-lambda-powertools/parameters';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import 'aws-sdk-client-mock-vitest/extend';
+
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runGovernance } from '../../functions/governance/app/run';
 import { createGovernanceHandler } from '../../functions/governance/handler';
 import { buildGovernanceDeps, embeddedPolicy } from '../../functions/governance/wiring';
 import { parseConfig } from '../../functions/kernel/config/parse';
 import { ConfigError } from '../../functions/kernel/errors';
+import { useLocalSecrets } from '../support/aws-secrets-server';
 import { fixturePipeline, governanceConfig, governancePolicy, governanceWorld } from '../support/governance';
 import { lambdaContext } from '../support/slack-requests';
 
@@ -126,18 +124,16 @@ describe('governance handler', () => {
 });
 
 describe('governance wiring', () => {
-  const ssm = mockClient(SSMClient);
   const env = ['WARDEN_CONFIG_JSON', 'WARDEN_POLICY_JSON', 'TABLE_NAME', 'DEFAULT_TOPIC_ARN'] as const;
+  const aws = useLocalSecrets();
   beforeEach(() => {
-    ssm.reset();
-    clearCaches();
     const config = parseConfig(readFileSync('config/warden.yml', 'utf8'));
     if (!config.ok) throw new Error(config.problems.join('\n'));
     process.env['WARDEN_CONFIG_JSON'] = JSON.stringify(config.config);
     process.env['WARDEN_POLICY_JSON'] = JSON.stringify(loadPolicy('config/policy.yml'));
     process.env['TABLE_NAME'] = 'pipeline-warden-test-cards';
     process.env['DEFAULT_TOPIC_ARN'] = 'arn:aws:sns:eu-west-1:123456789012:pipeline-warden-test';
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: '/pipeline-warden/slack-bot-token', Value: 'xoxb-test-token' } });
+    aws.parameters.set('/pipeline-warden/slack-bot-token', 'xoxb-test-token');
   });
   afterEach(() => {
     for (const name of env) delete process.env[name];
@@ -149,7 +145,7 @@ describe('governance wiring', () => {
     expect(deps.customRules.length).toBeGreaterThan(0);
     expect(deps.defaultTopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:pipeline-warden-test');
     expect(deps.bypasses).toBeDefined();
-    expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: '/pipeline-warden/slack-bot-token', WithDecryption: true });
+    expect(aws.reads).toEqual(['ssm.GetParameterCommand /pipeline-warden/slack-bot-token']);
   });
 
   it('does not run without its table', async () => {

@@ -1,17 +1,15 @@
 /**
  * The slackActions Lambda end to end: real wiring (buildSlackActionsDeps), every AWS client mocked
- * and counted, a local server speaking Slack's Web API for the ephemeral answers.
+ * and counted, a local SSM for the signing secret and the token, a local server speaking Slack's Web
+ * API for the ephemeral answers.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -22,6 +20,7 @@ import { COULD_NOT_RECORD } from '../../functions/slack-actions/app/handle-reque
 import type { InteractionContext, InteractionOutcome } from '../../functions/slack-actions/app/router';
 import { createHandler } from '../../functions/slack-actions/handler';
 import { buildSlackActionsDeps } from '../../functions/slack-actions/wiring';
+import { useLocalSecrets } from '../support/aws-secrets-server';
 import { blockActions, formBody, lambdaContext, signedEvent, TEST_SIGNING_SECRET } from '../support/slack-requests';
 import { type SlackServer, startSlackServer } from '../support/slack-server';
 
@@ -31,8 +30,6 @@ const BOT_TOKEN = 'xoxb-123456789012-1234567890123-AbCdEfGhIjKl';
 
 /** Every client a route or adapter of this function could reach. */
 const mocks = {
-  ssm: mockClient(SSMClient),
-  secretsManager: mockClient(SecretsManagerClient),
   dynamodb: mockClient(DynamoDBClient),
   dynamodbDocument: mockClient(DynamoDBDocumentClient),
   codepipeline: mockClient(CodePipelineClient),
@@ -41,22 +38,15 @@ const mocks = {
   sqs: mockClient(SQSClient),
   logs: mockClient(CloudWatchLogsClient),
 };
-/** `client.Command` of every AWS call made (sorted: the mocks do not share a clock), with the SSM parameter name for reads. */
+/** `client.Command` of every AWS call made (sorted: the mocks do not share a clock), SSM's reads with the parameter name. */
 function awsCalls(): string[] {
-  return Object.entries(mocks)
-    .flatMap(([client, mock]) =>
-      mock.calls().map((call) => {
-        const command = call.args[0];
-        const name = client === 'ssm' ? ` ${String((command.input as { Name?: unknown }).Name)}` : '';
-        return `${client}.${command.constructor.name}${name}`;
-      }),
-    )
-    .sort();
+  return [...Object.entries(mocks).flatMap(([client, mock]) => mock.calls().map((call) => `${client}.${call.args[0].constructor.name}`)), ...aws.reads].sort();
 }
 const SECRET_READ = `ssm.GetParameterCommand ${SECRET_PARAM}`;
 const TOKEN_READ = `ssm.GetParameterCommand ${TOKEN_PARAM}`;
 
 let slack: SlackServer;
+const aws = useLocalSecrets();
 let outcome: () => Promise<InteractionOutcome>;
 let reached: InteractionContext[];
 let handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -79,13 +69,11 @@ afterAll(() => slack?.close());
 
 beforeEach(() => {
   for (const mock of Object.values(mocks)) mock.reset();
-  // Powertools caches parameters per process; every test starts as a cold Lambda.
-  clearCaches();
   slack.reset();
   reached = [];
   outcome = async () => ({ kind: 'done' });
-  mocks.ssm.on(GetParameterCommand, { Name: SECRET_PARAM }).resolves({ Parameter: { Name: SECRET_PARAM, Type: 'SecureString', Value: TEST_SIGNING_SECRET } });
-  mocks.ssm.on(GetParameterCommand, { Name: TOKEN_PARAM }).resolves({ Parameter: { Name: TOKEN_PARAM, Type: 'SecureString', Value: BOT_TOKEN } });
+  aws.parameters.set(SECRET_PARAM, TEST_SIGNING_SECRET);
+  aws.parameters.set(TOKEN_PARAM, BOT_TOKEN);
   // The table's conditional put, as DynamoDB answers it: once per key.
   const seen = new Set<string>();
   mocks.dynamodbDocument.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
@@ -220,9 +208,7 @@ describe('slackActions: a signed click', () => {
 
 describe('slackActions: our own failures are not the caller’s', () => {
   it('an unreadable signing secret → 500 (not 401), nothing else called', async () => {
-    mocks.ssm
-      .on(GetParameterCommand, { Name: SECRET_PARAM })
-      .rejects(Object.assign(new Error('AccessDenied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
+    aws.failNext('GetParameter', { status: 400, type: 'AccessDeniedException', message: 'not authorized to perform ssm:GetParameter' });
 
     expect(await handler(signedEvent(click(), { now: now() }))).toMatchObject({ statusCode: 500, body: 'try again' });
     expect(awsCalls()).toEqual([SECRET_READ]);
