@@ -1,7 +1,7 @@
 /**
- * The Slack bot token, read from SSM Parameter Store or Secrets Manager through Powertools
- * parameters, which caches it across invocations of a warm Lambda. The value is never logged and
- * never put in an error: messages name the parameter only.
+ * The Slack bot token, read from SSM Parameter Store or Secrets Manager (secret-value.ts) and
+ * reused for five minutes across invocations of a warm Lambda. The value is never logged and never
+ * put in an error: messages name the parameter only.
  */
 import { PermanentError } from '../kernel/errors';
 import { readSecretValue } from './secret-value';

@@ -1,7 +1,7 @@
 /**
  * The Slack app's signing secret (interactivity), read from SSM Parameter Store or Secrets Manager
- * through Powertools parameters, which caches it across invocations of a warm Lambda: a request
- * costs no SSM call after the first (secret-value.ts, shared with the bot token).
+ * and reused for five minutes across invocations of a warm Lambda: a request costs no SSM call
+ * after the first (secret-value.ts, shared with the bot token).
  */
 import { PermanentError } from '../../kernel/errors';
 import { readSecretValue } from '../../platform/secret-value';
