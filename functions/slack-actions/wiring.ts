@@ -26,7 +26,7 @@ export interface RouteShared {
   readonly tableName: string;
   /** Document client (`removeUndefinedValues`) on the function's one DynamoDB client. */
   readonly dynamo: DynamoDBDocumentClient;
-  /** The bot token, read on first use (Powertools caches it for five minutes). */
+  /** The bot token, read on first use (and reused for five minutes, secret-value.ts). */
   readonly slackToken: () => Promise<string>;
 }
 
