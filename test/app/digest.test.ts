@@ -249,6 +249,35 @@ describe('sendDigests', () => {
   });
 });
 
+describe('routes that match on tags', () => {
+  it("take the pipelines whose facts carry the tags, and those pipelines' facts that carry none (a rollback from their history)", async () => {
+    const tagged = (fact: DeliveryFact): DeliveryFact => ({ ...fact, tags: { team: 'payments', env: 'prod' } });
+    const rollbackFromHistory = FACTS.find((f) => f.kind === 'rollback');
+    const facts = FACTS.filter((f) => f !== rollbackFromHistory).map((f) => (f.pipeline === PAY.pipeline ? tagged(f) : f));
+    const store = createMemoryDeliveryFacts();
+    await store.record([...facts, ...(rollbackFromHistory ? [rollbackFromHistory] : [])]);
+    const { recorder, deps } = await setup({
+      config: config(`
+version: 1
+routes:
+  - name: payments-team
+    match: { tags: { team: payments } }
+    slack: { channels: [C0PAYTAGS1] }
+  - name: staging
+    match: { tags: { env: staging } }
+    slack: { channels: [C0STAGING1] }
+`),
+      facts: store,
+    });
+    await sendDigests(deps);
+    const posted = messages(recorder.calls);
+    // web-shop's facts carry no tags, and no pipeline is tagged env: staging: one digest, payments'.
+    expect(posted.map((c) => c.input['channel'])).toEqual(['C0PAYTAGS1']);
+    // The same keys as the pipeline-name route: the untagged rollback counted with its pipeline's.
+    expect(sections(posted[0]).join('\n')).toContain(PAYMENTS_KEYS);
+  });
+});
+
 describe('trendWidget', () => {
   const end = new Date('2026-11-23T09:00:00.000Z');
   const expressions = (team: string) =>

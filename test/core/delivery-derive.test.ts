@@ -224,6 +224,16 @@ describe('deliveryFactsOf', () => {
     expect(byKey(deliveryFactsOf(card, test))).toEqual(byKey(expected));
   });
 
+  it("carries the pipeline's tags its card holds, for the digest's routes that match on tags", () => {
+    const card = cardOf(RETRIED);
+    const tagged = { ...card, subject: { ...card.subject, tags: { team: 'payments', env: 'prod' } } };
+    const facts = deliveryFactsOf(tagged, DEFAULT);
+    expect(facts.length).toBeGreaterThan(0);
+    expect(facts.map((f) => f.tags)).toEqual(facts.map(() => ({ team: 'payments', env: 'prod' })));
+    // Without tags on the card, the facts have none (not an empty object).
+    expect(deliveryFactsOf(card, DEFAULT).every((f) => !('tags' in f))).toBe(true);
+  });
+
   it('a card that is not a pipeline run has no facts', () => {
     const card = emptyCard({ kind: 'build', key: 'build/123456789012/eu-west-1/proj:1' }, { account: ACCOUNT, region: REGION, project: 'proj' });
     expect(deliveryFactsOf(card, DEFAULT)).toEqual([]);

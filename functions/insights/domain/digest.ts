@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../kernel/config/schema';
 import { BANDS_SOURCE, type Band, bandOf } from '../../kernel/delivery/bands';
-import type { DeliveryFact } from '../../kernel/delivery/fact';
+import { type DeliveryFact, pipelineKeyOf } from '../../kernel/delivery/fact';
 import { overallKeys, type PipelineKeys } from '../../kernel/delivery/keys';
 import { formatDuration } from '../../kernel/duration';
 import type { GlobCompiler } from '../../kernel/glob';
@@ -39,9 +39,15 @@ export function planDigests(input: { config: Config; facts: readonly DeliveryFac
   const { config, now, glob } = input;
   const thisWeek = { from: new Date(now.getTime() - WEEK_MS), to: now };
   const lastWeek = { from: new Date(now.getTime() - 2 * WEEK_MS), to: thisWeek.from };
+  // A pipeline's tags, from whichever of its facts carries them (facts from its history do not).
+  const tagsOf = new Map(input.facts.flatMap((f) => (f.tags ? [[pipelineKeyOf(f), f.tags] as const] : [])));
+  const subjectOf = (f: DeliveryFact) => {
+    const tags = f.tags ?? tagsOf.get(pipelineKeyOf(f));
+    return { account: f.account, region: f.region, pipeline: f.pipeline, ...(tags ? { tags } : {}) };
+  };
   return config.routes.flatMap((route, index) => {
     const channels = route.slack?.channels ?? [];
-    const facts = input.facts.filter((f) => routeMatches(route, 'pipeline', { account: f.account, region: f.region, pipeline: f.pipeline }, glob));
+    const facts = input.facts.filter((f) => routeMatches(route, 'pipeline', subjectOf(f), glob));
     if (channels.length === 0 || facts.length === 0) return [];
     const label = routeLabel(route, index);
     const message = renderDigest({ label, facts, now: overallKeys(facts, thisWeek), before: overallKeys(facts, lastWeek), week: thisWeek });

@@ -34,7 +34,8 @@ export function deliveryFactsOf(card: RunCard, isProduction: NameTest, isOwn: Na
   const pipeline = card.subject.pipeline;
   if (card.run.kind !== 'pipeline' || !pipeline) return [];
   const executionId = card.run.key.slice(card.run.key.lastIndexOf('/') + 1);
-  const base = { account: card.subject.account, region: card.subject.region, pipeline, executionId };
+  const tags = card.subject.tags;
+  const base = { account: card.subject.account, region: card.subject.region, pipeline, executionId, ...(tags ? { tags } : {}) };
   const view = viewOf(card);
   const startedAt = view.pipeline?.since ?? view.started;
   const facts: DeliveryFact[] = [];

@@ -19,6 +19,12 @@ interface FactBase {
   readonly executionId: string;
   /** When it happened (ISO-8601). */
   readonly at: string;
+  /**
+   * The pipeline's tags, when its card holds them (some route matches on tags): what lets the digest
+   * take such routes. A fact without them (a rollback read from the pipeline's history) takes the
+   * tags another fact of the same pipeline carries.
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export type DeliveryFact =
