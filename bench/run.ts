@@ -34,8 +34,6 @@ import { parsePolicy } from '../functions/governance/domain/policy-schema';
 import { parseConfig } from '../functions/kernel/config/parse';
 import { DetailType } from '../functions/kernel/events/schemas';
 import { compileGlobs, picomatchGlobs } from '../functions/kernel/glob-picomatch';
-import type { CardStorePort } from '../functions/kernel/ports';
-import type { SlackCall } from '../functions/kernel/slack-budget';
 import { processBatch } from '../functions/notify/app/process-batch';
 import { createMemoryCardStore } from '../functions/platform/memory-store';
 import { createRecorder } from '../functions/platform/recording';
@@ -45,6 +43,7 @@ import { createRouter } from '../functions/slack-actions/app/router';
 import { createMemorySlackRequests } from '../functions/slack-actions/aws/requests';
 import { verifySlackSignature } from '../functions/slack-actions/aws/signature';
 import { approvalConfig, approvalEvent, approvalWorld, REF, START } from '../test/support/approvals';
+import { countedRequests } from '../test/support/dynamo-requests';
 import { AWS_EVENTS_DIR, readJsonTree } from '../test/support/fixtures';
 import { memoryNotifyDeps } from '../test/support/scenarios';
 import { ORG_SCALE, PUBLISHED_LIMITS, simulateSlackLoad } from '../test/support/slack-load';
@@ -163,44 +162,12 @@ async function batchCalls(): Promise<void> {
     const bodies = files.map((f) => JSON.stringify(f.event));
     const count = async (batchSize: number) => {
       const recorder = createRecorder(world);
-      const store = createMemoryCardStore();
-      const budget = createMemorySlackBudget();
-      let cardCalls = 0;
-      let budgetCalls = 0;
-      const counted: CardStorePort = {
-        get: (key) => {
-          cardCalls += 1;
-          return store.get(key);
-        },
-        getMany: (keys) => {
-          cardCalls += 1;
-          return store.getMany(keys);
-        },
-        put: (card, version) => {
-          cardCalls += 1;
-          return store.put(card, version);
-        },
-        getLink: (kind, id) => {
-          cardCalls += 1;
-          return store.getLink(kind, id);
-        },
-        putLink: (kind, id, key) => {
-          cardCalls += 1;
-          return store.putLink(kind, id, key);
-        },
-      };
+      const counted = countedRequests(createMemoryCardStore(), createMemorySlackBudget());
       const pacing = {
-        budget: {
-          take: (calls: readonly SlackCall[], now: Date) => {
-            // One UpdateItem per take, whatever its methods and channels (functions/platform/slack-budget-dynamo.ts).
-            if (calls.length > 0) budgetCalls += 1;
-            return budget.take(calls, now);
-          },
-          hold: budget.hold,
-        },
+        budget: counted.budget,
         redelivery: { schedule: async () => undefined },
       };
-      const notify = memoryNotifyDeps(config, recorder, { store: counted, now: () => new Date(), pacing });
+      const notify = memoryNotifyDeps(config, recorder, { store: counted.store, now: () => new Date(), pacing });
       const deps = { deadLetter: recorder.deadLetter, logger: new Logger({ logLevel: 'SILENT' }), notify };
       for (let i = 0; i < bodies.length; i += batchSize) {
         await processBatch(
@@ -211,7 +178,8 @@ async function batchCalls(): Promise<void> {
       const slack = recorder.calls.filter((c) => c.call.startsWith('slack.'));
       const by = (method: string) => slack.filter((c) => c.call === method).length;
       const posts = slack.filter((c) => c.call === 'slack.chat.postMessage' && !c.input['thread_ts']).length;
-      return `${cardCalls + budgetCalls} DynamoDB (${cardCalls} card, ${budgetCalls} budget), ${by('slack.chat.postMessage')} chat.postMessage (${posts} top-level), ${by('slack.chat.update')} chat.update`;
+      const requests = counted.counts();
+      return `${requests.total} DynamoDB (${requests.card} card, ${requests.budget} budget), ${by('slack.chat.postMessage')} chat.postMessage (${posts} top-level), ${by('slack.chat.update')} chat.update`;
     };
     console.log(`${scenario}: ${bodies.length} events; one per batch: ${await count(1)}; batches of 10: ${await count(10)}`);
   }

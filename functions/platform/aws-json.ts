@@ -112,7 +112,7 @@ function post(endpoint: URL, signed: { path?: string; headers?: Record<string, u
 /** An error answer as the SDK throws it: `{"__type": "…#ParameterNotFound", "message": "…"}` → ParameterNotFound. */
 function awsError(status: number, body: unknown, errorType: string, requestId: string | undefined): Error {
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const type = String(fields['__type'] ?? fields['code'] ?? errorType ?? '');
+  const type = String(fields['__type'] ?? fields['code'] ?? errorType);
   const name = type.split('#').pop()?.split(':')[0] || (status >= 500 ? 'InternalFailure' : 'UnknownError');
   const message = String(fields['message'] ?? fields['Message'] ?? `HTTP ${status}`);
   return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId } });

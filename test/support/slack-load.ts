@@ -17,13 +17,14 @@ import type { Config } from '../../functions/kernel/config/schema';
 import { SlackRateLimitedError } from '../../functions/kernel/errors';
 import { fingerprint } from '../../functions/kernel/fingerprint';
 import { picomatchGlobs } from '../../functions/kernel/glob-picomatch';
-import type { CardStorePort, PipelinesPort, SlackBudgetPort, SlackMessage, SlackPort } from '../../functions/kernel/ports';
+import type { PipelinesPort, SlackMessage, SlackPort } from '../../functions/kernel/ports';
 import { destinationsFor } from '../../functions/kernel/routing';
 import type { SlackMethod } from '../../functions/kernel/slack-budget';
 import { type BatchRecord, processBatch } from '../../functions/notify/app/process-batch';
 import { planDelivery } from '../../functions/notify/domain/plan';
 import { createMemoryCardStore } from '../../functions/platform/memory-store';
 import { createMemorySlackBudget } from '../../functions/platform/slack-budget-memory';
+import { countedRequests } from './dynamo-requests';
 import { config, rng, scenario } from './scenarios';
 
 /** Slack's limits as the fake enforces them: calls of a method (or to one channel) in any trailing 60 s. */
@@ -221,40 +222,6 @@ function peak(times: readonly number[], span: number): number {
 
 const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 
-/**
- * The store and budget with their DynamoDB requests counted: one per call, as the DynamoDB adapters
- * make them (a getMany of up to 100 keys is one BatchGetItem, a take one UpdateItem, none when empty).
- */
-function countedRequests(store: CardStorePort, budget: SlackBudgetPort) {
-  let requests = 0;
-  const one =
-    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
-    (...args: A) => {
-      requests += 1;
-      return f(...args);
-    };
-  return {
-    store: {
-      get: one(store.get.bind(store)),
-      getMany: (runKeys: readonly string[]) => {
-        requests += Math.ceil(new Set(runKeys).size / 100);
-        return store.getMany(runKeys);
-      },
-      put: one(store.put.bind(store)),
-      getLink: one(store.getLink.bind(store)),
-      putLink: one(store.putLink.bind(store)),
-    } satisfies CardStorePort,
-    budget: {
-      take: (calls: Parameters<SlackBudgetPort['take']>[0], now: Date) => {
-        if (calls.length > 0) requests += 1;
-        return budget.take(calls, now);
-      },
-      hold: one(budget.hold.bind(budget)),
-    } satisfies SlackBudgetPort,
-    requests: () => requests,
-  };
-}
-
 /** @example const report = await simulateSlackLoad(ORG_SCALE); report.lost // 0 */
 export async function simulateSlackLoad(options: LoadOptions): Promise<LoadReport> {
   let now = 0;
@@ -403,6 +370,7 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
   const times = (method: SlackMethod) => slack.sent.filter((s) => s.method === method).map((s) => s.at);
   const perChannel = new Map<string, number[]>();
   for (const s of slack.sent.filter((c) => c.method === 'chat.postMessage')) perChannel.set(s.channel, [...(perChannel.get(s.channel) ?? []), s.at]);
+  const requests = counted.counts();
   return {
     events: events.length,
     runs: runKeys.size,
@@ -421,6 +389,6 @@ export async function simulateSlackLoad(options: LoadOptions): Promise<LoadRepor
     topLevelPosts,
     delay: { median: quantile(delays, 0.5), p99: quantile(delays, 0.99), max: delays[delays.length - 1] ?? 0 },
     drainedAfterMs: now,
-    dynamo: { requests: counted.requests(), perEvent: counted.requests() / events.length, perRunBatch: counted.requests() / runBatches },
+    dynamo: { requests: requests.total, perEvent: requests.total / events.length, perRunBatch: requests.total / runBatches },
   };
 }

@@ -70,7 +70,7 @@ export async function notifyRuns(runs: readonly ResolvedRun[], deps: NotifyDeps)
   }
   // The batch's cards, and those of the builds and deployments its actions name, in one request
   // instead of a read each (a lone run naming nothing reads its card alone, below).
-  const keys = new Set(linking.flatMap((r) => [r.run.key, ...namedLinks(r).map((link) => ownKeyOf(link, r.subject))]));
+  const keys = new Set(linking.flatMap((r) => [r.run.key, ...namedLinks(r.observations).map((link) => ownKeyOf(link, r.subject))]));
   let read: ReadonlyMap<string, StoredCard> | undefined;
   if (keys.size > 1) {
     try {
@@ -288,14 +288,14 @@ async function complete(run: Prepared, steps: readonly BudgetedStep[], grants: r
 }
 
 /** The builds and deployments a run's pipeline actions name. */
-const namedLinks = (resolved: ResolvedRun) => resolved.observations.flatMap((o) => o.links ?? []);
+const namedLinks = (observations: readonly Observation[]) => observations.flatMap((o) => o.links ?? []);
 
 /**
  * Links the builds and deployments a run's actions name to it, before their cards are read: a build
  * event another worker handles meanwhile either finds the link or wrote its card before the read.
  */
 async function writeLinks(resolved: ResolvedRun, deps: NotifyDeps): Promise<void> {
-  for (const link of namedLinks(resolved)) await deps.store.putLink(link.kind, link.externalId, resolved.run.key);
+  for (const link of namedLinks(resolved.observations)) await deps.store.putLink(link.kind, link.externalId, resolved.run.key);
 }
 
 /**
@@ -306,7 +306,7 @@ async function writeLinks(resolved: ResolvedRun, deps: NotifyDeps): Promise<void
  */
 async function linkRelated(card: RunCard, observations: readonly Observation[], deps: NotifyDeps, read?: ReadonlyMap<string, StoredCard>): Promise<RunCard> {
   let result = card;
-  for (const link of observations.flatMap((o) => o.links ?? [])) {
+  for (const link of namedLinks(observations)) {
     const key = ownKeyOf(link, card.subject);
     if (!read) await deps.store.putLink(link.kind, link.externalId, card.run.key);
     const own = read ? read.get(key) : await deps.store.get(key);
